@@ -1,0 +1,1 @@
+//! Pure kernels over `ndarray` views: no I/O, no global thread pool.
