@@ -79,24 +79,84 @@ pub enum LevelScheme {
 }
 
 const RISK: [LevelClass; 5] = [
-    LevelClass { code: 1, name_zh: "高风险", name_en: "I high", rgb: [0xD7, 0x19, 0x1C] },
-    LevelClass { code: 2, name_zh: "较高风险", name_en: "II fairly high", rgb: [0xFD, 0xAE, 0x61] },
-    LevelClass { code: 3, name_zh: "中风险", name_en: "III medium", rgb: [0xFF, 0xFF, 0xBF] },
-    LevelClass { code: 4, name_zh: "较低风险", name_en: "IV fairly low", rgb: [0xA6, 0xD9, 0x6A] },
-    LevelClass { code: 5, name_zh: "低风险", name_en: "V low", rgb: [0x1A, 0x96, 0x41] },
+    LevelClass {
+        code: 1,
+        name_zh: "高风险",
+        name_en: "I high",
+        rgb: [0xD7, 0x19, 0x1C],
+    },
+    LevelClass {
+        code: 2,
+        name_zh: "较高风险",
+        name_en: "II fairly high",
+        rgb: [0xFD, 0xAE, 0x61],
+    },
+    LevelClass {
+        code: 3,
+        name_zh: "中风险",
+        name_en: "III medium",
+        rgb: [0xFF, 0xFF, 0xBF],
+    },
+    LevelClass {
+        code: 4,
+        name_zh: "较低风险",
+        name_en: "IV fairly low",
+        rgb: [0xA6, 0xD9, 0x6A],
+    },
+    LevelClass {
+        code: 5,
+        name_zh: "低风险",
+        name_en: "V low",
+        rgb: [0x1A, 0x96, 0x41],
+    },
 ];
 
 const GEOHAZARD: [LevelClass; 4] = [
-    LevelClass { code: 1, name_zh: "极高", name_en: "very high", rgb: [0xD7, 0x19, 0x1C] },
-    LevelClass { code: 2, name_zh: "高", name_en: "high", rgb: [0xFD, 0xAE, 0x61] },
-    LevelClass { code: 3, name_zh: "中", name_en: "medium", rgb: [0xFF, 0xFF, 0xBF] },
-    LevelClass { code: 4, name_zh: "低", name_en: "low", rgb: [0x1A, 0x96, 0x41] },
+    LevelClass {
+        code: 1,
+        name_zh: "极高",
+        name_en: "very high",
+        rgb: [0xD7, 0x19, 0x1C],
+    },
+    LevelClass {
+        code: 2,
+        name_zh: "高",
+        name_en: "high",
+        rgb: [0xFD, 0xAE, 0x61],
+    },
+    LevelClass {
+        code: 3,
+        name_zh: "中",
+        name_en: "medium",
+        rgb: [0xFF, 0xFF, 0xBF],
+    },
+    LevelClass {
+        code: 4,
+        name_zh: "低",
+        name_en: "low",
+        rgb: [0x1A, 0x96, 0x41],
+    },
 ];
 
 const PREVENTION: [LevelClass; 3] = [
-    LevelClass { code: 1, name_zh: "重点防治区", name_en: "key prevention", rgb: [0xD7, 0x19, 0x1C] },
-    LevelClass { code: 2, name_zh: "次重点防治区", name_en: "secondary prevention", rgb: [0xFD, 0xAE, 0x61] },
-    LevelClass { code: 3, name_zh: "一般防治区", name_en: "general prevention", rgb: [0xA6, 0xD9, 0x6A] },
+    LevelClass {
+        code: 1,
+        name_zh: "重点防治区",
+        name_en: "key prevention",
+        rgb: [0xD7, 0x19, 0x1C],
+    },
+    LevelClass {
+        code: 2,
+        name_zh: "次重点防治区",
+        name_en: "secondary prevention",
+        rgb: [0xFD, 0xAE, 0x61],
+    },
+    LevelClass {
+        code: 3,
+        name_zh: "一般防治区",
+        name_en: "general prevention",
+        rgb: [0xA6, 0xD9, 0x6A],
+    },
 ];
 
 impl LevelScheme {
@@ -105,6 +165,15 @@ impl LevelScheme {
             LevelScheme::Risk => &RISK,
             LevelScheme::Geohazard => &GEOHAZARD,
             LevelScheme::Prevention => &PREVENTION,
+        }
+    }
+
+    /// Identifier used in metadata and manifests.
+    pub fn id(self) -> &'static str {
+        match self {
+            LevelScheme::Risk => "risk5",
+            LevelScheme::Geohazard => "geohazard4",
+            LevelScheme::Prevention => "prevention3",
         }
     }
 
@@ -131,7 +200,11 @@ mod tests {
         assert_eq!(LevelScheme::Risk.class(5).unwrap().rgb, [0x1A, 0x96, 0x41]);
         assert!(LevelScheme::Risk.class(0).is_none());
         assert_eq!(Hazard::Geohazard.scheme(), LevelScheme::Geohazard);
-        for s in [LevelScheme::Risk, LevelScheme::Geohazard, LevelScheme::Prevention] {
+        for s in [
+            LevelScheme::Risk,
+            LevelScheme::Geohazard,
+            LevelScheme::Prevention,
+        ] {
             for (i, c) in s.classes().iter().enumerate() {
                 assert_eq!(c.code as usize, i + 1);
             }

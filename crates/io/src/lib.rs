@@ -1,1 +1,45 @@
-//! GDAL I/O
+//! The only RiskCensus crate that links GDAL.
+//!
+//! - [`raster`]: open and validate rasters, windowed reads into `f32` arrays with
+//!   nodata as NaN (one dataset handle per thread: a [`gdal::Dataset`] is `Send`, not
+//!   `Sync`, so each worker opens its own [`RasterReader`]).
+//! - [`warp`]: warp any raster onto the census grid with GDAL's warper.
+//! - [`cog`]: write Cloud-Optimized GeoTIFFs tile by tile, atomically.
+//! - [`geotiff`]: write a plain GeoTIFF in one go (survey-style inputs, test data).
+//! - [`crs`]: parse CRS definitions and transform coordinates in `(x, y)` order.
+//! - [`vector`]: write vector layers (GeoPackage, Shapefile with a code page, GeoJSON).
+//! - [`digest`]: content digests of input files for caching and provenance.
+//!
+//! Every error names the path (and band, window or layer) it concerns.
+
+pub mod cog;
+pub mod crs;
+pub mod digest;
+pub mod error;
+pub mod geotiff;
+pub mod raster;
+pub mod vector;
+pub mod warp;
+
+pub use cog::{CogOptions, CogWriter, LevelLegend, Provenance};
+pub use error::IoError;
+pub use raster::{RasterInfo, RasterReader};
+pub use warp::{warp_to_grid, Resampling};
+
+/// GDAL's version string, e.g. `3.6.2`, for provenance.
+pub fn gdal_version() -> String {
+    gdal::version::version_info("RELEASE_NAME")
+}
+
+/// Configure GDAL once per process: quiet error handler (errors are returned, not
+/// printed) and a bounded block cache. Safe to call more than once.
+pub fn init() {
+    use std::sync::Once;
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // Errors reach callers through `Result`; GDAL's own stderr printing is off.
+        gdal::config::set_error_handler(|_class, _no, _msg| {});
+        // Bound GDAL's block cache so memory does not grow with raster size.
+        let _ = gdal::config::set_config_option("GDAL_CACHEMAX", "256");
+    });
+}

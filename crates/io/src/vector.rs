@@ -1,0 +1,1 @@
+//! Vector layer writing (filled in by the demo census work).
