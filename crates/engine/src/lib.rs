@@ -1,1 +1,37 @@
-//! engine
+//! RiskCensus as a library: the facade other services call.
+//!
+//! - [`config`]: the census workspace (`census.toml`) as validated types;
+//! - [`executor`]: the tiled executor — plan tiles with halo, read → score with
+//!   rayon → write in tile order through one writer;
+//! - [`progress`]: the small trait through which stages report progress (the
+//!   library never prints);
+//! - [`prepare`]: the stage that builds the census layer stack (rasters warped onto
+//!   the census grid as cached COGs);
+//! - [`demo`]: the built-in demo census, generated and prepared.
+//!
+//! The library never builds the global rayon pool: pass a thread count in
+//! [`executor::ExecOptions`] and a local pool is used.
+//!
+//! ```no_run
+//! use riskcensus_engine::{config::CensusConfig, prepare, progress::NoProgress, executor::ExecOptions};
+//! let census = CensusConfig::load(std::path::Path::new("out/demo/census"))?;
+//! let report = prepare::prepare(&census, std::path::Path::new("out/demo/layers"), &ExecOptions::default(), &NoProgress)?;
+//! for layer in &report.layers {
+//!     println!("{} -> {} ({})", layer.id, layer.path.display(), if layer.cached { "cached" } else { "built" });
+//! }
+//! # Ok::<(), riskcensus_engine::EngineError>(())
+//! ```
+
+pub mod config;
+
+pub mod error;
+pub mod executor;
+pub mod inspect;
+pub mod prepare;
+pub mod progress;
+pub mod provenance;
+
+pub use error::EngineError;
+
+/// The engine's version, written into every output's provenance.
+pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -77,6 +77,26 @@ pub enum IoError {
 }
 
 impl IoError {
+    /// True when the error is the input's fault (a bad, missing or unreadable file,
+    /// no CRS, a wrong band): the CLI exits 2 for these, 1 for failures of the
+    /// engine or environment (a full disk, a GDAL driver missing).
+    pub fn is_input_error(&self) -> bool {
+        match self {
+            IoError::Open { .. }
+            | IoError::NoBands { .. }
+            | IoError::NoSuchBand { .. }
+            | IoError::NoCrs { .. }
+            | IoError::BadGeotransform { .. }
+            | IoError::BadCrs { .. }
+            | IoError::Read { .. }
+            | IoError::Invalid { .. }
+            | IoError::Crs { .. }
+            | IoError::Transform { .. } => true,
+            IoError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            IoError::Write { .. } | IoError::Gdal { .. } => false,
+        }
+    }
+
     pub(crate) fn gdal(
         path: impl Into<PathBuf>,
         what: impl Into<String>,

@@ -254,6 +254,20 @@ impl RasterReader {
         self.ds.metadata_item(key, "")
     }
 
+    /// All `KEY=VALUE` items of the dataset's default metadata domain, sorted.
+    pub fn metadata_all(&self) -> Vec<(String, String)> {
+        use gdal::Metadata;
+        let mut out: Vec<(String, String)> = self
+            .ds
+            .metadata_domain("")
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .collect();
+        out.sort();
+        out
+    }
+
     /// Class names of a level raster, indexed by code (`CLASS_<code>` band metadata
     /// written by [`crate::CogWriter`]); empty for other rasters.
     pub fn class_names(&self) -> Vec<String> {

@@ -1,0 +1,36 @@
+# RiskCensus — the two set-up commands are `make demo` and `make test`.
+# Both install missing system packages first (scripts/install-deps.sh).
+
+CARGO ?= cargo
+DEMO_OUT ?= out/demo
+DEMO_ARGS ?=
+
+.PHONY: deps demo test validate bench fmt clean
+
+deps:
+	@scripts/install-deps.sh
+
+## Generate the built-in demo census and run the engine on it (release build).
+demo: deps
+	$(CARGO) build --release -p riskcensus-cli
+	target/release/riskcensus demo --out $(DEMO_OUT) $(DEMO_ARGS)
+	@scripts/check-cogs.sh $(DEMO_OUT)/layers
+
+## All tests (hermetic: they compare against committed golden files).
+test: deps
+	$(CARGO) test --workspace --no-fail-fast
+
+## Re-run the independent tools (gdalwarp, gdaldem, peers) and rewrite golden files.
+validate: deps
+	python3 validate/warp/make_golden.py
+	@if [ -x validate/terrain/run.sh ]; then validate/terrain/run.sh; fi
+
+## Criterion benchmarks (release).
+bench: deps
+	$(CARGO) bench -p riskcensus-engine --bench executor
+
+fmt:
+	$(CARGO) fmt --all
+
+clean:
+	rm -rf out

@@ -1,0 +1,53 @@
+//! The built-in demo census: generate the synthetic county, then run the pipeline
+//! as far as the engine goes (today: `prepare`).
+//!
+//! Layout under the output folder: `census/` (census.toml and survey files, see
+//! `docs/demo-census.md`) and `layers/` (the prepared COG layer stack).
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub use riskcensus_demo::DemoOptions;
+
+use crate::config::CensusConfig;
+use crate::error::EngineError;
+use crate::executor::ExecOptions;
+use crate::prepare::{prepare, PrepareReport};
+use crate::progress::Progress;
+
+/// What the demo run produced.
+#[derive(Debug, Clone)]
+pub struct DemoReport {
+    pub census_dir: PathBuf,
+    pub layers_dir: PathBuf,
+    pub census: CensusConfig,
+    pub files: Vec<(String, PathBuf, u64)>,
+    pub prepared: PrepareReport,
+    pub generate_seconds: f64,
+    pub prepare_seconds: f64,
+}
+
+/// Generate the demo census under `out/census` and prepare its layers under
+/// `out/layers`.
+pub fn run_demo(out: &Path, demo: &DemoOptions, exec: &ExecOptions, progress: &dyn Progress) -> Result<DemoReport, EngineError> {
+    let census_dir = out.join("census");
+    let layers_dir = out.join("layers");
+    let t0 = Instant::now();
+    progress.start("demo: generate census", 1);
+    let summary = riskcensus_demo::generate(&census_dir, demo)?;
+    progress.advance(1);
+    progress.finish("demo: generate census");
+    let generate_seconds = t0.elapsed().as_secs_f64();
+    let census = CensusConfig::load(&census_dir)?;
+    let t1 = Instant::now();
+    let prepared = prepare(&census, &layers_dir, exec, progress)?;
+    Ok(DemoReport {
+        census_dir,
+        layers_dir,
+        census,
+        files: summary.files,
+        prepared,
+        generate_seconds,
+        prepare_seconds: t1.elapsed().as_secs_f64(),
+    })
+}

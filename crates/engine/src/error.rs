@@ -1,0 +1,41 @@
+//! Engine errors, classified for exit codes: bad input (2) vs failure (1).
+
+use std::path::PathBuf;
+
+use riskcensus_io::IoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error("{path}: {msg}")]
+    Config { path: PathBuf, msg: String },
+    #[error(transparent)]
+    Io(#[from] IoError),
+    #[error("{path}: {source}")]
+    Fs {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("layer {layer}: {msg}")]
+    Layer { layer: String, msg: String },
+    #[error("cannot build a thread pool of {threads} threads: {msg}")]
+    Threads { threads: usize, msg: String },
+}
+
+impl EngineError {
+    /// True when the user's input is at fault (exit code 2), false for failures of
+    /// the engine or its environment (exit code 1).
+    pub fn is_input_error(&self) -> bool {
+        match self {
+            EngineError::Config { .. } | EngineError::Layer { .. } => true,
+            EngineError::Io(e) => e.is_input_error(),
+            EngineError::Threads { .. } => false,
+            EngineError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+        }
+    }
+
+    pub(crate) fn fs(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> EngineError {
+        let path = path.into();
+        move |source| EngineError::Fs { path, source }
+    }
+}

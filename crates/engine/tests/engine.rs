@@ -1,0 +1,206 @@
+//! Engine integration tests: the tiled executor (determinism across threads and
+//! tile sizes, equality with a whole-array reference) and the prepare stage (warp
+//! onto the grid, cache by content digest).
+
+use std::path::{Path, PathBuf};
+
+use ndarray::{Array2, ArrayView2, ArrayViewMut2};
+use riskcensus_core::{GridSpec, Tile, Window};
+use riskcensus_engine::config::CensusConfig;
+use riskcensus_engine::executor::{run_tiled, ExecOptions, PerCell, TileKernel};
+use riskcensus_engine::prepare::prepare;
+use riskcensus_engine::progress::NoProgress;
+use riskcensus_io::cog::{CogOptions, CogWriter};
+use riskcensus_io::RasterReader;
+use riskcensus_testkit::{fixtures_dir, write_synthetic_layer, PipelineTester};
+
+fn grid() -> GridSpec {
+    GridSpec::new("EPSG:4548", 484_000.0, 4_020_000.0, 30.0, 301, 277).unwrap()
+}
+
+/// 3×3 mean of valid neighbours (a focal kernel with a 1-cell halo); NaN where the
+/// centre is NaN. Written plainly: the point is the executor, not the kernel.
+struct Mean3;
+
+impl TileKernel for Mean3 {
+    fn halo(&self) -> usize {
+        1
+    }
+    fn outputs(&self) -> usize {
+        2
+    }
+    fn run(&self, tile: &Tile, inputs: &[ArrayView2<f32>], outputs: &mut [ArrayViewMut2<f32>]) {
+        let core = tile.core_in_read();
+        let a = &inputs[0];
+        let (rows, cols) = a.dim();
+        for r in 0..core.rows {
+            for c in 0..core.cols {
+                let (rr, cc) = (r + core.row_off, c + core.col_off);
+                outputs[0][(r, c)] = mean3(a, rr, cc, rows, cols);
+                outputs[1][(r, c)] = a[(rr, cc)] * 2.0 + inputs[1][(rr, cc)];
+            }
+        }
+    }
+}
+
+fn mean3(a: &ArrayView2<f32>, r: usize, c: usize, rows: usize, cols: usize) -> f32 {
+    if a[(r, c)].is_nan() {
+        return f32::NAN;
+    }
+    let (mut s, mut n) = (0f32, 0f32);
+    for rr in r.saturating_sub(1)..(r + 2).min(rows) {
+        for cc in c.saturating_sub(1)..(c + 2).min(cols) {
+            let v = a[(rr, cc)];
+            if !v.is_nan() {
+                s += v;
+                n += 1.0;
+            }
+        }
+    }
+    s / n
+}
+
+fn inputs(dir: &Path) -> (Vec<PathBuf>, Array2<f32>, Array2<f32>) {
+    let g = grid();
+    let a = dir.join("a.tif");
+    let b = dir.join("b.tif");
+    let xa = write_synthetic_layer(&a, &g, 7, 0.02);
+    let xb = write_synthetic_layer(&b, &g, 8, 0.0);
+    (vec![a, b], xa, xb)
+}
+
+fn writers(dir: &Path, names: &[&str]) -> Vec<CogWriter<f32>> {
+    names
+        .iter()
+        .map(|n| CogWriter::create(&dir.join(n), &grid(), Some(f64::NAN), CogOptions::default()).unwrap())
+        .collect()
+}
+
+fn read(path: &Path) -> Array2<f32> {
+    let r = RasterReader::open(path, 1).unwrap();
+    r.read_f32(Window::new(0, 0, r.info().rows, r.info().cols)).unwrap()
+}
+
+#[test]
+fn executor_is_bit_identical_across_threads_and_tile_sizes() {
+    let src = tempfile::tempdir().unwrap();
+    let (ins, _, _) = inputs(src.path());
+    let files = PipelineTester::default().assert_identical(|p, out| {
+        let opts = ExecOptions {
+            threads: Some(p.threads),
+            tile_size: p.tile_size,
+        };
+        let stats = run_tiled(&grid(), &ins, &Mean3, writers(out, &["mean.tif", "combo.tif"]), &opts, &NoProgress, "test").unwrap();
+        assert_eq!(stats.threads, p.threads);
+        assert_eq!(stats.cells, 301 * 277);
+    });
+    assert_eq!(files, vec!["combo.tif".to_string(), "mean.tif".to_string()]);
+}
+
+#[test]
+fn executor_equals_whole_array_reference() {
+    let src = tempfile::tempdir().unwrap();
+    let (ins, xa, xb) = inputs(src.path());
+    let out = tempfile::tempdir().unwrap();
+    let opts = ExecOptions {
+        threads: Some(2),
+        tile_size: 64,
+    };
+    run_tiled(&grid(), &ins, &Mean3, writers(out.path(), &["mean.tif", "combo.tif"]), &opts, &NoProgress, "test").unwrap();
+    let mean = read(&out.path().join("mean.tif"));
+    let combo = read(&out.path().join("combo.tif"));
+    let (rows, cols) = xa.dim();
+    for r in 0..rows {
+        for c in 0..cols {
+            let e = mean3(&xa.view(), r, c, rows, cols);
+            assert!(e.to_bits() == mean[(r, c)].to_bits() || (e.is_nan() && mean[(r, c)].is_nan()), "mean at ({r}, {c})");
+            let e2 = xa[(r, c)] * 2.0 + xb[(r, c)];
+            assert!(e2.to_bits() == combo[(r, c)].to_bits() || (e2.is_nan() && combo[(r, c)].is_nan()), "combo at ({r}, {c})");
+        }
+    }
+    assert!(mean.iter().any(|v| v.is_nan()), "nodata carried through");
+}
+
+#[test]
+fn per_cell_kernel_and_misaligned_input() {
+    let src = tempfile::tempdir().unwrap();
+    let (ins, xa, xb) = inputs(src.path());
+    let out = tempfile::tempdir().unwrap();
+    let k = PerCell(|v: &[f32]| v[0] - v[1]);
+    run_tiled(&grid(), &ins, &k, writers(out.path(), &["d.tif"]), &ExecOptions::default(), &NoProgress, "diff").unwrap();
+    let d = read(&out.path().join("d.tif"));
+    assert_eq!(d[(5, 9)].to_bits(), (xa[(5, 9)] - xb[(5, 9)]).to_bits());
+
+    // An input on another lattice is refused by name, and nothing is written.
+    let shifted = GridSpec::new("EPSG:4548", 484_015.0, 4_020_000.0, 30.0, 301, 277).unwrap();
+    let bad = src.path().join("shifted.tif");
+    write_synthetic_layer(&bad, &shifted, 9, 0.0);
+    let out2 = tempfile::tempdir().unwrap();
+    let e = run_tiled(&grid(), &[bad], &k, writers(out2.path(), &["x.tif"]), &ExecOptions::default(), &NoProgress, "diff").unwrap_err();
+    assert!(e.to_string().contains("shifted.tif") && e.to_string().contains("not on the census grid"), "{e}");
+    assert_eq!(std::fs::read_dir(out2.path()).unwrap().count(), 0);
+}
+
+fn census_with_warp_fixture(dir: &Path) {
+    std::fs::create_dir_all(dir.join("survey")).unwrap();
+    std::fs::copy(fixtures_dir().join("warp/src_4326.tif"), dir.join("survey/dem.tif")).unwrap();
+    std::fs::write(
+        dir.join("census.toml"),
+        r#"[census]
+name = "测试县"
+code = "370999"
+[grid]
+crs = "EPSG:4548"
+x_min = 484500.0
+y_max = 4005600.0
+cell_size = 30.0
+rows = 100
+cols = 110
+[[raster]]
+id = "dem"
+path = "survey/dem.tif"
+kind = "continuous"
+units = "m"
+"#,
+    )
+    .unwrap();
+}
+
+#[test]
+fn prepare_warps_then_reuses_cache_and_rebuilds_on_change() {
+    let d = tempfile::tempdir().unwrap();
+    census_with_warp_fixture(d.path());
+    let census = CensusConfig::load(d.path()).unwrap();
+    let layers = d.path().join("layers");
+    let r1 = prepare(&census, &layers, &ExecOptions::default(), &NoProgress).unwrap();
+    assert!(!r1.layers[0].cached);
+    // Same lattice and method as the gdalwarp golden: identical cells.
+    riskcensus_testkit::assert_rasters_close(&layers.join("dem.tif"), &fixtures_dir().join("warp/gdalwarp_bilinear.tif"), 0.0);
+    let rd = RasterReader::open(&layers.join("dem.tif"), 1).unwrap();
+    assert_eq!(rd.info().layout.as_deref(), Some("COG"));
+    assert_eq!(rd.metadata("RISKCENSUS_UNITS").as_deref(), Some("m"));
+    assert_eq!(rd.metadata("RISKCENSUS_SOURCE_SHA256").as_deref(), Some(r1.layers[0].source_sha256.as_str()));
+    let before = std::fs::read(layers.join("dem.tif")).unwrap();
+
+    let r2 = prepare(&census, &layers, &ExecOptions::default(), &NoProgress).unwrap();
+    assert!(r2.layers[0].cached);
+    assert_eq!(std::fs::read(layers.join("dem.tif")).unwrap(), before);
+
+    // A changed source (one more nodata value declared) is rebuilt.
+    riskcensus_testkit::synthetic::write_synthetic_layer(&d.path().join("survey/dem.tif"), &GridSpec::new("EPSG:4548", 484_000.0, 4_006_000.0, 20.0, 300, 300).unwrap(), 3, 0.0);
+    let r3 = prepare(&census, &layers, &ExecOptions::default(), &NoProgress).unwrap();
+    assert!(!r3.layers[0].cached);
+    assert_ne!(r3.layers[0].source_sha256, r1.layers[0].source_sha256);
+}
+
+#[test]
+fn prepare_names_a_bad_raster() {
+    let d = tempfile::tempdir().unwrap();
+    census_with_warp_fixture(d.path());
+    std::fs::write(d.path().join("survey/dem.tif"), b"II*\x00 not a tiff").unwrap();
+    let census = CensusConfig::load(d.path()).unwrap();
+    let e = prepare(&census, &d.path().join("layers"), &ExecOptions::default(), &NoProgress).unwrap_err();
+    assert!(e.is_input_error());
+    assert!(e.to_string().contains("dem.tif"), "{e}");
+    assert!(!d.path().join("layers/dem.tif").exists());
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine lacks to build and test RiskCensus:
+# GDAL and PROJ (libraries, headers, command-line tools), clang/libclang, pkg-config,
+# and the Python GDAL bindings used by `make validate`. Idempotent and quiet when
+# everything is present. On a system without apt it stops and names what to install.
+set -euo pipefail
+
+pkgs=(libgdal-dev gdal-bin libproj-dev proj-bin clang libclang-dev pkg-config python3-gdal python3-numpy)
+if [ "${1:-}" = "--with-extra" ]; then shift; pkgs+=("$@"); fi
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+else
+  for t in gdalinfo gdalwarp pkg-config clang; do command -v "$t" >/dev/null 2>&1 || missing+=("$t"); done
+fi
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if command -v apt-get >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    echo "installing system packages: ${missing[*]}" >&2
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "error: this system has no apt-get. Install these with your package manager, then retry:" >&2
+    echo "  GDAL >= 3.4 with headers and tools, PROJ >= 8 with headers, clang/libclang, pkg-config" >&2
+    echo "  (missing here: ${missing[*]})" >&2
+    exit 1
+  fi
+fi
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: no Rust toolchain (cargo) on PATH; install Rust 1.80 or newer (rustup), then retry" >&2
+  exit 1
+fi
