@@ -14,6 +14,11 @@
 //! - Ties (equal drop per distance, exactly, in f32) go to the first direction in the
 //!   order E, SE, S, SW, W, NW, N, NE.
 //!
+//! [`d8_with_rule`] with [`D8Rule::LowestNeighbour`] instead takes the largest drop
+//! regardless of distance, the rule RichDEM and pyflwdir apply; it exists so the
+//! whole chain can be checked cell for cell against those tools (and for users who
+//! need their convention). Both rules drain every cell of a filled DEM.
+//!
 //! Run it on a [`super::fill_depressions`] output so that every cell drains. Drops are
 //! computed in f32 (exact for neighbouring values within a factor 2, so the ε steps of
 //! the filled surface are resolved exactly); the diagonal drop is multiplied by 1/√2.
@@ -28,8 +33,32 @@ pub const NO_FLOW: u8 = 0;
 /// A NaN (nodata) cell.
 pub const D8_NODATA: u8 = 255;
 
-/// D8 codes of `dem` (metres; normally the filled DEM).
+/// Which neighbour a cell drains to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum D8Rule {
+    /// Largest drop per distance, diagonals at √2·L (O'Callaghan & Mark 1984).
+    #[default]
+    SteepestSlope,
+    /// Largest drop, i.e. the lowest neighbour (RichDEM's and pyflwdir's D8).
+    LowestNeighbour,
+}
+
+/// D8 codes of `dem` (metres; normally the filled DEM) by steepest descent.
 pub fn d8(dem: ArrayView2<f32>) -> Array2<u8> {
+    d8_with_rule(dem, D8Rule::SteepestSlope)
+}
+
+/// D8 codes of `dem` under `rule`.
+pub fn d8_with_rule(dem: ArrayView2<f32>, rule: D8Rule) -> Array2<u8> {
+    match rule {
+        D8Rule::SteepestSlope => d8_weighted(dem, std::f32::consts::FRAC_1_SQRT_2),
+        D8Rule::LowestNeighbour => d8_weighted(dem, 1.0),
+    }
+}
+
+/// `k` multiplies diagonal drops; monomorphised per rule through inlining.
+#[inline(always)]
+fn d8_weighted(dem: ArrayView2<f32>, k: f32) -> Array2<u8> {
     let (rows, cols) = dem.dim();
     let z = contiguous(&dem);
     let z: &[f32] = &z;
@@ -42,7 +71,6 @@ pub fn d8(dem: ArrayView2<f32>) -> Array2<u8> {
     if rows < 3 || cols < 3 {
         return Array2::from_shape_vec((rows, cols), out).expect("shape");
     }
-    const K: f32 = std::f32::consts::FRAC_1_SQRT_2;
     for r in 1..rows - 1 {
         let up = &z[(r - 1) * cols..r * cols];
         let mid = &z[r * cols..(r + 1) * cols];
@@ -56,13 +84,13 @@ pub fn d8(dem: ArrayView2<f32>) -> Array2<u8> {
             // E, SE, S, SW, W, NW, N, NE; NaN drops compare false and are skipped.
             let drops = [
                 e - m[2],
-                (e - d[2]) * K,
+                (e - d[2]) * k,
                 e - d[1],
-                (e - d[0]) * K,
+                (e - d[0]) * k,
                 e - m[0],
-                (e - u[0]) * K,
+                (e - u[0]) * k,
                 e - u[1],
-                (e - u[2]) * K,
+                (e - u[2]) * k,
             ];
             let mut best = 0.0f32;
             let mut code = NO_FLOW;
@@ -108,6 +136,8 @@ mod tests {
         assert_eq!(d[(1, 0)], 0);
         assert_eq!(d[(1, 2)], D8_NODATA);
         assert_eq!(d[(1, 1)], 32); // NW drop 2/√2 = 1.41 > N drop 1 = W drop 1
+        let dem = array![[10.0f32, 10.0, 10.0], [10.0, 10.0, 7.0], [10.0, 10.0, 6.0]];
+        assert_eq!(d8_with_rule(dem.view(), D8Rule::LowestNeighbour)[(1, 1)], 2);
         let pit = array![[5.0f32, 5.0, 5.0], [5.0, 1.0, 5.0], [5.0, 5.0, 5.0]];
         assert_eq!(d8(pit.view())[(1, 1)], NO_FLOW);
     }

@@ -20,7 +20,7 @@ pub mod streams;
 pub mod twi;
 
 pub use accumulation::{accumulation, upstream_area};
-pub use d8::{d8, D8_NODATA, NO_FLOW};
+pub use d8::{d8, d8_with_rule, D8Rule, D8_NODATA, NO_FLOW};
 pub use fill::fill_depressions;
 pub use hand::hand;
 pub use streams::streams;
