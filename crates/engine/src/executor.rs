@@ -76,7 +76,7 @@ pub trait TileKernel: Sync {
 }
 
 /// What a run did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ExecStats {
     pub tiles: usize,
     pub cells: usize,
@@ -84,6 +84,11 @@ pub struct ExecStats {
     pub tile_size: usize,
     /// Upper bound of tile buffers alive at once, in bytes.
     pub buffer_bytes: usize,
+    /// Wall time reading and scoring tiles (parallel part), writing tiles into the
+    /// intermediate, and building the COGs (compression, overviews).
+    pub seconds_read_score: f64,
+    pub seconds_write: f64,
+    pub seconds_finish: f64,
 }
 
 /// Run `kernel` over `grid`, reading band 1 of each input (which must lie on the
@@ -134,8 +139,10 @@ fn run_in_pool<K: TileKernel>(
     let batch = (2 * threads).max(1);
     let n_out = kernel.outputs();
     progress.start(stage, plan.len() as u64);
+    let (mut t_score, mut t_write) = (0f64, 0f64);
     let mut start = 0;
     while start < plan.len() {
+        let t0 = std::time::Instant::now();
         let end = (start + batch).min(plan.len());
         let results: Vec<Result<Vec<Vec<f32>>, EngineError>> = (start..end)
             .into_par_iter()
@@ -165,17 +172,22 @@ fn run_in_pool<K: TileKernel>(
                 },
             )
             .collect();
+        let t1 = std::time::Instant::now();
+        t_score += (t1 - t0).as_secs_f64();
         for (i, res) in (start..end).zip(results) {
             let tile = plan.tile(i).expect("index in plan");
             for (w, data) in writers.iter_mut().zip(res?) {
                 w.write_window(tile.core, &data)?;
             }
         }
+        t_write += t1.elapsed().as_secs_f64();
         start = end;
     }
+    let t2 = std::time::Instant::now();
     for w in writers {
         w.finish()?;
     }
+    let t_finish = t2.elapsed().as_secs_f64();
     progress.finish(stage);
     let read_side = (opts.tile_size + 2 * kernel.halo()).pow(2);
     Ok(ExecStats {
@@ -184,6 +196,9 @@ fn run_in_pool<K: TileKernel>(
         threads,
         tile_size: opts.tile_size,
         buffer_bytes: batch * (inputs.len() * read_side + n_out * opts.tile_size.pow(2)) * 4,
+        seconds_read_score: t_score,
+        seconds_write: t_write,
+        seconds_finish: t_finish,
     })
 }
 

@@ -47,6 +47,9 @@ pub struct CogOptions {
     pub deflate_level: u8,
     /// Overview resampling; `None` chooses AVERAGE for float and NEAREST for u8.
     pub overview_resampling: Option<String>,
+    /// Threads GDAL may use to compress blocks. Blocks are compressed independently
+    /// and written in order, so the file's bytes do not depend on this.
+    pub compress_threads: usize,
 }
 
 impl Default for CogOptions {
@@ -55,6 +58,7 @@ impl Default for CogOptions {
             block_size: 512,
             deflate_level: 6,
             overview_resampling: None,
+            compress_threads: 1,
         }
     }
 }
@@ -101,8 +105,8 @@ impl<T: GdalType + Copy> CogWriter<T> {
             "TILED=YES".to_string(),
             format!("BLOCKXSIZE={bs}"),
             format!("BLOCKYSIZE={bs}"),
-            // The intermediate is read once by the COG driver: keep it cheap.
-            "COMPRESS=LZW".to_string(),
+            // The intermediate is read once by the COG driver: uncompressed is cheapest.
+            "COMPRESS=NONE".to_string(),
             "BIGTIFF=IF_SAFER".to_string(),
         ]);
         let mut w = Self {
@@ -252,6 +256,7 @@ impl<T: GdalType + Copy> CogWriter<T> {
             "OVERVIEWS=IGNORE_EXISTING".to_string(),
             format!("RESAMPLING={resampling}"),
             "BIGTIFF=IF_SAFER".to_string(),
+            format!("NUM_THREADS={}", self.options.compress_threads.max(1)),
         ];
         if !is_u8 {
             opts.push("PREDICTOR=YES".into());
