@@ -180,12 +180,12 @@ impl Landscape {
 
     /// x of the foot of the eastern hills at northing y.
     pub fn east_edge(&self, y: f64) -> f64 {
-        506_800.0 + 1_200.0 * self.n_east.line(y, 8_000.0, 3)
+        506_800.0 + 4_500.0 * self.n_east.line(y, 8_000.0, 4)
     }
 
     /// y of the foot of the southern hills at easting x (they fade out westward).
     pub fn south_edge(&self, x: f64) -> f64 {
-        3_999_000.0 + 900.0 * self.n_south.line(x, 8_000.0, 3)
+        3_999_000.0 + 3_000.0 * self.n_south.line(x, 8_000.0, 4)
             - 5_500.0 * ((495_000.0 - x) / 8_000.0).clamp(0.0, 1.0)
     }
 
@@ -220,7 +220,10 @@ impl Landscape {
         let relief = (n * 1_350.0).max(e * 820.0).max(s * 620.0);
         let m = n.max(e).max(s);
         let r = self.n_relief.ridged(x, y, 7_000.0, 6);
-        self.plain(x, y) + relief * (0.3 + 0.7 * r) + m * 40.0 * self.noise.fbm(x, y, 900.0, 3)
+        self.plain(x, y)
+            + relief * (0.25 + 0.75 * r)
+            + m * (60.0 * self.noise.fbm(x, y, 900.0, 4)
+                + 110.0 * self.n_relief.fbm(x, y, 3_000.0, 4))
     }
 
     /// Elevation (m above sea level) at (x, y).
@@ -350,7 +353,7 @@ impl Landscape {
                 .map(|(j, _)| j)
                 .unwrap_or(0);
             let (c, cbed) = (main.pts[ci], main.bed[ci]);
-            let src_bed = self.uncarved(sx, sy) - 40.0;
+            let src_bed = 0.6 * self.uncarved(sx, sy);
             let (dx, dy) = (c.x - sx, c.y - sy);
             let len = (dx * dx + dy * dy).sqrt();
             let nseg = (len / step).ceil().max(2.0) as usize;
@@ -365,7 +368,7 @@ impl Landscape {
                     y: sy + t * dy + w * ny,
                 });
                 // Concave long profile: steep in the hills, flat near the confluence.
-                bed.push(cbed + (src_bed - cbed).max(0.0) * (1.0 - t) * (1.0 - t));
+                bed.push(cbed + (src_bed - cbed).max(0.0) * (1.0 - t).powf(1.5));
             }
             self.rivers.push(River {
                 code: format!("{}{:02}", &self.rivers[mi].code[..3], 11 + i),
