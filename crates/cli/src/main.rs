@@ -1,1 +1,77 @@
-fn main() {}
+//! `riskcensus`: the command-line face of the RiskCensus engine. The binary only
+//! parses arguments, renders progress and prints results; the work is done by
+//! `riskcensus-engine`.
+//!
+//! Exit codes: 0 success, 1 failure of the engine or environment, 2 bad input or
+//! arguments.
+
+mod commands;
+mod progress;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Natural-disaster risk census engine: survey data in, hazard and risk grids,
+/// zoning, maps and reports out.
+#[derive(Debug, Parser)]
+#[command(name = "riskcensus", version, about, long_about = None)]
+pub struct Cli {
+    /// Worker threads (default: all cores).
+    #[arg(long, global = true, value_name = "N")]
+    threads: Option<usize>,
+    /// Print machine-readable JSON on stdout instead of tables.
+    #[arg(long, global = true)]
+    json: bool,
+    /// No progress bars or summaries; errors are still printed.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Demo(commands::demo::Args),
+    Inspect(commands::inspect::Args),
+    Prepare(commands::prepare::Args),
+    Run(commands::run::Args),
+}
+
+/// Options every subcommand sees.
+pub struct Global {
+    pub threads: Option<usize>,
+    pub json: bool,
+    pub quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let g = Global {
+        threads: cli.threads,
+        json: cli.json,
+        quiet: cli.quiet,
+    };
+    if g.threads == Some(0) {
+        eprintln!("error: --threads must be at least 1");
+        return ExitCode::from(2);
+    }
+    let result = match cli.command {
+        Command::Demo(a) => commands::demo::run(a, &g),
+        Command::Inspect(a) => commands::inspect::run(a, &g),
+        Command::Prepare(a) => commands::prepare::run(a, &g),
+        Command::Run(a) => commands::run::run(a, &g),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            let mut src = std::error::Error::source(&e);
+            while let Some(s) = src {
+                eprintln!("  caused by: {s}");
+                src = s.source();
+            }
+            ExitCode::from(if e.is_input_error() { 2 } else { 1 })
+        }
+    }
+}

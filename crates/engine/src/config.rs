@@ -66,7 +66,9 @@ impl RasterSource {
                 RasterKind::Categorical => Resampling::Nearest,
                 RasterKind::Count => Resampling::Sum,
             },
-            Some(name) => Resampling::parse(name).ok_or_else(|| format!("unknown resampling {name:?}"))?,
+            Some(name) => {
+                Resampling::parse(name).ok_or_else(|| format!("unknown resampling {name:?}"))?
+            }
         };
         let fits = match self.kind {
             RasterKind::Categorical => matches!(r, Resampling::Nearest | Resampling::Mode),
@@ -74,7 +76,11 @@ impl RasterSource {
             RasterKind::Continuous => !matches!(r, Resampling::Mode | Resampling::Sum),
         };
         if !fits {
-            return Err(format!("resampling {:?} does not suit a {:?} layer", r.name(), self.kind));
+            return Err(format!(
+                "resampling {:?} does not suit a {:?} layer",
+                r.name(),
+                self.kind
+            ));
         }
         Ok(r)
     }
@@ -166,11 +172,19 @@ impl CensusConfig {
             path: path.to_path_buf(),
             msg,
         };
-        let file: CensusFile = toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
-        file.grid.validate().map_err(|e| err(format!("[grid]: {e}")))?;
+        let file: CensusFile =
+            toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
+        file.grid
+            .validate()
+            .map_err(|e| err(format!("[grid]: {e}")))?;
         match riskcensus_io::crs::is_projected(&file.grid.crs) {
             Ok(true) => {}
-            Ok(false) => return Err(err(format!("[grid] crs {:?} is not projected: the census grid is in metres", file.grid.crs))),
+            Ok(false) => {
+                return Err(err(format!(
+                    "[grid] crs {:?} is not projected: the census grid is in metres",
+                    file.grid.crs
+                )))
+            }
             Err(e) => return Err(err(format!("[grid] crs: {e}"))),
         }
         let mut problems = Vec::new();
@@ -182,14 +196,23 @@ impl CensusConfig {
             .chain(file.vector.iter().map(|v| ("vector", &v.id, &v.path)))
             .chain(file.table.iter().map(|t| ("table", &t.id, &t.path)));
         for (kind, id, p) in all_ids {
-            if id.is_empty() || !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
-                problems.push(format!("[[{kind}]] id {id:?}: use letters, digits, '_' or '-'"));
+            if id.is_empty()
+                || !id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                problems.push(format!(
+                    "[[{kind}]] id {id:?}: use letters, digits, '_' or '-'"
+                ));
             }
             if !ids.insert(id.clone()) {
                 problems.push(format!("[[{kind}]] id {id:?} is used twice"));
             }
             if !dir.join(p).exists() {
-                problems.push(format!("[[{kind}]] {id}: file {} does not exist", p.display()));
+                problems.push(format!(
+                    "[[{kind}]] {id}: file {} does not exist",
+                    p.display()
+                ));
             }
         }
         for r in &file.raster {
@@ -256,10 +279,16 @@ kind = "continuous"
     #[test]
     fn unknown_key_names_file_line_and_key() {
         let d = dir_with(&["dem.tif"]);
-        let text = GOOD.replace("kind = \"continuous\"", "kind = \"continuous\"\ncolour = \"red\"");
+        let text = GOOD.replace(
+            "kind = \"continuous\"",
+            "kind = \"continuous\"\ncolour = \"red\"",
+        );
         let e = CensusConfig::parse(d.path(), Path::new("census.toml"), &text).unwrap_err();
         let msg = e.to_string();
-        assert!(msg.contains("census.toml") && msg.contains("colour") && msg.contains("line 16"), "{msg}");
+        assert!(
+            msg.contains("census.toml") && msg.contains("colour") && msg.contains("line 16"),
+            "{msg}"
+        );
         assert!(e.is_input_error());
     }
 
@@ -267,7 +296,9 @@ kind = "continuous"
     fn missing_file_duplicate_id_bad_resampling_all_reported() {
         let d = dir_with(&[]);
         let text = format!("{GOOD}\n[[raster]]\nid = \"dem\"\npath = \"lc.tif\"\nkind = \"categorical\"\nresampling = \"bilinear\"\n");
-        let msg = CensusConfig::parse(d.path(), Path::new("census.toml"), &text).unwrap_err().to_string();
+        let msg = CensusConfig::parse(d.path(), Path::new("census.toml"), &text)
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("dem.tif does not exist"), "{msg}");
         assert!(msg.contains("used twice"), "{msg}");
         assert!(msg.contains("does not suit"), "{msg}");
@@ -277,7 +308,9 @@ kind = "continuous"
     fn geographic_grid_is_refused() {
         let d = dir_with(&["dem.tif"]);
         let text = GOOD.replace("EPSG:4548", "EPSG:4490");
-        let msg = CensusConfig::parse(d.path(), Path::new("census.toml"), &text).unwrap_err().to_string();
+        let msg = CensusConfig::parse(d.path(), Path::new("census.toml"), &text)
+            .unwrap_err()
+            .to_string();
         assert!(msg.contains("not projected"), "{msg}");
     }
 }

@@ -29,7 +29,12 @@ pub struct DemoReport {
 
 /// Generate the demo census under `out/census` and prepare its layers under
 /// `out/layers`.
-pub fn run_demo(out: &Path, demo: &DemoOptions, exec: &ExecOptions, progress: &dyn Progress) -> Result<DemoReport, EngineError> {
+pub fn run_demo(
+    out: &Path,
+    demo: &DemoOptions,
+    exec: &ExecOptions,
+    progress: &dyn Progress,
+) -> Result<DemoReport, EngineError> {
     let census_dir = out.join("census");
     let layers_dir = out.join("layers");
     let t0 = Instant::now();

@@ -10,6 +10,8 @@ pub enum EngineError {
     Config { path: PathBuf, msg: String },
     #[error(transparent)]
     Io(#[from] IoError),
+    #[error("demo census: {0}")]
+    Demo(#[from] riskcensus_demo::DemoError),
     #[error("{path}: {source}")]
     Fs {
         path: PathBuf,
@@ -29,7 +31,7 @@ impl EngineError {
         match self {
             EngineError::Config { .. } | EngineError::Layer { .. } => true,
             EngineError::Io(e) => e.is_input_error(),
-            EngineError::Threads { .. } => false,
+            EngineError::Demo(_) | EngineError::Threads { .. } => false,
             EngineError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
         }
     }

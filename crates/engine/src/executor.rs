@@ -106,13 +106,19 @@ pub fn run_tiled<K: TileKernel>(
     if writers.len() != kernel.outputs() {
         return Err(EngineError::Layer {
             layer: stage.into(),
-            msg: format!("kernel has {} outputs but {} writers were given", kernel.outputs(), writers.len()),
+            msg: format!(
+                "kernel has {} outputs but {} writers were given",
+                kernel.outputs(),
+                writers.len()
+            ),
         });
     }
     for p in inputs {
         let r = RasterReader::open(p, 1)?;
         let g = r.info().grid()?;
-        if (g.x_min, g.y_max, g.cell_size, g.rows, g.cols) != (grid.x_min, grid.y_max, grid.cell_size, grid.rows, grid.cols) {
+        if (g.x_min, g.y_max, g.cell_size, g.rows, g.cols)
+            != (grid.x_min, grid.y_max, grid.cell_size, grid.rows, grid.cols)
+        {
             return Err(EngineError::Layer {
                 layer: p.display().to_string(),
                 msg: format!(
@@ -159,11 +165,19 @@ fn run_in_pool<K: TileKernel>(
                         .map(|r| r.read_f32(tile.read))
                         .collect::<Result<Vec<_>, _>>()?;
                     let views: Vec<ArrayView2<f32>> = arrays.iter().map(|a| a.view()).collect();
-                    let mut outs: Vec<Vec<f32>> = (0..n_out).map(|_| vec![f32::NAN; tile.core.len()]).collect();
+                    let mut outs: Vec<Vec<f32>> = (0..n_out)
+                        .map(|_| vec![f32::NAN; tile.core.len()])
+                        .collect();
                     {
                         let mut out_views: Vec<ArrayViewMut2<f32>> = outs
                             .iter_mut()
-                            .map(|o| ArrayViewMut2::from_shape((tile.core.rows, tile.core.cols), o.as_mut_slice()).expect("core shape"))
+                            .map(|o| {
+                                ArrayViewMut2::from_shape(
+                                    (tile.core.rows, tile.core.cols),
+                                    o.as_mut_slice(),
+                                )
+                                .expect("core shape")
+                            })
                             .collect();
                         kernel.run(&tile, &views, &mut out_views);
                     }

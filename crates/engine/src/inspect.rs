@@ -62,12 +62,28 @@ pub struct CensusSummary {
 /// Inspect a raster file or a census folder.
 pub fn inspect(path: &Path) -> Result<Inspection, EngineError> {
     if path.is_dir() || path.file_name().is_some_and(|n| n == CENSUS_FILE) {
-        let dir = if path.is_dir() { path } else { path.parent().unwrap_or(Path::new(".")) };
+        let dir = if path.is_dir() {
+            path
+        } else {
+            path.parent().unwrap_or(Path::new("."))
+        };
         let c = CensusConfig::load(dir)?;
         let mut sources = Vec::new();
-        sources.extend(c.rasters.iter().map(|r| SourceSummary { kind: "raster", id: r.id.clone(), path: r.path.clone() }));
-        sources.extend(c.vectors.iter().map(|v| SourceSummary { kind: "vector", id: v.id.clone(), path: v.path.clone() }));
-        sources.extend(c.tables.iter().map(|t| SourceSummary { kind: "table", id: t.id.clone(), path: t.path.clone() }));
+        sources.extend(c.rasters.iter().map(|r| SourceSummary {
+            kind: "raster",
+            id: r.id.clone(),
+            path: r.path.clone(),
+        }));
+        sources.extend(c.vectors.iter().map(|v| SourceSummary {
+            kind: "vector",
+            id: v.id.clone(),
+            path: v.path.clone(),
+        }));
+        sources.extend(c.tables.iter().map(|t| SourceSummary {
+            kind: "table",
+            id: t.id.clone(),
+            path: t.path.clone(),
+        }));
         return Ok(Inspection::Census(CensusSummary {
             name: c.census.name,
             code: c.census.code,
@@ -86,7 +102,10 @@ pub fn inspect(path: &Path) -> Result<Inspection, EngineError> {
         cols: info.cols,
         bands: info.bands,
         overviews: info.overviews,
-        crs: info.crs_code.clone().unwrap_or_else(|| info.crs_wkt.clone()),
+        crs: info
+            .crs_code
+            .clone()
+            .unwrap_or_else(|| info.crs_wkt.clone()),
         geotransform: info.geotransform,
         band_type: info.band_types[0].clone(),
         nodata: info.nodata[0],

@@ -44,7 +44,12 @@ impl PrepareReport {
 }
 
 /// Build (or reuse) every raster layer of `census` under `layers_dir`.
-pub fn prepare(census: &CensusConfig, layers_dir: &Path, opts: &ExecOptions, progress: &dyn Progress) -> Result<PrepareReport, EngineError> {
+pub fn prepare(
+    census: &CensusConfig,
+    layers_dir: &Path,
+    opts: &ExecOptions,
+    progress: &dyn Progress,
+) -> Result<PrepareReport, EngineError> {
     std::fs::create_dir_all(layers_dir).map_err(EngineError::fs(layers_dir))?;
     let grid_text = toml::to_string(&census.grid).expect("grid serialises");
     progress.start("prepare: warp survey rasters", census.rasters.len() as u64);
@@ -63,7 +68,12 @@ pub fn prepare(census: &CensusConfig, layers_dir: &Path, opts: &ExecOptions, pro
     Ok(PrepareReport { layers })
 }
 
-fn prepare_one(census: &CensusConfig, src: &RasterSource, layers_dir: &Path, grid_text: &str) -> Result<PreparedLayer, EngineError> {
+fn prepare_one(
+    census: &CensusConfig,
+    src: &RasterSource,
+    layers_dir: &Path,
+    grid_text: &str,
+) -> Result<PreparedLayer, EngineError> {
     let src_path = census.source_path(&src.path);
     let resampling = src.resampling().map_err(|msg| EngineError::Layer {
         layer: src.id.clone(),

@@ -72,13 +72,16 @@ fn inputs(dir: &Path) -> (Vec<PathBuf>, Array2<f32>, Array2<f32>) {
 fn writers(dir: &Path, names: &[&str]) -> Vec<CogWriter<f32>> {
     names
         .iter()
-        .map(|n| CogWriter::create(&dir.join(n), &grid(), Some(f64::NAN), CogOptions::default()).unwrap())
+        .map(|n| {
+            CogWriter::create(&dir.join(n), &grid(), Some(f64::NAN), CogOptions::default()).unwrap()
+        })
         .collect()
 }
 
 fn read(path: &Path) -> Array2<f32> {
     let r = RasterReader::open(path, 1).unwrap();
-    r.read_f32(Window::new(0, 0, r.info().rows, r.info().cols)).unwrap()
+    r.read_f32(Window::new(0, 0, r.info().rows, r.info().cols))
+        .unwrap()
 }
 
 #[test]
@@ -90,7 +93,16 @@ fn executor_is_bit_identical_across_threads_and_tile_sizes() {
             threads: Some(p.threads),
             tile_size: p.tile_size,
         };
-        let stats = run_tiled(&grid(), &ins, &Mean3, writers(out, &["mean.tif", "combo.tif"]), &opts, &NoProgress, "test").unwrap();
+        let stats = run_tiled(
+            &grid(),
+            &ins,
+            &Mean3,
+            writers(out, &["mean.tif", "combo.tif"]),
+            &opts,
+            &NoProgress,
+            "test",
+        )
+        .unwrap();
         assert_eq!(stats.threads, p.threads);
         assert_eq!(stats.cells, 301 * 277);
     });
@@ -106,16 +118,31 @@ fn executor_equals_whole_array_reference() {
         threads: Some(2),
         tile_size: 64,
     };
-    run_tiled(&grid(), &ins, &Mean3, writers(out.path(), &["mean.tif", "combo.tif"]), &opts, &NoProgress, "test").unwrap();
+    run_tiled(
+        &grid(),
+        &ins,
+        &Mean3,
+        writers(out.path(), &["mean.tif", "combo.tif"]),
+        &opts,
+        &NoProgress,
+        "test",
+    )
+    .unwrap();
     let mean = read(&out.path().join("mean.tif"));
     let combo = read(&out.path().join("combo.tif"));
     let (rows, cols) = xa.dim();
     for r in 0..rows {
         for c in 0..cols {
             let e = mean3(&xa.view(), r, c, rows, cols);
-            assert!(e.to_bits() == mean[(r, c)].to_bits() || (e.is_nan() && mean[(r, c)].is_nan()), "mean at ({r}, {c})");
+            assert!(
+                e.to_bits() == mean[(r, c)].to_bits() || (e.is_nan() && mean[(r, c)].is_nan()),
+                "mean at ({r}, {c})"
+            );
             let e2 = xa[(r, c)] * 2.0 + xb[(r, c)];
-            assert!(e2.to_bits() == combo[(r, c)].to_bits() || (e2.is_nan() && combo[(r, c)].is_nan()), "combo at ({r}, {c})");
+            assert!(
+                e2.to_bits() == combo[(r, c)].to_bits() || (e2.is_nan() && combo[(r, c)].is_nan()),
+                "combo at ({r}, {c})"
+            );
         }
     }
     assert!(mean.iter().any(|v| v.is_nan()), "nodata carried through");
@@ -127,7 +154,16 @@ fn per_cell_kernel_and_misaligned_input() {
     let (ins, xa, xb) = inputs(src.path());
     let out = tempfile::tempdir().unwrap();
     let k = PerCell(|v: &[f32]| v[0] - v[1]);
-    run_tiled(&grid(), &ins, &k, writers(out.path(), &["d.tif"]), &ExecOptions::default(), &NoProgress, "diff").unwrap();
+    run_tiled(
+        &grid(),
+        &ins,
+        &k,
+        writers(out.path(), &["d.tif"]),
+        &ExecOptions::default(),
+        &NoProgress,
+        "diff",
+    )
+    .unwrap();
     let d = read(&out.path().join("d.tif"));
     assert_eq!(d[(5, 9)].to_bits(), (xa[(5, 9)] - xb[(5, 9)]).to_bits());
 
@@ -136,14 +172,30 @@ fn per_cell_kernel_and_misaligned_input() {
     let bad = src.path().join("shifted.tif");
     write_synthetic_layer(&bad, &shifted, 9, 0.0);
     let out2 = tempfile::tempdir().unwrap();
-    let e = run_tiled(&grid(), &[bad], &k, writers(out2.path(), &["x.tif"]), &ExecOptions::default(), &NoProgress, "diff").unwrap_err();
-    assert!(e.to_string().contains("shifted.tif") && e.to_string().contains("not on the census grid"), "{e}");
+    let e = run_tiled(
+        &grid(),
+        &[bad],
+        &k,
+        writers(out2.path(), &["x.tif"]),
+        &ExecOptions::default(),
+        &NoProgress,
+        "diff",
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("shifted.tif") && e.to_string().contains("not on the census grid"),
+        "{e}"
+    );
     assert_eq!(std::fs::read_dir(out2.path()).unwrap().count(), 0);
 }
 
 fn census_with_warp_fixture(dir: &Path) {
     std::fs::create_dir_all(dir.join("survey")).unwrap();
-    std::fs::copy(fixtures_dir().join("warp/src_4326.tif"), dir.join("survey/dem.tif")).unwrap();
+    std::fs::copy(
+        fixtures_dir().join("warp/src_4326.tif"),
+        dir.join("survey/dem.tif"),
+    )
+    .unwrap();
     std::fs::write(
         dir.join("census.toml"),
         r#"[census]
@@ -175,11 +227,18 @@ fn prepare_warps_then_reuses_cache_and_rebuilds_on_change() {
     let r1 = prepare(&census, &layers, &ExecOptions::default(), &NoProgress).unwrap();
     assert!(!r1.layers[0].cached);
     // Same lattice and method as the gdalwarp golden: identical cells.
-    riskcensus_testkit::assert_rasters_close(&layers.join("dem.tif"), &fixtures_dir().join("warp/gdalwarp_bilinear.tif"), 0.0);
+    riskcensus_testkit::assert_rasters_close(
+        &layers.join("dem.tif"),
+        &fixtures_dir().join("warp/gdalwarp_bilinear.tif"),
+        0.0,
+    );
     let rd = RasterReader::open(&layers.join("dem.tif"), 1).unwrap();
     assert_eq!(rd.info().layout.as_deref(), Some("COG"));
     assert_eq!(rd.metadata("RISKCENSUS_UNITS").as_deref(), Some("m"));
-    assert_eq!(rd.metadata("RISKCENSUS_SOURCE_SHA256").as_deref(), Some(r1.layers[0].source_sha256.as_str()));
+    assert_eq!(
+        rd.metadata("RISKCENSUS_SOURCE_SHA256").as_deref(),
+        Some(r1.layers[0].source_sha256.as_str())
+    );
     let before = std::fs::read(layers.join("dem.tif")).unwrap();
 
     let r2 = prepare(&census, &layers, &ExecOptions::default(), &NoProgress).unwrap();
@@ -187,7 +246,12 @@ fn prepare_warps_then_reuses_cache_and_rebuilds_on_change() {
     assert_eq!(std::fs::read(layers.join("dem.tif")).unwrap(), before);
 
     // A changed source (one more nodata value declared) is rebuilt.
-    riskcensus_testkit::synthetic::write_synthetic_layer(&d.path().join("survey/dem.tif"), &GridSpec::new("EPSG:4548", 484_000.0, 4_006_000.0, 20.0, 300, 300).unwrap(), 3, 0.0);
+    riskcensus_testkit::synthetic::write_synthetic_layer(
+        &d.path().join("survey/dem.tif"),
+        &GridSpec::new("EPSG:4548", 484_000.0, 4_006_000.0, 20.0, 300, 300).unwrap(),
+        3,
+        0.0,
+    );
     let r3 = prepare(&census, &layers, &ExecOptions::default(), &NoProgress).unwrap();
     assert!(!r3.layers[0].cached);
     assert_ne!(r3.layers[0].source_sha256, r1.layers[0].source_sha256);
@@ -199,7 +263,13 @@ fn prepare_names_a_bad_raster() {
     census_with_warp_fixture(d.path());
     std::fs::write(d.path().join("survey/dem.tif"), b"II*\x00 not a tiff").unwrap();
     let census = CensusConfig::load(d.path()).unwrap();
-    let e = prepare(&census, &d.path().join("layers"), &ExecOptions::default(), &NoProgress).unwrap_err();
+    let e = prepare(
+        &census,
+        &d.path().join("layers"),
+        &ExecOptions::default(),
+        &NoProgress,
+    )
+    .unwrap_err();
     assert!(e.is_input_error());
     assert!(e.to_string().contains("dem.tif"), "{e}");
     assert!(!d.path().join("layers/dem.tif").exists());

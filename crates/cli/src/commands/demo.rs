@@ -1,0 +1,100 @@
+//! `riskcensus demo`: generate the built-in demo census and run the pipeline on it.
+
+use std::path::PathBuf;
+
+use riskcensus_engine::demo::{run_demo, DemoOptions};
+use riskcensus_engine::EngineError;
+
+use crate::Global;
+
+/// Generate the demo census (a synthetic ~815 km² county) and run it.
+///
+/// Examples:
+///   riskcensus demo                         # 30 m grid, ≈ 0.9 M cells, into out/demo
+///   riskcensus demo --resolution 10         # ≈ 8.2 M cells
+///   riskcensus demo --cells 4000000 --out out/demo4m
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Output folder (census/ and layers/ are written inside).
+    #[arg(long, default_value = "out/demo")]
+    out: PathBuf,
+    /// Census cell size in metres.
+    #[arg(long, conflicts_with = "cells", default_value_t = 30.0)]
+    resolution: f64,
+    /// Approximate number of grid cells instead of a resolution.
+    #[arg(long)]
+    cells: Option<u64>,
+    /// Seed of the generator.
+    #[arg(long, default_value_t = DemoOptions::default().seed)]
+    seed: u64,
+}
+
+/// Area of the demo county's grid in m² (31.5 km × 25.9 km).
+const DEMO_AREA_M2: f64 = 31_500.0 * 25_900.0;
+
+pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+    let resolution_m = match a.cells {
+        Some(n) if n > 0 => (DEMO_AREA_M2 / n as f64).sqrt(),
+        Some(_) => {
+            return Err(EngineError::Layer {
+                layer: "demo".into(),
+                msg: "--cells must be > 0".into(),
+            })
+        }
+        None => a.resolution,
+    };
+    if !(resolution_m.is_finite() && (1.0..=5000.0).contains(&resolution_m)) {
+        return Err(EngineError::Layer {
+            layer: "demo".into(),
+            msg: format!("resolution {resolution_m} m is outside 1–5000 m"),
+        });
+    }
+    let progress = crate::progress::for_cli(g.quiet || g.json);
+    let opts = DemoOptions {
+        resolution_m,
+        seed: a.seed,
+    };
+    let r = run_demo(&a.out, &opts, &super::exec_options(g), progress.as_ref())?;
+    if g.json {
+        super::print_json(&serde_json::json!({
+            "census_dir": r.census_dir,
+            "layers_dir": r.layers_dir,
+            "grid": r.census.grid,
+            "files": r.files.iter().map(|(id, p, n)| serde_json::json!({"id": id, "path": p, "count": n})).collect::<Vec<_>>(),
+            "layers": r.prepared.layers.iter().map(|l| serde_json::json!({"id": l.id, "path": l.path, "cached": l.cached})).collect::<Vec<_>>(),
+            "generate_seconds": r.generate_seconds,
+            "prepare_seconds": r.prepare_seconds,
+        }));
+    } else if !g.quiet {
+        let grid = &r.census.grid;
+        println!(
+            "demo census {} ({}): {} × {} cells of {} m in {} — {:.2} M cells",
+            r.census.census.name,
+            r.census.census.code,
+            grid.rows,
+            grid.cols,
+            grid.cell_size,
+            grid.crs,
+            grid.cell_count() as f64 / 1e6
+        );
+        println!("survey files in {}:", r.census_dir.display());
+        for (id, p, n) in &r.files {
+            println!("  {id:<22} {n:>10}  {}", p.display());
+        }
+        println!("layer stack in {}:", r.layers_dir.display());
+        for l in &r.prepared.layers {
+            println!(
+                "  {:<22} {}{}",
+                l.id,
+                l.path.display(),
+                if l.cached { " (cached)" } else { "" }
+            );
+        }
+        println!(
+            "generated in {:.1} s, prepared in {:.1} s",
+            r.generate_seconds, r.prepare_seconds
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,23 @@
+//! One file per subcommand.
+
+pub mod demo;
+pub mod inspect;
+pub mod prepare;
+pub mod run;
+
+use riskcensus_engine::executor::ExecOptions;
+
+use crate::Global;
+
+/// Executor options from the global flags.
+pub fn exec_options(g: &Global) -> ExecOptions {
+    ExecOptions {
+        threads: g.threads,
+        ..ExecOptions::default()
+    }
+}
+
+/// Print a value as pretty JSON on stdout.
+pub fn print_json<T: serde::Serialize>(v: &T) {
+    println!("{}", serde_json::to_string_pretty(v).expect("serialisable"));
+}

@@ -1,0 +1,49 @@
+//! `riskcensus prepare`: build the census layer stack.
+
+use std::path::PathBuf;
+
+use riskcensus_engine::config::CensusConfig;
+use riskcensus_engine::prepare::prepare;
+use riskcensus_engine::EngineError;
+
+use crate::Global;
+
+/// Warp every raster survey layer onto the census grid as cached COGs.
+///
+/// Examples:
+///   riskcensus prepare out/demo/census
+///   riskcensus prepare my-county --out my-county/layers --threads 2
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// Census folder (holding census.toml).
+    census: PathBuf,
+    /// Output folder for the layers (default: <census>/layers).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+    let census = CensusConfig::load(&a.census)?;
+    let out = a.out.unwrap_or_else(|| a.census.join("layers"));
+    let progress = crate::progress::for_cli(g.quiet || g.json);
+    let r = prepare(&census, &out, &super::exec_options(g), progress.as_ref())?;
+    if g.json {
+        super::print_json(
+            &r.layers
+                .iter()
+                .map(|l| serde_json::json!({"id": l.id, "path": l.path, "cached": l.cached, "source_sha256": l.source_sha256}))
+                .collect::<Vec<_>>(),
+        );
+    } else if !g.quiet {
+        for l in &r.layers {
+            println!(
+                "{:<22} {}{}",
+                l.id,
+                l.path.display(),
+                if l.cached { " (cached)" } else { "" }
+            );
+        }
+    }
+    Ok(())
+}

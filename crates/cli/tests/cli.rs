@@ -1,0 +1,202 @@
+//! The `riskcensus` binary as users run it: exit codes (0 ok, 1 failure, 2 bad
+//! input), named errors, JSON output, and the demo end to end on a coarse grid.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_riskcensus"))
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().expect("run riskcensus")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn inspect_raster_as_json() {
+    let src = fixtures().join("warp/src_4326.tif");
+    let o = run(&["inspect", src.to_str().unwrap(), "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["type"], "raster");
+    assert_eq!(v["crs"], "EPSG:4326");
+    assert_eq!(v["rows"], 80);
+    // 42 cells of the 80 × 80 source are declared nodata (-9999).
+    assert_eq!(v["stats"]["valid"], 80 * 80 - 42);
+}
+
+#[test]
+fn corrupt_raster_exits_2_naming_the_file() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("broken.tif");
+    std::fs::write(&p, b"II*\x00\x08\x00\x00\x00 truncated").unwrap();
+    let o = run(&["inspect", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("broken.tif"), "{}", stderr(&o));
+}
+
+#[test]
+fn raster_without_crs_exits_2() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("nocrs.asc");
+    // An ESRI ASCII grid carries no CRS.
+    std::fs::write(
+        &p,
+        "ncols 2\nnrows 2\nxllcorner 0\nyllcorner 0\ncellsize 1\n1 2\n3 4\n",
+    )
+    .unwrap();
+    let o = run(&["inspect", p.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nocrs.asc") && stderr(&o).contains("no CRS"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn missing_file_and_bad_arguments_exit_2() {
+    let o = run(&["inspect", "no/such/raster.tif"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no/such/raster.tif"));
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(
+        run(&["--threads", "0", "inspect", "x"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["demo", "--resolution", "0.01"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn bad_census_config_exits_2_naming_key() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(
+        d.path().join("census.toml"),
+        "[census]\nname = \"x\"\ncode = \"1\"\nregion = \"?\"\n[grid]\ncrs = \"EPSG:4548\"\nx_min = 0.0\ny_max = 0.0\ncell_size = 30.0\nrows = 1\ncols = 1\n",
+    )
+    .unwrap();
+    let o = run(&["prepare", d.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains("census.toml") && e.contains("region") && e.contains("line 4"),
+        "{e}"
+    );
+}
+
+#[test]
+fn unwritable_output_is_a_failure_not_bad_input() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(d.path().join("c/survey")).unwrap();
+    std::fs::copy(
+        fixtures().join("warp/src_4326.tif"),
+        d.path().join("c/survey/dem.tif"),
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("c/census.toml"),
+        "[census]\nname = \"x\"\ncode = \"1\"\n[grid]\ncrs = \"EPSG:4548\"\nx_min = 484500.0\ny_max = 4005600.0\ncell_size = 30.0\nrows = 100\ncols = 110\n[[raster]]\nid = \"dem\"\npath = \"survey/dem.tif\"\nkind = \"continuous\"\n",
+    )
+    .unwrap();
+    // The output "folder" is a file: the environment, not the input, is at fault.
+    let blocker = d.path().join("blocker");
+    std::fs::write(&blocker, b"").unwrap();
+    let o = run(&[
+        "prepare",
+        d.path().join("c").to_str().unwrap(),
+        "--out",
+        blocker.join("layers").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    // The same census prepares fine into a real folder.
+    let o = run(&["--quiet", "prepare", d.path().join("c").to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(d.path().join("c/layers/dem.tif").exists());
+}
+
+/// The demo end to end on a coarse grid: census generated, every survey raster
+/// warped onto the census grid as a COG with CRS, nodata and provenance, and a
+/// second run reuses the cached layers.
+#[test]
+fn demo_end_to_end_on_a_coarse_grid() {
+    let d = tempfile::tempdir().unwrap();
+    let out = d.path().join("demo");
+    let o = run(&[
+        "demo",
+        "--out",
+        out.to_str().unwrap(),
+        "--resolution",
+        "250",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["grid"]["crs"], "EPSG:4548");
+    assert_eq!(v["grid"]["cell_size"], 250.0);
+    let layers = v["layers"].as_array().unwrap();
+    let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
+    for want in ["dem", "landcover", "population", "rain24h_100y"] {
+        assert!(ids.contains(&want), "{want} missing from {ids:?}");
+    }
+    for l in layers {
+        let path = l["path"].as_str().unwrap();
+        let o = run(&["inspect", path, "--json"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let i: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(i["layout"], "COG", "{path}");
+        assert_eq!(i["crs"], "EPSG:4548", "{path}");
+        assert!(
+            i["nodata"].is_null() || i["nodata"].is_number() || i["nodata"].is_string(),
+            "{path}"
+        );
+        let tags = i["tags"].as_array().unwrap();
+        assert!(
+            tags.iter().any(|t| t[0] == "RISKCENSUS_SOURCE_SHA256"),
+            "{path}: {tags:?}"
+        );
+        assert!(
+            i["stats"]["valid"].as_u64().unwrap() > 0,
+            "{path} has no valid cell"
+        );
+    }
+    // The DEM came in EPSG:4326 and now spans plain to hills.
+    let dem = run(&[
+        "inspect",
+        out.join("layers/dem.tif").to_str().unwrap(),
+        "--json",
+    ]);
+    let i: serde_json::Value = serde_json::from_slice(&dem.stdout).unwrap();
+    assert!(
+        i["stats"]["min"].as_f64().unwrap() < 100.0 && i["stats"]["max"].as_f64().unwrap() > 500.0,
+        "{i}"
+    );
+
+    let o = run(&[
+        "demo",
+        "--out",
+        out.to_str().unwrap(),
+        "--resolution",
+        "250",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["layers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|l| l["cached"] == true),
+        "second run rebuilt layers: {v}"
+    );
+}
