@@ -262,7 +262,10 @@ impl RasterReader {
             .metadata_domain("")
             .unwrap_or_default()
             .into_iter()
-            .filter_map(|kv| kv.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())))
+            .filter_map(|kv| {
+                kv.split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+            })
             .collect();
         out.sort();
         out

@@ -23,7 +23,13 @@ pub fn diff_rasters(a: &Path, b: &Path, tol: f64) -> RasterDiff {
     let ra = RasterReader::open(a, 1).expect("open a");
     let rb = RasterReader::open(b, 1).expect("open b");
     let (ia, ib) = (ra.info(), rb.info());
-    assert_eq!((ia.rows, ia.cols), (ib.rows, ib.cols), "{} and {} differ in shape", a.display(), b.display());
+    assert_eq!(
+        (ia.rows, ia.cols),
+        (ib.rows, ib.cols),
+        "{} and {} differ in shape",
+        a.display(),
+        b.display()
+    );
     let w = riskcensus_core::Window::new(0, 0, ia.rows, ia.cols);
     let (xa, xb) = (ra.read_f32(w).unwrap(), rb.read_f32(w).unwrap());
     let mut d = RasterDiff {

@@ -51,12 +51,17 @@ impl PipelineTester {
                     let rnames: Vec<_> = rf.iter().map(|f| &f.0).collect();
                     assert_eq!(names, rnames, "{p:?} wrote other files than {rp:?}");
                     for ((name, bytes), (_, rbytes)) in files.iter().zip(rf) {
-                        assert!(bytes == rbytes, "{name}: bytes differ between {p:?} and {rp:?}");
+                        assert!(
+                            bytes == rbytes,
+                            "{name}: bytes differ between {p:?} and {rp:?}"
+                        );
                     }
                 }
             }
         }
-        reference.map(|(_, f)| f.into_iter().map(|(n, _)| n).collect()).unwrap_or_default()
+        reference
+            .map(|(_, f)| f.into_iter().map(|(n, _)| n).collect())
+            .unwrap_or_default()
     }
 }
 

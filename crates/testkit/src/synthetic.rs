@@ -34,9 +34,20 @@ pub fn synthetic_surface(rows: usize, cols: usize, seed: u64, nodata_share: f64)
 }
 
 /// Write a seeded surface on `grid` as a GeoTIFF (NaN nodata).
-pub fn write_synthetic_layer(path: &Path, grid: &GridSpec, seed: u64, nodata_share: f64) -> Array2<f32> {
+pub fn write_synthetic_layer(
+    path: &Path,
+    grid: &GridSpec,
+    seed: u64,
+    nodata_share: f64,
+) -> Array2<f32> {
     let a = synthetic_surface(grid.rows, grid.cols, seed, nodata_share);
-    riskcensus_io::geotiff::write_geotiff(path, a.view(), grid.geotransform(), &grid.crs, Some(f64::NAN))
-        .expect("writing synthetic layer");
+    riskcensus_io::geotiff::write_geotiff(
+        path,
+        a.view(),
+        grid.geotransform(),
+        &grid.crs,
+        Some(f64::NAN),
+    )
+    .expect("writing synthetic layer");
     a
 }
