@@ -6,8 +6,10 @@
 //! ```
 //!
 //! `DEM.f32` is raw little-endian float32, row-major, row 0 north, NaN nodata. Prints
-//! one JSON object with the best-of-REPEATS wall time (seconds) of each stage and the
-//! peak resident set size, single-threaded (the kernels do not spawn threads).
+//! one JSON object with the best-of-REPEATS process CPU time (seconds, from
+//! /proc/self/stat, 10 ms ticks; robust to other load on the machine) and wall time
+//! (`*_wall_s`) of each stage, and the peak resident set size. Single-threaded: the
+//! kernels do not spawn threads.
 
 use std::time::Instant;
 
@@ -58,50 +60,78 @@ fn main() {
     drop(bytes);
     let dem = Array2::from_shape_vec((rows, cols), v).unwrap();
 
-    let best = |f: &mut dyn FnMut()| -> f64 {
-        (0..repeats)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed().as_secs_f64()
-            })
-            .fold(f64::INFINITY, f64::min)
+    // (cpu, wall) of one run of `f`.
+    let time = |f: &mut dyn FnMut()| -> (f64, f64) {
+        let (c, t) = (cpu_s(), Instant::now());
+        f();
+        (cpu_s() - c, t.elapsed().as_secs_f64())
     };
-    let slope = best(&mut || {
-        std::hint::black_box(terrain::slope(
-            dem.view(),
-            cell,
-            GradientAlg::Horn,
-            SlopeUnits::Degrees,
-            Edges::Nodata,
-        ));
-    });
-    let aspect = best(&mut || {
-        std::hint::black_box(terrain::aspect(
-            dem.view(),
-            GradientAlg::Horn,
-            Edges::Nodata,
-        ));
-    });
-    let (mut fill, mut d8, mut acc) = (f64::INFINITY, f64::INFINITY, f64::INFINITY);
+    let min2 = |a: (f64, f64), b: (f64, f64)| (a.0.min(b.0), a.1.min(b.1));
+    let inf = (f64::INFINITY, f64::INFINITY);
+    let (mut slope, mut aspect, mut fill, mut d8, mut acc) = (inf, inf, inf, inf, inf);
     for _ in 0..repeats {
-        let t = Instant::now();
-        let f = hydro::fill_depressions(dem.view());
-        fill = fill.min(t.elapsed().as_secs_f64());
-        let t = Instant::now();
-        let d = hydro::d8(f.view());
-        d8 = d8.min(t.elapsed().as_secs_f64());
+        slope = min2(
+            slope,
+            time(&mut || {
+                std::hint::black_box(terrain::slope(
+                    dem.view(),
+                    cell,
+                    GradientAlg::Horn,
+                    SlopeUnits::Degrees,
+                    Edges::Nodata,
+                ));
+            }),
+        );
+        aspect = min2(
+            aspect,
+            time(&mut || {
+                std::hint::black_box(terrain::aspect(
+                    dem.view(),
+                    GradientAlg::Horn,
+                    Edges::Nodata,
+                ));
+            }),
+        );
+        let mut f = None;
+        fill = min2(
+            fill,
+            time(&mut || f = Some(hydro::fill_depressions(dem.view()))),
+        );
+        let f = f.unwrap();
+        let mut d = None;
+        d8 = min2(d8, time(&mut || d = Some(hydro::d8(f.view()))));
         drop(f);
-        let t = Instant::now();
-        let a = hydro::accumulation(d.view()).unwrap();
-        acc = acc.min(t.elapsed().as_secs_f64());
-        std::hint::black_box(a);
+        let d = d.unwrap();
+        acc = min2(
+            acc,
+            time(&mut || {
+                std::hint::black_box(hydro::accumulation(d.view()).unwrap());
+            }),
+        );
     }
-    println!(
-        "{{\"cells\": {}, \"slope_s\": {slope:.6}, \"aspect_s\": {aspect:.6}, \"fill_s\": {fill:.6}, \"d8_s\": {d8:.6}, \"accumulation_s\": {acc:.6}, \"peak_rss_kb\": {}}}",
-        rows * cols,
-        peak_rss_kb()
-    );
+    let mut out = format!("{{\"cells\": {}", rows * cols);
+    for (name, (c, w)) in [
+        ("slope", slope),
+        ("aspect", aspect),
+        ("fill", fill),
+        ("d8", d8),
+        ("accumulation", acc),
+    ] {
+        out += &format!(", \"{name}_s\": {c:.4}, \"{name}_wall_s\": {w:.4}");
+    }
+    println!("{out}, \"peak_rss_kb\": {}}}", peak_rss_kb());
+}
+
+/// utime + stime of this process in seconds (Linux /proc; 0 elsewhere).
+fn cpu_s() -> f64 {
+    let Ok(s) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    // Fields after the parenthesised command name; utime and stime are 14 and 15.
+    let rest = &s[s.rfind(')').map_or(0, |i| i + 2)..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: f64 = f[11].parse::<f64>().unwrap_or(0.0) + f[12].parse::<f64>().unwrap_or(0.0);
+    ticks / 100.0 // USER_HZ is 100 on Linux
 }
 
 /// VmHWM from /proc/self/status (Linux); 0 elsewhere.

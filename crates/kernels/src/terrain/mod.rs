@@ -15,6 +15,7 @@
 
 pub mod aspect;
 pub mod curvature;
+mod fastatan;
 pub mod hillshade;
 pub mod relief;
 pub mod slope;
