@@ -22,7 +22,8 @@ test: deps
 
 ## Re-run the independent tools (gdalwarp, gdaldem, peers) and rewrite golden files.
 validate: deps
-	python3 validate/warp/make_golden.py
+	/usr/bin/python3 validate/warp/make_golden.py
+	/usr/bin/python3 validate/rasterize/make_golden.py
 	@if [ -x validate/terrain/run.sh ]; then validate/terrain/run.sh; fi
 
 ## Criterion benchmarks (release).

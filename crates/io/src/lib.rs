@@ -16,8 +16,10 @@ pub mod cog;
 pub mod crs;
 pub mod digest;
 pub mod error;
+mod gdal_util;
 pub mod geotiff;
 pub mod raster;
+pub mod rasterize;
 pub mod vector;
 pub mod warp;
 

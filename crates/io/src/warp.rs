@@ -6,13 +6,13 @@
 //! (elevation, rainfall), sum for counts (population per cell). The source band's
 //! nodata is honoured and cells without source data become the destination's nodata.
 
-use std::ffi::CString;
 use std::path::Path;
 
 use gdal::raster::GdalType;
 
 use crate::cog::CogWriter;
 use crate::error::IoError;
+use crate::gdal_util::{failed, Argv};
 use crate::raster::open_validated;
 
 /// Resampling methods offered for warping (GDAL's names).
@@ -85,23 +85,13 @@ fn run_gdalwarp(
     dst: gdal_sys::GDALDatasetH,
     args: &[String],
 ) -> Result<(), IoError> {
-    let c_args: Vec<CString> = args
-        .iter()
-        .map(|a| CString::new(a.as_str()).expect("no NUL in warp options"))
-        .collect();
-    let mut ptrs: Vec<*mut std::ffi::c_char> =
-        c_args.iter().map(|c| c.as_ptr() as *mut _).collect();
-    ptrs.push(std::ptr::null_mut());
-    // SAFETY: `ptrs` is a NULL-terminated argv of C strings alive for the call; GDAL
-    // copies what it keeps. Both dataset handles are valid and used on this thread
-    // only; the options are freed below on every path.
+    let mut argv = Argv::new(src, args)?;
+    // SAFETY: the argv outlives the call; both dataset handles are valid and used on
+    // this thread only; the options are freed on every path.
     unsafe {
-        let opts = gdal_sys::GDALWarpAppOptionsNew(ptrs.as_mut_ptr(), std::ptr::null_mut());
+        let opts = gdal_sys::GDALWarpAppOptionsNew(argv.as_mut_ptr(), std::ptr::null_mut());
         if opts.is_null() {
-            return Err(IoError::Invalid {
-                path: src.to_path_buf(),
-                what: format!("bad warp options {args:?}"),
-            });
+            return Err(failed(src, "parsing warp options", args));
         }
         let mut srcs = [src_ds.c_dataset()];
         let mut usage_error: std::ffi::c_int = 0;
@@ -116,13 +106,7 @@ fn run_gdalwarp(
         );
         gdal_sys::GDALWarpAppOptionsFree(opts);
         if out.is_null() || usage_error != 0 {
-            let msg = std::ffi::CStr::from_ptr(gdal_sys::CPLGetLastErrorMsg())
-                .to_string_lossy()
-                .into_owned();
-            return Err(IoError::Invalid {
-                path: src.to_path_buf(),
-                what: format!("warping onto the census grid failed: {msg}"),
-            });
+            return Err(failed(src, "warping onto the census grid", args));
         }
     }
     Ok(())

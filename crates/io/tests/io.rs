@@ -267,3 +267,69 @@ fn windowed_reads_equal_full_reads() {
     // The -9999 block is read as NaN.
     assert!(part[(30 - 25, 40 - 38)].is_nan());
 }
+
+/// Reference: `ogr2ogr -t_srs EPSG:4548` then `gdal_rasterize` (cell-centre, `-at`,
+/// `-a value -add`), run by validate/rasterize/make_golden.py (GDAL version in
+/// fixtures/rasterize/golden.json). Our rasterizer must give the same cells.
+#[test]
+fn rasterize_matches_gdal_rasterize_cli() {
+    use riskcensus_io::rasterize::{rasterize, Burn, RasterizeSpec};
+    let src = fixtures().join("rasterize/features.geojson");
+    let cases = [
+        ("mask_center.tif", RasterizeSpec::mask(None, false)),
+        ("mask_touched.tif", RasterizeSpec::mask(None, true)),
+        (
+            "sum_value.tif",
+            RasterizeSpec {
+                burn: Burn::Field("value".into()),
+                add: true,
+                ..RasterizeSpec::mask(None, false)
+            },
+        ),
+    ];
+    let mut burnt = Vec::new();
+    for (golden, spec) in cases {
+        let ours = rasterize(&src, &golden_grid(), &spec).unwrap();
+        let (theirs, _) = read_all(&fixtures().join("rasterize").join(golden));
+        let ours = ours.into_raw_vec_and_offset().0;
+        for (i, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+            assert_eq!(
+                a.to_bits(),
+                b.to_bits(),
+                "{golden}: cell ({}, {})",
+                i / 110,
+                i % 110
+            );
+        }
+        burnt.push(ours.iter().filter(|v| **v != 0.0).count());
+        if golden == "sum_value.tif" {
+            // Two points in one cell add up: 7 + 4; overlapping polygons: 5 + 3.
+            assert_eq!(ours.iter().cloned().fold(0f32, f32::max), 11.0);
+            assert!(ours.contains(&8.0));
+        }
+    }
+    // All-touched burns strictly more cells than the cell-centre rule.
+    assert!(burnt[1] > burnt[0] && burnt[0] > 500, "{burnt:?}");
+}
+
+#[test]
+fn rasterize_names_missing_layer_and_field() {
+    use riskcensus_io::rasterize::{rasterize, Burn, RasterizeSpec};
+    let src = fixtures().join("rasterize/features.geojson");
+    let e = rasterize(
+        &src,
+        &golden_grid(),
+        &RasterizeSpec::mask(Some("rivers"), false),
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("features.geojson") && e.to_string().contains("rivers"),
+        "{e}"
+    );
+    let spec = RasterizeSpec {
+        burn: Burn::Field("occupants".into()),
+        ..RasterizeSpec::mask(None, false)
+    };
+    let e = rasterize(&src, &golden_grid(), &spec).unwrap_err();
+    assert!(e.to_string().contains("occupants"), "{e}");
+}
