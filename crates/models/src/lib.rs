@@ -1,0 +1,38 @@
+//! The RiskCensus model library (DESIGN.md §5): model files (`models/*.toml`) parsed
+//! into validated parameters, and the fused per-tile scoring kernel.
+//!
+//! ```text
+//! models/flood.toml ──ModelSpec::read──▶ ModelSpec ──check()──▶ Model ──compile()──▶ Program
+//!      (serde + toml, unknown keys refused)   (all problems, with line and key)   (TileScorer)
+//! ```
+//!
+//! - [`spec`]: the unchecked file types ([`ModelSpec`]);
+//! - [`model`]: the validated [`Model`] (weights, aggregation, risk composition,
+//!   parameter hash, layer-stack check);
+//! - [`transform`]: factor transforms and their equations;
+//! - [`ahp`]: AHP weights, λmax, CI and CR (Saaty);
+//! - [`classify`]: fixed-break classification into level codes (1 = highest);
+//! - [`program`]: the compiled, fused, chunked kernel ([`Program`], [`TileScorer`]);
+//! - [`reference`]: the scalar per-cell evaluator the kernel is proved against.
+//!
+//! Cells are f32 with NaN = nodata. Input slices follow [`Model::inputs`] order
+//! (sorted by layer id).
+
+pub mod ahp;
+pub mod classify;
+pub mod error;
+mod locate;
+pub mod model;
+pub mod program;
+pub mod reference;
+pub mod spec;
+pub mod transform;
+
+pub use ahp::Ahp;
+pub use classify::Classification;
+pub use error::{ModelError, Problem, ScoreError};
+pub use model::{Aggregation, Factor, Input, Model, Weighting, DEFAULT_ALPHA};
+pub use program::{Program, TileScorer, DEFAULT_CHUNK, MAX_CHUNK};
+pub use reference::Reference;
+pub use spec::ModelSpec;
+pub use transform::{Nodata, Transform, Unknown};
