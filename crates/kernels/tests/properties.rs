@@ -1,5 +1,8 @@
 //! Invariants of the kernels on seeded synthetic DEMs (with pits and NaN holes).
 
+// ndarray's `s![1..-1]` counts from the end; the range is not empty.
+#![allow(clippy::reversed_empty_ranges)]
+
 #[path = "../benches/synth.rs"]
 mod synth;
 

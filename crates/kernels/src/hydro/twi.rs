@@ -63,8 +63,8 @@ mod tests {
             DEFAULT_MIN_TAN_SLOPE,
         )
         .unwrap();
-        assert!((t[(0, 0)] - 4.605_170).abs() < 1e-5);
-        assert!((t[(0, 1)] - 11.512_925).abs() < 1e-5);
+        assert!((t[(0, 0)] - 4.605_17).abs() < 1e-5);
+        assert!((t[(0, 1)] - 11.512_93).abs() < 1e-5);
         assert!(t[(0, 2)].is_nan());
     }
 }

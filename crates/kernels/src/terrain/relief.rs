@@ -104,10 +104,10 @@ fn running(
     }
     // Window [i-r, i+r] spans at most two blocks: suffix of the left end's block and
     // prefix of the right end's block.
-    for i in 0..n {
+    for (i, xi) in x.iter_mut().enumerate() {
         let lo = i.saturating_sub(r);
         let hi = (i + r).min(n - 1);
-        x[i] = if lo / k != hi / k {
+        *xi = if lo / k != hi / k {
             op(suf[lo], pre[hi])
         } else if lo % k == 0 {
             // Same block starting at `lo` (full window or truncated at the start).
