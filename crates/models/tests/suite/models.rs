@@ -1,0 +1,161 @@
+//! The shipped models (models/*.toml) and the validated-model API.
+
+use riskcensus_models::{Aggregation, Model, Nodata, Reference, TileScorer, Weighting};
+
+use crate::common::{data, repo_model};
+
+#[test]
+fn flood_model_is_valid_and_documented() {
+    let m = Model::load(repo_model("flood.toml")).unwrap();
+    assert_eq!(m.id(), "flood");
+    assert!(m.sources().len() >= 3);
+    let ids: Vec<&str> = m.inputs().iter().map(|i| i.id.as_str()).collect();
+    // Sorted by id: the order of the scorer's slices.
+    assert_eq!(
+        ids,
+        [
+            "dist_river",
+            "flow_acc",
+            "hand",
+            "landcover",
+            "rain24h_100y",
+            "slope_deg"
+        ]
+    );
+    let Weighting::Ahp { result, .. } = m.weighting() else {
+        panic!("AHP weights")
+    };
+    assert!(result.cr < 0.1, "CR {}", result.cr);
+    let w = m.aggregation().weights().unwrap();
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    // HAND carries the largest weight (documented ≈ 0.333 in the file).
+    assert!((w[0] - 0.3327).abs() < 5e-4, "{w:?}");
+    let cl = m.classification().unwrap();
+    assert_eq!(cl.classes(), 5);
+    // A cell by hand: HAND 0 m (1.0), 100 m from the river (1/(1 + 0.2²) = 0.961538),
+    // accumulation 10⁶ (1.0), flat (1.0), 300 mm (1.0), water (1.0) → score
+    // 1 − w_dist·(1 − 0.961538) ≈ 0.9925 → level 1.
+    let cell = [100.0, 1.0e6, 0.0, 60.0, 300.0, 0.0];
+    let inputs: Vec<&[f32]> = cell.iter().map(std::slice::from_ref).collect();
+    let mut s = [0f32];
+    let mut lv = [0u8];
+    m.compile()
+        .score_classify_tile(&inputs, Some(&mut s), &mut lv)
+        .unwrap();
+    let want = 1.0 - w[1] * (1.0 - 1.0 / 1.04);
+    assert!((s[0] as f64 - want).abs() < 1e-5, "{} vs {want}", s[0]);
+    assert_eq!(lv[0], 1);
+    let mut r = [0f32];
+    Reference(&m).score_tile(&inputs, &mut r).unwrap();
+    assert_eq!(r[0].to_bits(), s[0].to_bits());
+}
+
+#[test]
+fn shipped_models_all_load() {
+    let dir = repo_model("");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            Model::load(&p).unwrap_or_else(|e| panic!("{e}"));
+            n += 1;
+        }
+    }
+    assert!(n >= 3, "models/ holds {n} models");
+}
+
+#[test]
+fn risk_composition_by_hand() {
+    let m = Model::load(data("risk.toml")).unwrap();
+    assert_eq!(
+        m.aggregation(),
+        &Aggregation::Risk {
+            alpha: 0.4,
+            capacity: true
+        }
+    );
+    let order: Vec<&str> = m.factors().iter().map(|f| f.id.as_str()).collect();
+    assert_eq!(order, ["H", "E", "V", "C"]);
+    assert_eq!(m.factors()[3].nodata, Nodata::Value(0.0));
+    // Inputs sorted: capacity, exposure, hazard, vulnerability.
+    // H = 0.5, E = 0.8, V = 0.5, C = 0.5: R = 0.5·0.8·0.5·(1 − 0.4·0.5) = 0.2·0.8 = 0.16.
+    // C = NaN scores 0: R = 0.2·(1 − 0) = 0.2. H = NaN propagates.
+    let c = [0.5, f32::NAN, 0.5];
+    let e = [0.8, 0.8, 0.8];
+    let h = [0.5, 0.5, f32::NAN];
+    let v = [0.5, 0.5, 0.5];
+    let mut out = [0f32; 3];
+    m.compile().score_tile(&[&c, &e, &h, &v], &mut out).unwrap();
+    assert!((out[0] - 0.16).abs() < 1e-7, "{}", out[0]);
+    assert!((out[1] - 0.2).abs() < 1e-7, "{}", out[1]);
+    assert!(out[2].is_nan());
+}
+
+#[test]
+fn comprehensive_models() {
+    // Weighted sum of per-hazard risk and its max variant.
+    let m = Model::load(repo_model("comprehensive.toml")).unwrap();
+    let n = m.inputs().len();
+    let vals: Vec<f32> = (0..n).map(|i| 0.1 * (i + 1) as f32).collect();
+    let inputs: Vec<&[f32]> = vals.iter().map(std::slice::from_ref).collect();
+    let mut out = [0f32];
+    m.compile().score_tile(&inputs, &mut out).unwrap();
+    let w = m.aggregation().weights().unwrap();
+    let want: f64 = m
+        .factors()
+        .iter()
+        .zip(w)
+        .map(|(f, w)| w * vals[f.input_index] as f64)
+        .sum();
+    assert!((out[0] as f64 - want).abs() < 1e-6);
+    let mx = Model::load(repo_model("comprehensive_max.toml")).unwrap();
+    mx.compile().score_tile(&inputs, &mut out).unwrap();
+    assert_eq!(out[0], 0.1 * n as f32);
+    let rk = Model::load(repo_model("flood_risk.toml")).unwrap();
+    assert!(matches!(
+        rk.aggregation(),
+        Aggregation::Risk { capacity: true, .. }
+    ));
+}
+
+#[test]
+fn param_hash_is_canonical() {
+    let text = std::fs::read_to_string(data("max.toml")).unwrap();
+    let a = Model::from_toml(&text, "a.toml").unwrap();
+    // Comments, layout and number spelling do not change the hash …
+    let b = Model::from_toml(
+        &format!(
+            "# a comment\n{}",
+            text.replace("midpoint = 40.0", "midpoint = 4e1")
+        ),
+        "elsewhere/b.toml",
+    )
+    .unwrap();
+    assert_eq!(a.param_hash(), b.param_hash());
+    assert_eq!(a.param_hash().len(), 64);
+    // … a parameter does.
+    let c = Model::from_toml(
+        &text.replace("midpoint = 40.0", "midpoint = 41.0"),
+        "a.toml",
+    )
+    .unwrap();
+    assert_ne!(a.param_hash(), c.param_hash());
+    // Pinned: a change of the canonical form breaks provenance and must be
+    // deliberate (update this value and say why in the commit).
+    assert_eq!(
+        a.param_hash(),
+        "642c57a0cac0dc1fb76c928217fe81152d5f66a356df21f177fc5f7764307e0e"
+    );
+}
+
+#[test]
+fn layer_stack_check() {
+    let m = Model::load(data("max.toml")).unwrap();
+    m.check_stack([("p", "mm"), ("q", "m"), ("dem", "m")])
+        .unwrap();
+    let e = m.check_stack([("p", "m")]).unwrap_err().to_string();
+    assert!(
+        e.contains("`p` is in `m`") && e.contains("`q` is not in the layer stack"),
+        "{e}"
+    );
+}
