@@ -36,6 +36,7 @@ enum Command {
     Inspect(commands::inspect::Args),
     Prepare(commands::prepare::Args),
     Run(commands::run::Args),
+    Terrain(commands::terrain::Args),
 }
 
 /// Options every subcommand sees.
@@ -61,6 +62,7 @@ fn main() -> ExitCode {
         Command::Inspect(a) => commands::inspect::run(a, &g),
         Command::Prepare(a) => commands::prepare::run(a, &g),
         Command::Run(a) => commands::run::run(a, &g),
+        Command::Terrain(a) => commands::terrain::run(a, &g),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -31,6 +31,7 @@ pub mod inspect;
 pub mod prepare;
 pub mod progress;
 pub mod provenance;
+pub mod terrain;
 
 pub use error::EngineError;
 

@@ -274,3 +274,156 @@ fn prepare_names_a_bad_raster() {
     assert!(e.to_string().contains("dem.tif"), "{e}");
     assert!(!d.path().join("layers/dem.tif").exists());
 }
+
+mod terrain_stage {
+    use super::*;
+    use riskcensus_engine::terrain::{terrain, TerrainOptions};
+    use riskcensus_kernels::terrain::{slope, Edges, GradientAlg, SlopeUnits};
+    use riskcensus_kernels::CellSize;
+
+    /// The real DEM of the kernel validation (Jacksboro fault, USGS, UTM 16N 90 m).
+    fn real_dem() -> PathBuf {
+        fixtures_dir().join("terrain/dem.tif")
+    }
+
+    #[test]
+    fn tiled_focal_layers_equal_whole_grid_kernels_and_are_thread_and_tile_invariant() {
+        let files = PipelineTester::default().assert_identical(|p, out| {
+            let exec = ExecOptions {
+                threads: Some(p.threads),
+                tile_size: p.tile_size,
+            };
+            terrain(
+                &real_dem(),
+                out,
+                &TerrainOptions::default(),
+                &exec,
+                &NoProgress,
+            )
+            .unwrap();
+        });
+        assert!(
+            files.contains(&"hand.tif".to_string()) && files.contains(&"slope_deg.tif".to_string())
+        );
+
+        // Tiles with a halo give exactly the whole-grid kernel's result.
+        let out = tempfile::tempdir().unwrap();
+        let exec = ExecOptions {
+            threads: Some(2),
+            tile_size: 50,
+        };
+        terrain(
+            &real_dem(),
+            out.path(),
+            &TerrainOptions::default(),
+            &exec,
+            &NoProgress,
+        )
+        .unwrap();
+        let dem = read(&real_dem());
+        let whole = slope(
+            dem.view(),
+            CellSize::new(90.0).unwrap(),
+            GradientAlg::Horn,
+            SlopeUnits::Degrees,
+            Edges::Compute,
+        );
+        let tiled = read(&out.path().join("slope_deg.tif"));
+        for (a, b) in whole.iter().zip(tiled.iter()) {
+            assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()));
+        }
+    }
+
+    #[test]
+    fn hydrology_outputs_hold_their_invariants_and_cache() {
+        let out = tempfile::tempdir().unwrap();
+        let opts = TerrainOptions {
+            stream_threshold_cells: Some(100),
+            ..TerrainOptions::default()
+        };
+        let r = terrain(
+            &real_dem(),
+            out.path(),
+            &opts,
+            &ExecOptions::default(),
+            &NoProgress,
+        )
+        .unwrap();
+        assert!(!r.cached);
+        let dem = read(&real_dem());
+        let filled = read(r.path("filled").unwrap());
+        let hand = read(r.path("hand").unwrap());
+        let streams = read(r.path("streams").unwrap());
+        let acc = read(r.path("accumulation").unwrap());
+        let mut on_stream = 0;
+        for i in 0..dem.len() {
+            let (rr, cc) = (i / 256, i % 256);
+            assert!(
+                filled[(rr, cc)] >= dem[(rr, cc)],
+                "filled below DEM at ({rr}, {cc})"
+            );
+            if !hand[(rr, cc)].is_nan() {
+                assert!(hand[(rr, cc)] >= 0.0);
+            }
+            if streams[(rr, cc)] == 1.0 {
+                on_stream += 1;
+                assert_eq!(hand[(rr, cc)], 0.0);
+                assert!(acc[(rr, cc)] >= 100.0);
+            }
+        }
+        assert!(on_stream > 200, "streams: {on_stream}");
+        // Accumulation conserves cells: the outlets' accumulations sum to the valid
+        // cells (every valid cell drains to exactly one outlet).
+        let d8 = read(r.path("d8").unwrap());
+        let outlets: f64 = d8
+            .iter()
+            .zip(acc.iter())
+            .filter(|(d, _)| **d == 0.0)
+            .map(|(_, a)| *a as f64)
+            .sum();
+        assert_eq!(outlets, dem.iter().filter(|v| !v.is_nan()).count() as f64);
+
+        let again = terrain(
+            &real_dem(),
+            out.path(),
+            &opts,
+            &ExecOptions::default(),
+            &NoProgress,
+        )
+        .unwrap();
+        assert!(again.cached);
+        let other = TerrainOptions {
+            stream_threshold_cells: Some(200),
+            ..opts
+        };
+        assert!(
+            !terrain(
+                &real_dem(),
+                out.path(),
+                &other,
+                &ExecOptions::default(),
+                &NoProgress
+            )
+            .unwrap()
+            .cached
+        );
+    }
+
+    #[test]
+    fn geographic_dem_is_refused() {
+        let out = tempfile::tempdir().unwrap();
+        let e = terrain(
+            &fixtures_dir().join("warp/src_4326.tif"),
+            out.path(),
+            &TerrainOptions::default(),
+            &ExecOptions::default(),
+            &NoProgress,
+        )
+        .unwrap_err();
+        assert!(e.is_input_error());
+        assert!(
+            e.to_string().contains("src_4326.tif") && e.to_string().contains("geographic"),
+            "{e}"
+        );
+    }
+}

@@ -25,6 +25,9 @@ pub mod warp;
 
 pub use cog::{CogOptions, CogWriter, LevelLegend, Provenance};
 pub use error::IoError;
+/// Cell types a raster can be written in (u8, u32, f32, …), re-exported so no other
+/// crate needs to depend on GDAL.
+pub use gdal::raster::GdalType as CellType;
 pub use raster::{RasterInfo, RasterReader};
 pub use warp::{warp_to_grid, Resampling};
 

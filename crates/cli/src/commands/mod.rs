@@ -4,6 +4,7 @@ pub mod demo;
 pub mod inspect;
 pub mod prepare;
 pub mod run;
+pub mod terrain;
 
 use riskcensus_engine::executor::ExecOptions;
 
