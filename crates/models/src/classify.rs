@@ -60,20 +60,40 @@ impl Classification {
 }
 
 /// Level codes for `values` with ascending f32 `breaks` (K = breaks + 1 classes).
+/// Up to 8 breaks the break count is a const generic, so the per-cell loop over the
+/// breaks unrolls and the loop over cells vectorises (compares in f32 lanes, one
+/// narrowing store per cell).
 #[inline]
 pub(crate) fn classify_into(breaks: &[f32], values: &[f32], levels: &mut [u8]) {
-    let k = (breaks.len() + 1) as u8;
-    for l in levels.iter_mut() {
-        *l = k;
+    match breaks.len() {
+        1 => classify_n::<1>(breaks, values, levels),
+        2 => classify_n::<2>(breaks, values, levels),
+        3 => classify_n::<3>(breaks, values, levels),
+        4 => classify_n::<4>(breaks, values, levels),
+        5 => classify_n::<5>(breaks, values, levels),
+        6 => classify_n::<6>(breaks, values, levels),
+        7 => classify_n::<7>(breaks, values, levels),
+        8 => classify_n::<8>(breaks, values, levels),
+        _ => classify_any(breaks, values, levels),
     }
-    for &b in breaks {
-        for (l, &v) in levels.iter_mut().zip(values) {
-            *l -= (v >= b) as u8;
-        }
-    }
+}
+
+fn classify_n<const N: usize>(breaks: &[f32], values: &[f32], levels: &mut [u8]) {
+    let b: [f32; N] = breaks.try_into().expect("N breaks");
+    let k = (N + 1) as u32;
     for (l, &v) in levels.iter_mut().zip(values) {
-        if v.is_nan() {
-            *l = 0;
+        let mut c = k;
+        for bj in b {
+            c -= (v >= bj) as u32;
         }
+        *l = if v.is_nan() { 0 } else { c as u8 };
+    }
+}
+
+fn classify_any(breaks: &[f32], values: &[f32], levels: &mut [u8]) {
+    let k = (breaks.len() + 1) as u8;
+    for (l, &v) in levels.iter_mut().zip(values) {
+        let i = breaks.iter().filter(|&&b| v >= b).count() as u8;
+        *l = if v.is_nan() { 0 } else { k - i };
     }
 }

@@ -243,11 +243,14 @@ impl Checker {
         match t {
             TransformSpec::Identity => Transform::Identity,
             TransformSpec::Ramp { x0, x1 } => {
-                if self.finite(&p("x0"), *x0)
-                    && self.finite(&p("x1"), *x1)
-                    && *x0 as f32 == *x1 as f32
-                {
-                    self.err(&p("x1"), format!("ramp needs x0 ≠ x1 (both {x0})"));
+                if self.finite(&p("x0"), *x0) && self.finite(&p("x1"), *x1) {
+                    let r = (1.0 / (x1 - x0)) as f32;
+                    if !(r.is_finite() && r != 0.0) {
+                        self.err(
+                            &p("x1"),
+                            format!("ramp needs x0 ≠ x1 (x0 = {x0}, x1 = {x1})"),
+                        );
+                    }
                 }
                 Transform::Ramp { x0: *x0, x1: *x1 }
             }

@@ -10,7 +10,7 @@
 //! | kind | score s(x) | source |
 //! |---|---|---|
 //! | `identity` | x | — (inputs that already are indices in [0, 1]) |
-//! | `ramp` | clamp((x − x0)/(x1 − x0), 0, 1) | Esri *Fuzzy Linear*; Malczewski (1999) §4.3 linear scale transformation |
+//! | `ramp` | clamp((x − x0)·r, 0, 1), r = 1/(x1 − x0) | Esri *Fuzzy Linear*; Malczewski (1999) linear scale transformation |
 //! | `fuzzy_large` | 1 / (1 + (x/m)^(−k)), 0 for x ≤ 0 | Esri *Fuzzy Large* |
 //! | `fuzzy_small` | 1 / (1 + (x/m)^k), 1 for x ≤ 0 | Esri *Fuzzy Small* |
 //! | `fuzzy_gaussian` | exp(−k·(x − m)²) | Esri *Fuzzy Gaussian* |
@@ -76,8 +76,10 @@ pub enum Transform {
     /// s = x. For inputs that are already indices in [0, 1] (e.g. per-hazard risk in
     /// a comprehensive model, H/E/V/C in a risk model). Not clamped.
     Identity,
-    /// Linear ramp: s = clamp((x − x0)/(x1 − x0), 0, 1); x0 ↦ 0, x1 ↦ 1. Decreasing
-    /// when x0 > x1 (e.g. HAND: x0 = 15 m ↦ 0, x1 = 0 m ↦ 1). x0 ≠ x1.
+    /// Linear ramp: s = clamp((x − x0)·r, 0, 1) with r = 1/(x1 − x0) (computed in
+    /// f64 from the file's values, then rounded to f32; a multiply rather than a
+    /// divide per cell); x0 ↦ 0, x1 ↦ 1. Decreasing when x0 > x1 (e.g. HAND:
+    /// x0 = 15 m ↦ 0, x1 = 0 m ↦ 1). x0 ≠ x1.
     Ramp { x0: f64, x1: f64 },
     /// Esri Fuzzy Large: s = 1 / (1 + (x/m)^(−k)), increasing, s(m) = 0.5; m > 0,
     /// k > 0 (Esri's default spread is 5). Defined as 0 for x ≤ 0.
@@ -126,8 +128,8 @@ impl Transform {
         Some(match self {
             Transform::Identity => x,
             Transform::Ramp { x0, x1 } => {
-                let (x0, x1) = (*x0 as f32, *x1 as f32);
-                ((x - x0) / (x1 - x0)).clamp(0.0, 1.0)
+                let r = (1.0 / (x1 - x0)) as f32;
+                ((x - *x0 as f32) * r).clamp(0.0, 1.0)
             }
             Transform::FuzzyLarge { midpoint, spread } => {
                 let (m, k) = (*midpoint as f32, *spread as f32);
@@ -206,13 +208,13 @@ impl Xf for IdentityXf {
 #[derive(Clone, Copy)]
 pub(crate) struct RampXf {
     pub x0: f32,
-    /// x1 − x0 in f32.
-    pub span: f32,
+    /// 1/(x1 − x0), rounded to f32.
+    pub r: f32,
 }
 impl Xf for RampXf {
     #[inline(always)]
     fn eval(&self, x: f32) -> f32 {
-        let t = (x - self.x0) / self.span;
+        let t = (x - self.x0) * self.r;
         // Same result as clamp(t, 0, 1) for every non-NaN t; written as selects so
         // LLVM emits packed compares and blends.
         let t = if t < 0.0 { 0.0 } else { t };

@@ -27,6 +27,8 @@ fn identity_passes_values_and_fills_nodata() {
 
 #[test]
 fn ramp_increasing_and_decreasing() {
+    // s = clamp((x − x0)·r, 0, 1), r = f32(1/(x1 − x0)): one rounding of r and one of
+    // the product, so within 1e-7 of the exact value.
     // Increasing x0 = 0 → 0, x1 = 15 → 1: s(3) = 3/15 = 0.2; s(-5) clamps to 0;
     // s(20) clamps to 1; s(7.5) = 0.5.
     let up = one_factor(
@@ -36,7 +38,7 @@ fn ramp_increasing_and_decreasing() {
     close(
         &score(&up, &[3.0, -5.0, 20.0, 7.5, f32::NAN]),
         &[0.2, 0.0, 1.0, 0.5, f32::NAN],
-        0.0,
+        1e-7,
     );
     // Decreasing (HAND): x0 = 15 → 0, x1 = 0 → 1: s(3) = (3 − 15)/(0 − 15) = 12/15
     // = 0.8; s(0) = 1; s(15) = 0; s(-1) clamps to 1; s(100) clamps to 0.
@@ -47,7 +49,7 @@ fn ramp_increasing_and_decreasing() {
     close(
         &score(&down, &[3.0, 0.0, 15.0, -1.0, 100.0]),
         &[0.8, 1.0, 0.0, 1.0, 0.0],
-        0.0,
+        1e-7,
     );
 }
 
