@@ -47,8 +47,16 @@ fn fused_kernel_equals_reference_bit_for_bit() {
                     .score_classify_tile(&inputs, None, &mut want_lv)
                     .unwrap();
             }
-            for chunk in [1, 7, 256, 1024, 4096] {
-                let p = m.compile().with_chunk(chunk).unwrap();
+            for (chunk, simd) in [
+                (1, true),
+                (7, true),
+                (256, true),
+                (1024, true),
+                (4096, true),
+                (1024, false),
+                (7, false),
+            ] {
+                let p = m.compile().with_chunk(chunk).unwrap().with_avx2(simd);
                 let mut got = vec![0f32; N];
                 p.score_tile(&inputs, &mut got).unwrap();
                 assert_eq!(
