@@ -146,7 +146,19 @@ fn demo_end_to_end_on_a_coarse_grid() {
     assert_eq!(v["grid"]["cell_size"], 250.0);
     let layers = v["layers"].as_array().unwrap();
     let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
-    for want in ["dem", "landcover", "population", "rain24h_100y"] {
+    for want in [
+        "dem",
+        "landcover",
+        "population",
+        "rain24h_100y",
+        "slope_deg",
+        "hand",
+        "twi",
+        "d8",
+        "dist_rivers",
+        "dist_faults",
+        "dist_roads",
+    ] {
         assert!(ids.contains(&want), "{want} missing from {ids:?}");
     }
     for l in layers {

@@ -5,8 +5,9 @@
 //!   rayon → write in tile order through one writer;
 //! - [`progress`]: the small trait through which stages report progress (the
 //!   library never prints);
-//! - [`prepare`]: the stage that builds the census layer stack (rasters warped onto
-//!   the census grid as cached COGs);
+//! - [`prepare`]: the stage that builds the census layer stack: rasters warped onto
+//!   the census grid, [`terrain`] derivatives of the DEM and [`distance`] layers, all
+//!   cached COGs;
 //! - [`demo`]: the built-in demo census, generated and prepared.
 //!
 //! The library never builds the global rayon pool: pass a thread count in
@@ -24,6 +25,7 @@
 
 pub mod config;
 pub mod demo;
+pub mod distance;
 
 pub mod error;
 pub mod executor;

@@ -7,17 +7,26 @@
 //! file's SHA-256, and is stored in the COG's `RISKCENSUS_CACHE_KEY` tag, so a second
 //! run with the same inputs reuses the layer and a changed input rebuilds it.
 //! Layers are independent and are warped in parallel, one GDAL handle per task.
+//!
+//! Then, from the warped `dem` layer (if the census has one), the [`crate::terrain`]
+//! stage writes slope, aspect, curvature, relief, hillshade and the hydrology layers
+//! (filled DEM, D8, accumulation, streams, HAND, TWI) beside it, and every line or
+//! point vector source gets a [`crate::distance`] layer `dist_<id>.tif`.
 
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use riskcensus_io::{digest, warp, RasterReader};
 
+use riskcensus_io::CogOptions;
+
 use crate::config::{CensusConfig, RasterKind, RasterSource};
+use crate::distance::{distance_layer, distance_sources, DistanceLayer};
 use crate::error::EngineError;
 use crate::executor::ExecOptions;
 use crate::progress::Progress;
 use crate::provenance::{self, tag};
+use crate::terrain::{terrain, TerrainOptions, TerrainReport};
 
 /// One layer of the stack.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,12 +43,39 @@ pub struct PreparedLayer {
 /// What `prepare` produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PrepareReport {
+    /// Survey rasters warped onto the grid.
     pub layers: Vec<PreparedLayer>,
+    /// Terrain and hydrology derivatives of the `dem` layer, if any.
+    pub terrain: Option<TerrainReport>,
+    /// Distance layers of line and point vector sources.
+    pub distances: Vec<DistanceLayer>,
 }
 
 impl PrepareReport {
     pub fn layer(&self, id: &str) -> Option<&PreparedLayer> {
         self.layers.iter().find(|l| l.id == id)
+    }
+
+    /// Every layer of the stack: (id, path, reused from cache).
+    pub fn all_layers(&self) -> Vec<(String, PathBuf, bool)> {
+        let mut v: Vec<_> = self
+            .layers
+            .iter()
+            .map(|l| (l.id.clone(), l.path.clone(), l.cached))
+            .collect();
+        if let Some(t) = &self.terrain {
+            v.extend(
+                t.layers
+                    .iter()
+                    .map(|(id, p)| (id.clone(), p.clone(), t.cached)),
+            );
+        }
+        v.extend(
+            self.distances
+                .iter()
+                .map(|d| (d.id.clone(), d.path.clone(), d.cached)),
+        );
+        v
     }
 }
 
@@ -65,7 +101,37 @@ pub fn prepare(
             .collect::<Result<Vec<_>, _>>()
     })??;
     progress.finish("prepare: warp survey rasters");
-    Ok(PrepareReport { layers })
+
+    let terrain = match layers.iter().find(|l| l.id == "dem") {
+        Some(dem) => Some(terrain(
+            &dem.path,
+            layers_dir,
+            &TerrainOptions::default(),
+            opts,
+            progress,
+        )?),
+        None => None,
+    };
+
+    let sources: Vec<_> = distance_sources(census).collect();
+    let cog = CogOptions::default();
+    progress.start("prepare: distances", sources.len() as u64);
+    let distances = opts.install(|| {
+        sources
+            .par_iter()
+            .map(|src| {
+                let d = distance_layer(census, src, layers_dir, &cog);
+                progress.advance(1);
+                d
+            })
+            .collect::<Result<Vec<_>, _>>()
+    })??;
+    progress.finish("prepare: distances");
+    Ok(PrepareReport {
+        layers,
+        terrain,
+        distances,
+    })
 }
 
 fn prepare_one(

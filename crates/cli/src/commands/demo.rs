@@ -62,7 +62,7 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             "layers_dir": r.layers_dir,
             "grid": r.census.grid,
             "files": r.files.iter().map(|(id, p, n)| serde_json::json!({"id": id, "path": p, "count": n})).collect::<Vec<_>>(),
-            "layers": r.prepared.layers.iter().map(|l| serde_json::json!({"id": l.id, "path": l.path, "cached": l.cached})).collect::<Vec<_>>(),
+            "layers": r.prepared.all_layers().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
             "generate_seconds": r.generate_seconds,
             "prepare_seconds": r.prepare_seconds,
         }));
@@ -83,12 +83,12 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             println!("  {id:<22} {n:>10}  {}", p.display());
         }
         println!("layer stack in {}:", r.layers_dir.display());
-        for l in &r.prepared.layers {
+        for (id, p, cached) in r.prepared.all_layers() {
             println!(
                 "  {:<22} {}{}",
-                l.id,
-                l.path.display(),
-                if l.cached { " (cached)" } else { "" }
+                id,
+                p.display(),
+                if cached { " (cached)" } else { "" }
             );
         }
         println!(

@@ -30,18 +30,18 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
     let r = prepare(&census, &out, &super::exec_options(g), progress.as_ref())?;
     if g.json {
         super::print_json(
-            &r.layers
+            &r.all_layers()
                 .iter()
-                .map(|l| serde_json::json!({"id": l.id, "path": l.path, "cached": l.cached, "source_sha256": l.source_sha256}))
+                .map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c}))
                 .collect::<Vec<_>>(),
         );
     } else if !g.quiet {
-        for l in &r.layers {
+        for (id, p, cached) in r.all_layers() {
             println!(
                 "{:<22} {}{}",
-                l.id,
-                l.path.display(),
-                if l.cached { " (cached)" } else { "" }
+                id,
+                p.display(),
+                if cached { " (cached)" } else { "" }
             );
         }
     }

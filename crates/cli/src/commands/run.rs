@@ -42,16 +42,16 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
     if g.json {
         super::print_json(&serde_json::json!({
             "run_dir": out,
-            "layers": r.layers.iter().map(|l| serde_json::json!({"id": l.id, "path": l.path, "cached": l.cached})).collect::<Vec<_>>(),
+            "layers": r.all_layers().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
         }));
     } else if !g.quiet {
         println!("run {} → {}", a.run_id, out.display());
-        for l in &r.layers {
+        for (id, p, cached) in r.all_layers() {
             println!(
                 "  {:<22} {}{}",
-                l.id,
-                l.path.display(),
-                if l.cached { " (cached)" } else { "" }
+                id,
+                p.display(),
+                if cached { " (cached)" } else { "" }
             );
         }
     }
