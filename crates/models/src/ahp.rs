@@ -80,6 +80,7 @@ pub enum AhpError {
 pub const RECIPROCAL_RTOL: f64 = 5e-3;
 
 /// Check that `a` is a positive reciprocal square matrix of order 1..=15.
+#[allow(clippy::needless_range_loop)] // a[i][j] / a[j][i] read as in the equations
 pub fn check_matrix(a: &[Vec<f64>]) -> Result<(), AhpError> {
     let n = a.len();
     if n == 0 {

@@ -319,7 +319,7 @@ impl Checker {
                     self.finite(&path, pt[0]);
                     self.score(&path, pt[1]);
                     if let Some(&(px, _)) = out.last() {
-                        if !((pt[0] as f32) > (px as f32)) {
+                        if pt[0] as f32 <= px as f32 {
                             self.err(
                                 &path,
                                 format!("x = {} must be greater than the previous x = {px}", pt[0]),
@@ -722,7 +722,7 @@ impl ModelSpec {
                 for (i, b) in breaks.iter().enumerate() {
                     if !b.is_finite() {
                         c.err(&path, format!("break {b} is not finite"));
-                    } else if i > 0 && !((breaks[i - 1] as f32) < (*b as f32)) {
+                    } else if i > 0 && breaks[i - 1] as f32 >= *b as f32 {
                         c.err(
                             &path,
                             format!(

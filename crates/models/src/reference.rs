@@ -42,14 +42,14 @@ pub fn score_cell(model: &Model, values: &[f32]) -> Result<f32, ScoreError> {
         Aggregation::WeightedSum { weights } => {
             let mut r = weights[0] as f32 * s[0];
             for i in 1..s.len() {
-                r = r + weights[i] as f32 * s[i];
+                r += weights[i] as f32 * s[i];
             }
             r
         }
         Aggregation::WeightedProduct { weights } => {
             let mut r = s[0].powf(weights[0] as f32);
             for i in 1..s.len() {
-                r = r * s[i].powf(weights[i] as f32);
+                r *= s[i].powf(weights[i] as f32);
             }
             r
         }
