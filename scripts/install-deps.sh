@@ -5,7 +5,7 @@
 # everything is present. On a system without apt it stops and names what to install.
 set -euo pipefail
 
-pkgs=(libgdal-dev gdal-bin libproj-dev proj-bin clang libclang-dev pkg-config python3-gdal python3-numpy)
+pkgs=(libgdal-dev gdal-bin libproj-dev proj-bin clang libclang-dev pkg-config python3-gdal python3-numpy python3-venv)
 if [ "${1:-}" = "--with-extra" ]; then shift; pkgs+=("$@"); fi
 
 missing=()
