@@ -8,6 +8,8 @@
 //! - [`geotiff`]: write a plain GeoTIFF in one go (survey-style inputs, test data).
 //! - [`crs`]: parse CRS definitions and transform coordinates in `(x, y)` order.
 //! - [`vector`]: write vector layers (GeoPackage, Shapefile with a code page, GeoJSON).
+//! - [`vector_read`]: read vector layers with raw (undecoded) attribute text.
+//! - [`gpkg`]: the census GeoPackage: transactions, inserts/updates, queries.
 //! - [`digest`]: content digests of input files for caching and provenance.
 //!
 //! Every error names the path (and band, window or layer) it concerns.
@@ -18,9 +20,11 @@ pub mod digest;
 pub mod error;
 mod gdal_util;
 pub mod geotiff;
+pub mod gpkg;
 pub mod raster;
 pub mod rasterize;
 pub mod vector;
+pub mod vector_read;
 pub mod warp;
 
 pub use cog::{CogOptions, CogWriter, LevelLegend, Provenance};
