@@ -8,7 +8,9 @@ order, then 5 fixed-break classes (level 1 = highest, 0 = nodata/NaN), over a
 seeded 8 x 4096 x 4096 stack with 1 % NaN. Times, best of --reps:
 
   (a) numpy (one thread, temporaries as a user would write it);
-  (b) numexpr with 2 threads (one fused expression for the score, one for levels);
+  (b) numexpr with 2 threads (one fused expression for the score, one for levels),
+      and with 1 thread (numexpr's threads synchronise per block, so on a loaded
+      machine its 2-thread figure suffers most: compare both);
   (c) the Rust fused kernel (crates/models/examples/score_bench.rs, 2 threads over
       row bands, parallel == serial checked), reading the same raw stack;
   (d) a STREAM triad a = b + s*c in the same Rust example (2 threads, 3 x 256 MiB).
@@ -123,6 +125,8 @@ def main():
     bytes_per_cell = len(inputs) * 4 + 1
 
     t_np, lv_np = best(a.reps, lambda: numpy_levels(x, factors, breaks))
+    ne.set_num_threads(1)
+    t_ne1, _ = best(a.reps, lambda: numexpr_levels(x, factors, breaks))
     ne.set_num_threads(a.threads)
     t_ne, lv_ne = best(a.reps, lambda: numexpr_levels(x, factors, breaks))
 
@@ -152,6 +156,7 @@ def main():
 
     print(f"\nlevels (u8) from 8 ramps + weights + 5 classes, {n} cells, {bytes_per_cell} B/cell:")
     row("numpy (1 thread)", t_np)
+    row("numexpr (1 thread)", t_ne1)
     row(f"numexpr ({a.threads} threads)", t_ne)
     row("riskcensus fused (1 thread)", t_rs1)
     row(f"riskcensus fused ({a.threads} threads)", t_rs)

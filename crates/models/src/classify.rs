@@ -63,7 +63,7 @@ impl Classification {
 /// Up to 8 breaks the break count is a const generic, so the per-cell loop over the
 /// breaks unrolls and the loop over cells vectorises (compares in f32 lanes, one
 /// narrowing store per cell).
-#[inline]
+#[inline(always)]
 pub(crate) fn classify_into(breaks: &[f32], values: &[f32], levels: &mut [u8]) {
     match breaks.len() {
         1 => classify_n::<1>(breaks, values, levels),
@@ -78,6 +78,7 @@ pub(crate) fn classify_into(breaks: &[f32], values: &[f32], levels: &mut [u8]) {
     }
 }
 
+#[inline(always)]
 fn classify_n<const N: usize>(breaks: &[f32], values: &[f32], levels: &mut [u8]) {
     let b: [f32; N] = breaks.try_into().expect("N breaks");
     let k = (N + 1) as u32;
