@@ -32,11 +32,14 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Assess(commands::assess::Args),
     Demo(commands::demo::Args),
+    Ingest(commands::ingest::Args),
     Inspect(commands::inspect::Args),
     Prepare(commands::prepare::Args),
     Run(commands::run::Args),
     Terrain(commands::terrain::Args),
+    Validate(commands::validate::Args),
 }
 
 /// Options every subcommand sees.
@@ -58,11 +61,14 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let result = match cli.command {
+        Command::Assess(a) => commands::assess::run(a, &g),
         Command::Demo(a) => commands::demo::run(a, &g),
+        Command::Ingest(a) => commands::ingest::run(a, &g),
         Command::Inspect(a) => commands::inspect::run(a, &g),
         Command::Prepare(a) => commands::prepare::run(a, &g),
         Command::Run(a) => commands::run::run(a, &g),
         Command::Terrain(a) => commands::terrain::run(a, &g),
+        Command::Validate(a) => commands::validate::run(a, &g),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

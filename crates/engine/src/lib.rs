@@ -23,13 +23,17 @@
 //! # Ok::<(), riskcensus_engine::EngineError>(())
 //! ```
 
+pub mod assess;
 pub mod config;
 pub mod demo;
 pub mod distance;
 
 pub mod error;
 pub mod executor;
+pub mod ingest;
 pub mod inspect;
+pub mod inundation;
+pub mod pipeline;
 pub mod prepare;
 pub mod progress;
 pub mod provenance;

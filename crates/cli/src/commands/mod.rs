@@ -1,10 +1,13 @@
 //! One file per subcommand.
 
+pub mod assess;
 pub mod demo;
+pub mod ingest;
 pub mod inspect;
 pub mod prepare;
 pub mod run;
 pub mod terrain;
+pub mod validate;
 
 use riskcensus_engine::executor::ExecOptions;
 

@@ -1,0 +1,1174 @@
+//! The census: open a census folder, validate or ingest a survey source into
+//! `census.gpkg`, and query layers by admin unit or bounding box.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use geo::{Area, BoundingRect, MapCoordsInPlace};
+use riskcensus_core::GridSpec;
+use riskcensus_io::gpkg::{DbFeature, DbGeometry, GpkgDb, TableSpec, Txn};
+use riskcensus_io::vector::{FieldDef, FieldType, FieldValue};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::admin::AdminIndex;
+use crate::error::SurveyError;
+use crate::mapping::Mapping;
+use crate::schema::{self, Geom, Kind, Layer};
+use crate::source::{ReadOptions, Source, SrcGeom, SrcRecord};
+use crate::validate::{problem, FieldPlan, Problem, Rule};
+
+/// File name of the census database inside a census folder.
+pub const DB_FILE: &str = "census.gpkg";
+/// Table of rejected records (one row per problem).
+pub const REJECTS: &str = "_rejects";
+/// Table of batches (one row per ingest).
+pub const BATCHES: &str = "_batches";
+/// Test hook: sleep this many milliseconds inside the transaction before commit
+/// (used by the kill-mid-load test; never set in production).
+pub const TEST_PAUSE_ENV: &str = "RISKCENSUS_TEST_PAUSE_IN_TXN_MS";
+
+const CHUNK: usize = 4096;
+
+#[derive(Deserialize)]
+struct CensusToml {
+    census: CensusHead,
+    grid: GridSpec,
+}
+
+#[derive(Deserialize)]
+struct CensusHead {
+    name: String,
+    code: String,
+}
+
+/// An offset web-map coordinate system converted to WGS 84 before projection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Offset {
+    None,
+    Gcj02,
+    Bd09,
+}
+
+/// A source CRS as given by the user: an OSR definition plus an optional offset.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SourceCrs {
+    pub crs: String,
+    pub offset: Offset,
+}
+
+impl SourceCrs {
+    /// `EPSG:n`, WKT or PROJ string; `GCJ02`/`GCJ-02` and `BD09`/`BD-09` (→ WGS 84);
+    /// the names `CGCS2000` (EPSG:4490), `XIAN1980`/`XIAN80` (EPSG:4610),
+    /// `BEIJING1954`/`BEIJING54` (EPSG:4214) and `WGS84` (EPSG:4326).
+    pub fn parse(s: &str) -> Self {
+        let up = s.trim().to_ascii_uppercase().replace(['-', '_', ' '], "");
+        let (crs, offset) = match up.as_str() {
+            "GCJ02" => ("EPSG:4326", Offset::Gcj02),
+            "BD09" | "BD09LL" => ("EPSG:4326", Offset::Bd09),
+            "CGCS2000" => ("EPSG:4490", Offset::None),
+            "XIAN1980" | "XIAN80" => ("EPSG:4610", Offset::None),
+            "BEIJING1954" | "BEIJING54" => ("EPSG:4214", Offset::None),
+            "WGS84" => ("EPSG:4326", Offset::None),
+            _ => (s.trim(), Offset::None),
+        };
+        Self {
+            crs: crs.to_string(),
+            offset,
+        }
+    }
+}
+
+/// What to ingest and how.
+#[derive(Debug, Clone, Default)]
+pub struct IngestOptions {
+    /// Census layer kind (table name), e.g. `buildings`.
+    pub layer: String,
+    /// Layer inside a multi-layer source (GeoPackage).
+    pub source_layer: Option<String>,
+    pub mapping: Option<PathBuf>,
+    /// Overrides the source's CRS (`EPSG:4490`, `GCJ02`, `BD09`, …).
+    pub source_crs: Option<String>,
+    /// Text encoding (`GBK`, `UTF-8`); a Shapefile's `.cpg` wins.
+    pub encoding: Option<String>,
+    /// CSV coordinate columns (default: lon/lat, x/y, 经度/纬度 … detected).
+    pub x: Option<String>,
+    pub y: Option<String>,
+}
+
+/// The outcome of a validation or an ingest. `loaded + rejected = read`, and
+/// `inserted + updated + unchanged = loaded`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IngestReport {
+    pub source: String,
+    pub layer: String,
+    pub format: String,
+    pub sha256: String,
+    /// Empty for a dry run.
+    pub batch_id: String,
+    pub dry_run: bool,
+    pub encoding: Option<String>,
+    pub crs: Option<String>,
+    pub read: u64,
+    pub loaded: u64,
+    pub rejected: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// Field resolution `schema ← source`.
+    pub fields: Vec<(String, String)>,
+    pub ignored_fields: Vec<String>,
+    pub problems: Vec<Problem>,
+    pub notes: Vec<String>,
+}
+
+/// Which features a query returns.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// An admin code: 6 digits = the county (everything), 9 = a township, 12 = a
+    /// village.
+    pub admin: Option<String>,
+    /// `[x_min, y_min, x_max, y_max]` in the census CRS (metres).
+    pub bbox: Option<[f64; 4]>,
+}
+
+/// An open census folder.
+#[derive(Debug, Clone)]
+pub struct Census {
+    pub dir: PathBuf,
+    pub name: String,
+    pub code: String,
+    pub grid: GridSpec,
+}
+
+struct Valid {
+    key: String,
+    values: Vec<FieldValue>,
+    geom: Option<geo::Geometry<f64>>,
+}
+
+struct Prepared {
+    layer: &'static Layer,
+    src: Source,
+    plan: FieldPlan,
+    crs: Option<SourceCrs>,
+    notes: Vec<String>,
+}
+
+fn db_geometry(g: Geom) -> DbGeometry {
+    match g {
+        Geom::Point => DbGeometry::Point,
+        Geom::Line => DbGeometry::MultiLineString,
+        Geom::Polygon => DbGeometry::MultiPolygon,
+        Geom::Any => DbGeometry::Any,
+        Geom::None => DbGeometry::None,
+    }
+}
+
+fn field_type(k: Kind) -> FieldType {
+    match k {
+        Kind::Integer => FieldType::Integer64,
+        Kind::Real => FieldType::Real,
+        Kind::Date => FieldType::Date,
+        Kind::Text | Kind::Code(_) => FieldType::String,
+    }
+}
+
+/// The database table of a census layer.
+pub fn table_spec(layer: &Layer, crs: &str) -> TableSpec {
+    let mut fields: Vec<FieldDef> = layer
+        .fields
+        .iter()
+        .map(|f| FieldDef::new(f.name, field_type(f.kind)))
+        .collect();
+    if layer.geometry != Geom::None {
+        fields.push(FieldDef::new("township_code", FieldType::String));
+        fields.push(FieldDef::new("village_code", FieldType::String));
+    }
+    fields.push(FieldDef::new("record_hash", FieldType::String));
+    fields.push(FieldDef::new("batch_id", FieldType::String));
+    TableSpec {
+        name: layer.name.into(),
+        geometry: db_geometry(layer.geometry),
+        crs: Some(crs.into()),
+        fields,
+        unique: layer.key.iter().map(|k| k.to_string()).collect(),
+    }
+}
+
+fn rejects_spec() -> TableSpec {
+    let s = |n: &str| FieldDef::new(n, FieldType::String);
+    TableSpec {
+        name: REJECTS.into(),
+        geometry: DbGeometry::None,
+        crs: None,
+        fields: vec![
+            s("batch_id"),
+            s("source"),
+            s("layer"),
+            s("record"),
+            FieldDef::new("row", FieldType::Integer64),
+            FieldDef::new("source_fid", FieldType::Integer64),
+            s("record_key"),
+            s("field"),
+            s("value"),
+            s("rule"),
+            s("message"),
+        ],
+        unique: vec![],
+    }
+}
+
+fn batches_spec() -> TableSpec {
+    let s = |n: &str| FieldDef::new(n, FieldType::String);
+    let i = |n: &str| FieldDef::new(n, FieldType::Integer64);
+    TableSpec {
+        name: BATCHES.into(),
+        geometry: DbGeometry::None,
+        crs: None,
+        fields: vec![
+            s("batch_id"),
+            s("source"),
+            s("source_sha256"),
+            s("layer"),
+            s("format"),
+            s("encoding"),
+            s("source_crs"),
+            s("started_at"),
+            s("finished_at"),
+            i("read"),
+            i("loaded"),
+            i("rejected"),
+            i("inserted"),
+            i("updated"),
+            i("unchanged"),
+            s("engine_version"),
+            s("notes"),
+        ],
+        unique: vec!["batch_id".into()],
+    }
+}
+
+fn quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+impl Census {
+    /// Open a census folder: reads `[census]` and `[grid]` of `census.toml`.
+    pub fn open(dir: &Path) -> Result<Self, SurveyError> {
+        let path = dir.join("census.toml");
+        let text = std::fs::read_to_string(&path).map_err(SurveyError::fs(&path))?;
+        let t: CensusToml = toml::from_str(&text).map_err(|e| SurveyError::Census {
+            path: path.clone(),
+            msg: e.to_string().trim_end().to_string(),
+        })?;
+        t.grid.validate().map_err(|e| SurveyError::Census {
+            path: path.clone(),
+            msg: format!("[grid]: {e}"),
+        })?;
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            name: t.census.name,
+            code: t.census.code,
+            grid: t.grid,
+        })
+    }
+
+    /// A census from its parts (for services that hold the configuration already).
+    pub fn from_parts(dir: &Path, name: &str, code: &str, grid: GridSpec) -> Self {
+        Self {
+            dir: dir.to_path_buf(),
+            name: name.into(),
+            code: code.into(),
+            grid,
+        }
+    }
+
+    pub fn db_path(&self) -> PathBuf {
+        self.dir.join(DB_FILE)
+    }
+
+    /// The study area `[x_min, y_min, x_max, y_max]` (census grid bounds, census CRS).
+    pub fn study_area(&self) -> [f64; 4] {
+        let g = &self.grid;
+        [
+            g.x_min,
+            g.y_max - g.rows as f64 * g.cell_size,
+            g.x_min + g.cols as f64 * g.cell_size,
+            g.y_max,
+        ]
+    }
+
+    /// Validate a source without touching the database (the dry run).
+    pub fn validate(
+        &self,
+        source: &Path,
+        opts: &IngestOptions,
+    ) -> Result<IngestReport, SurveyError> {
+        let p = self.prepare(source, opts)?;
+        let mut report = self.report(&p, true);
+        self.run(&p, None, &mut report, &mut |_| Ok(()))?;
+        Ok(report)
+    }
+
+    /// Ingest a source: validate every record, reproject the valid ones to the census
+    /// CRS, assign township and village codes, and write them, the rejects and a
+    /// `_batches` row in ONE transaction. Writers of the same census are serialised
+    /// by a lock file (`census.gpkg.lock`); SQLite's busy timeout and a retry with
+    /// backoff cover other processes.
+    pub fn ingest(&self, source: &Path, opts: &IngestOptions) -> Result<IngestReport, SurveyError> {
+        let p = self.prepare(source, opts)?;
+        let lock_path = self.dir.join(format!("{DB_FILE}.lock"));
+        let lock = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(SurveyError::fs(&lock_path))?;
+        lock.lock().map_err(SurveyError::fs(&lock_path))?;
+        let admin = if p.layer.name == "admin_units" || p.layer.geometry == Geom::None {
+            AdminIndex::default()
+        } else {
+            self.admin_index()?
+        };
+        let mut wait = std::time::Duration::from_millis(50);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        let r = loop {
+            match self.ingest_once(&p, &admin) {
+                Err(SurveyError::Io(e))
+                    if {
+                        let m = e.to_string().to_ascii_lowercase();
+                        (m.contains("locked") || m.contains("busy"))
+                            && std::time::Instant::now() < deadline
+                    } =>
+                {
+                    std::thread::sleep(wait);
+                    wait = (wait * 2).min(std::time::Duration::from_secs(2));
+                }
+                r => break r,
+            }
+        };
+        let _ = lock.unlock();
+        r
+    }
+
+    fn ingest_once(&self, p: &Prepared, admin: &AdminIndex) -> Result<IngestReport, SurveyError> {
+        let mut report = self.report(p, false);
+        let started = crate::text::now_iso();
+        report.batch_id = format!(
+            "{}-{}-{}",
+            started.replace([':', '-'], ""),
+            std::process::id(),
+            &p.src.sha256[..8]
+        );
+        if p.layer.name != "admin_units" && p.layer.geometry != Geom::None {
+            if admin.is_empty() {
+                report.notes.push(
+                    "no admin units are loaded yet: township_code and village_code are left empty (ingest admin_units first, then re-ingest this source to fill them)".into(),
+                );
+            } else {
+                let (t, v, s) = admin.counts();
+                report.notes.push(format!(
+                    "admin codes assigned by point-in-polygon on {t} townships{}",
+                    if v > 0 {
+                        format!(" and {v} village polygons")
+                    } else {
+                        format!(" and the nearest of {s} village seats within the township")
+                    }
+                ));
+            }
+        }
+        let mut db = GpkgDb::open(&self.db_path(), true)?;
+        let spec = table_spec(p.layer, &self.grid.crs);
+        let cols: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
+        db.transaction::<_, SurveyError>(|txn: &mut Txn<'_>| {
+            txn.ensure_table(&spec)?;
+            txn.ensure_table(&rejects_spec())?;
+            txn.ensure_table(&batches_spec())?;
+            // Existing records: key → (fid, hash).
+            let mut existing: HashMap<String, (i64, String)> = HashMap::new();
+            let mut scan_cols: Vec<&str> = p.layer.key.to_vec();
+            scan_cols.push("record_hash");
+            let nk = p.layer.key.len();
+            txn.scan(p.layer.name, &scan_cols, |fid, vals| {
+                let key = vals[..nk]
+                    .iter()
+                    .map(raw_text)
+                    .collect::<Vec<_>>()
+                    .join("|");
+                existing.insert(key, (fid, raw_text(&vals[nk])));
+            })?;
+            let writer = txn.writer(p.layer.name, &cols)?;
+            let (mut ins, mut upd, mut same) = (0u64, 0u64, 0u64);
+            let batch_id = report.batch_id.clone();
+            let layer = p.layer;
+            self.run(p, Some(admin), &mut report, &mut |v: Valid| {
+                let mut values = v.values;
+                let hash = record_hash(layer, &values, v.geom.as_ref());
+                values.push(FieldValue::String(hash.clone()));
+                values.push(FieldValue::String(batch_id.clone()));
+                match existing.get(&v.key) {
+                    Some((_, h)) if *h == hash => same += 1,
+                    Some((fid, _)) => {
+                        writer.update(*fid, v.geom.as_ref(), &values)?;
+                        upd += 1;
+                    }
+                    None => {
+                        writer.insert(v.geom.as_ref(), &values)?;
+                        ins += 1;
+                    }
+                }
+                Ok(())
+            })?;
+            report.inserted = ins;
+            report.updated = upd;
+            report.unchanged = same;
+            let rw = txn.writer(
+                REJECTS,
+                &rejects_spec()
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>(),
+            )?;
+            for pr in &report.problems {
+                rw.insert(
+                    None,
+                    &[
+                        report.batch_id.clone().into(),
+                        pr.source.clone().into(),
+                        report.layer.clone().into(),
+                        pr.record.clone().into(),
+                        FieldValue::Integer64(pr.row as i64),
+                        pr.fid
+                            .map(|f| FieldValue::Integer64(f as i64))
+                            .unwrap_or(FieldValue::Null),
+                        pr.key.clone().into(),
+                        pr.field.clone().into(),
+                        pr.value.clone().into(),
+                        pr.rule.name().into(),
+                        pr.message.clone().into(),
+                    ],
+                )?;
+            }
+            let bw = txn.writer(
+                BATCHES,
+                &batches_spec()
+                    .fields
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>(),
+            )?;
+            let n = |x: u64| FieldValue::Integer64(x as i64);
+            bw.insert(
+                None,
+                &[
+                    report.batch_id.clone().into(),
+                    report.source.clone().into(),
+                    report.sha256.clone().into(),
+                    report.layer.clone().into(),
+                    report.format.clone().into(),
+                    report.encoding.clone().into(),
+                    report.crs.clone().into(),
+                    started.clone().into(),
+                    crate::text::now_iso().into(),
+                    n(report.read),
+                    n(report.loaded),
+                    n(report.rejected),
+                    n(report.inserted),
+                    n(report.updated),
+                    n(report.unchanged),
+                    env!("CARGO_PKG_VERSION").into(),
+                    report.notes.join("; ").into(),
+                ],
+            )?;
+            if let Some(ms) = std::env::var(TEST_PAUSE_ENV)
+                .ok()
+                .and_then(|v| v.parse::<u64>().ok())
+            {
+                std::thread::sleep(std::time::Duration::from_millis(ms));
+            }
+            Ok(())
+        })?;
+        Ok(report)
+    }
+
+    fn report(&self, p: &Prepared, dry_run: bool) -> IngestReport {
+        IngestReport {
+            source: p.src.path.display().to_string(),
+            layer: p.layer.name.into(),
+            format: p.src.format.clone(),
+            sha256: p.src.sha256.clone(),
+            batch_id: String::new(),
+            dry_run,
+            encoding: p
+                .src
+                .encoding
+                .as_ref()
+                .map(|(e, how)| format!("{e} ({how})")),
+            crs: p.crs.as_ref().map(|c| match c.offset {
+                Offset::None => c.crs.clone(),
+                Offset::Gcj02 => "GCJ-02 → WGS 84".into(),
+                Offset::Bd09 => "BD-09 → WGS 84".into(),
+            }),
+            read: 0,
+            loaded: 0,
+            rejected: 0,
+            inserted: 0,
+            updated: 0,
+            unchanged: 0,
+            fields: p.plan.resolved.clone(),
+            ignored_fields: p.plan.ignored.clone(),
+            problems: Vec::new(),
+            notes: p.notes.clone(),
+        }
+    }
+
+    fn prepare(&self, source: &Path, opts: &IngestOptions) -> Result<Prepared, SurveyError> {
+        let layer = schema::layer(&opts.layer).ok_or_else(|| SurveyError::UnknownLayer {
+            name: opts.layer.clone(),
+            known: schema::layer_names().join(", "),
+        })?;
+        let mapping = match &opts.mapping {
+            Some(m) => Some(Mapping::load(m, layer)?),
+            None => None,
+        };
+        let pick = |cli: &Option<String>, m: Option<&Option<String>>| {
+            cli.clone().or_else(|| m.and_then(|o| o.clone()))
+        };
+        let ropts = ReadOptions {
+            encoding: pick(&opts.encoding, mapping.as_ref().map(|m| &m.encoding)),
+            source_layer: pick(
+                &opts.source_layer,
+                mapping.as_ref().map(|m| &m.source_layer),
+            ),
+            x: pick(&opts.x, mapping.as_ref().map(|m| &m.x)),
+            y: pick(&opts.y, mapping.as_ref().map(|m| &m.y)),
+            wants_geometry: layer.geometry != Geom::None,
+            geometry_required: layer.geometry_required,
+        };
+        let src = Source::open(source, &ropts)?;
+        let mut notes = Vec::new();
+        if let Some((enc, how)) = &src.encoding {
+            if how.starts_with("detected") {
+                notes.push(format!("text decoded as {enc} ({how})"));
+            }
+        }
+        // Coordinate columns are not attributes.
+        let skip: Vec<usize> = if src.is_csv() {
+            let (x, y) = src.xy_names();
+            [x, y]
+                .iter()
+                .filter_map(|n| n.as_ref())
+                .filter_map(|n| src.columns.iter().position(|c| c.eq_ignore_ascii_case(n)))
+                .collect()
+        } else {
+            vec![]
+        };
+        let plan = FieldPlan::resolve(layer, &src.columns, mapping.as_ref(), source, &skip)?;
+        let given = pick(&opts.source_crs, mapping.as_ref().map(|m| &m.crs));
+        let has_geom_source = !src.is_csv() || self.csv_has_xy(&src);
+        let crs = match (given, &src.crs) {
+            (Some(g), own) => {
+                if let Some(own) = own {
+                    notes.push(format!("source CRS {own} overridden by {g}"));
+                }
+                Some(SourceCrs::parse(&g))
+            }
+            (None, Some(own)) => Some(SourceCrs::parse(own)),
+            (None, None) if layer.geometry != Geom::None && has_geom_source => {
+                return Err(SurveyError::NoCrs {
+                    path: source.to_path_buf(),
+                })
+            }
+            (None, None) => None,
+        };
+        if let Some(c) = &crs {
+            riskcensus_io::crs::Transformer::new(&c.crs, &self.grid.crs).map_err(|e| {
+                SurveyError::BadCrs {
+                    path: source.to_path_buf(),
+                    crs: c.crs.clone(),
+                    detail: e.to_string(),
+                }
+            })?;
+        }
+        if !plan.ignored.is_empty() {
+            notes.push(format!(
+                "source fields not in the schema (not loaded): {}",
+                plan.ignored.join(", ")
+            ));
+        }
+        Ok(Prepared {
+            layer,
+            src,
+            plan,
+            crs,
+            notes,
+        })
+    }
+
+    fn csv_has_xy(&self, src: &Source) -> bool {
+        src.is_csv() && src.has_xy()
+    }
+
+    /// Read, validate, reproject and hand valid records to `sink`, collecting every
+    /// problem into the report.
+    fn run(
+        &self,
+        p: &Prepared,
+        admin: Option<&AdminIndex>,
+        report: &mut IngestReport,
+        sink: &mut dyn FnMut(Valid) -> Result<(), SurveyError>,
+    ) -> Result<(), SurveyError> {
+        let transformer = match &p.crs {
+            Some(c) => Some(
+                riskcensus_io::crs::Transformer::new(&c.crs, &self.grid.crs)
+                    .map_err(SurveyError::Io)?,
+            ),
+            None => None,
+        };
+        let mut ctx = RunCtx {
+            p,
+            admin,
+            transformer,
+            area: self.study_area(),
+            today: crate::text::today(),
+            seen: HashMap::new(),
+            source: p.src.path.display().to_string(),
+        };
+        let mut buf: Vec<SrcRecord> = Vec::with_capacity(CHUNK);
+        let read = p.src.for_each(|r| {
+            buf.push(r);
+            if buf.len() == CHUNK {
+                ctx.chunk(std::mem::take(&mut buf), report, sink)?;
+            }
+            Ok(())
+        })?;
+        ctx.chunk(buf, report, sink)?;
+        report.read = read;
+        if read == 0 {
+            return Err(SurveyError::Empty {
+                path: p.src.path.clone(),
+                what: "no records".into(),
+            });
+        }
+        debug_assert_eq!(report.loaded + report.rejected, report.read);
+        Ok(())
+    }
+
+    /// The admin index built from the `admin_units` already loaded (empty if none).
+    pub fn admin_index(&self) -> Result<AdminIndex, SurveyError> {
+        let path = self.db_path();
+        if !path.exists() {
+            return Ok(AdminIndex::default());
+        }
+        let db = GpkgDb::open_read(&path)?;
+        if !db.has_table("admin_units") {
+            return Ok(AdminIndex::default());
+        }
+        let rows = db.query(
+            "admin_units",
+            None,
+            Some("level IN ('township', 'village')"),
+        )?;
+        Ok(AdminIndex::new(rows.into_iter().filter_map(|f| {
+            let code = text_of(f.get("code")?)?;
+            let level = text_of(f.get("level")?)?;
+            Some((code, level, f.geometry?))
+        })))
+    }
+
+    /// Features of a census layer, filtered by admin unit and/or bounding box (census
+    /// CRS), in FID order.
+    pub fn query(&self, layer: &str, q: &Query) -> Result<Vec<DbFeature>, SurveyError> {
+        let l = schema::layer(layer)
+            .map(|l| l.name)
+            .or_else(|| [REJECTS, BATCHES].into_iter().find(|t| *t == layer))
+            .ok_or_else(|| SurveyError::UnknownLayer {
+                name: layer.into(),
+                known: schema::layer_names().join(", "),
+            })?;
+        let db = GpkgDb::open_read(&self.db_path())?;
+        if !db.has_table(l) {
+            return Ok(Vec::new());
+        }
+        let filter = match &q.admin {
+            None => None,
+            Some(code) => {
+                let c = code.trim();
+                match c.len() {
+                    6 if c == self.code => None,
+                    9 => Some(format!("township_code = {}", quote(c))),
+                    12 => Some(format!("village_code = {}", quote(c))),
+                    _ => {
+                        return Err(SurveyError::Census {
+                            path: self.db_path(),
+                            msg: format!("admin code {c:?}: use the county code {}, a 9-digit township or a 12-digit village code", self.code),
+                        })
+                    }
+                }
+            }
+        };
+        Ok(db.query(l, q.bbox, filter.as_deref())?)
+    }
+
+    /// Rows of `_batches`, oldest first.
+    pub fn batches(&self) -> Result<Vec<DbFeature>, SurveyError> {
+        self.query(BATCHES, &Query::default())
+    }
+
+    /// Rows of `_rejects` of one batch.
+    pub fn rejects(&self, batch_id: &str) -> Result<Vec<DbFeature>, SurveyError> {
+        let db = GpkgDb::open_read(&self.db_path())?;
+        if !db.has_table(REJECTS) {
+            return Ok(Vec::new());
+        }
+        Ok(db.query(
+            REJECTS,
+            None,
+            Some(&format!("batch_id = {}", quote(batch_id))),
+        )?)
+    }
+}
+
+fn text_of(v: &FieldValue) -> Option<String> {
+    match v {
+        FieldValue::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn raw_text(v: &riskcensus_io::vector_read::RawValue) -> String {
+    use riskcensus_io::vector_read::RawValue;
+    match v {
+        RawValue::Null => String::new(),
+        RawValue::Integer(i) => i.to_string(),
+        RawValue::Real(r) => value_key(&FieldValue::Real(*r)),
+        RawValue::Text(b) => String::from_utf8_lossy(b).into_owned(),
+    }
+}
+
+/// Canonical text of a value for keys.
+fn value_key(v: &FieldValue) -> String {
+    match v {
+        FieldValue::Null => String::new(),
+        FieldValue::Integer(i) => i.to_string(),
+        FieldValue::Integer64(i) => i.to_string(),
+        FieldValue::Real(r) => format!("{r}"),
+        FieldValue::String(s) => s.clone(),
+        FieldValue::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+    }
+}
+
+/// SHA-256 (first 128 bits, hex) of the layer name, the values and the geometry.
+fn record_hash(layer: &Layer, values: &[FieldValue], geom: Option<&geo::Geometry<f64>>) -> String {
+    use geo::CoordsIter;
+    let mut h = Sha256::new();
+    h.update(layer.name.as_bytes());
+    for v in values {
+        h.update([0u8]);
+        h.update(format!("{v:?}").as_bytes());
+    }
+    if let Some(g) = geom {
+        h.update(format!("{:?}", std::mem::discriminant(g)).as_bytes());
+        for c in g.coords_iter() {
+            h.update(c.x.to_le_bytes());
+            h.update(c.y.to_le_bytes());
+        }
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+struct RunCtx<'a> {
+    p: &'a Prepared,
+    admin: Option<&'a AdminIndex>,
+    transformer: Option<riskcensus_io::crs::Transformer>,
+    area: [f64; 4],
+    today: (i32, u32, u32),
+    /// key hash → row of its first occurrence.
+    seen: HashMap<u128, String>,
+    source: String,
+}
+
+impl RunCtx<'_> {
+    fn to_census(&self, g: &mut geo::Geometry<f64>) -> bool {
+        let offset = self
+            .p
+            .crs
+            .as_ref()
+            .map(|c| c.offset)
+            .unwrap_or(Offset::None);
+        if offset != Offset::None {
+            g.map_coords_in_place(|c| {
+                let (x, y) = match offset {
+                    Offset::Gcj02 => crate::offset::gcj02_to_wgs84(c.x, c.y),
+                    Offset::Bd09 => crate::offset::bd09_to_wgs84(c.x, c.y),
+                    Offset::None => (c.x, c.y),
+                };
+                geo::coord! { x: x, y: y }
+            });
+        }
+        let Some(t) = &self.transformer else {
+            return true;
+        };
+        use geo::CoordsIter;
+        let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = g.coords_iter().map(|c| (c.x, c.y)).unzip();
+        if t.transform(&mut xs, &mut ys).is_err() {
+            return false;
+        }
+        if xs.iter().chain(&ys).any(|v| !v.is_finite()) {
+            return false;
+        }
+        let i = std::cell::Cell::new(0usize);
+        let (xs, ys) = (&xs, &ys);
+        let i = &i;
+        g.map_coords_in_place(|_| {
+            let k = i.get();
+            i.set(k + 1);
+            geo::coord! { x: xs[k], y: ys[k] }
+        });
+        true
+    }
+
+    fn inside(&self, g: &geo::Geometry<f64>) -> bool {
+        let [x0, y0, x1, y1] = self.area;
+        match g.bounding_rect() {
+            Some(r) => r.max().x >= x0 && r.min().x <= x1 && r.max().y >= y0 && r.min().y <= y1,
+            None => false,
+        }
+    }
+
+    fn chunk(
+        &mut self,
+        recs: Vec<SrcRecord>,
+        report: &mut IngestReport,
+        sink: &mut dyn FnMut(Valid) -> Result<(), SurveyError>,
+    ) -> Result<(), SurveyError> {
+        let layer = self.p.layer;
+        let xy_names = (
+            self.p.src.xy_names().0.unwrap_or_else(|| "x".into()),
+            self.p.src.xy_names().1.unwrap_or_else(|| "y".into()),
+        );
+        for rec in recs {
+            let mut probs = Vec::new();
+            let src = self.source.as_str();
+            if let Some((got, want)) = rec.field_count {
+                probs.push(problem(
+                    src,
+                    rec.at,
+                    "*",
+                    format!("{got} fields"),
+                    Rule::FieldCount,
+                    format!(
+                        "{got} fields where the header has {want} (truncated or mis-quoted row)"
+                    ),
+                ));
+            }
+            let mut values = self.p.plan.check(&rec, src, self.today, &mut probs);
+            // Admin units: level and parent from the code.
+            if layer.name == "admin_units" {
+                admin_derive(&mut values, &rec, src, &mut probs);
+            }
+            // Geometry.
+            let mut geom: Option<geo::Geometry<f64>> = None;
+            let geom_field = "geometry";
+            match &rec.geom {
+                SrcGeom::None => {}
+                SrcGeom::Broken(e) => probs.push(problem(
+                    src,
+                    rec.at,
+                    geom_field,
+                    String::new(),
+                    Rule::InvalidGeometry,
+                    format!("unreadable geometry: {e}"),
+                )),
+                SrcGeom::Xy(xs, ys) => {
+                    if xs.is_empty() && ys.is_empty() {
+                    } else {
+                        match (xs.parse::<f64>(), ys.parse::<f64>()) {
+                            (Ok(x), Ok(y)) if x.is_finite() && y.is_finite() => {
+                                geom = Some(geo::Point::new(x, y).into())
+                            }
+                            (a, _) => {
+                                let (f, v) = if a.is_err() {
+                                    (&xy_names.0, xs)
+                                } else {
+                                    (&xy_names.1, ys)
+                                };
+                                probs.push(problem(
+                                    src,
+                                    rec.at,
+                                    f,
+                                    v.clone(),
+                                    Rule::Type,
+                                    format!("{f} must be a number"),
+                                ));
+                            }
+                        }
+                    }
+                }
+                SrcGeom::Geometry(g) => match check_geometry(layer.geometry, g) {
+                    Ok((g, note)) => {
+                        if let Some(n) = note {
+                            report.notes.push(format!("{}: {n}", rec.at));
+                        }
+                        geom = Some(g);
+                    }
+                    Err(msg) => probs.push(problem(
+                        src,
+                        rec.at,
+                        geom_field,
+                        String::new(),
+                        Rule::InvalidGeometry,
+                        msg,
+                    )),
+                },
+            }
+            if geom.is_none()
+                && layer.geometry_required
+                && matches!(rec.geom, SrcGeom::None | SrcGeom::Xy(..))
+                && !probs
+                    .iter()
+                    .any(|p| p.field == xy_names.0 || p.field == xy_names.1)
+            {
+                probs.push(problem(
+                    src,
+                    rec.at,
+                    geom_field,
+                    String::new(),
+                    Rule::NoGeometry,
+                    "the record has no location".into(),
+                ));
+            }
+            if let Some(g) = geom.as_mut() {
+                let orig = g.clone();
+                let ok = self.to_census(g) && self.inside(g);
+                if !ok {
+                    let shown = match &orig {
+                        geo::Geometry::Point(p) => format!("({}, {})", p.x(), p.y()),
+                        other => other
+                            .bounding_rect()
+                            .map(|r| {
+                                format!(
+                                    "bbox ({}, {}) – ({}, {})",
+                                    r.min().x,
+                                    r.min().y,
+                                    r.max().x,
+                                    r.max().y
+                                )
+                            })
+                            .unwrap_or_default(),
+                    };
+                    let swapped = match &orig {
+                        geo::Geometry::Point(p) => {
+                            let mut s: geo::Geometry<f64> = geo::Point::new(p.y(), p.x()).into();
+                            self.to_census(&mut s) && self.inside(&s)
+                        }
+                        _ => false,
+                    };
+                    if swapped {
+                        probs.push(problem(src, rec.at, geom_field, shown, Rule::LonlatSwapped, "x and y (lon and lat) are swapped: the swapped point lies in the study area".into()));
+                    } else {
+                        probs.push(problem(
+                            src,
+                            rec.at,
+                            geom_field,
+                            shown,
+                            Rule::OutsideStudyArea,
+                            format!(
+                                "outside the study area (census grid {:?} in {})",
+                                self.area,
+                                self.p_grid_crs()
+                            ),
+                        ));
+                    }
+                }
+            }
+            // Key and duplicates.
+            let key = layer
+                .key
+                .iter()
+                .map(|k| {
+                    let i = layer
+                        .fields
+                        .iter()
+                        .position(|f| f.name == *k)
+                        .expect("key is a field");
+                    value_key(&values[i])
+                })
+                .collect::<Vec<_>>()
+                .join("|");
+            let key_ok = !key.split('|').any(|k| k.is_empty());
+            if key_ok {
+                let kh = u128::from_le_bytes(
+                    Sha256::digest(key.as_bytes())[..16]
+                        .try_into()
+                        .expect("16 bytes"),
+                );
+                match self.seen.get(&kh) {
+                    Some(first) => probs.push(problem(
+                        src,
+                        rec.at,
+                        &layer.key.join("+"),
+                        key.clone(),
+                        Rule::DuplicateId,
+                        format!("duplicate key {key:?}: first at {first}"),
+                    )),
+                    None => {
+                        self.seen.insert(kh, rec.at.to_string());
+                    }
+                }
+            }
+            if probs.is_empty() {
+                if let Some(g) = geom.as_ref() {
+                    if layer.geometry != Geom::None {
+                        let (t, v) = if layer.name == "admin_units" {
+                            admin_own_codes(&values)
+                        } else {
+                            self.admin.map(|a| a.assign(g)).unwrap_or((None, None))
+                        };
+                        values.push(t.into());
+                        values.push(v.into());
+                    }
+                } else if layer.geometry != Geom::None {
+                    values.push(FieldValue::Null);
+                    values.push(FieldValue::Null);
+                }
+                let geom = geom.map(|g| promote(layer.geometry, g));
+                sink(Valid { key, values, geom })?;
+                report.loaded += 1;
+            } else {
+                report.rejected += 1;
+                for mut pr in probs {
+                    pr.key = key_ok.then(|| key.clone());
+                    report.problems.push(pr);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn p_grid_crs(&self) -> &str {
+        "the census CRS"
+    }
+}
+
+/// Single → multi for line and polygon tables.
+fn promote(g: Geom, geom: geo::Geometry<f64>) -> geo::Geometry<f64> {
+    match (g, geom) {
+        (Geom::Line, geo::Geometry::LineString(l)) => geo::MultiLineString(vec![l]).into(),
+        (Geom::Polygon, geo::Geometry::Polygon(p)) => geo::MultiPolygon(vec![p]).into(),
+        (_, other) => other,
+    }
+}
+
+/// Check the geometry type and validity; repair an invalid polygon with MakeValid
+/// when the repair is safe (polygonal result, area within 0.1 % of the original's).
+fn check_geometry(
+    want: Geom,
+    g: &geo::Geometry<f64>,
+) -> Result<(geo::Geometry<f64>, Option<String>), String> {
+    use geo::Geometry as G;
+    let g = match g {
+        G::MultiPoint(m) if m.0.len() == 1 => G::Point(m.0[0]),
+        other => other.clone(),
+    };
+    let fits = match want {
+        Geom::Point => matches!(g, G::Point(_)),
+        Geom::Line => matches!(g, G::LineString(_) | G::MultiLineString(_)),
+        Geom::Polygon => matches!(g, G::Polygon(_) | G::MultiPolygon(_)),
+        Geom::Any => true,
+        Geom::None => true,
+    };
+    if !fits {
+        return Err(format!(
+            "a {} geometry where the layer holds {want:?}",
+            kind_name(&g)
+        ));
+    }
+    use geo::CoordsIter;
+    if g.coords_count() == 0 {
+        return Err("empty geometry".into());
+    }
+    if g.coords_iter()
+        .any(|c| !c.x.is_finite() || !c.y.is_finite())
+    {
+        return Err("non-finite coordinate".into());
+    }
+    if matches!(g, G::Polygon(_) | G::MultiPolygon(_)) {
+        let valid = riskcensus_io::vector_read::is_valid(&g)?;
+        if !valid {
+            let fixed = riskcensus_io::vector_read::make_valid(&g)?;
+            let before = g.unsigned_area();
+            let after = fixed.unsigned_area();
+            let polygonal = matches!(fixed, G::Polygon(_) | G::MultiPolygon(_));
+            if polygonal
+                && (after - before).abs() <= 1e-3 * after.max(before).max(f64::MIN_POSITIVE)
+            {
+                return Ok((
+                    fixed,
+                    Some(format!(
+                        "invalid polygon repaired with MakeValid (area {before:.1} unchanged)"
+                    )),
+                ));
+            }
+            return Err(format!(
+                "invalid polygon (self-intersection); MakeValid would change the area from {before:.1} to {after:.1} (or not give a polygon), so it is not a safe repair"
+            ));
+        }
+    }
+    Ok((g, None))
+}
+
+fn kind_name(g: &geo::Geometry<f64>) -> &'static str {
+    use geo::Geometry as G;
+    match g {
+        G::Point(_) => "point",
+        G::MultiPoint(_) => "multipoint",
+        G::LineString(_) | G::Line(_) => "line",
+        G::MultiLineString(_) => "multiline",
+        G::Polygon(_) | G::Rect(_) | G::Triangle(_) => "polygon",
+        G::MultiPolygon(_) => "multipolygon",
+        G::GeometryCollection(_) => "geometry collection",
+    }
+}
+
+/// Admin units: the code must be 6, 9 or 12 digits; level and parent default from it.
+fn admin_derive(values: &mut [FieldValue], rec: &SrcRecord, src: &str, probs: &mut Vec<Problem>) {
+    let FieldValue::String(code) = values[0].clone() else {
+        return;
+    };
+    let ok = matches!(code.len(), 6 | 9 | 12) && code.bytes().all(|b| b.is_ascii_digit());
+    if !ok {
+        probs.push(problem(
+            src,
+            rec.at,
+            "code",
+            code,
+            Rule::Type,
+            "an admin code has 6 (county), 9 (township) or 12 (village) digits".into(),
+        ));
+        return;
+    }
+    let level = match code.len() {
+        6 => "county",
+        9 => "township",
+        _ => "village",
+    };
+    if values[2] == FieldValue::Null {
+        values[2] = FieldValue::String(level.into());
+    }
+    if values[3] == FieldValue::Null && code.len() > 6 {
+        values[3] = FieldValue::String(code[..code.len() - 3].to_string());
+    }
+}
+
+fn admin_own_codes(values: &[FieldValue]) -> (Option<String>, Option<String>) {
+    let FieldValue::String(code) = &values[0] else {
+        return (None, None);
+    };
+    (
+        (code.len() >= 9).then(|| code[..9].to_string()),
+        (code.len() == 12).then(|| code.clone()),
+    )
+}
