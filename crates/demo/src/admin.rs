@@ -110,8 +110,12 @@ pub fn build(land: &Landscape, rng: &mut ChaCha8Rng) -> Admin {
     admin
 }
 
+/// Area of the county polygon (m²): the city the demo models covers ≈ 815 km².
+pub const COUNTY_AREA_M2: f64 = 815.0e6;
+
 /// An irregular county boundary filling most of the study area: a star-shaped ring
-/// around the area centre whose radius follows the rectangle with a seeded wobble.
+/// around the area centre whose radius follows the rectangle with a seeded wobble,
+/// scaled about the centre to exactly [`COUNTY_AREA_M2`].
 fn county_boundary(land: &Landscape) -> Polygon {
     let (cx, cy) = ((X0 + X1) / 2.0, (Y0 + Y1) / 2.0);
     let n = 360;
@@ -133,7 +137,7 @@ fn county_boundary(land: &Landscape) -> Polygon {
             };
             let edge = tx.min(ty);
             let wob = 0.5 + 0.5 * nz.line(i as f64 * 300.0, 9_000.0, 4);
-            let r = edge - 250.0 - 2_600.0 * wob.clamp(0.0, 1.0);
+            let r = edge - 250.0 - 1_400.0 * wob.clamp(0.0, 1.0);
             Coord {
                 x: cx + r * c,
                 y: cy + r * s,
@@ -141,6 +145,12 @@ fn county_boundary(land: &Landscape) -> Polygon {
         })
         .collect();
     ring.push(ring[0]);
+    let area = geo::Area::unsigned_area(&Polygon::new(LineString::new(ring.clone()), vec![]));
+    let k = (COUNTY_AREA_M2 / area).sqrt();
+    for p in &mut ring {
+        p.x = cx + k * (p.x - cx);
+        p.y = cy + k * (p.y - cy);
+    }
     Polygon::new(LineString::new(ring), vec![])
 }
 

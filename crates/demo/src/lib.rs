@@ -36,8 +36,8 @@ pub const FIXTURE_RESOLUTION_M: f64 = 150.0;
 /// Options of the demo census.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DemoOptions {
-    /// Census cell size in metres (default 30): 30 → 1050 × 864 ≈ 0.9 M cells,
-    /// 10 → ≈ 8.2 M. Source rasters scale with it; record counts do not.
+    /// Census cell size in metres (default 30): 30 → 1147 × 880 ≈ 1.0 M cells,
+    /// 10 → 3440 × 2640 ≈ 9.1 M. Source rasters scale with it; record counts do not.
     pub resolution_m: f64,
     /// Seed of every random choice (default 20260101).
     pub seed: u64,
@@ -138,6 +138,13 @@ impl Ctx<'_> {
     pub fn record(&mut self, id: &str, rel: &str, n: u64) {
         self.files.push((id.to_string(), self.path(rel), n));
     }
+}
+
+/// Area of the study area (the census grid extent, m²): 34.4 km × 26.4 km =
+/// 908.16 km², the bounding rectangle of the ≈ 815 km² county with a margin.
+/// Dividing it by a cell count gives the cell area of a `--cells` request.
+pub fn study_area_m2() -> f64 {
+    landscape::study_area_m2()
 }
 
 /// Write the demo census workspace into `dir` (created if missing): `census.toml`

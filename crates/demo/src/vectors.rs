@@ -253,18 +253,17 @@ fn admin(ctx: &mut Ctx) -> Result<(), DemoError> {
 fn water(ctx: &mut Ctx) -> Result<(), DemoError> {
     let rel = "survey/water.gpkg";
     let r = &ctx.land.reservoir;
-    let ring = LineString::new(r.shoreline(96));
+    let ring = LineString::new(r.shoreline());
     let poly = Polygon::new(ring, vec![]);
-    let area_km2 = geo::Area::unsigned_area(&poly) / 1e6;
     let feats = vec![(
         Geometry::Polygon(poly),
         vec![
             s("HP3709990001"),
             s("岱北水库"),
             s("中型"),
-            V::Real(round(area_km2 * 1e6 * 11.0 / 1e4, 0)),
+            V::Real(round(r.volume_m3 / 1e4, 0)),
             V::Real(round(r.level, 1)),
-            V::Real(32.5),
+            V::Real(r.dam_height),
             s(town_code(ctx, r.center)),
         ],
     )];
@@ -1178,19 +1177,32 @@ fn key_facilities(ctx: &mut Ctx) -> Result<(), DemoError> {
         ));
     }
     let r = &land.reservoir;
-    items.push((r.dam, "岱北水库大坝".into(), "水库", 1_850, "万立方米"));
-    // Dikes every ~4 km along the main rivers on the plain.
+    items.push((
+        r.dam,
+        "岱北水库大坝".into(),
+        "水库",
+        (r.volume_m3 / 1e4).round() as _,
+        "万立方米",
+    ));
+    // Dikes every ~4 km of channel along the main rivers on the plain, 80 m from the
+    // centre line on the left (左岸, facing downstream) or right bank.
     for (ri, rv) in land.rivers.iter().take(2).enumerate() {
-        for (k, p) in rv.pts.iter().enumerate().step_by(27) {
+        for (k, p) in rv.pts.iter().enumerate().step_by(100) {
             if land.hill(p.x, p.y) < 0.15 && a.in_county(*p) {
-                let side = if k % 2 == 0 { "左" } else { "右" };
+                let side = if (k / 100) % 2 == 0 { "左" } else { "右" };
+                let nx = rv.pts[(k + 1).min(rv.pts.len() - 1)];
+                let pv = rv.pts[k.saturating_sub(1)];
+                let l = ((nx.x - pv.x).powi(2) + (nx.y - pv.y).powi(2))
+                    .sqrt()
+                    .max(1.0);
+                let sgn = if side == "左" { 80.0 } else { -80.0 };
                 let q = Coord {
-                    x: p.x,
-                    y: p.y + if side == "左" { 80.0 } else { -80.0 },
+                    x: p.x - sgn * (nx.y - pv.y) / l,
+                    y: p.y + sgn * (nx.x - pv.x) / l,
                 };
                 items.push((
                     q,
-                    format!("{}{}岸堤防{}段", rv.name, side, k / 27 + 1),
+                    format!("{}{}岸堤防{}段", rv.name, side, k / 100 + 1),
                     "堤防",
                     if ri == 1 { 50 } else { 20 },
                     "年一遇",

@@ -59,7 +59,7 @@ fn every_layer_in_census_toml_opens_with_gdal() {
     let cfg = read_config(dir.path());
     assert_eq!(cfg.grid, s.grid);
     assert_eq!(cfg.census.code, "370999");
-    assert_eq!((s.grid.rows, s.grid.cols), (87, 105));
+    assert_eq!((s.grid.rows, s.grid.cols), (88, 115));
     for r in &cfg.raster {
         let ds = Dataset::open(dir.path().join(&r.path)).unwrap();
         assert!(!ds.projection().is_empty(), "{} has no CRS", r.id);
@@ -125,7 +125,7 @@ fn every_layer_in_census_toml_opens_with_gdal() {
         .unwrap()
         .unwrap();
     assert!((area - county_area).abs() < 0.05, "{area} vs {county_area}");
-    assert!((650.0..815.0).contains(&county_area), "{county_area}");
+    assert!((800.0..830.0).contains(&county_area), "{county_area}");
 }
 
 #[test]
@@ -261,4 +261,230 @@ fn committed_fixture_matches_the_generator() {
     )
     .unwrap();
     assert_same_tree(dir.path(), &fixture);
+}
+
+#[test]
+fn county_is_815_km2_inside_the_study_area() {
+    let land = Landscape::new(20260101);
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(20260101);
+    rng.set_stream(1);
+    let admin = riskcensus_demo::admin::build(&land, &mut rng);
+    let area = geo::Area::unsigned_area(&admin.county) / 1e6;
+    assert!((800.0..=830.0).contains(&area), "county {area} km²");
+    let rect = geo::BoundingRect::bounding_rect(&admin.county).unwrap();
+    use riskcensus_demo::landscape::{X0, X1, Y0, Y1};
+    assert!(rect.min().x > X0 + 100.0 && rect.max().x < X1 - 100.0);
+    assert!(rect.min().y > Y0 + 100.0 && rect.max().y < Y1 - 100.0);
+    let sum: f64 = admin
+        .townships
+        .iter()
+        .map(|t| geo::Area::unsigned_area(&t.area) / 1e6)
+        .sum();
+    assert!((sum - area).abs() < 0.5, "townships {sum} vs county {area}");
+    assert_eq!(
+        riskcensus_demo::study_area_m2(),
+        (X1 - X0) * (Y1 - Y0),
+        "study area"
+    );
+}
+
+/// Beds fall downstream, tributaries end on the main-stem bed, the DEM along the
+/// main rivers falls downstream, and the plain 100 m from a river stands above its
+/// bed.
+#[test]
+fn rivers_are_sinuous_and_the_dem_drains_along_them() {
+    let land = Landscape::new(20260101);
+    for r in &land.rivers {
+        for w in r.bed.windows(2) {
+            assert!(w[1] < w[0], "{}: bed rises downstream", r.name);
+        }
+    }
+    for r in &land.rivers[..2] {
+        let s = r.sinuosity();
+        assert!((1.2..=1.6).contains(&s), "{} sinuosity {s}", r.name);
+    }
+    for r in &land.rivers[2..] {
+        let end = *r.pts.last().unwrap();
+        let main = land.rivers[..2]
+            .iter()
+            .find(|m| m.pts.contains(&end))
+            .unwrap_or_else(|| panic!("{} does not end on a main stem", r.name));
+        let k = main.pts.iter().position(|p| *p == end).unwrap();
+        assert_eq!(
+            *r.bed.last().unwrap(),
+            main.bed[k],
+            "{} confluence bed",
+            r.name
+        );
+        // Joins pointing downstream: the last reach heads west (the mains flow west).
+        let a = r.pts[r.pts.len().saturating_sub(8)];
+        assert!(end.x < a.x, "{} joins against the flow", r.name);
+    }
+    for r in &land.rivers {
+        let z: Vec<f64> = r.pts.iter().map(|p| land.elevation(p.x, p.y)).collect();
+        for (i, w) in z.windows(2).enumerate() {
+            assert!(
+                w[1] <= w[0] + 0.05,
+                "{}: DEM rises downstream at vertex {i}: {} → {}",
+                r.name,
+                w[0],
+                w[1]
+            );
+        }
+    }
+    let mut checked = 0;
+    for r in &land.rivers[..2] {
+        for k in (1..r.pts.len() - 1).step_by(10) {
+            let p = r.pts[k];
+            if land.hill(p.x, p.y) > 0.02 {
+                continue;
+            }
+            let (a, b) = (r.pts[k - 1], r.pts[k + 1]);
+            let l = ((b.x - a.x).powi(2) + (b.y - a.y).powi(2)).sqrt();
+            for side in [-1.0, 1.0] {
+                let q = (
+                    p.x - side * 100.0 * (b.y - a.y) / l,
+                    p.y + side * 100.0 * (b.x - a.x) / l,
+                );
+                let (d, bed, _) = land.nearest_river(q.0, q.1).unwrap();
+                if d < 90.0 {
+                    continue; // a neighbouring bend
+                }
+                let z = land.elevation(q.0, q.1);
+                assert!(z > bed + 1.0, "{} at {q:?}: {z} vs bed {bed}", r.name);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked}");
+}
+
+/// D8 on the DEM sampled at 150 m: almost every plain cell has a lower neighbour,
+/// and the streams with the largest catchments follow the mapped rivers.
+#[test]
+fn d8_streams_follow_the_mapped_rivers() {
+    use riskcensus_demo::landscape::{X0, X1, Y0, Y1};
+    let land = Landscape::new(20260101);
+    let h = 150.0;
+    let (nc, nr) = (((X1 - X0) / h) as usize, ((Y1 - Y0) / h) as usize);
+    let xy = |r: usize, c: usize| (X0 + (c as f64 + 0.5) * h, Y1 - (r as f64 + 0.5) * h);
+    let mut z = vec![0.0f64; nr * nc];
+    for r in 0..nr {
+        for c in 0..nc {
+            let (x, y) = xy(r, c);
+            z[r * nc + c] = land.elevation(x, y);
+        }
+    }
+    const D8: [(i64, i64); 8] = [
+        (0, 1),
+        (1, 1),
+        (1, 0),
+        (1, -1),
+        (0, -1),
+        (-1, -1),
+        (-1, 0),
+        (-1, 1),
+    ];
+    // Pits on the plain (interior cells without a strictly lower neighbour).
+    let (mut plain, mut pits) = (0, 0);
+    for r in 1..nr - 1 {
+        for c in 1..nc - 1 {
+            let (x, y) = xy(r, c);
+            if land.hill(x, y) > 0.0 || land.reservoir.rel_radius(x, y) < 1.0 {
+                continue;
+            }
+            plain += 1;
+            let v = z[r * nc + c];
+            if D8
+                .iter()
+                .all(|&(dr, dc)| z[(r as i64 + dr) as usize * nc + (c as i64 + dc) as usize] >= v)
+            {
+                pits += 1;
+            }
+        }
+    }
+    println!("plain cells {plain}, pits {pits}");
+    assert!(pits * 200 < plain, "{pits} pits among {plain} plain cells");
+    // Priority-flood fill (Barnes et al. 2014, with ε), then D8 and accumulation.
+    let n = nr * nc;
+    let mut filled = z.clone();
+    let mut done = vec![false; n];
+    let mut heap = std::collections::BinaryHeap::new();
+    let key = |v: f64| std::cmp::Reverse((v * 1e6) as i64);
+    for r in 0..nr {
+        for c in 0..nc {
+            if r == 0 || c == 0 || r == nr - 1 || c == nc - 1 {
+                done[r * nc + c] = true;
+                heap.push((key(filled[r * nc + c]), r * nc + c));
+            }
+        }
+    }
+    while let Some((_, i)) = heap.pop() {
+        let (r, c) = ((i / nc) as i64, (i % nc) as i64);
+        for (dr, dc) in D8 {
+            let (rr, cc) = (r + dr, c + dc);
+            if rr < 0 || cc < 0 || rr >= nr as i64 || cc >= nc as i64 {
+                continue;
+            }
+            let j = rr as usize * nc + cc as usize;
+            if !done[j] {
+                done[j] = true;
+                filled[j] = filled[j].max(filled[i] + 1e-4);
+                heap.push((key(filled[j]), j));
+            }
+        }
+    }
+    let mut down = vec![usize::MAX; n];
+    for r in 0..nr {
+        for c in 0..nc {
+            let i = r * nc + c;
+            let mut best = (0.0, usize::MAX);
+            for (dr, dc) in D8 {
+                let (rr, cc) = (r as i64 + dr, c as i64 + dc);
+                if rr < 0 || cc < 0 || rr >= nr as i64 || cc >= nc as i64 {
+                    continue;
+                }
+                let j = rr as usize * nc + cc as usize;
+                let len = if dr != 0 && dc != 0 { 1.414 } else { 1.0 };
+                let s = (filled[i] - filled[j]) / len;
+                if s > best.0 {
+                    best = (s, j);
+                }
+            }
+            down[i] = best.1;
+        }
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| filled[b].total_cmp(&filled[a]));
+    let mut acc = vec![1u32; n];
+    for &i in &order {
+        if down[i] != usize::MAX {
+            acc[down[i]] += acc[i];
+        }
+    }
+    // Streams draining more than 25 km² (1 111 cells) inside the area, away from
+    // the grid edges.
+    let thr = (25.0e6 / (h * h)) as u32;
+    let (mut streams, mut on_river) = (0, 0);
+    for r in 2..nr - 2 {
+        for c in 2..nc - 2 {
+            if acc[r * nc + c] < thr {
+                continue;
+            }
+            streams += 1;
+            let (x, y) = xy(r, c);
+            if land
+                .nearest_river(x, y)
+                .is_some_and(|(d, _, _)| d <= 2.0 * h)
+            {
+                on_river += 1;
+            }
+        }
+    }
+    println!("stream cells {streams}, within 2 cells of a river {on_river}");
+    assert!(streams > 300, "{streams}");
+    assert!(
+        on_river as f64 >= 0.9 * streams as f64,
+        "{on_river} of {streams}"
+    );
 }
