@@ -13,7 +13,7 @@
 //! - [`ahp`]: AHP weights, λmax, CI and CR (Saaty);
 //! - [`classify`]: fixed-break classification into level codes (1 = highest);
 //! - [`program`]: the compiled, fused, chunked kernel ([`Program`], [`TileScorer`]);
-//! - [`reference`]: the scalar per-cell evaluator the kernel is proved against.
+//! - [`reference`](mod@reference): the scalar per-cell evaluator the kernel is proved against.
 //!
 //! Cells are f32 with NaN = nodata. Input slices follow [`Model::inputs`] order
 //! (sorted by layer id).

@@ -11,7 +11,7 @@
 //!
 //! Order of operations: per cell, factor by factor in [`Model::factors`] order, with
 //! the combine rules of [`crate::Aggregation`] — the same order as the scalar
-//! [`crate::reference`] evaluator, so both give identical bits, for any chunk size
+//! [`crate::reference`](mod@crate::reference) evaluator, so both give identical bits, for any chunk size
 //! (chunking only splits the cell range, never a cell's computation).
 
 use ndarray::{s, ArrayView1, ArrayView2, ArrayViewMut2};

@@ -3,7 +3,7 @@
 //!
 //! Arithmetic is float32 on the cell value, with parameters rounded to f32 once; the
 //! expressions below are the exact operation order used by both the fused kernel
-//! ([`crate::program`]) and the scalar reference ([`crate::reference`]), so the two
+//! ([`crate::program`]) and the scalar reference ([`crate::reference`](mod@crate::reference)), so the two
 //! agree bit for bit. NaN inputs never reach a transform's result: the factor's
 //! nodata policy replaces them (see [`Nodata`]).
 //!
