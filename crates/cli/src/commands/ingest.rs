@@ -20,6 +20,7 @@ use crate::Global;
 ///   riskcensus ingest census teams/a.csv --layer shelters --source-crs GCJ02 --mapping map.toml --json
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
+#[group(skip)]
 pub struct Args {
     /// The census folder (holds census.toml).
     pub census: PathBuf,
