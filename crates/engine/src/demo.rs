@@ -1,8 +1,9 @@
 //! The built-in demo census: generate the synthetic county, then run the pipeline
-//! as far as the engine goes (today: `prepare`).
+//! as far as the engine goes (prepare → flood depth screen → assess).
 //!
 //! Layout under the output folder: `census/` (census.toml and survey files, see
-//! `docs/demo-census.md`) and `layers/` (the prepared COG layer stack).
+//! `docs/demo-census.md`), `layers/` (the prepared COG layer stack) and `assess/`
+//! (hazard, level and depth grids).
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -12,7 +13,7 @@ pub use riskcensus_demo::DemoOptions;
 use crate::config::CensusConfig;
 use crate::error::EngineError;
 use crate::executor::ExecOptions;
-use crate::prepare::{prepare, PrepareReport};
+use crate::pipeline::{run_pipeline, RunReport};
 use crate::progress::Progress;
 
 /// What the demo run produced.
@@ -21,14 +22,16 @@ pub struct DemoReport {
     pub census_dir: PathBuf,
     pub layers_dir: PathBuf,
     pub census: CensusConfig,
+    pub assess_dir: PathBuf,
     pub files: Vec<(String, PathBuf, u64)>,
-    pub prepared: PrepareReport,
+    pub run: RunReport,
     pub generate_seconds: f64,
-    pub prepare_seconds: f64,
+    /// Wall time of prepare + assess.
+    pub run_seconds: f64,
 }
 
-/// Generate the demo census under `out/census` and prepare its layers under
-/// `out/layers`.
+/// Generate the demo census under `out/census`, prepare its layers under
+/// `out/layers` and assess it into `out/assess`.
 pub fn run_demo(
     out: &Path,
     demo: &DemoOptions,
@@ -45,14 +48,16 @@ pub fn run_demo(
     let generate_seconds = t0.elapsed().as_secs_f64();
     let census = CensusConfig::load(&census_dir)?;
     let t1 = Instant::now();
-    let prepared = prepare(&census, &layers_dir, exec, progress)?;
+    let assess_dir = out.join("assess");
+    let run = run_pipeline(&census, &layers_dir, &assess_dir, &[], exec, progress)?;
     Ok(DemoReport {
         census_dir,
         layers_dir,
+        assess_dir,
         census,
         files: summary.files,
-        prepared,
+        run,
         generate_seconds,
-        prepare_seconds: t1.elapsed().as_secs_f64(),
+        run_seconds: t1.elapsed().as_secs_f64(),
     })
 }

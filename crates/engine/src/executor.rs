@@ -57,6 +57,59 @@ impl ExecOptions {
     }
 }
 
+/// Where one kernel output goes: a float COG, or a u8 COG (level codes, masks) whose
+/// cells are the kernel's values converted with NaN → the writer's nodata (0 unless
+/// set) and values rounded to the nearest integer in 0–255.
+pub enum Sink {
+    F32(CogWriter<f32>),
+    U8(CogWriter<u8>),
+}
+
+impl From<CogWriter<f32>> for Sink {
+    fn from(w: CogWriter<f32>) -> Self {
+        Sink::F32(w)
+    }
+}
+
+impl From<CogWriter<u8>> for Sink {
+    fn from(w: CogWriter<u8>) -> Self {
+        Sink::U8(w)
+    }
+}
+
+impl Sink {
+    fn write(
+        &mut self,
+        window: riskcensus_core::Window,
+        data: &[f32],
+    ) -> Result<(), riskcensus_io::IoError> {
+        match self {
+            Sink::F32(w) => w.write_window(window, data),
+            Sink::U8(w) => {
+                let nd = w.nodata().unwrap_or(0.0) as u8;
+                let bytes: Vec<u8> = data
+                    .iter()
+                    .map(|v| {
+                        if v.is_nan() {
+                            nd
+                        } else {
+                            v.round().clamp(0.0, 255.0) as u8
+                        }
+                    })
+                    .collect();
+                w.write_window(window, &bytes)
+            }
+        }
+    }
+
+    fn finish(self) -> Result<PathBuf, riskcensus_io::IoError> {
+        match self {
+            Sink::F32(w) => w.finish(),
+            Sink::U8(w) => w.finish(),
+        }
+    }
+}
+
 /// A per-tile computation over aligned `f32` layers (nodata = NaN).
 pub trait TileKernel: Sync {
     /// Cells of neighbourhood the kernel needs around each output cell.
@@ -98,11 +151,12 @@ pub fn run_tiled<K: TileKernel>(
     grid: &GridSpec,
     inputs: &[PathBuf],
     kernel: &K,
-    writers: Vec<CogWriter<f32>>,
+    writers: Vec<impl Into<Sink>>,
     opts: &ExecOptions,
     progress: &dyn Progress,
     stage: &str,
 ) -> Result<ExecStats, EngineError> {
+    let writers: Vec<Sink> = writers.into_iter().map(Into::into).collect();
     if writers.len() != kernel.outputs() {
         return Err(EngineError::Layer {
             layer: stage.into(),
@@ -135,7 +189,7 @@ fn run_in_pool<K: TileKernel>(
     grid: &GridSpec,
     inputs: &[PathBuf],
     kernel: &K,
-    mut writers: Vec<CogWriter<f32>>,
+    mut writers: Vec<Sink>,
     opts: &ExecOptions,
     progress: &dyn Progress,
     stage: &str,
@@ -191,7 +245,7 @@ fn run_in_pool<K: TileKernel>(
         for (i, res) in (start..end).zip(results) {
             let tile = plan.tile(i).expect("index in plan");
             for (w, data) in writers.iter_mut().zip(res?) {
-                w.write_window(tile.core, &data)?;
+                w.write(tile.core, &data)?;
             }
         }
         t_write += t1.elapsed().as_secs_f64();

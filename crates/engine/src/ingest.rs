@@ -97,3 +97,56 @@ pub fn ingest_census_sources(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The demo census ingests every survey layer; the only rejects are the five
+    /// deliberately bad records of docs/demo-census.md.
+    #[test]
+    fn demo_census_ingests_with_exactly_its_deliberate_rejects() {
+        let d = tempfile::tempdir().unwrap();
+        riskcensus_demo::generate(
+            d.path(),
+            &riskcensus_demo::DemoOptions {
+                resolution_m: 300.0,
+                seed: 20260101,
+            },
+        )
+        .unwrap();
+        let dir = d.path().join("census");
+        let dir = if dir.join("census.toml").exists() { dir } else { d.path().to_path_buf() };
+        let config = CensusConfig::load(&dir).unwrap();
+        let reports = ingest_census_sources(&config).unwrap();
+        let mut rules = Vec::new();
+        for (id, r) in &reports {
+            let r = r.as_ref().unwrap_or_else(|e| panic!("{id}: {e}"));
+            assert_eq!(r.loaded + r.rejected, r.read, "{id}");
+            assert!(r.loaded > 0, "{id}");
+            for p in &r.problems {
+                rules.push((id.clone(), p.rule.name(), p.field.clone()));
+            }
+        }
+        rules.sort();
+        assert_eq!(
+            rules,
+            [
+                ("buildings".to_string(), "duplicate_id", "id".to_string()),
+                ("buildings".into(), "future_date", "year_built".into()),
+                ("buildings".into(), "lonlat_swapped", "geometry".into()),
+                ("buildings".into(), "range", "storeys".into()),
+                ("hidden_dangers".into(), "domain", "type".into()),
+            ]
+        );
+        let ids: Vec<&str> = reports.iter().map(|(id, _)| id.as_str()).collect();
+        assert_eq!(&ids[..3], ["county", "townships", "villages"]);
+        assert_eq!(reports.len(), config.vectors.len() + config.tables.len());
+        // Every building got a township code.
+        let census = Census::from_parts(&config.dir, "", &config.census.code, config.grid.clone());
+        let t = census
+            .query("buildings", &Query { admin: Some("370999001".into()), ..Default::default() })
+            .unwrap();
+        assert!(!t.is_empty());
+    }
+}

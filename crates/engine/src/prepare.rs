@@ -56,6 +56,28 @@ impl PrepareReport {
         self.layers.iter().find(|l| l.id == id)
     }
 
+    /// The layer stack with units, for the model library: warped rasters with the
+    /// units `census.toml` declares, terrain layers and distances with theirs.
+    pub fn stack(&self) -> crate::assess::LayerStack {
+        let mut st = crate::assess::LayerStack::default();
+        for l in &self.layers {
+            st.insert(
+                l.id.clone(),
+                l.path.clone(),
+                l.units.clone().unwrap_or_default(),
+            );
+        }
+        if let Some(t) = &self.terrain {
+            for (id, p) in &t.layers {
+                st.insert(id.clone(), p.clone(), crate::terrain::unit_of(id));
+            }
+        }
+        for d in &self.distances {
+            st.insert(d.id.clone(), d.path.clone(), "m");
+        }
+        st
+    }
+
     /// Every layer of the stack: (id, path, reused from cache).
     pub fn all_layers(&self) -> Vec<(String, PathBuf, bool)> {
         let mut v: Vec<_> = self

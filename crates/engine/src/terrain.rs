@@ -115,6 +115,23 @@ pub const HYDRO_LAYERS: [&str; 8] = [
     "twi",
 ];
 
+/// The unit of a terrain layer, as the model library names units.
+pub fn unit_of(id: &str) -> &'static str {
+    match id {
+        "slope_deg" | "aspect_deg" => "deg",
+        "slope_pct" => "percent",
+        "hillshade" => "grey",
+        "curv_plan" | "curv_profile" => "1/m",
+        "relief" | "tri" | "filled" | "hand" => "m",
+        "d8" => "d8_code",
+        "accumulation" => "cells",
+        "upstream_area" => "m2",
+        "streams" => "flag",
+        "twi" => "index",
+        _ => "",
+    }
+}
+
 /// What the stage produced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TerrainReport {

@@ -427,3 +427,63 @@ mod terrain_stage {
         );
     }
 }
+
+/// The flood model on the demo county must look right on the terrain: cells low
+/// above the drainage network score higher than the hills, and the 100-year depth
+/// screen floods only cells with HAND below its stage.
+#[test]
+fn demo_flood_hazard_follows_the_terrain() {
+    use riskcensus_engine::demo::{run_demo, DemoOptions};
+    let d = tempfile::tempdir().unwrap();
+    let opts = DemoOptions {
+        resolution_m: 150.0,
+        ..DemoOptions::default()
+    };
+    let r = run_demo(d.path(), &opts, &ExecOptions::default(), &NoProgress).unwrap();
+    let hazard = read(&r.assess_dir.join("flood_hazard.tif"));
+    let level = read(&r.assess_dir.join("flood_hazard_level.tif"));
+    let hand = read(&r.layers_dir.join("hand.tif"));
+    let slope = read(&r.layers_dir.join("slope_deg.tif"));
+    let depth = read(&r.assess_dir.join("flood_depth_100y.tif"));
+    let mean = |pick: &dyn Fn(usize) -> bool| {
+        let (mut s, mut n) = (0f64, 0usize);
+        for (i, v) in hazard.iter().enumerate() {
+            if !v.is_nan() && pick(i) {
+                s += *v as f64;
+                n += 1;
+            }
+        }
+        assert!(n > 30, "too few cells ({n}) in a comparison group");
+        s / n as f64
+    };
+    let (h, sl) = (hand.as_slice().unwrap(), slope.as_slice().unwrap());
+    let low = mean(&|i| h[i] < 2.0);
+    let hills = mean(&|i| sl[i] > 12.0 && h[i] > 30.0);
+    assert!(
+        low > hills + 0.25,
+        "low-HAND mean {low:.3} vs hills {hills:.3}"
+    );
+    // Level 1 (highest) cells are low above drainage on average; level 5 cells are not.
+    let mean_hand_at = |code: f32| {
+        let v: Vec<f64> = level
+            .iter()
+            .zip(h)
+            .filter(|(l, hh)| **l == code && !hh.is_nan())
+            .map(|(_, hh)| *hh as f64)
+            .collect();
+        v.iter().sum::<f64>() / v.len().max(1) as f64
+    };
+    assert!(mean_hand_at(1.0) < mean_hand_at(5.0));
+    // Depth screen: depth = max(0, 3.2 − HAND).
+    for (dv, hv) in depth.iter().zip(h) {
+        if hv.is_nan() {
+            assert!(dv.is_nan());
+        } else {
+            assert_eq!(*dv, (3.2f32 - hv).max(0.0));
+        }
+    }
+    assert!(
+        depth.iter().filter(|v| **v > 0.0).count() > 50,
+        "the 100-year screen floods something"
+    );
+}

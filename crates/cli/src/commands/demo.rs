@@ -10,13 +10,13 @@ use crate::Global;
 /// Generate the demo census (a synthetic ~815 km² county) and run it.
 ///
 /// Examples:
-///   riskcensus demo                         # 30 m grid, ≈ 0.9 M cells, into out/demo
-///   riskcensus demo --resolution 10         # ≈ 8.2 M cells
+///   riskcensus demo                         # 30 m grid, ≈ 1 M cells, into out/demo
+///   riskcensus demo --resolution 10         # ≈ 9 M cells
 ///   riskcensus demo --cells 4000000 --out out/demo4m
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Output folder (census/ and layers/ are written inside).
+    /// Output folder (census/, layers/ and assess/ are written inside).
     #[arg(long, default_value = "out/demo")]
     out: PathBuf,
     /// Census cell size in metres.
@@ -44,10 +44,10 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         }
         None => a.resolution,
     };
-    if !(resolution_m.is_finite() && (1.0..=5000.0).contains(&resolution_m)) {
+    if !(resolution_m.is_finite() && (5.0..=2000.0).contains(&resolution_m)) {
         return Err(EngineError::Layer {
             layer: "demo".into(),
-            msg: format!("resolution {resolution_m} m is outside 1–5000 m"),
+            msg: format!("resolution {resolution_m} m is outside 5–2000 m"),
         });
     }
     let progress = crate::progress::for_cli(g.quiet || g.json);
@@ -60,11 +60,13 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         super::print_json(&serde_json::json!({
             "census_dir": r.census_dir,
             "layers_dir": r.layers_dir,
+            "assess_dir": r.assess_dir,
             "grid": r.census.grid,
             "files": r.files.iter().map(|(id, p, n)| serde_json::json!({"id": id, "path": p, "count": n})).collect::<Vec<_>>(),
-            "layers": r.prepared.all_layers().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
+            "layers": r.run.prepared.all_layers().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
+            "run": r.run.summary(),
             "generate_seconds": r.generate_seconds,
-            "prepare_seconds": r.prepare_seconds,
+            "run_seconds": r.run_seconds,
         }));
     } else if !g.quiet {
         let grid = &r.census.grid;
@@ -82,18 +84,10 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         for (id, p, n) in &r.files {
             println!("  {id:<22} {n:>10}  {}", p.display());
         }
-        println!("layer stack in {}:", r.layers_dir.display());
-        for (id, p, cached) in r.prepared.all_layers() {
-            println!(
-                "  {:<22} {}{}",
-                id,
-                p.display(),
-                if cached { " (cached)" } else { "" }
-            );
-        }
+        super::run::print_run(&r.run, &r.layers_dir, &r.assess_dir);
         println!(
-            "generated in {:.1} s, prepared in {:.1} s",
-            r.generate_seconds, r.prepare_seconds
+            "generated in {:.1} s, prepared and assessed in {:.1} s",
+            r.generate_seconds, r.run_seconds
         );
     }
     Ok(())

@@ -1,15 +1,16 @@
 //! `riskcensus run`: the whole pipeline on a census, as far as the engine goes.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use riskcensus_engine::config::CensusConfig;
-use riskcensus_engine::prepare::prepare;
+use riskcensus_engine::pipeline::{run_pipeline, RunReport};
 use riskcensus_engine::EngineError;
 
 use crate::Global;
 
-/// Run the pipeline on a census folder: today the `prepare` stage (the layer stack);
-/// assessment, zoning and reports join as they are built.
+/// Run the pipeline on a census folder: prepare the layer stack, run the flood depth
+/// screen and every model of the library whose inputs the stack has. Zoning,
+/// statistics and reports join as they are built.
 ///
 /// Example:
 ///   riskcensus run out/demo/census --run-id 2026-spring
@@ -21,39 +22,84 @@ pub struct Args {
     /// Name of the run; outputs go to <census>/out/<run-id>/.
     #[arg(long, default_value = "latest")]
     run_id: String,
+    /// Run only these models (ids, repeatable); default: all.
+    #[arg(long = "model", value_name = "ID")]
+    models: Vec<String>,
 }
 
 pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
-    if a.run_id.is_empty() || a.run_id.contains(['/', '\\']) || a.run_id.starts_with('.') {
+    execute(&a.census, &a.run_id, &a.models, g)
+}
+
+/// Run the pipeline on `census` into `<census>/out/<run_id>/` (shared by `run` and
+/// `assess`).
+pub fn execute(
+    census_dir: &Path,
+    run_id: &str,
+    models: &[String],
+    g: &Global,
+) -> Result<(), EngineError> {
+    if run_id.is_empty() || run_id.contains(['/', '\\']) || run_id.starts_with('.') {
         return Err(EngineError::Layer {
             layer: "run".into(),
-            msg: format!("run id {:?} must be a plain folder name", a.run_id),
+            msg: format!("run id {run_id:?} must be a plain folder name"),
         });
     }
-    let census = CensusConfig::load(&a.census)?;
-    let out = a.census.join("out").join(&a.run_id);
+    let census = CensusConfig::load(census_dir)?;
+    let out = census_dir.join("out").join(run_id);
     let progress = crate::progress::for_cli(g.quiet || g.json);
-    let r = prepare(
+    let (layers, assess) = (out.join("layers"), out.join("assess"));
+    let r = run_pipeline(
         &census,
-        &out.join("layers"),
+        &layers,
+        &assess,
+        models,
         &super::exec_options(g),
         progress.as_ref(),
     )?;
     if g.json {
-        super::print_json(&serde_json::json!({
-            "run_dir": out,
-            "layers": r.all_layers().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
-        }));
+        super::print_json(&serde_json::json!({"run_dir": out, "run": r.summary()}));
     } else if !g.quiet {
-        println!("run {} → {}", a.run_id, out.display());
-        for (id, p, cached) in r.all_layers() {
+        println!("run {run_id} → {}", out.display());
+        print_run(&r, &layers, &assess);
+    }
+    Ok(())
+}
+
+/// Print what a run produced.
+pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
+    println!("layer stack in {}:", layers.display());
+    for (id, p, cached) in r.prepared.all_layers() {
+        println!(
+            "  {:<22} {}{}",
+            id,
+            p.display(),
+            if cached { " (cached)" } else { "" }
+        );
+    }
+    println!("assessment in {}:", assess.display());
+    for (id, p) in &r.depths {
+        println!("  {:<22} {}", id, p.display());
+    }
+    for m in &r.assessed.runs {
+        println!(
+            "  {:<22} {}  (model {}@{}, params {})",
+            m.output,
+            m.score_path.display(),
+            m.model,
+            m.version,
+            &m.param_hash[..12]
+        );
+        if let Some(l) = &m.level_path {
             println!(
-                "  {:<22} {}{}",
-                id,
-                p.display(),
-                if cached { " (cached)" } else { "" }
+                "  {:<22} {}  breaks {:?}",
+                format!("{}_level", m.output),
+                l.display(),
+                m.breaks.as_deref().unwrap_or(&[])
             );
         }
     }
-    Ok(())
+    for (id, why) in &r.assessed.skipped {
+        println!("  skipped {id}: {why}");
+    }
 }
