@@ -39,7 +39,13 @@ fn ingest(dir: &Path, src: &Path, extra: &[&str]) -> Command {
     c.arg("ingest")
         .arg(dir)
         .arg(src)
-        .args(["--layer", "buildings", "--source-crs", "EPSG:4490", "--quiet"])
+        .args([
+            "--layer",
+            "buildings",
+            "--source-crs",
+            "EPSG:4490",
+            "--quiet",
+        ])
         .args(extra);
     c
 }
@@ -52,7 +58,11 @@ fn sql(db: &Path, q: &str) -> String {
         .output()
         .expect("ogrinfo runs");
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "ogrinfo {q}: {text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "ogrinfo {q}: {text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     text.lines()
         .find_map(|l| l.split_once(" = ").map(|(_, v)| v.trim().to_string()))
         .unwrap_or_default()
@@ -62,12 +72,19 @@ fn sql(db: &Path, q: &str) -> String {
 fn exit_codes_0_ok_2_rejects_or_bad_input() {
     let d = census();
     let db = d.path().join("census.gpkg");
-    let ok = ingest(d.path(), &fixtures().join("good_utf8.csv"), &[]).status().unwrap();
+    let ok = ingest(d.path(), &fixtures().join("good_utf8.csv"), &[])
+        .status()
+        .unwrap();
     assert_eq!(ok.code(), Some(0));
-    let out = ingest(d.path(), &fixtures().join("swapped.csv"), &[]).output().unwrap();
+    let out = ingest(d.path(), &fixtures().join("swapped.csv"), &[])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("1 of 1 records rejected") && err.contains("lonlat_swapped"), "{err}");
+    assert!(
+        err.contains("1 of 1 records rejected") && err.contains("lonlat_swapped"),
+        "{err}"
+    );
     let out = Command::new(BIN)
         .args(["ingest"])
         .arg(d.path())
@@ -102,11 +119,21 @@ fn two_processes_loading_at_once_both_succeed_and_nothing_is_lost() {
     buildings(&a, 0, 3000);
     buildings(&b, 3000, 3000);
     for round in 0..2 {
-        let mut pa = ingest(d.path(), &a, &[]).stderr(Stdio::piped()).spawn().unwrap();
-        let mut pb = ingest(d.path(), &b, &[]).stderr(Stdio::piped()).spawn().unwrap();
+        let mut pa = ingest(d.path(), &a, &[])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut pb = ingest(d.path(), &b, &[])
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
         let (sa, sb) = (pa.wait().unwrap(), pb.wait().unwrap());
         assert!(sa.success() && sb.success(), "round {round}: {sa:?} {sb:?}");
-        assert_eq!(sql(&db, "SELECT COUNT(*) FROM buildings"), "6000", "round {round}");
+        assert_eq!(
+            sql(&db, "SELECT COUNT(*) FROM buildings"),
+            "6000",
+            "round {round}"
+        );
         assert_eq!(sql(&db, "SELECT COUNT(DISTINCT id) FROM buildings"), "6000");
         assert_eq!(sql(&db, "PRAGMA integrity_check"), "ok");
     }
@@ -120,7 +147,10 @@ fn two_processes_loading_at_once_both_succeed_and_nothing_is_lost() {
 fn a_loader_killed_inside_its_transaction_leaves_the_database_as_before() {
     let d = census();
     let db = d.path().join("census.gpkg");
-    assert!(ingest(d.path(), &fixtures().join("good_utf8.csv"), &[]).status().unwrap().success());
+    assert!(ingest(d.path(), &fixtures().join("good_utf8.csv"), &[])
+        .status()
+        .unwrap()
+        .success());
     let before = std::fs::read(&db).unwrap();
     let big = d.path().join("big.csv");
     buildings(&big, 100, 5000);
@@ -134,7 +164,10 @@ fn a_loader_killed_inside_its_transaction_leaves_the_database_as_before() {
     let wal = d.path().join("census.gpkg-wal");
     let t0 = Instant::now();
     while !(journal.exists() || wal.exists()) {
-        assert!(t0.elapsed() < Duration::from_secs(60), "the loader never started writing");
+        assert!(
+            t0.elapsed() < Duration::from_secs(60),
+            "the loader never started writing"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     std::thread::sleep(Duration::from_millis(500));

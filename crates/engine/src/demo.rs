@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-pub use riskcensus_demo::DemoOptions;
+pub use riskcensus_demo::{study_area_m2, DemoOptions};
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;

@@ -116,7 +116,11 @@ mod tests {
         )
         .unwrap();
         let dir = d.path().join("census");
-        let dir = if dir.join("census.toml").exists() { dir } else { d.path().to_path_buf() };
+        let dir = if dir.join("census.toml").exists() {
+            dir
+        } else {
+            d.path().to_path_buf()
+        };
         let config = CensusConfig::load(&dir).unwrap();
         let reports = ingest_census_sources(&config).unwrap();
         let mut rules = Vec::new();
@@ -145,7 +149,13 @@ mod tests {
         // Every building got a township code.
         let census = Census::from_parts(&config.dir, "", &config.census.code, config.grid.clone());
         let t = census
-            .query("buildings", &Query { admin: Some("370999001".into()), ..Default::default() })
+            .query(
+                "buildings",
+                &Query {
+                    admin: Some("370999001".into()),
+                    ..Default::default()
+                },
+            )
             .unwrap();
         assert!(!t.is_empty());
     }

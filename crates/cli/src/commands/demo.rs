@@ -30,12 +30,9 @@ pub struct Args {
     seed: u64,
 }
 
-/// Area of the demo county's grid in m² (31.5 km × 25.9 km).
-const DEMO_AREA_M2: f64 = 31_500.0 * 25_900.0;
-
 pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
     let resolution_m = match a.cells {
-        Some(n) if n > 0 => (DEMO_AREA_M2 / n as f64).sqrt(),
+        Some(n) if n > 0 => (riskcensus_engine::demo::study_area_m2() / n as f64).sqrt(),
         Some(_) => {
             return Err(EngineError::Layer {
                 layer: "demo".into(),
