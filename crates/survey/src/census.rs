@@ -355,10 +355,13 @@ impl Census {
     fn ingest_once(&self, p: &Prepared, admin: &AdminIndex) -> Result<IngestReport, SurveyError> {
         let mut report = self.report(p, false);
         let started = crate::text::now_iso();
+        // Unique across processes (pid) and within one (a counter), readable (time).
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         report.batch_id = format!(
-            "{}-{}-{}",
+            "{}-{}-{}-{}",
             started.replace([':', '-'], ""),
             std::process::id(),
+            SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             &p.src.sha256[..8]
         );
         if p.layer.name != "admin_units" && p.layer.geometry != Geom::None {
