@@ -36,10 +36,7 @@ fn executor(c: &mut Criterion) {
                             &out,
                             &grid,
                             Some(f64::NAN),
-                            CogOptions {
-                                compress_threads: threads,
-                                ..CogOptions::default()
-                            },
+                            CogOptions::default(),
                         )
                         .unwrap();
                         let opts = ExecOptions {

@@ -22,16 +22,7 @@ fn main() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
     let t = std::time::Instant::now();
     let out = dir.path().join("out.tif");
-    let w = CogWriter::<f32>::create(
-        &out,
-        &grid,
-        Some(f64::NAN),
-        CogOptions {
-            compress_threads: threads,
-            ..CogOptions::default()
-        },
-    )
-    .unwrap();
+    let w = CogWriter::<f32>::create(&out, &grid, Some(f64::NAN), CogOptions::default()).unwrap();
     let opts = ExecOptions {
         threads: Some(threads),
         tile_size: 512,

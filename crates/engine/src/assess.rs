@@ -36,6 +36,18 @@ pub const BUILTIN_MODELS: &[(&str, &str)] = &[
         include_str!("../../../models/flood_risk.toml"),
     ),
     (
+        "exposure.toml",
+        include_str!("../../../models/exposure.toml"),
+    ),
+    (
+        "flood_vulnerability.toml",
+        include_str!("../../../models/flood_vulnerability.toml"),
+    ),
+    (
+        "capacity.toml",
+        include_str!("../../../models/capacity.toml"),
+    ),
+    (
         "comprehensive.toml",
         include_str!("../../../models/comprehensive.toml"),
     ),
@@ -95,8 +107,12 @@ pub struct AssessReport {
     pub skipped: Vec<(String, String)>,
 }
 
-/// The output layer id of a model.
+/// The output layer id of a model: the file's `output`, else the model id for risk
+/// and comprehensive models and `<id>_hazard` for hazard indices.
 pub fn output_id(model: &Model) -> String {
+    if let Some(o) = model.output() {
+        return o.to_string();
+    }
     match model.aggregation() {
         Aggregation::Risk { .. } => model.id().to_string(),
         _ if model.id().starts_with("comprehensive") => model.id().to_string(),
@@ -235,10 +251,7 @@ fn run_model(
         })
         .collect::<Result<_, _>>()?;
     tags.insert(tag::INPUT_DIGESTS.into(), digests.join(";"));
-    let cog = CogOptions {
-        compress_threads: exec.threads.unwrap_or(1),
-        ..CogOptions::default()
-    };
+    let cog = CogOptions::default();
     let score_path = out.join(format!("{output}.tif"));
     let mut score = CogWriter::<f32>::create(&score_path, grid, Some(f64::NAN), cog.clone())?;
     score.set_tags(&tags);

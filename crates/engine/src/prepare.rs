@@ -45,6 +45,8 @@ pub struct PreparedLayer {
 pub struct PrepareReport {
     /// Survey rasters warped onto the grid.
     pub layers: Vec<PreparedLayer>,
+    /// Densities per km² of the count layers (`<id>_per_km2`).
+    pub densities: Vec<PreparedLayer>,
     /// Terrain and hydrology derivatives of the `dem` layer, if any.
     pub terrain: Option<TerrainReport>,
     /// Distance layers of line and point vector sources.
@@ -60,7 +62,7 @@ impl PrepareReport {
     /// units `census.toml` declares, terrain layers and distances with theirs.
     pub fn stack(&self) -> crate::assess::LayerStack {
         let mut st = crate::assess::LayerStack::default();
-        for l in &self.layers {
+        for l in self.layers.iter().chain(&self.densities) {
             st.insert(
                 l.id.clone(),
                 l.path.clone(),
@@ -83,6 +85,7 @@ impl PrepareReport {
         let mut v: Vec<_> = self
             .layers
             .iter()
+            .chain(&self.densities)
             .map(|l| (l.id.clone(), l.path.clone(), l.cached))
             .collect();
         if let Some(t) = &self.terrain {
@@ -124,6 +127,12 @@ pub fn prepare(
     })??;
     progress.finish("prepare: warp survey rasters");
 
+    // Counts per cell depend on the cell size; models read densities per km².
+    let mut densities = Vec::new();
+    for l in layers.iter().filter(|l| l.kind == RasterKind::Count) {
+        densities.push(density_layer(census, l, layers_dir, opts, progress)?);
+    }
+
     let terrain = match layers.iter().find(|l| l.id == "dem") {
         Some(dem) => Some(terrain(
             &dem.path,
@@ -151,8 +160,70 @@ pub fn prepare(
     progress.finish("prepare: distances");
     Ok(PrepareReport {
         layers,
+        densities,
         terrain,
         distances,
+    })
+}
+
+/// `<id>_per_km2.tif` from a count layer: count / cell area in km², cached by the
+/// count layer's source digest and the cell size.
+fn density_layer(
+    census: &CensusConfig,
+    l: &PreparedLayer,
+    dir: &Path,
+    opts: &ExecOptions,
+    progress: &dyn Progress,
+) -> Result<PreparedLayer, EngineError> {
+    let id = format!("{}_per_km2", l.id);
+    let dest = dir.join(format!("{id}.tif"));
+    let km2 = census.grid.cell_area() / 1.0e6;
+    let key = digest::bytes_sha256(
+        format!(
+            "engine={}\nsource={}\ncell_km2={km2}\n",
+            crate::ENGINE_VERSION,
+            l.source_sha256
+        )
+        .as_bytes(),
+    );
+    let units = l.units.as_ref().map(|u| format!("{u}/km2"));
+    let cached = crate::terrain::is_cached(&dest, &key);
+    if !cached {
+        let mut tags = provenance::base();
+        tags.insert(tag::LAYER.into(), id.clone());
+        // The layer's id, not its path: outputs must not depend on where they live.
+        tags.insert(tag::SOURCE.into(), l.id.clone());
+        tags.insert(tag::SOURCE_SHA256.into(), l.source_sha256.clone());
+        tags.insert(tag::CACHE_KEY.into(), key);
+        if let Some(u) = &units {
+            tags.insert(tag::UNITS.into(), u.clone());
+        }
+        let mut w = riskcensus_io::CogWriter::<f32>::create(
+            &dest,
+            &census.grid,
+            Some(f64::NAN),
+            CogOptions::default(),
+        )?;
+        w.set_tags(&tags);
+        let inv = (1.0 / km2) as f32;
+        let kernel = crate::executor::PerCell(move |v: &[f32]| v[0] * inv);
+        crate::executor::run_tiled(
+            &census.grid,
+            std::slice::from_ref(&l.path),
+            &kernel,
+            vec![w],
+            opts,
+            progress,
+            &format!("prepare: {id}"),
+        )?;
+    }
+    Ok(PreparedLayer {
+        id,
+        path: dest,
+        kind: RasterKind::Continuous,
+        units,
+        source_sha256: l.source_sha256.clone(),
+        cached,
     })
 }
 

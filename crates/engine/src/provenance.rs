@@ -8,6 +8,8 @@ pub mod tag {
     pub const GDAL_VERSION: &str = "RISKCENSUS_GDAL_VERSION";
     pub const LAYER: &str = "RISKCENSUS_LAYER";
     pub const UNITS: &str = "RISKCENSUS_UNITS";
+    /// The source as a census-relative path, layer id or file name — never an
+    /// absolute path, so outputs are byte-identical wherever they are written.
     pub const SOURCE: &str = "RISKCENSUS_SOURCE";
     pub const SOURCE_SHA256: &str = "RISKCENSUS_SOURCE_SHA256";
     pub const RESAMPLING: &str = "RISKCENSUS_RESAMPLING";

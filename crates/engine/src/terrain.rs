@@ -218,7 +218,14 @@ pub fn terrain(
         });
     }
     let mut tags = provenance::base();
-    tags.insert(tag::SOURCE.into(), dem.display().to_string());
+    // The file name, not the path: outputs must not depend on where they live (the
+    // digest identifies the content).
+    tags.insert(
+        tag::SOURCE.into(),
+        dem.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    );
     tags.insert(tag::SOURCE_SHA256.into(), dem_sha);
     tags.insert(tag::CACHE_KEY.into(), key);
     tags.insert(
@@ -226,10 +233,7 @@ pub fn terrain(
         digest::bytes_sha256(params.as_bytes()),
     );
     tags.insert("RISKCENSUS_TERRAIN_PARAMS".into(), params);
-    let cog = CogOptions {
-        compress_threads: exec.threads.unwrap_or(1),
-        ..CogOptions::default()
-    };
+    let cog = CogOptions::default();
 
     // Focal layers: streamed tile by tile with a halo.
     let t0 = Instant::now();

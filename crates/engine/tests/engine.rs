@@ -486,4 +486,77 @@ fn demo_flood_hazard_follows_the_terrain() {
         depth.iter().filter(|v| **v > 0.0).count() > 50,
         "the 100-year screen floods something"
     );
+
+    // Risk R = H·E·V·(1 − 0.5·C) with E, V, C in [0, 1]: never above the hazard, 0
+    // where the 100-year screen leaves the cell dry (V = 0), > 0 somewhere.
+    let risk = read(&r.assess_dir.join("flood_risk.tif"));
+    let mut positive = 0;
+    for ((rv, hv), dv) in risk.iter().zip(hazard.iter()).zip(depth.iter()) {
+        if rv.is_nan() {
+            continue;
+        }
+        assert!(*rv <= *hv + 1e-6, "risk {rv} above hazard {hv}");
+        if *dv == 0.0 {
+            assert_eq!(*rv, 0.0);
+        }
+        positive += (*rv > 0.0) as usize;
+    }
+    assert!(positive > 20, "risk > 0 in {positive} cells");
+    assert!(r
+        .run
+        .assessed
+        .runs
+        .iter()
+        .any(|m| m.output == "flood_risk" && m.level_path.is_some()));
+}
+
+/// The whole pipeline (prepare → depth screen → assess) on the committed small demo
+/// census is byte-identical for 1/2/4 threads and any tile size.
+#[test]
+fn pipeline_is_byte_identical_across_threads_and_tiles() {
+    use riskcensus_engine::pipeline::run_pipeline;
+    use riskcensus_testkit::pipeline::ExecPath;
+    let census = CensusConfig::load(&fixtures_dir().join("demo-small")).unwrap();
+    let tester = PipelineTester {
+        paths: vec![
+            ExecPath {
+                threads: 1,
+                tile_size: 512,
+            },
+            ExecPath {
+                threads: 2,
+                tile_size: 61,
+            },
+            ExecPath {
+                threads: 4,
+                tile_size: 100,
+            },
+        ],
+    };
+    let files = tester.assert_identical(|p, out| {
+        let exec = ExecOptions {
+            threads: Some(p.threads),
+            tile_size: p.tile_size,
+        };
+        run_pipeline(
+            &census,
+            &out.join("layers"),
+            &out.join("assess"),
+            &[],
+            &exec,
+            &NoProgress,
+        )
+        .unwrap();
+    });
+    for want in [
+        "assess/flood_risk.tif",
+        "assess/flood_hazard_level.tif",
+        "layers/hand.tif",
+        "layers/dist_rivers.tif",
+    ] {
+        assert!(
+            files.iter().any(|f| f == want),
+            "{want} not compared: {files:?}"
+        );
+    }
 }

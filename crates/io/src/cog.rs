@@ -47,8 +47,10 @@ pub struct CogOptions {
     pub deflate_level: u8,
     /// Overview resampling; `None` chooses AVERAGE for float and NEAREST for u8.
     pub overview_resampling: Option<String>,
-    /// Threads GDAL may use to compress blocks. Blocks are compressed independently
-    /// and written in order, so the file's bytes do not depend on this.
+    /// Threads GDAL may use to compress blocks. Keep 1 for engine outputs: with more,
+    /// GDAL 3.6 writes the same cell values but may lay the blocks out in another
+    /// order, so the file's bytes would depend on scheduling (the pipeline test
+    /// caught this).
     pub compress_threads: usize,
 }
 

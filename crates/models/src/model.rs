@@ -99,6 +99,8 @@ pub struct Model {
     version: String,
     name: Option<String>,
     hazard: Option<Hazard>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<String>,
     description: Option<String>,
     sources: Vec<String>,
     inputs: Vec<Input>,
@@ -132,6 +134,10 @@ impl Model {
     }
     pub fn hazard(&self) -> Option<Hazard> {
         self.hazard
+    }
+    /// The output layer id the file declares, if any.
+    pub fn output(&self) -> Option<&str> {
+        self.output.as_deref()
     }
     pub fn sources(&self) -> &[String] {
         &self.sources
@@ -400,6 +406,18 @@ impl ModelSpec {
                 &[k("id")],
                 format!("id `{}` must be non-empty [A-Za-z0-9_-]", self.id),
             );
+        }
+        if let Some(o) = &self.output {
+            if o.is_empty()
+                || !o
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
+            {
+                c.err(
+                    &[k("output")],
+                    format!("output `{o}` must be a non-empty layer id [A-Za-z0-9_-]"),
+                );
+            }
         }
         if self.version.trim().is_empty() {
             c.err(&[k("version")], "version must not be empty");
@@ -762,6 +780,7 @@ impl ModelSpec {
             version: self.version.clone(),
             name: self.name.clone(),
             hazard: self.hazard,
+            output: self.output.clone(),
             description: self.description.clone(),
             sources: self.sources.clone(),
             inputs,

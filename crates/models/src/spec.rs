@@ -20,6 +20,10 @@ pub struct ModelSpec {
     pub name: Option<String>,
     #[serde(default)]
     pub hazard: Option<Hazard>,
+    /// Layer id the model's score is written as (and later models read it by);
+    /// default chosen by the engine (`<id>_hazard` for hazard indices, else `<id>`).
+    #[serde(default)]
+    pub output: Option<String>,
     #[serde(default)]
     pub description: Option<String>,
     /// References to the method's sources (at least one).
