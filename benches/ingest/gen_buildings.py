@@ -14,7 +14,7 @@ with open(out, "w", encoding="utf-8", newline="") as f:
     f.write("id,lon,lat,township,structure,storeys,year_built,fortification,use,occupants,floor_area_m2,value_wan\n")
     for i in range(n):
         lon = 116.83 + rng.random() * 0.33
-        lat = 36.10 + rng.random() * 0.22
+        lat = 36.11 + rng.random() * 0.20
         st = rng.randrange(1, 30)
         area = round(80 + rng.random() * 3000, 1)
         f.write(f"B{i:09d},{lon:.7f},{lat:.7f},370999001,{rng.choice(structs)},{st},"

@@ -395,7 +395,6 @@ impl Txn<'_> {
                 format!("table {}: adding field {}", spec.name, f.name),
             ))?;
         }
-        drop(layer);
         if !spec.unique.is_empty() {
             let cols = spec
                 .unique

@@ -25,7 +25,9 @@ use std::f64::consts::PI;
 
 /// Krasovsky 1940 semi-major axis (m), as used by the GCJ-02 formula.
 pub const KRASOVSKY_A: f64 = 6_378_245.0;
-/// Krasovsky 1940 first eccentricity squared, as used by the GCJ-02 formula.
+/// Krasovsky 1940 first eccentricity squared, as used by the GCJ-02 formula (the
+/// published literal, kept digit for digit).
+#[allow(clippy::excessive_precision)]
 pub const KRASOVSKY_EE: f64 = 0.006_693_421_622_965_943_23;
 /// BD-09's angle factor `π · 3000 / 180`.
 pub const X_PI: f64 = PI * 3000.0 / 180.0;
