@@ -144,6 +144,38 @@ fn demo_end_to_end_on_a_coarse_grid() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["grid"]["crs"], "EPSG:4548");
     assert_eq!(v["grid"]["cell_size"], 250.0);
+    // Every survey layer is ingested; the reject report holds exactly the demo's five
+    // deliberately bad records (docs/demo-census.md), and loaded + rejected = read.
+    let ingested = v["ingested"].as_array().unwrap();
+    assert!(ingested.len() >= 15, "{ingested:?}");
+    let mut rules: Vec<String> = Vec::new();
+    for l in ingested {
+        assert!(l.get("error").is_none(), "{l}");
+        assert_eq!(
+            l["loaded"].as_u64().unwrap() + l["rejected"].as_u64().unwrap(),
+            l["read"].as_u64().unwrap(),
+            "{l}"
+        );
+        rules.extend(
+            l["problems"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["rule"].as_str().unwrap().to_string()),
+        );
+    }
+    rules.sort();
+    assert_eq!(
+        rules,
+        [
+            "domain",
+            "duplicate_id",
+            "future_date",
+            "lonlat_swapped",
+            "range"
+        ]
+    );
+    assert!(out.join("census/census.gpkg").exists());
     let layers = v["layers"].as_array().unwrap();
     let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
     for want in [

@@ -61,6 +61,11 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             "grid": r.census.grid,
             "files": r.files.iter().map(|(id, p, n)| serde_json::json!({"id": id, "path": p, "count": n})).collect::<Vec<_>>(),
             "layers": r.run.prepared.all_layers().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
+            "ingested": r.ingested.iter().map(|(id, rep)| match rep {
+                Ok(rep) => serde_json::json!({"id": id, "layer": rep.layer, "read": rep.read, "loaded": rep.loaded, "rejected": rep.rejected,
+                    "problems": rep.problems.iter().map(|p| serde_json::json!({"source": p.source, "record": p.record, "field": p.field, "value": p.value, "rule": p.rule.name(), "message": p.message})).collect::<Vec<_>>()}),
+                Err(e) => serde_json::json!({"id": id, "error": e}),
+            }).collect::<Vec<_>>(),
             "run": r.run.summary(),
             "generate_seconds": r.generate_seconds,
             "run_seconds": r.run_seconds,
@@ -80,6 +85,43 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         println!("survey files in {}:", r.census_dir.display());
         for (id, p, n) in &r.files {
             println!("  {id:<22} {n:>10}  {}", p.display());
+        }
+        println!(
+            "census database {}:",
+            r.census_dir.join("census.gpkg").display()
+        );
+        println!(
+            "  {:<20} {:<16} {:>8} {:>8} {:>8}",
+            "source", "layer", "read", "loaded", "rejected"
+        );
+        for (id, rep) in &r.ingested {
+            match rep {
+                Ok(rep) => println!(
+                    "  {id:<20} {:<16} {:>8} {:>8} {:>8}",
+                    rep.layer, rep.read, rep.loaded, rep.rejected
+                ),
+                Err(e) => println!("  {id:<20} failed: {e}"),
+            }
+        }
+        let rejects: Vec<_> = r
+            .ingested
+            .iter()
+            .filter_map(|(_, rep)| rep.as_ref().ok())
+            .flat_map(|rep| rep.problems.iter())
+            .collect();
+        if !rejects.is_empty() {
+            println!("rejected records ({}):", rejects.len());
+            for p in rejects {
+                println!(
+                    "  {} {} field {} = {:?}: {} ({})",
+                    p.source,
+                    p.record,
+                    p.field,
+                    p.value,
+                    p.message,
+                    p.rule.name()
+                );
+            }
         }
         super::run::print_run(&r.run, &r.layers_dir, &r.assess_dir);
         println!(
