@@ -125,8 +125,8 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         }
         super::run::print_run(&r.run, &r.layers_dir, &r.assess_dir);
         println!(
-            "generated in {:.1} s, prepared and assessed in {:.1} s",
-            r.generate_seconds, r.run_seconds
+            "generated in {:.1} s, ingested in {:.1} s, prepared and assessed in {:.1} s",
+            r.generate_seconds, r.ingest_seconds, r.run_seconds
         );
     }
     Ok(())
