@@ -176,6 +176,22 @@ fn demo_end_to_end_on_a_coarse_grid() {
         ]
     );
     assert!(out.join("census/census.gpkg").exists());
+    // Exposure grids from the database: every loaded building is counted in one cell.
+    let loaded = ingested.iter().find(|l| l["id"] == "buildings").unwrap()["loaded"]
+        .as_u64()
+        .unwrap();
+    let o = run(&[
+        "inspect",
+        out.join("layers/buildings_count.tif").to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let i: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let total = i["stats"]["mean"].as_f64().unwrap() * i["stats"]["valid"].as_f64().unwrap();
+    assert!(
+        (total - loaded as f64).abs() < 0.5,
+        "buildings counted {total}, loaded {loaded}"
+    );
     let layers = v["layers"].as_array().unwrap();
     let ids: Vec<&str> = layers.iter().map(|l| l["id"].as_str().unwrap()).collect();
     for want in [
@@ -206,8 +222,13 @@ fn demo_end_to_end_on_a_coarse_grid() {
         );
         let tags = i["tags"].as_array().unwrap();
         assert!(
-            tags.iter().any(|t| t[0] == "RISKCENSUS_SOURCE_SHA256"),
+            tags.iter().any(|t| t[0] == "RISKCENSUS_ENGINE_VERSION"),
             "{path}: {tags:?}"
+        );
+        assert!(
+            tags.iter()
+                .any(|t| t[0] == "RISKCENSUS_SOURCE_SHA256" || t[0] == "RISKCENSUS_CACHE_KEY"),
+            "{path}: no digest in {tags:?}"
         );
         assert!(
             i["stats"]["valid"].as_u64().unwrap() > 0,
@@ -243,4 +264,10 @@ fn demo_end_to_end_on_a_coarse_grid() {
             .all(|l| l["cached"] == true),
         "second run rebuilt layers: {v}"
     );
+    // Re-ingesting the same survey is idempotent for every layer, including keys
+    // holding dates (weather_daily: station + date; regression: OGR reads dates back
+    // as YYYY/MM/DD and the reload tried to insert duplicates).
+    for l in v["ingested"].as_array().unwrap() {
+        assert!(l.get("error").is_none(), "re-ingest failed: {l}");
+    }
 }

@@ -30,6 +30,7 @@ pub mod distance;
 
 pub mod error;
 pub mod executor;
+pub mod exposure;
 pub mod ingest;
 pub mod inspect;
 pub mod inundation;

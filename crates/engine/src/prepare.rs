@@ -51,6 +51,8 @@ pub struct PrepareReport {
     pub terrain: Option<TerrainReport>,
     /// Distance layers of line and point vector sources.
     pub distances: Vec<DistanceLayer>,
+    /// Building exposure grids from the census database, when it has buildings.
+    pub exposure: Vec<crate::exposure::ExposureLayer>,
 }
 
 impl PrepareReport {
@@ -77,6 +79,9 @@ impl PrepareReport {
         for d in &self.distances {
             st.insert(d.id.clone(), d.path.clone(), "m");
         }
+        for e in &self.exposure {
+            st.insert(e.id.clone(), e.path.clone(), e.unit.clone());
+        }
         st
     }
 
@@ -99,6 +104,11 @@ impl PrepareReport {
             self.distances
                 .iter()
                 .map(|d| (d.id.clone(), d.path.clone(), d.cached)),
+        );
+        v.extend(
+            self.exposure
+                .iter()
+                .map(|e| (e.id.clone(), e.path.clone(), e.cached)),
         );
         v
     }
@@ -158,11 +168,13 @@ pub fn prepare(
             .collect::<Result<Vec<_>, _>>()
     })??;
     progress.finish("prepare: distances");
+    let exposure = crate::exposure::building_grids(census, layers_dir)?;
     Ok(PrepareReport {
         layers,
         densities,
         terrain,
         distances,
+        exposure,
     })
 }
 
