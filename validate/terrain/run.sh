@@ -6,7 +6,7 @@
 #   validate/terrain/run.sh --speed    # also time against gdaldem and RichDEM
 #
 # Needs: gdaldem and the GDAL Python bindings of the system Python
-# (apt: gdal-bin python3-gdal python3-numpy python3-venv), PyPI for richdem-fork and
+# (apt: gdal-bin python3-gdal python3-numpy python3-venv), the Python package registry for richdem-fork and
 # pyflwdir (installed into a venv under target/, never system-wide).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
