@@ -189,28 +189,19 @@ impl RasterReader {
                 window.len()
             )));
         }
-        let band = self
-            .ds
+        let read_err = self.read_error(window);
+        self.ds
             .rasterband(self.band)
-            .map_err(|source| IoError::Read {
-                path: self.info.path.clone(),
-                band: self.band,
-                window,
-                source,
-            })?;
-        band.read_into_slice::<f32>(
-            (window.col_off as isize, window.row_off as isize),
-            (window.cols, window.rows),
-            (window.cols, window.rows),
-            buf,
-            None,
-        )
-        .map_err(|source| IoError::Read {
-            path: self.info.path.clone(),
-            band: self.band,
-            window,
-            source,
-        })?;
+            .and_then(|band| {
+                band.read_into_slice::<f32>(
+                    (window.col_off as isize, window.row_off as isize),
+                    (window.cols, window.rows),
+                    (window.cols, window.rows),
+                    buf,
+                    None,
+                )
+            })
+            .map_err(read_err)?;
         let nd = self.info.nodata[self.band - 1];
         if nd.is_some() {
             for v in buf.iter_mut() {
@@ -220,17 +211,22 @@ impl RasterReader {
         Ok(())
     }
 
+    /// The error for a failed read of `window`, naming path, band and window.
+    fn read_error(&self, window: Window) -> impl FnOnce(gdal::errors::GdalError) -> IoError + '_ {
+        move |source| IoError::Read {
+            path: self.info.path.clone(),
+            band: self.band,
+            window,
+            source,
+        }
+    }
+
     /// Read `window` as `u8` (for level and categorical layers), no nodata mapping.
     pub fn read_u8(&self, window: Window) -> Result<Array2<u8>, IoError> {
         let band = self
             .ds
             .rasterband(self.band)
-            .map_err(|source| IoError::Read {
-                path: self.info.path.clone(),
-                band: self.band,
-                window,
-                source,
-            })?;
+            .map_err(self.read_error(window))?;
         let buf = band
             .read_as::<u8>(
                 (window.col_off as isize, window.row_off as isize),
@@ -238,12 +234,7 @@ impl RasterReader {
                 (window.cols, window.rows),
                 None,
             )
-            .map_err(|source| IoError::Read {
-                path: self.info.path.clone(),
-                band: self.band,
-                window,
-                source,
-            })?;
+            .map_err(self.read_error(window))?;
         let (_, data) = buf.into_shape_and_vec();
         Ok(Array2::from_shape_vec((window.rows, window.cols), data).expect("shape matches"))
     }
