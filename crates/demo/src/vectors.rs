@@ -73,6 +73,15 @@ fn gpkg(crs: &str, layer: &str, g: GeometryType, fields: Vec<FieldDef>) -> Vecto
     VectorLayerSpec::new(VectorDriver::GeoPackage, layer, crs, g).fields(fields)
 }
 
+/// A GeoJSON layer in CGCS2000 lon/lat (EPSG:4490, written with its CRS member, so
+/// not RFC 7946) at 1e-7° precision, as web-map exports from survey teams arrive.
+fn geojson(layer: &str, g: GeometryType, fields: Vec<FieldDef>) -> VectorLayerSpec {
+    VectorLayerSpec::new(VectorDriver::GeoJson, layer, "EPSG:4490", g)
+        .fields(fields)
+        .option("COORDINATE_PRECISION=7")
+        .option("RFC7946=NO")
+}
+
 /// Township code at a point, or "" outside the county.
 fn town_code(ctx: &Ctx, p: Coord) -> String {
     ctx.admin
@@ -522,22 +531,18 @@ fn roads(ctx: &mut Ctx) -> Result<(), DemoError> {
             ],
         ));
     }
-    let spec = VectorLayerSpec::new(
-        VectorDriver::GeoJson,
+    let spec = geojson(
         "roads",
-        "EPSG:4490",
         GeometryType::LineString,
-    )
-    .fields([
-        f("code", T::String),
-        f("name", T::String),
-        f("class", T::String),
-        f("width_m", T::Real),
-        f("lanes", T::Integer),
-        f("surface", T::String),
-    ])
-    .option("COORDINATE_PRECISION=7")
-    .option("RFC7946=NO");
+        vec![
+            f("code", T::String),
+            f("name", T::String),
+            f("class", T::String),
+            f("width_m", T::Real),
+            f("lanes", T::Integer),
+            f("surface", T::String),
+        ],
+    );
     let n = riskcensus_io::vector::write_layer(&ctx.path(rel), &spec, &wopts(), feats)
         .map_err(ctx.io_err(id, rel))?;
     register(ctx, id, rel, None, "line", None, "道路 roads, CGCS2000 lon/lat (EPSG:4490): code, name, class 国道/省道/县道/乡道, width_m, lanes, surface", n);
@@ -1052,23 +1057,19 @@ fn shelters(ctx: &mut Ctx) -> Result<(), DemoError> {
             ],
         ));
     }
-    let spec = VectorLayerSpec::new(
-        VectorDriver::GeoJson,
+    let spec = geojson(
         "shelters",
-        "EPSG:4490",
         GeometryType::Point,
-    )
-    .fields([
-        f("code", T::String),
-        f("name", T::String),
-        f("kind", T::String),
-        f("level", T::String),
-        f("area_m2", T::Real),
-        f("capacity", T::Integer),
-        f("township", T::String),
-    ])
-    .option("COORDINATE_PRECISION=7")
-    .option("RFC7946=NO");
+        vec![
+            f("code", T::String),
+            f("name", T::String),
+            f("kind", T::String),
+            f("level", T::String),
+            f("area_m2", T::Real),
+            f("capacity", T::Integer),
+            f("township", T::String),
+        ],
+    );
     let n = riskcensus_io::vector::write_layer(&ctx.path(rel), &spec, &wopts(), feats)
         .map_err(ctx.io_err(id, rel))?;
     register(ctx, id, rel, None, "point", None, "应急避难场所 emergency shelters, EPSG:4490: code, name, kind, level I/II/III类, area_m2, capacity persons, township", n);
