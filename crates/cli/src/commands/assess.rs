@@ -1,7 +1,5 @@
 //! `riskcensus assess`: score hazards and risk on a census with the model library.
 
-use std::path::PathBuf;
-
 use riskcensus_engine::EngineError;
 
 use crate::Global;
@@ -18,16 +16,10 @@ use crate::Global;
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
-    /// Census folder (holding census.toml).
-    census: PathBuf,
-    /// Name of the run; outputs go to <census>/out/<run-id>/.
-    #[arg(long, default_value = "latest")]
-    run_id: String,
-    /// Run only these models (ids, repeatable); default: all.
-    #[arg(long = "model", value_name = "ID")]
-    models: Vec<String>,
+    #[command(flatten)]
+    target: super::run::Target,
 }
 
 pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
-    super::run::execute(&a.census, &a.run_id, &a.models, g)
+    super::run::execute(&a.target, g)
 }

@@ -17,6 +17,13 @@ use crate::Global;
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {
+    #[command(flatten)]
+    target: Target,
+}
+
+/// What a pipeline run works on (shared by `run` and `assess`).
+#[derive(Debug, clap::Args)]
+pub struct Target {
     /// Census folder (holding census.toml).
     census: PathBuf,
     /// Name of the run; outputs go to <census>/out/<run-id>/.
@@ -28,17 +35,12 @@ pub struct Args {
 }
 
 pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
-    execute(&a.census, &a.run_id, &a.models, g)
+    execute(&a.target, g)
 }
 
-/// Run the pipeline on `census` into `<census>/out/<run_id>/` (shared by `run` and
-/// `assess`).
-pub fn execute(
-    census_dir: &Path,
-    run_id: &str,
-    models: &[String],
-    g: &Global,
-) -> Result<(), EngineError> {
+/// Run the pipeline on the target census into `<census>/out/<run_id>/`.
+pub fn execute(t: &Target, g: &Global) -> Result<(), EngineError> {
+    let (census_dir, run_id, models): (&Path, &str, &[String]) = (&t.census, &t.run_id, &t.models);
     if run_id.is_empty() || run_id.contains(['/', '\\']) || run_id.starts_with('.') {
         return Err(EngineError::Layer {
             layer: "run".into(),
