@@ -13,7 +13,7 @@
 //!
 //! Geometries are [`geo_types::Geometry<f64>`] in the table CRS, `(x, y)` order.
 
-use std::ffi::{CStr, CString};
+use std::ffi::CString;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -487,7 +487,7 @@ impl Txn<'_> {
                 }
                 vals.clear();
                 for (&i, &ty) in w.idx.iter().zip(&w.types) {
-                    vals.push(raw_value(feat, i, ty));
+                    vals.push(crate::vector_read::raw_value(feat, i, ty));
                 }
                 f(gdal_sys::OGR_F_GetFID(feat), &vals);
                 gdal_sys::OGR_F_Destroy(feat);
@@ -495,27 +495,6 @@ impl Txn<'_> {
             gdal_sys::OGR_L_SetIgnoredFields(h, std::ptr::null_mut());
         }
         Ok(())
-    }
-}
-
-/// Read one field of a feature as a [`RawValue`].
-///
-/// # Safety
-/// `feat` must be a valid feature handle and `i` a valid field index of its type `ty`.
-unsafe fn raw_value(feat: gdal_sys::OGRFeatureH, i: i32, ty: OGRFieldType::Type) -> RawValue {
-    if gdal_sys::OGR_F_IsFieldSetAndNotNull(feat, i) == 0 {
-        return RawValue::Null;
-    }
-    match ty {
-        OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 => {
-            RawValue::Integer(gdal_sys::OGR_F_GetFieldAsInteger64(feat, i))
-        }
-        OGRFieldType::OFTReal => RawValue::Real(gdal_sys::OGR_F_GetFieldAsDouble(feat, i)),
-        _ => RawValue::Text(
-            CStr::from_ptr(gdal_sys::OGR_F_GetFieldAsString(feat, i))
-                .to_bytes()
-                .to_vec(),
-        ),
     }
 }
 

@@ -264,6 +264,49 @@ impl VectorSource {
     }
 }
 
+/// Read one field of a feature as a [`RawValue`]. Dates come back as ISO text
+/// `YYYY-MM-DD` (date-times as `YYYY-MM-DDTHH:MM:SS`), not OGR's `YYYY/MM/DD`, so keys
+/// and comparisons built from them match the values written.
+///
+/// # Safety
+/// `feat` must be a valid feature handle and `i` a valid field index of its type `ty`.
+pub(crate) unsafe fn raw_value(
+    feat: gdal_sys::OGRFeatureH,
+    i: i32,
+    ty: OGRFieldType::Type,
+) -> RawValue {
+    if gdal_sys::OGR_F_IsFieldSetAndNotNull(feat, i) == 0 {
+        return RawValue::Null;
+    }
+    match ty {
+        OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 => {
+            RawValue::Integer(gdal_sys::OGR_F_GetFieldAsInteger64(feat, i))
+        }
+        OGRFieldType::OFTReal => RawValue::Real(gdal_sys::OGR_F_GetFieldAsDouble(feat, i)),
+        OGRFieldType::OFTDate | OGRFieldType::OFTDateTime => {
+            let (mut y, mut mo, mut d, mut h, mut mi, mut sec, mut tz) = (0, 0, 0, 0, 0, 0f32, 0);
+            let ok = gdal_sys::OGR_F_GetFieldAsDateTimeEx(
+                feat, i, &mut y, &mut mo, &mut d, &mut h, &mut mi, &mut sec, &mut tz,
+            );
+            let text = if ok == 0 {
+                CStr::from_ptr(gdal_sys::OGR_F_GetFieldAsString(feat, i))
+                    .to_string_lossy()
+                    .into_owned()
+            } else if ty == OGRFieldType::OFTDate {
+                format!("{y:04}-{mo:02}-{d:02}")
+            } else {
+                format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{:02}", sec as u32)
+            };
+            RawValue::Text(text.into_bytes())
+        }
+        _ => RawValue::Text(
+            CStr::from_ptr(gdal_sys::OGR_F_GetFieldAsString(feat, i))
+                .to_bytes()
+                .to_vec(),
+        ),
+    }
+}
+
 fn read_feature(h: gdal_sys::OGRFeatureH, index: u64, types: &[OGRFieldType::Type]) -> RawFeature {
     let mut values = Vec::with_capacity(types.len());
     // SAFETY: `h` is a valid feature whose definition has `types.len()` fields; the
@@ -272,22 +315,7 @@ fn read_feature(h: gdal_sys::OGRFeatureH, index: u64, types: &[OGRFieldType::Typ
     unsafe {
         let fid = gdal_sys::OGR_F_GetFID(h);
         for (i, ty) in types.iter().enumerate() {
-            let i = i as i32;
-            if gdal_sys::OGR_F_IsFieldSetAndNotNull(h, i) == 0 {
-                values.push(RawValue::Null);
-                continue;
-            }
-            values.push(match *ty {
-                OGRFieldType::OFTInteger | OGRFieldType::OFTInteger64 => {
-                    RawValue::Integer(gdal_sys::OGR_F_GetFieldAsInteger64(h, i))
-                }
-                OGRFieldType::OFTReal => RawValue::Real(gdal_sys::OGR_F_GetFieldAsDouble(h, i)),
-                _ => RawValue::Text(
-                    CStr::from_ptr(gdal_sys::OGR_F_GetFieldAsString(h, i))
-                        .to_bytes()
-                        .to_vec(),
-                ),
-            });
+            values.push(raw_value(h, i as i32, *ty));
         }
         let g = gdal_sys::OGR_F_GetGeometryRef(h);
         let geometry = if g.is_null() {

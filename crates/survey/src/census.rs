@@ -393,31 +393,10 @@ impl Census {
             let mut scan_cols: Vec<&str> = p.layer.key.to_vec();
             scan_cols.push("record_hash");
             let nk = p.layer.key.len();
-            // OGR reads a Date column back as text `YYYY/MM/DD`; keys are built from
-            // values as `YYYY-MM-DD` (`value_key`), so normalise date key columns.
-            let key_is_date: Vec<bool> = p
-                .layer
-                .key
-                .iter()
-                .map(|k| {
-                    p.layer
-                        .fields
-                        .iter()
-                        .any(|f| f.name == *k && f.kind == crate::schema::Kind::Date)
-                })
-                .collect();
             txn.scan(p.layer.name, &scan_cols, |fid, vals| {
                 let key = vals[..nk]
                     .iter()
-                    .zip(&key_is_date)
-                    .map(|(v, is_date)| {
-                        let t = raw_text(v);
-                        if *is_date {
-                            t.replace('/', "-")
-                        } else {
-                            t
-                        }
-                    })
+                    .map(raw_text)
                     .collect::<Vec<_>>()
                     .join("|");
                 existing.insert(key, (fid, raw_text(&vals[nk])));
