@@ -39,6 +39,9 @@ pub struct RasterSummary {
     pub crs: String,
     pub geotransform: [f64; 6],
     pub band_type: String,
+    /// Declared nodata; NaN is written as the string "nan" (JSON has no NaN), and a
+    /// band without nodata as null.
+    #[serde(serialize_with = "nodata_json")]
     pub nodata: Option<f64>,
     pub stats: Option<BandStats>,
     pub tags: Vec<(String, String)>,
@@ -57,6 +60,14 @@ pub struct CensusSummary {
     pub code: String,
     pub grid: GridSpec,
     pub sources: Vec<SourceSummary>,
+}
+
+fn nodata_json<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(x) if x.is_nan() => s.serialize_str("nan"),
+        Some(x) => s.serialize_f64(*x),
+        None => s.serialize_none(),
+    }
 }
 
 /// Inspect a raster file or a census folder.
