@@ -24,7 +24,9 @@ test: deps
 validate: deps
 	/usr/bin/python3 validate/warp/make_golden.py
 	/usr/bin/python3 validate/rasterize/make_golden.py
-	@if [ -x validate/terrain/run.sh ]; then validate/terrain/run.sh; fi
+	@for v in terrain earthquake geohazard wildfire zoning; do \
+		if [ -x validate/$$v/run.sh ]; then validate/$$v/run.sh || exit 1; fi; \
+	done
 
 ## Criterion benchmarks (release).
 bench: deps

@@ -20,6 +20,10 @@ pub enum EngineError {
     },
     #[error("layer {layer}: {msg}")]
     Layer { layer: String, msg: String },
+    #[error("census database: {0}")]
+    Survey(#[from] riskcensus_survey::SurveyError),
+    #[error("model {model}: {msg}")]
+    Model { model: String, msg: String },
     #[error("cannot build a thread pool of {threads} threads: {msg}")]
     Threads { threads: usize, msg: String },
 }
@@ -29,7 +33,10 @@ impl EngineError {
     /// the engine or its environment (exit code 1).
     pub fn is_input_error(&self) -> bool {
         match self {
-            EngineError::Config { .. } | EngineError::Layer { .. } => true,
+            EngineError::Config { .. } | EngineError::Layer { .. } | EngineError::Model { .. } => {
+                true
+            }
+            EngineError::Survey(e) => e.is_input_error(),
             EngineError::Io(e) => e.is_input_error(),
             EngineError::Demo(_) | EngineError::Threads { .. } => false,
             EngineError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,

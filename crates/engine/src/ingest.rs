@@ -18,14 +18,7 @@ use crate::error::EngineError;
 pub fn engine_error(e: SurveyError) -> EngineError {
     match e {
         SurveyError::Io(io) => EngineError::Io(io),
-        e if e.is_input_error() => EngineError::Layer {
-            layer: e.name().to_string(),
-            msg: e.to_string(),
-        },
-        e => EngineError::Fs {
-            path: "census.gpkg".into(),
-            source: std::io::Error::other(e.to_string()),
-        },
+        e => EngineError::Survey(e),
     }
 }
 

@@ -27,10 +27,11 @@ pub mod assess;
 pub mod config;
 pub mod demo;
 pub mod distance;
-
+pub mod earthquake;
 pub mod error;
 pub mod executor;
 pub mod exposure;
+pub mod geohazard;
 pub mod ingest;
 pub mod inspect;
 pub mod inundation;
@@ -39,6 +40,8 @@ pub mod prepare;
 pub mod progress;
 pub mod provenance;
 pub mod terrain;
+pub mod wildfire;
+pub mod zonal;
 
 pub use error::EngineError;
 

@@ -20,13 +20,16 @@
 
 pub mod ahp;
 pub mod classify;
+pub mod earthquake;
 pub mod error;
+pub mod geohazard;
 mod locate;
 pub mod model;
 pub mod program;
 pub mod reference;
 pub mod spec;
 pub mod transform;
+pub mod wildfire;
 
 pub use ahp::Ahp;
 pub use classify::Classification;

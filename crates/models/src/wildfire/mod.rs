@@ -1,0 +1,2 @@
+//! Wildfire: the Canadian Fire Weather Index system, station interpolation and
+//! fire hazard operators (issue 8). Being built.
