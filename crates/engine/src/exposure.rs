@@ -4,7 +4,9 @@
 //! loaded by `riskcensus ingest`), GDAL's rasterizer burns, with `-add`, per cell:
 //! the number of buildings (`buildings_count`), their occupants
 //! (`buildings_occupants`, persons) and their replacement value (`buildings_value`,
-//! 万元 = 10⁴ CNY). Cells without buildings are 0 (a count of nothing, not nodata).
+//! 万元 = 10⁴ CNY), and the value density `buildings_value_per_km2` (万元/km²: the
+//! value grid over the cell area, so exposure models do not depend on the cell size).
+//! Cells without buildings are 0 (a count of nothing, not nodata).
 //! The database file changes with every batch (its `_batches` log), so the grids are
 //! rasterized on every run (fast) and keyed by the digest of their own cells: an
 //! unchanged grid is not rewritten, and the output never depends on load times.
@@ -19,11 +21,17 @@ use crate::error::EngineError;
 use crate::provenance::{self, tag};
 use crate::terrain::{is_cached, write_cog};
 
-/// The exposure grids: (layer id, burn, unit).
-const GRIDS: [(&str, Option<&str>, &str); 3] = [
-    ("buildings_count", None, "buildings"),
-    ("buildings_occupants", Some("occupants"), "persons"),
-    ("buildings_value", Some("value_wan"), "wan_cny"),
+/// The exposure grids: (layer id, burn, unit, divided by the cell area in km²).
+const GRIDS: [(&str, Option<&str>, &str, bool); 4] = [
+    ("buildings_count", None, "buildings", false),
+    ("buildings_occupants", Some("occupants"), "persons", false),
+    ("buildings_value", Some("value_wan"), "wan_cny", false),
+    (
+        "buildings_value_per_km2",
+        Some("value_wan"),
+        "wan_cny/km2",
+        true,
+    ),
 ];
 
 /// One exposure grid.
@@ -47,7 +55,8 @@ pub fn building_grids(
     }
     let grid_text = toml::to_string(&census.grid).expect("grid serialises");
     let mut layers = Vec::new();
-    for (id, field, unit) in GRIDS {
+    let per_km2 = (1.0e6 / census.grid.cell_area()) as f32;
+    for (id, field, unit, density) in GRIDS {
         let spec = RasterizeSpec {
             burn: field
                 .map(|f| Burn::Field(f.into()))
@@ -55,12 +64,15 @@ pub fn building_grids(
             add: true,
             ..RasterizeSpec::mask(Some("buildings"), false)
         };
-        let a = rasterize(&db, &census.grid, &spec)?;
+        let mut a = rasterize(&db, &census.grid, &spec)?;
+        if density {
+            a.mapv_inplace(|v| v * per_km2);
+        }
         let cells: Vec<u8> = a.iter().flat_map(|v| v.to_le_bytes()).collect();
         let content = digest::bytes_sha256(&cells);
         let key = digest::bytes_sha256(
             format!(
-                "engine={}\ngrid={grid_text}\nburn={field:?}\ncells={content}\n",
+                "engine={}\ngrid={grid_text}\nburn={field:?}\nper_km2={density}\ncells={content}\n",
                 crate::ENGINE_VERSION
             )
             .as_bytes(),

@@ -9,6 +9,7 @@ use crate::assess::{assess, load_models, AssessReport, LayerStack};
 use crate::config::CensusConfig;
 use crate::error::EngineError;
 use crate::executor::ExecOptions;
+use crate::flood_damage::{flood_damage, DamageReport, DepthDamage};
 use crate::inundation::{flood_depths, DepthScreen};
 use crate::prepare::{prepare, PrepareReport};
 use crate::progress::Progress;
@@ -18,6 +19,7 @@ use crate::progress::Progress;
 pub struct RunReport {
     pub prepared: PrepareReport,
     pub depths: Vec<(String, std::path::PathBuf)>,
+    pub damage: DamageReport,
     pub assessed: AssessReport,
     pub stack: LayerStack,
 }
@@ -27,6 +29,7 @@ pub struct RunReport {
 pub struct RunSummary<'a> {
     pub layers: Vec<(String, std::path::PathBuf, bool)>,
     pub depths: &'a [(String, std::path::PathBuf)],
+    pub damage: &'a DamageReport,
     pub assessed: &'a AssessReport,
 }
 
@@ -35,6 +38,7 @@ impl RunReport {
         RunSummary {
             layers: self.prepared.all_layers(),
             depths: &self.depths,
+            damage: &self.damage,
             assessed: &self.assessed,
         }
     }
@@ -66,6 +70,29 @@ pub fn run_pipeline(
     } else {
         Vec::new()
     };
+    let damage = if depths.is_empty() {
+        DamageReport::default()
+    } else {
+        let curves_path = census.dir.join("models/flood_depth_damage.toml");
+        let curves = if curves_path.exists() {
+            let text =
+                std::fs::read_to_string(&curves_path).map_err(EngineError::fs(&curves_path))?;
+            DepthDamage::parse(&text, &curves_path)?
+        } else {
+            DepthDamage::builtin()
+        };
+        let events: Vec<(u32, String)> = screen
+            .stages
+            .iter()
+            .map(|s| {
+                (
+                    s.return_period_years,
+                    DepthScreen::layer_id(s.return_period_years),
+                )
+            })
+            .collect();
+        flood_damage(census, &mut stack, &events, &curves, out_dir)?
+    };
     let library: Vec<String> = models
         .iter()
         .filter(|m| *m != &screen.id)
@@ -87,6 +114,7 @@ pub fn run_pipeline(
     Ok(RunReport {
         prepared,
         depths,
+        damage,
         assessed,
         stack,
     })

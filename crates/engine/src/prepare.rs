@@ -168,7 +168,19 @@ pub fn prepare(
             .collect::<Result<Vec<_>, _>>()
     })??;
     progress.finish("prepare: distances");
-    let exposure = crate::exposure::building_grids(census, layers_dir)?;
+    let mut exposure = crate::exposure::building_grids(census, layers_dir)?;
+    if let Some(pop) = layers.iter().find(|l| l.id == "population") {
+        if let Some((id, path, cached)) =
+            crate::shelter::shelter_grid(census, &pop.path, layers_dir)?
+        {
+            exposure.push(crate::exposure::ExposureLayer {
+                id,
+                path,
+                unit: "places/person".into(),
+                cached,
+            });
+        }
+    }
     Ok(PrepareReport {
         layers,
         densities,

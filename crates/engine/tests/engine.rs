@@ -508,6 +508,59 @@ fn demo_flood_hazard_follows_the_terrain() {
         .runs
         .iter()
         .any(|m| m.output == "flood_risk" && m.level_path.is_some()));
+
+    // Flood damage per building: losses grow with the return period; the per-cell
+    // loss grid sums to the per-building table; at equal depth an earth/stone house
+    // loses a larger share than an RC frame (their curves, models/flood_depth_damage.toml).
+    let dmg = &r.run.damage;
+    assert!(dmg.buildings > 100, "{} buildings", dmg.buildings);
+    let l: Vec<f64> = dmg.loss_by_period.values().copied().collect();
+    assert!(l[0] > 0.0 && l[0] < l[1] && l[1] < l[2], "{l:?}");
+    assert!(dmg.ead > 0.0);
+    let csv = std::fs::read_to_string(dmg.buildings_csv.as_ref().unwrap()).unwrap();
+    let rows: Vec<Vec<&str>> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let col = |name: &str| {
+        csv.lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .position(|c| c == name)
+            .unwrap()
+    };
+    let (cs, cd, cr, cl) = (
+        col("structure"),
+        col("depth_100y_m"),
+        col("ratio_100y"),
+        col("loss_100y_wan"),
+    );
+    let csv_loss: f64 = rows.iter().filter_map(|r| r[cl].parse::<f64>().ok()).sum();
+    let grid_loss: f64 = read(&r.assess_dir.join("flood_loss_100y.tif"))
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|v| *v as f64)
+        .sum();
+    assert!(
+        (csv_loss - grid_loss).abs() <= 1e-4 * csv_loss,
+        "{csv_loss} vs {grid_loss}"
+    );
+    let mean_ratio = |s: &str| {
+        let v: Vec<f64> = rows
+            .iter()
+            .filter(|r| r[cs] == s && r[cd].parse::<f64>().is_ok_and(|d| d > 0.0 && d < 3.0))
+            .map(|r| r[cr].parse::<f64>().unwrap() / r[cd].parse::<f64>().unwrap())
+            .collect();
+        v.iter().sum::<f64>() / v.len().max(1) as f64
+    };
+    assert!(mean_ratio("earth_stone") > mean_ratio("rc_frame"));
+
+    // Shelter places per person (2SFCA) are ≥ 0 everywhere and > 0 near shelters.
+    let places = read(&r.layers_dir.join("shelter_places_per_person.tif"));
+    assert!(places.iter().all(|v| *v >= 0.0));
+    assert!(places.iter().filter(|v| **v > 0.0).count() > 100);
 }
 
 /// The whole pipeline (prepare → depth screen → assess) on the committed small demo
@@ -516,7 +569,21 @@ fn demo_flood_hazard_follows_the_terrain() {
 fn pipeline_is_byte_identical_across_threads_and_tiles() {
     use riskcensus_engine::pipeline::run_pipeline;
     use riskcensus_testkit::pipeline::ExecPath;
-    let census = CensusConfig::load(&fixtures_dir().join("demo-small")).unwrap();
+    // The small demo census (the committed fixture's generator settings), with its
+    // survey layers ingested so the building-based stages run too.
+    let src = tempfile::tempdir().unwrap();
+    riskcensus_demo::generate(
+        src.path(),
+        &riskcensus_demo::DemoOptions {
+            resolution_m: 150.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let census = CensusConfig::load(src.path()).unwrap();
+    for (id, r) in riskcensus_engine::ingest::ingest_census_sources(&census).unwrap() {
+        r.unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
     let tester = PipelineTester {
         paths: vec![
             ExecPath {
@@ -551,7 +618,10 @@ fn pipeline_is_byte_identical_across_threads_and_tiles() {
     for want in [
         "assess/flood_risk.tif",
         "assess/flood_hazard_level.tif",
+        "assess/flood_ead.tif",
+        "assess/flood_vulnerability.tif",
         "layers/hand.tif",
+        "layers/shelter_places_per_person.tif",
         "layers/dist_rivers.tif",
     ] {
         assert!(

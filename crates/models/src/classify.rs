@@ -1,10 +1,13 @@
 //! Classification of a continuous index into level codes by fixed breaks.
 //!
-//! With K − 1 strictly ascending breaks b_1 < … < b_{K−1}, a value v falls in
-//! ascending class i = #{j : v ≥ b_j} ∈ 0..K (intervals [b_j, b_{j+1}), the lowest
-//! open below, the highest open above), and gets the level code K − i, so that level
-//! 1 is the highest class as in the census level schemes (risk 1 = I 高 … 5 = V 低).
-//! NaN gets code 0 (nodata). Breaks are compared in f32, the type of the scores.
+//! Breaks are class upper bounds: with K − 1 strictly ascending inner breaks
+//! b_1 < … < b_{K−1} (the K-th bound is the maximum of the data), a value belongs to
+//! the first class whose bound it does not exceed, i.e. ascending class
+//! i = #{j : v > b_j} ∈ 0..K (intervals (b_{j}, b_{j+1}]: a value equal to a break
+//! stays in the lower class — the convention of Jenks, mapclassify and the zoning
+//! stage). It gets the level code K − i, so that level 1 is the highest class as in
+//! the census level schemes (risk 1 = I 高 … 5 = V 低). NaN gets code 0 (nodata).
+//! Breaks are compared in f32, the type of the scores.
 
 use riskcensus_core::LevelScheme;
 use serde::Serialize;
@@ -39,12 +42,12 @@ impl Classification {
     }
 
     /// Level code of one value (reference form): 0 for NaN, else K − i where i is
-    /// the number of breaks ≤ v.
+    /// the number of breaks < v.
     pub fn code(&self, v: f32) -> u8 {
         if v.is_nan() {
             return 0;
         }
-        let i = self.breaks.iter().take_while(|&&b| v >= b as f32).count();
+        let i = self.breaks.iter().take_while(|&&b| v > b as f32).count();
         (self.classes() - i) as u8
     }
 
@@ -85,7 +88,7 @@ fn classify_n<const N: usize>(breaks: &[f32], values: &[f32], levels: &mut [u8])
     for (l, &v) in levels.iter_mut().zip(values) {
         let mut c = k;
         for bj in b {
-            c -= (v >= bj) as u32;
+            c -= (v > bj) as u32;
         }
         *l = if v.is_nan() { 0 } else { c as u8 };
     }
@@ -94,7 +97,7 @@ fn classify_n<const N: usize>(breaks: &[f32], values: &[f32], levels: &mut [u8])
 fn classify_any(breaks: &[f32], values: &[f32], levels: &mut [u8]) {
     let k = (breaks.len() + 1) as u8;
     for (l, &v) in levels.iter_mut().zip(values) {
-        let i = breaks.iter().filter(|&&b| v >= b).count() as u8;
+        let i = breaks.iter().filter(|&&b| v > b).count() as u8;
         *l = if v.is_nan() { 0 } else { k - i };
     }
 }
