@@ -12,12 +12,21 @@
 use riskcensus_core::LevelScheme;
 use serde::Serialize;
 
+/// Default quantisation step of natural breaks: 10⁻⁴ of an index in [0, 1].
+pub const DEFAULT_STEP: f64 = 1.0e-4;
+
 /// A validated classification.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Classification {
+    /// `fixed_breaks`, `natural_breaks`, `quantile` or `equal_interval`.
     pub method: &'static str,
-    /// Ascending breaks (K − 1 of them).
+    /// Ascending inner breaks (K − 1 class upper bounds; the K-th is the maximum).
+    /// Empty for a data-driven method until [`Classification::with_breaks`].
     pub breaks: Vec<f64>,
+    /// Number of classes K.
+    pub classes: usize,
+    /// Quantisation step of natural breaks.
+    pub step: Option<f64>,
     /// The level scheme the codes belong to, when the model names one.
     pub scheme: Option<LevelScheme>,
 }
@@ -26,14 +35,45 @@ impl Classification {
     pub(crate) fn fixed(breaks: Vec<f64>, scheme: Option<LevelScheme>) -> Self {
         Self {
             method: "fixed_breaks",
+            classes: breaks.len() + 1,
             breaks,
+            step: None,
             scheme,
+        }
+    }
+
+    pub(crate) fn data_driven(
+        method: &'static str,
+        classes: usize,
+        step: Option<f64>,
+        scheme: Option<LevelScheme>,
+    ) -> Self {
+        Self {
+            method,
+            breaks: Vec::new(),
+            classes,
+            step,
+            scheme,
+        }
+    }
+
+    /// True when the breaks are known (fixed, or resolved from the data).
+    pub fn has_breaks(&self) -> bool {
+        self.breaks.len() + 1 == self.classes
+    }
+
+    /// The same classification with the inner breaks computed from the data (K − 1
+    /// ascending values; the method name is kept for the record).
+    pub fn with_breaks(&self, breaks: Vec<f64>) -> Self {
+        Self {
+            breaks,
+            ..self.clone()
         }
     }
 
     /// Number of classes K.
     pub fn classes(&self) -> usize {
-        self.breaks.len() + 1
+        self.classes
     }
 
     /// Breaks as f32, the values cells are compared with.

@@ -725,46 +725,86 @@ impl ModelSpec {
             );
         }
 
-        let classification = self.classification.as_ref().map(|cl| match cl {
-            ClassificationSpec::FixedBreaks { breaks, scheme } => {
-                let path = [k("classification"), k("breaks")];
-                if breaks.is_empty() || breaks.len() > 254 {
+        let classification = self.classification.as_ref().map(|cl| {
+            let check_scheme =
+                |c: &mut Checker, scheme: &Option<riskcensus_core::LevelScheme>, classes: usize| {
+                    if let Some(s) = scheme {
+                        if s.count() != classes {
+                            c.err(
+                                &[k("classification"), k("scheme")],
+                                format!(
+                                "scheme `{}` has {} levels but the classification makes {} classes",
+                                s.id(),
+                                s.count(),
+                                classes
+                            ),
+                            );
+                        }
+                    }
+                };
+            let check_classes = |c: &mut Checker, classes: usize| {
+                if !(2..=255).contains(&classes) {
                     c.err(
-                        &path,
-                        format!(
-                            "{} breaks: give 1..=254 (K − 1 for K classes)",
-                            breaks.len()
-                        ),
+                        &[k("classification"), k("classes")],
+                        format!("{classes} classes: give 2..=255"),
                     );
                 }
-                for (i, b) in breaks.iter().enumerate() {
-                    if !b.is_finite() {
-                        c.err(&path, format!("break {b} is not finite"));
-                    } else if i > 0 && breaks[i - 1] as f32 >= *b as f32 {
+            };
+            match cl {
+                ClassificationSpec::FixedBreaks { breaks, scheme } => {
+                    let path = [k("classification"), k("breaks")];
+                    if breaks.is_empty() || breaks.len() > 254 {
                         c.err(
                             &path,
                             format!(
-                                "breaks must be strictly ascending: {} then {b}",
-                                breaks[i - 1]
+                                "{} breaks: give 1..=254 (K − 1 for K classes)",
+                                breaks.len()
                             ),
                         );
                     }
-                }
-                if let Some(s) = scheme {
-                    if s.count() != breaks.len() + 1 {
-                        c.err(
-                            &[k("classification"), k("scheme")],
-                            format!(
-                                "scheme `{}` has {} levels but {} breaks make {} classes",
-                                s.id(),
-                                s.count(),
-                                breaks.len(),
-                                breaks.len() + 1
-                            ),
-                        );
+                    for (i, b) in breaks.iter().enumerate() {
+                        if !b.is_finite() {
+                            c.err(&path, format!("break {b} is not finite"));
+                        } else if i > 0 && breaks[i - 1] as f32 >= *b as f32 {
+                            c.err(
+                                &path,
+                                format!(
+                                    "breaks must be strictly ascending: {} then {b}",
+                                    breaks[i - 1]
+                                ),
+                            );
+                        }
                     }
+                    check_scheme(&mut c, scheme, breaks.len() + 1);
+                    Classification::fixed(breaks.clone(), *scheme)
                 }
-                Classification::fixed(breaks.clone(), *scheme)
+                ClassificationSpec::NaturalBreaks {
+                    classes,
+                    step,
+                    scheme,
+                } => {
+                    check_classes(&mut c, *classes);
+                    check_scheme(&mut c, scheme, *classes);
+                    if let Some(st) = step {
+                        if !(st.is_finite() && *st > 0.0) {
+                            c.err(
+                                &[k("classification"), k("step")],
+                                format!("step {st}: give a positive quantisation step"),
+                            );
+                        }
+                    }
+                    Classification::data_driven("natural_breaks", *classes, *step, *scheme)
+                }
+                ClassificationSpec::Quantile { classes, scheme } => {
+                    check_classes(&mut c, *classes);
+                    check_scheme(&mut c, scheme, *classes);
+                    Classification::data_driven("quantile", *classes, None, *scheme)
+                }
+                ClassificationSpec::EqualInterval { classes, scheme } => {
+                    check_classes(&mut c, *classes);
+                    check_scheme(&mut c, scheme, *classes);
+                    Classification::data_driven("equal_interval", *classes, None, *scheme)
+                }
             }
         });
 

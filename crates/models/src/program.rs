@@ -360,7 +360,10 @@ impl Model {
             model_id: self.id().to_string(),
             input_ids: self.inputs().iter().map(|i| i.id.clone()).collect(),
             steps,
-            breaks: self.classification().map(|c| c.breaks_f32()),
+            breaks: self
+                .classification()
+                .filter(|c| c.has_breaks())
+                .map(|c| c.breaks_f32()),
             chunk: DEFAULT_CHUNK,
             avx2: has_avx2(),
         }

@@ -133,7 +133,7 @@ impl TileScorer for Reference<'_> {
         mut score: Option<&mut [f32]>,
         levels: &mut [u8],
     ) -> Result<(), ScoreError> {
-        let Some(cl) = self.0.classification() else {
+        let Some(cl) = self.0.classification().filter(|c| c.has_breaks()) else {
             return Err(ScoreError::NoClassification {
                 model: self.0.id().into(),
             });

@@ -201,8 +201,29 @@ pub struct RiskSpec {
 #[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClassificationSpec {
     FixedBreaks {
-        /// K − 1 ascending breaks for K classes.
+        /// K − 1 ascending breaks (class upper bounds) for K classes.
         breaks: Vec<f64>,
+        #[serde(default)]
+        scheme: Option<LevelScheme>,
+    },
+    /// Exact Fisher–Jenks natural breaks on the full population of the score,
+    /// quantised to `step` (default [`crate::classify::DEFAULT_STEP`]).
+    NaturalBreaks {
+        classes: usize,
+        #[serde(default)]
+        step: Option<f64>,
+        #[serde(default)]
+        scheme: Option<LevelScheme>,
+    },
+    /// Quantiles (Hyndman–Fan type 7) of the full population.
+    Quantile {
+        classes: usize,
+        #[serde(default)]
+        scheme: Option<LevelScheme>,
+    },
+    /// Equal intervals between the minimum and the maximum.
+    EqualInterval {
+        classes: usize,
         #[serde(default)]
         scheme: Option<LevelScheme>,
     },

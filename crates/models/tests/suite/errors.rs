@@ -175,3 +175,34 @@ fn io_error_names_the_file() {
     assert!(matches!(e, ModelError::Io { .. }));
     assert!(e.to_string().contains("no_such_model.toml"));
 }
+
+#[test]
+fn data_driven_classifications_are_checked() {
+    let ok = GOOD.to_string()
+        + "\n[classification]\nmethod = \"natural_breaks\"\nclasses = 5\nstep = 0.001\nscheme = \"risk\"\n";
+    let m = Model::from_toml(&ok, "ok.toml").unwrap();
+    let c = m.classification().unwrap();
+    assert_eq!(
+        (c.method, c.classes(), c.step),
+        ("natural_breaks", 5, Some(0.001))
+    );
+    // Breaks come from the data: none yet, and the compiled kernel does not classify.
+    assert!(!c.has_breaks());
+    let resolved = c.with_breaks(vec![0.1, 0.2, 0.3, 0.4]);
+    assert!(resolved.has_breaks());
+    // Upper-bound rule: 0.2 is in the class whose bound it does not exceed (level 4).
+    assert_eq!(resolved.code(0.2), 4);
+    assert_eq!(resolved.code(0.2001), 3);
+
+    let text = GOOD.to_string()
+        + "\n[classification]\nmethod = \"quantile\"\nclasses = 4\nscheme = \"risk\"\n";
+    let (_, e) = invalid(&text);
+    assert_problem(&e, "classification.scheme", 29, "has 5 levels");
+    let text = GOOD.to_string() + "\n[classification]\nmethod = \"equal_interval\"\nclasses = 1\n";
+    let (_, e) = invalid(&text);
+    assert_problem(&e, "classification.classes", 28, "2..=255");
+    let text = GOOD.to_string()
+        + "\n[classification]\nmethod = \"natural_breaks\"\nclasses = 5\nstep = -1.0\n";
+    let (_, e) = invalid(&text);
+    assert_problem(&e, "classification.step", 29, "positive");
+}
