@@ -26,6 +26,7 @@ pub mod rasterize;
 pub mod vector;
 pub mod vector_read;
 pub mod warp;
+pub mod zones;
 
 pub use cog::{CogOptions, CogWriter, LevelLegend, Provenance};
 pub use error::IoError;

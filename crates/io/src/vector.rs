@@ -68,6 +68,9 @@ impl VectorDriver {
 /// Declared geometry type of a layer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum GeometryType {
+    /// An attribute table without geometry (GeoPackage `attributes`); see
+    /// [`VectorWriter::add_table`].
+    None,
     Point,
     LineString,
     Polygon,
@@ -79,6 +82,7 @@ pub enum GeometryType {
 impl GeometryType {
     fn ogr(self) -> OGRwkbGeometryType::Type {
         match self {
+            GeometryType::None => OGRwkbGeometryType::wkbNone,
             GeometryType::Point => OGRwkbGeometryType::wkbPoint,
             GeometryType::LineString => OGRwkbGeometryType::wkbLineString,
             GeometryType::Polygon => OGRwkbGeometryType::wkbPolygon,
@@ -92,6 +96,9 @@ impl GeometryType {
     fn accepts(self, g: &geo_types::Geometry<f64>) -> bool {
         use geo_types::Geometry as G;
         matches!(
+            (self, g),
+            (GeometryType::None, G::GeometryCollection(c)) if c.0.is_empty()
+        ) || matches!(
             (self, g),
             (GeometryType::Point, G::Point(_))
                 | (GeometryType::LineString, G::LineString(_) | G::Line(_))
@@ -391,7 +398,7 @@ impl VectorWriter {
             let mut layer = ds
                 .create_layer(LayerOptions {
                     name: &layer_name,
-                    srs: Some(&srs),
+                    srs: (spec.geometry != GeometryType::None).then_some(&srs),
                     ty: spec.geometry.ogr(),
                     options: Some(&lco_refs),
                 })
@@ -464,11 +471,13 @@ impl VectorWriter {
                     };
                     r.map_err(ferr)?;
                 }
-                let g = geom
-                    .to_gdal()
-                    .map_err(gdal_err(format!("record {i}: geometry")))?;
-                feat.set_geometry(g)
-                    .map_err(gdal_err(format!("record {i}: geometry")))?;
+                if spec.geometry != GeometryType::None {
+                    let g = geom
+                        .to_gdal()
+                        .map_err(gdal_err(format!("record {i}: geometry")))?;
+                    feat.set_geometry(g)
+                        .map_err(gdal_err(format!("record {i}: geometry")))?;
+                }
                 feat.create(&layer)
                     .map_err(gdal_err(format!("record {i}: writing feature")))?;
                 n += 1;
@@ -503,6 +512,23 @@ impl VectorWriter {
         }?;
         self.layers += 1;
         Ok(n)
+    }
+
+    /// Write an attribute table (a layer of [`GeometryType::None`]): one row of
+    /// values per record, in the order of the spec's fields.
+    pub fn add_table<I>(&mut self, spec: &VectorLayerSpec, rows: I) -> Result<u64, IoError>
+    where
+        I: IntoIterator<Item = Vec<FieldValue>>,
+    {
+        if spec.geometry != GeometryType::None {
+            return Err(IoError::Invalid {
+                path: self.path.clone(),
+                what: format!("layer {}: add_table needs GeometryType::None", spec.layer),
+            });
+        }
+        let empty =
+            || geo_types::Geometry::GeometryCollection(geo_types::GeometryCollection::default());
+        self.add_layer(spec, rows.into_iter().map(|r| (empty(), r)))
     }
 
     /// Close the dataset and move it into place.
