@@ -1,0 +1,250 @@
+//! Class breaks: the K upper bounds that cut a continuous index into K classes, and
+//! the four ways of choosing them (DESIGN.md §5, issue 9 item 1).
+//!
+//! # Convention
+//!
+//! [`Breaks`] holds K strictly ascending **upper bounds** b₁ < … < b_K; for breaks
+//! computed from data, b_K is the maximum. A value v belongs to the first ascending
+//! class i (0-based) whose bound it does not exceed, v ≤ b_i (classes are
+//! (b_{i−1}, b_i], the lowest closed below, as in mapclassify and jenkspy). A value
+//! above b_K (fixed breaks, or a raster that changed) falls in the top class.
+//! Values are f32 and are compared with the bounds rounded to f32 (as
+//! `riskcensus_models` compares fixed breaks), so a bound of 0.2 holds the cell value
+//! 0.2f32; bounds computed from the data (Jenks class maxima, minima and maxima) are
+//! f32 values already.
+//!
+//! **Level codes**: the census level schemes number levels from the highest class
+//! (`riskcensus_core::LevelScheme`: risk 1 = I 高 … 5 = V 低; geohazard 1 = 极高 … 4
+//! = 低), so ascending class i gets the level code **K − i**: the top class (highest
+//! values) is level 1, the bottom class is level K. NaN (nodata) gets code 0.
+//!
+//! Note: `riskcensus_models::Classification` (fixed breaks in model files) stores K − 1
+//! *lower* bounds with half-open classes [b_j, b_{j+1}); converting a model's fixed
+//! breaks to this type is [`Breaks::from_lower_bounds`] — the two agree except for a
+//! value exactly equal to a bound.
+//!
+//! # Methods
+//!
+//! - [`Method::Fixed`]: given bounds ([`Breaks::fixed`]);
+//! - [`Method::EqualInterval`]: b_i = min + i·(max − min)/K ([`Histogram::equal`]);
+//! - [`Method::Quantile`]: b_i = Q(i/K) with Hyndman & Fan (1996) definition 7
+//!   (numpy's default linear interpolation), ties kept ([`quantile`]);
+//! - [`Method::Jenks`]: Fisher's (1958) exact optimal partition — Jenks's (1977)
+//!   natural breaks — on the full population quantised to a step
+//!   ([`Histogram::jenks`], [`fisher_jenks`]).
+//!
+//! All four stream: tiles are added to a [`Histogram`] (and, for exact quantiles, a
+//! second pass through a [`QuantilePlan`]), so breaks never need the raster in memory
+//! and are identical for any tile size, tile order or thread count.
+
+pub mod fisher_jenks;
+pub mod histogram;
+pub mod quantile;
+
+use serde::Serialize;
+
+use crate::error::ZoningError;
+
+pub use histogram::{Bin, Histogram, DEFAULT_STEP};
+pub use quantile::{quantile_type7, QuantilePlan};
+
+/// How breaks were chosen (recorded with the breaks in every output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    Fixed,
+    EqualInterval,
+    Quantile,
+    Jenks,
+}
+
+impl Method {
+    /// The identifier used on the command line and in manifests.
+    pub fn id(self) -> &'static str {
+        match self {
+            Method::Fixed => "fixed",
+            Method::EqualInterval => "equal",
+            Method::Quantile => "quantile",
+            Method::Jenks => "jenks",
+        }
+    }
+
+    /// Parse `fixed`, `equal`, `quantile` or `jenks` (also `equal_interval`,
+    /// `natural_breaks`, `fisher_jenks`).
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "fixed" | "fixed_breaks" => Some(Method::Fixed),
+            "equal" | "equal_interval" => Some(Method::EqualInterval),
+            "quantile" | "quantiles" => Some(Method::Quantile),
+            "jenks" | "natural_breaks" | "fisher_jenks" => Some(Method::Jenks),
+            _ => None,
+        }
+    }
+}
+
+/// K ascending upper bounds (see the module docs for the class and level-code
+/// convention).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Breaks {
+    pub method: Method,
+    /// Upper bounds b₁ < … < b_K, in the unit of the classified values.
+    pub bounds: Vec<f64>,
+    /// The quantisation step the breaks were computed with (Jenks only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step: Option<f64>,
+}
+
+impl Breaks {
+    /// Given upper bounds (K ≥ 1, finite, strictly ascending).
+    pub fn fixed(bounds: Vec<f64>) -> Result<Self, ZoningError> {
+        Self::checked(Method::Fixed, bounds, None)
+    }
+
+    /// From K − 1 ascending *lower* bounds as model files give them (class j is
+    /// [b_j, b_{j+1}), compared in f32 as `riskcensus_models` does): the upper bounds
+    /// are the largest f32 below each lower bound, then +∞ for the top class, so every
+    /// f32 value gets the same level code as under the model's classification.
+    pub fn from_lower_bounds(lower: &[f64]) -> Result<Self, ZoningError> {
+        let mut bounds: Vec<f64> = lower
+            .iter()
+            .map(|&b| next_down_f32(b as f32) as f64)
+            .collect();
+        bounds.push(f64::INFINITY);
+        check_ascending(&bounds[..bounds.len() - 1], lower)?;
+        Ok(Self {
+            method: Method::Fixed,
+            bounds,
+            step: None,
+        })
+    }
+
+    pub(crate) fn checked(
+        method: Method,
+        bounds: Vec<f64>,
+        step: Option<f64>,
+    ) -> Result<Self, ZoningError> {
+        if bounds.is_empty() || bounds.len() > 255 {
+            return Err(ZoningError::BadClassCount {
+                classes: bounds.len(),
+            });
+        }
+        check_ascending(&bounds, &bounds)?;
+        Ok(Self {
+            method,
+            bounds,
+            step,
+        })
+    }
+
+    /// Number of classes K.
+    pub fn classes(&self) -> usize {
+        self.bounds.len()
+    }
+
+    /// Ascending class index (0 = lowest) of a valid value: the first class whose
+    /// bound the value does not exceed; values above the last bound fall in the top
+    /// class. `None` for NaN.
+    #[inline]
+    pub fn class_of(&self, v: f32) -> Option<usize> {
+        if v.is_nan() {
+            return None;
+        }
+        let k = self.bounds.len();
+        Some(self.bounds.partition_point(|&b| (b as f32) < v).min(k - 1))
+    }
+
+    /// Level code of a value: K − class (1 = the highest class), 0 for NaN.
+    #[inline]
+    pub fn classify(&self, v: f32) -> u8 {
+        match self.class_of(v) {
+            Some(i) => (self.bounds.len() - i) as u8,
+            None => 0,
+        }
+    }
+
+    /// Level codes of a slice (same convention as [`Breaks::classify`]).
+    pub fn classify_slice(&self, values: &[f32], levels: &mut [u8]) -> Result<(), ZoningError> {
+        if values.len() != levels.len() {
+            return Err(ZoningError::ShapeMismatch {
+                what: "level buffer",
+                got: levels.len(),
+                expected: values.len(),
+            });
+        }
+        for (l, &v) in levels.iter_mut().zip(values) {
+            *l = self.classify(v);
+        }
+        Ok(())
+    }
+}
+
+fn check_ascending(bounds: &[f64], shown: &[f64]) -> Result<(), ZoningError> {
+    for (i, &b) in bounds.iter().enumerate() {
+        if b.is_nan() || (i > 0 && b <= bounds[i - 1]) || (b.is_infinite() && i + 1 < bounds.len())
+        {
+            return Err(ZoningError::BadBreaks {
+                breaks: shown.to_vec(),
+                index: i,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The largest f32 below `x` (f32::next_down is not stable on our MSRV).
+fn next_down_f32(x: f32) -> f32 {
+    if x.is_nan() || x == f32::NEG_INFINITY {
+        return x;
+    }
+    if x == 0.0 {
+        return -f32::from_bits(1);
+    }
+    let bits = x.to_bits();
+    if x > 0.0 {
+        f32::from_bits(bits - 1)
+    } else {
+        f32::from_bits(bits + 1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn level_codes_count_down_from_the_top_class() {
+        // Hand example: bounds 0.2, 0.4, 0.6, 0.8, 1.0 (risk, K = 5).
+        let b = Breaks::fixed(vec![0.2, 0.4, 0.6, 0.8, 1.0]).unwrap();
+        assert_eq!(b.classify(0.0), 5); // V 低
+        assert_eq!(b.classify(0.2), 5); // a value on a bound belongs to that class
+        assert_eq!(b.classify(0.2000001), 4);
+        assert_eq!(b.classify(0.5), 3);
+        assert_eq!(b.classify(0.95), 1); // I 高
+        assert_eq!(b.classify(7.0), 1); // above the maximum: top class
+        assert_eq!(b.classify(-3.0), 5);
+        assert_eq!(b.classify(f32::NAN), 0);
+    }
+
+    #[test]
+    fn lower_bounds_reproduce_model_classification() {
+        // models::Classification with breaks [0.3, 0.6]: v ≥ 0.6 → 1, 0.3 ≤ v < 0.6 → 2.
+        let b = Breaks::from_lower_bounds(&[0.3, 0.6]).unwrap();
+        assert_eq!(b.classify(0.6), 1);
+        assert_eq!(b.classify(0.3), 2);
+        assert_eq!(b.classify(0.29999998), 3);
+        assert_eq!(b.classify(5.0), 1);
+    }
+
+    #[test]
+    fn rejects_unordered_or_empty_breaks() {
+        assert!(matches!(
+            Breaks::fixed(vec![0.5, 0.5]),
+            Err(ZoningError::BadBreaks { index: 1, .. })
+        ));
+        assert!(matches!(
+            Breaks::fixed(vec![]),
+            Err(ZoningError::BadClassCount { classes: 0 })
+        ));
+        assert!(Breaks::fixed(vec![f64::NAN]).is_err());
+    }
+}
