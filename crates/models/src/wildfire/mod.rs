@@ -1,2 +1,49 @@
-//! Wildfire: the Canadian Fire Weather Index system, station interpolation and
-//! fire hazard operators (issue 8). Being built.
+//! Wildfire (森林火灾): the Canadian Forest Fire Weather Index system, daily weather
+//! validation, the fire-danger climatology of a station, interpolation of station
+//! values to the census grid, and the raster operators of the fire hazard (issue 8).
+//!
+//! - [`fwi`]: FFMC, DMC, DC, ISI, BUI, FWI and DSR (Van Wagner & Pickett 1985;
+//!   Van Wagner 1987);
+//! - [`weather`]: daily records, collect-all validation, gap policy and seasons;
+//! - [`climatology`]: per-station fire-season statistics (90th-percentile FWI, days
+//!   per danger class);
+//! - [`interpolate`]: inverse-distance weighting with a temperature lapse rate;
+//! - [`hazard`]: kernel density of fire points and the wildland–urban interface.
+//!
+//! Method notes, agreement figures and simplifications: `docs/wildfire.md`.
+
+pub mod climatology;
+pub mod fwi;
+pub mod hazard;
+pub mod interpolate;
+pub mod weather;
+
+pub use fwi::{Codes, DayWeather, FwiDay};
+pub use weather::{Date, GapPolicy, RawRecord, Record, Season, WeatherError, WeatherProblem};
+
+/// One station-day of FWI outputs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StationDay {
+    pub station: String,
+    pub date: Date,
+    /// Source row of the weather record.
+    pub row: usize,
+    pub fwi: FwiDay,
+}
+
+/// Runs every season from the start-up codes ([`Codes::STARTUP`]; the DC is not
+/// overwintered), in the order given.
+pub fn compute_seasons(seasons: &[Season]) -> Vec<StationDay> {
+    let mut out = Vec::new();
+    for s in seasons {
+        let days: Vec<DayWeather> = s.records.iter().map(|r| r.weather).collect();
+        let res = fwi::run_season(Codes::STARTUP, &days);
+        out.extend(s.records.iter().zip(res).map(|(r, f)| StationDay {
+            station: s.station.clone(),
+            date: r.date,
+            row: r.row,
+            fwi: f,
+        }));
+    }
+    out
+}
