@@ -1,0 +1,247 @@
+//! A trained susceptibility model: per-factor, per-class lookup tables and the rule
+//! that combines them, and the per-class report table.
+//!
+//! | method | class value v_f(k) | cell score |
+//! |---|---|---|
+//! | `iv` | information value I | Σ_f v_f |
+//! | `fr` | frequency ratio FR | Σ_f v_f (LSI) |
+//! | `cf` | certainty factor CF | CF combination rule over f in order |
+//! | `lr` | information value I, covariate of the regression | P = σ(β₀ + Σ_f β_f·I_f) |
+//! | `expert` | w_f · e_f(k) (AHP weight × expert score) | Σ_f v_f |
+//!
+//! Logistic regression on the information values of the classes (rather than one
+//! dummy per class) keeps one coefficient per factor, so the fit stays identified
+//! with a few dozen hazard cells and empty classes cannot separate the data; the
+//! coefficients say how much each factor's evidence counts once the others are
+//! known. Sums run in factor order, so scores are deterministic.
+
+use serde::Serialize;
+
+use super::certainty_factor::{certainty_factors, combine};
+use super::counts::{ClassCounts, SampleTable};
+use super::error::GeohazardError;
+use super::expert::expert_tables;
+use super::frequency_ratio::frequency_ratios;
+use super::information_value::information_values;
+use super::logistic::{self, sigmoid, LogisticFit};
+use super::params::{GeohazardParams, Method};
+
+/// A trained (or expert) model.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrainedModel {
+    pub method: Method,
+    pub factors: Vec<String>,
+    pub classes: Vec<usize>,
+    /// `values[f][k − 1]`: the method's class value (see the module table).
+    pub values: Vec<Vec<f64>>,
+    /// Logistic regression fit (`lr`).
+    pub logistic: Option<LogisticFit>,
+    /// Lookup tables actually summed per cell: `values` for iv/fr/cf/expert,
+    /// β_f · I_f(k) for lr.
+    #[serde(skip)]
+    tables: Vec<Vec<f64>>,
+}
+
+/// One row of the per-class report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClassRow {
+    pub factor: String,
+    pub class: usize,
+    pub label: String,
+    pub area_cells: u64,
+    pub hazard_cells: u64,
+    pub information_value: f64,
+    pub frequency_ratio: f64,
+    pub certainty_factor: f64,
+}
+
+/// The minimum-count check: `Err(TooFewPoints)` below `need` hazard cells.
+pub fn check_count(method: Method, have: usize, need: usize) -> Result<(), GeohazardError> {
+    if method.is_statistical() && have < need {
+        return Err(GeohazardError::TooFewPoints {
+            method: method.id().into(),
+            have,
+            need,
+            reason: "per-class ratios from a handful of cells swing with every point, and a \
+                     logistic regression needs about ten events per covariate (Peduzzi et al. \
+                     1996, J. Clin. Epidemiol. 49, 1373–1379)"
+                .into(),
+        });
+    }
+    Ok(())
+}
+
+impl TrainedModel {
+    /// Train `method` from the study-area/training-hazard `counts`; `training` holds
+    /// the training samples (hazard and non-hazard, used by `lr`). `expert` tables
+    /// come from the parameter file (see [`expert_tables`]).
+    pub fn train(
+        method: Method,
+        factors: &[String],
+        counts: &ClassCounts,
+        training: &SampleTable,
+        expert: Option<Vec<Vec<f64>>>,
+    ) -> Result<Self, GeohazardError> {
+        let classes: Vec<usize> = counts.area.iter().map(Vec::len).collect();
+        if training.classes != classes || factors.len() != classes.len() {
+            return Err(GeohazardError::Samples(
+                "the training table and the counts describe different factors".into(),
+            ));
+        }
+        let (values, logistic, tables) = match method {
+            Method::Iv => {
+                let v = information_values(counts);
+                (v.clone(), None, v)
+            }
+            Method::Fr => {
+                let v = frequency_ratios(counts);
+                (v.clone(), None, v)
+            }
+            Method::Cf => {
+                let v = certainty_factors(counts);
+                (v.clone(), None, v)
+            }
+            Method::Lr => {
+                let iv = information_values(counts);
+                let x = covariates(&iv, training);
+                let fit = logistic::fit(&x, &training.labels, factors)?;
+                let tables = iv
+                    .iter()
+                    .zip(&fit.coefficients[1..])
+                    .map(|(t, b)| t.iter().map(|v| b * v).collect())
+                    .collect();
+                (iv, Some(fit), tables)
+            }
+            Method::Expert => {
+                let t = expert.ok_or_else(|| {
+                    GeohazardError::Expert("no AHP matrix or expert class scores".into())
+                })?;
+                (t.clone(), None, t)
+            }
+        };
+        Ok(Self {
+            method,
+            factors: factors.to_vec(),
+            classes,
+            values,
+            logistic,
+            tables,
+        })
+    }
+
+    /// Expert model from validated parameters.
+    pub fn expert(p: &GeohazardParams) -> Result<Self, GeohazardError> {
+        let t = expert_tables(p)
+            .ok_or_else(|| GeohazardError::Expert("no AHP matrix or expert class scores".into()))?;
+        Ok(Self {
+            method: Method::Expert,
+            factors: p.factor_ids(),
+            classes: p.classes(),
+            values: t.clone(),
+            logistic: None,
+            tables: t,
+        })
+    }
+
+    /// Score of one row of class codes (1-based); NaN if any is 0 (nodata).
+    #[inline]
+    pub fn score_row(&self, row: &[u16]) -> f64 {
+        if row.contains(&0) {
+            return f64::NAN;
+        }
+        match self.method {
+            Method::Cf => {
+                let mut z = self.tables[0][row[0] as usize - 1];
+                for (t, &c) in self.tables.iter().zip(row).skip(1) {
+                    z = combine(z, t[c as usize - 1]);
+                }
+                z
+            }
+            Method::Lr => {
+                let mut e = self.logistic.as_ref().map_or(0.0, |f| f.coefficients[0]);
+                for (t, &c) in self.tables.iter().zip(row) {
+                    e += t[c as usize - 1];
+                }
+                sigmoid(e)
+            }
+            _ => {
+                let mut s = 0.0;
+                for (t, &c) in self.tables.iter().zip(row) {
+                    s += t[c as usize - 1];
+                }
+                s
+            }
+        }
+    }
+
+    /// Score cells given one class column per factor (equal lengths); writes f32
+    /// scores, NaN where a factor is nodata (0) or a code is out of range.
+    pub fn score_columns(&self, columns: &[&[u16]], out: &mut [f32]) {
+        assert_eq!(columns.len(), self.tables.len(), "one column per factor");
+        let n = out.len();
+        assert!(
+            columns.iter().all(|c| c.len() == n),
+            "columns differ in length"
+        );
+        let mut row = vec![0u16; columns.len()];
+        for (i, o) in out.iter_mut().enumerate() {
+            for (f, c) in columns.iter().enumerate() {
+                let k = c[i];
+                row[f] = if (k as usize) <= self.classes[f] {
+                    k
+                } else {
+                    0
+                };
+            }
+            *o = self.score_row(&row) as f32;
+        }
+    }
+
+    /// Scores of every sample of a table (f64, for ROC).
+    pub fn score_table(&self, t: &SampleTable) -> Vec<f64> {
+        (0..t.len()).map(|s| self.score_row(t.row(s))).collect()
+    }
+}
+
+/// Covariate matrix of `lr`: the information value of each sample's class, per factor.
+pub fn covariates(iv: &[Vec<f64>], t: &SampleTable) -> Vec<f64> {
+    let nf = iv.len();
+    let mut x = Vec::with_capacity(t.len() * nf);
+    for s in 0..t.len() {
+        for (f, &c) in t.row(s).iter().enumerate() {
+            x.push(iv[f][c as usize - 1]);
+        }
+    }
+    x
+}
+
+/// The per-class table (IV, FR and CF for every class whatever the method).
+pub fn class_table(
+    factors: &[String],
+    labels: &[Vec<String>],
+    counts: &ClassCounts,
+) -> Vec<ClassRow> {
+    let iv = information_values(counts);
+    let fr = frequency_ratios(counts);
+    let cf = certainty_factors(counts);
+    let mut rows = Vec::new();
+    for (f, id) in factors.iter().enumerate() {
+        for k in 0..counts.area[f].len() {
+            rows.push(ClassRow {
+                factor: id.clone(),
+                class: k + 1,
+                label: labels
+                    .get(f)
+                    .and_then(|l| l.get(k))
+                    .cloned()
+                    .unwrap_or_default(),
+                area_cells: counts.area[f][k],
+                hazard_cells: counts.hazard[f][k],
+                information_value: iv[f][k],
+                frequency_ratio: fr[f][k],
+                certainty_factor: cf[f][k],
+            });
+        }
+    }
+    rows
+}

@@ -1,0 +1,378 @@
+//! The susceptibility parameter file (`models/geohazard.toml`): unchecked serde
+//! types → [`GeohazardParams::check`] → validated parameters.
+//!
+//! Keys (every table refuses unknown keys):
+//!
+//! ```toml
+//! id = "geohazard"            version = "1.0.0"        method = "iv"  # iv|fr|cf|lr|expert
+//! hazard_types = ["landslide", "collapse", "debris_flow"]   # inventory types that train
+//! sources = ["…"]
+//! [sampling]        seed, negative_ratio, buffer_m, test_fraction, min_hazard_cells
+//! [[factors]]       id, layer, unit, bounds = [...] | codes = [...], expert = [score per class], description
+//! [expert]          factors = [...], matrix = [[...]]        # AHP over the factors
+//! [trigger]         layer, unit, x0, x1, base                 # rainfall modulation of hazard
+//! [classification]  method = "natural_breaks" | "fixed_breaks", breaks = [...]
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::classes::Classifier;
+use super::error::GeohazardError;
+use super::sampling::SamplingRule;
+use crate::ahp::{self, Ahp, CR_LIMIT};
+use crate::spec::AhpSpec;
+
+/// The hidden-danger types of the census schema (`hidden_danger_type` codes).
+pub const HAZARD_TYPES: &[&str] = &[
+    "landslide",
+    "collapse",
+    "debris_flow",
+    "subsidence",
+    "ground_fissure",
+];
+
+/// The statistical or expert method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Information value (Yin & Yan 1988).
+    Iv,
+    /// Frequency ratio (Lee & Pradhan 2007).
+    Fr,
+    /// Certainty factor (Shortliffe & Buchanan 1975; Chung & Fabbri 1993).
+    Cf,
+    /// Logistic regression on the factors' information values.
+    Lr,
+    /// AHP factor weights × expert class scores (no training).
+    Expert,
+}
+
+impl Method {
+    pub fn id(self) -> &'static str {
+        match self {
+            Method::Iv => "iv",
+            Method::Fr => "fr",
+            Method::Cf => "cf",
+            Method::Lr => "lr",
+            Method::Expert => "expert",
+        }
+    }
+
+    /// Parse `iv|fr|cf|lr|expert`.
+    pub fn parse(s: &str) -> Option<Method> {
+        Some(match s {
+            "iv" => Method::Iv,
+            "fr" => Method::Fr,
+            "cf" => Method::Cf,
+            "lr" => Method::Lr,
+            "expert" => Method::Expert,
+            _ => return None,
+        })
+    }
+
+    pub fn is_statistical(self) -> bool {
+        self != Method::Expert
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamsSpec {
+    pub id: String,
+    pub version: String,
+    pub name: Option<String>,
+    pub description: Option<String>,
+    pub method: Method,
+    pub hazard_types: Vec<String>,
+    pub sources: Vec<String>,
+    pub sampling: SamplingSpec,
+    pub factors: Vec<FactorSpec>,
+    pub expert: Option<AhpSpec>,
+    pub trigger: Option<TriggerSpec>,
+    pub classification: ClassificationSpec,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SamplingSpec {
+    pub seed: u64,
+    pub negative_ratio: f64,
+    pub buffer_m: f64,
+    pub test_fraction: f64,
+    pub min_hazard_cells: usize,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactorSpec {
+    pub id: String,
+    pub layer: String,
+    pub unit: String,
+    pub bounds: Option<Vec<f64>>,
+    pub codes: Option<Vec<i64>>,
+    pub expert: Option<Vec<f64>>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TriggerSpec {
+    pub layer: String,
+    pub unit: String,
+    pub x0: f64,
+    pub x1: f64,
+    pub base: f64,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassificationSpec {
+    pub method: String,
+    pub breaks: Option<Vec<f64>>,
+}
+
+/// A validated factor.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Factor {
+    pub id: String,
+    pub layer: String,
+    pub unit: String,
+    pub classifier: Classifier,
+    /// Expert score per class in [0, 1] (required for the expert method).
+    pub expert: Option<Vec<f64>>,
+}
+
+/// How the four levels are drawn.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum LevelRule {
+    /// Fisher–Jenks natural breaks of the normalised index (see `levels`).
+    NaturalBreaks,
+    /// Three ascending breaks on the normalised index in [0, 1].
+    FixedBreaks { breaks: Vec<f64> },
+}
+
+/// Validated parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GeohazardParams {
+    pub id: String,
+    pub version: String,
+    pub method: Method,
+    pub hazard_types: Vec<String>,
+    pub sources: Vec<String>,
+    pub sampling: SamplingRule,
+    pub min_hazard_cells: usize,
+    pub factors: Vec<Factor>,
+    /// AHP over the factors (weights in factor order), when given.
+    pub expert: Option<Ahp>,
+    pub trigger: Option<TriggerSpec>,
+    pub levels: LevelRule,
+}
+
+impl GeohazardParams {
+    /// Read and check a parameter file.
+    pub fn read(path: &Path) -> Result<Self, GeohazardError> {
+        let text = std::fs::read_to_string(path).map_err(|e| GeohazardError::Params {
+            file: path.to_path_buf(),
+            key: "-".into(),
+            msg: format!("cannot read: {e}"),
+        })?;
+        Self::from_toml(&text, path)
+    }
+
+    /// Parse and check parameter text (`origin` names the file in errors).
+    pub fn from_toml(text: &str, origin: impl AsRef<Path>) -> Result<Self, GeohazardError> {
+        let file = origin.as_ref().to_path_buf();
+        let spec: ParamsSpec = toml::from_str(text).map_err(|e| GeohazardError::Params {
+            file: file.clone(),
+            key: "-".into(),
+            msg: e.to_string().trim_end().to_string(),
+        })?;
+        check(spec, file)
+    }
+
+    /// Factor ids in order.
+    pub fn factor_ids(&self) -> Vec<String> {
+        self.factors.iter().map(|f| f.id.clone()).collect()
+    }
+
+    /// Classes per factor.
+    pub fn classes(&self) -> Vec<usize> {
+        self.factors
+            .iter()
+            .map(|f| f.classifier.classes())
+            .collect()
+    }
+}
+
+fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError> {
+    let err = |key: &str, msg: String| GeohazardError::Params {
+        file: file.clone(),
+        key: key.into(),
+        msg,
+    };
+    if s.sources.is_empty() {
+        return Err(err("sources", "cite at least one source".into()));
+    }
+    if s.hazard_types.is_empty() {
+        return Err(err(
+            "hazard_types",
+            "name at least one hidden-danger type".into(),
+        ));
+    }
+    for t in &s.hazard_types {
+        if !HAZARD_TYPES.contains(&t.as_str()) {
+            return Err(err(
+                "hazard_types",
+                format!(
+                    "unknown hazard type {t:?}; known: {}",
+                    HAZARD_TYPES.join(", ")
+                ),
+            ));
+        }
+    }
+    let sp = &s.sampling;
+    if !(sp.negative_ratio > 0.0 && sp.negative_ratio.is_finite()) {
+        return Err(err("sampling.negative_ratio", "must be > 0".into()));
+    }
+    if !(sp.buffer_m >= 0.0 && sp.buffer_m.is_finite()) {
+        return Err(err("sampling.buffer_m", "must be ≥ 0 metres".into()));
+    }
+    if !(0.0..1.0).contains(&sp.test_fraction) {
+        return Err(err("sampling.test_fraction", "must be in [0, 1)".into()));
+    }
+    if sp.min_hazard_cells < 2 {
+        return Err(err(
+            "sampling.min_hazard_cells",
+            "must be at least 2".into(),
+        ));
+    }
+    if s.factors.is_empty() {
+        return Err(err("factors", "at least one factor".into()));
+    }
+    let mut factors = Vec::new();
+    for (i, f) in s.factors.iter().enumerate() {
+        let key = format!("factors[{i}]");
+        if factors.iter().any(|g: &Factor| g.id == f.id) {
+            return Err(err(&key, format!("duplicate factor id {:?}", f.id)));
+        }
+        let classifier = match (&f.bounds, &f.codes) {
+            (Some(b), None) => Classifier::Bounds { bounds: b.clone() },
+            (None, Some(c)) => Classifier::Codes { codes: c.clone() },
+            _ => return Err(err(&key, "give exactly one of `bounds` or `codes`".into())),
+        };
+        classifier.check().map_err(|m| err(&key, m))?;
+        if let Some(e) = &f.expert {
+            if e.len() != classifier.classes() {
+                return Err(err(
+                    &format!("{key}.expert"),
+                    format!("{} scores for {} classes", e.len(), classifier.classes()),
+                ));
+            }
+            if e.iter().any(|v| !(0.0..=1.0).contains(v)) {
+                return Err(err(
+                    &format!("{key}.expert"),
+                    "scores must be in [0, 1]".into(),
+                ));
+            }
+        }
+        factors.push(Factor {
+            id: f.id.clone(),
+            layer: f.layer.clone(),
+            unit: f.unit.clone(),
+            classifier,
+            expert: f.expert.clone(),
+        });
+    }
+    let expert = match &s.expert {
+        None => None,
+        Some(a) => {
+            let ids: Vec<String> = factors.iter().map(|f| f.id.clone()).collect();
+            if a.factors != ids {
+                return Err(err(
+                    "expert.factors",
+                    format!("must list the factors in file order: {ids:?}"),
+                ));
+            }
+            let m: Option<Vec<Vec<f64>>> = a
+                .matrix
+                .iter()
+                .map(|r| r.iter().map(|e| e.value()).collect())
+                .collect();
+            let m =
+                m.ok_or_else(|| err("expert.matrix", "entries must be numbers or \"p/q\"".into()))?;
+            let r = ahp::analyse(&m).map_err(|e| err("expert.matrix", e.to_string()))?;
+            if r.cr >= CR_LIMIT {
+                return Err(err(
+                    "expert.matrix",
+                    format!(
+                        "AHP matrix is inconsistent: CR = {:.4} ≥ 0.1 (λmax = {:.4}); revise the judgements",
+                        r.cr, r.lambda_max
+                    ),
+                ));
+            }
+            Some(r)
+        }
+    };
+    if s.method == Method::Expert {
+        if expert.is_none() {
+            return Err(err(
+                "expert",
+                "method `expert` needs an [expert] AHP matrix".into(),
+            ));
+        }
+        if let Some(i) = factors.iter().position(|f| f.expert.is_none()) {
+            return Err(err(
+                &format!("factors[{i}].expert"),
+                "method `expert` needs expert class scores for every factor".into(),
+            ));
+        }
+    }
+    if let Some(t) = &s.trigger {
+        if !(t.x0.is_finite() && t.x1.is_finite() && t.x0 != t.x1) {
+            return Err(err("trigger", "x0 and x1 must be finite and differ".into()));
+        }
+        if !(0.0..=1.0).contains(&t.base) {
+            return Err(err("trigger.base", "must be in [0, 1]".into()));
+        }
+    }
+    let levels = match (s.classification.method.as_str(), &s.classification.breaks) {
+        ("natural_breaks", None) => LevelRule::NaturalBreaks,
+        ("fixed_breaks", Some(b)) => {
+            if b.len() != 3 || b.windows(2).any(|w| w[0] >= w[1]) || b.iter().any(|v| !(0.0..=1.0).contains(v)) {
+                return Err(err(
+                    "classification.breaks",
+                    "four levels need three strictly ascending breaks in [0, 1]".into(),
+                ));
+            }
+            LevelRule::FixedBreaks { breaks: b.clone() }
+        }
+        (m, _) => {
+            return Err(err(
+                "classification",
+                format!("method {m:?}: use \"natural_breaks\" (no breaks) or \"fixed_breaks\" with three breaks"),
+            ))
+        }
+    };
+    Ok(GeohazardParams {
+        id: s.id,
+        version: s.version,
+        method: s.method,
+        hazard_types: s.hazard_types,
+        sources: s.sources,
+        sampling: SamplingRule {
+            seed: sp.seed,
+            negative_ratio: sp.negative_ratio,
+            buffer_m: sp.buffer_m,
+            test_fraction: sp.test_fraction,
+        },
+        min_hazard_cells: sp.min_hazard_cells,
+        factors,
+        expert,
+        trigger: s.trigger,
+        levels,
+    })
+}
