@@ -8,7 +8,8 @@
 # the goldens): jenkspy and mapclassify (natural breaks, equal interval), numpy
 # (quantiles), exactextract (zonal statistics); GDAL's Python bindings of the system
 # Python (apt: python3-gdal python3-numpy python3-venv) for the rasters and the
-# cell-centre rasterization. mapclassify is pinned to 2.10.0, the last release that
+# cell-centre rasterization (numpy is pinned below 2 because the system GDAL numpy
+# bridge, which exactextract uses, is built for numpy 1.x). mapclassify is pinned to 2.10.0, the last release that
 # supports the system Python 3.11 (2.11.0 needs Python ≥ 3.12).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,7 +22,7 @@ VENV="${RISKCENSUS_VALIDATE_VENV_ZONING:-$ROOT/target/validate-venv-zoning}"
 if [ ! -x "$VENV/bin/python" ]; then
   "$PY_SYS" -m venv --system-site-packages "$VENV"
 fi
-"$VENV/bin/python" -m pip install -q "mapclassify==2.10.0" "jenkspy==0.4.1" "exactextract==0.3.0"
+"$VENV/bin/python" -m pip install -q "mapclassify==2.10.0" "jenkspy==0.4.1" "exactextract==0.3.0" "numpy==1.26.4"
 
 "$VENV/bin/python" validate/zoning/make_breaks_goldens.py
 if [ -f validate/zoning/make_zonal_goldens.py ]; then

@@ -103,11 +103,7 @@ impl From<&Polygon<f64>> for Rings {
 impl From<&MultiPolygon<f64>> for Rings {
     fn from(m: &MultiPolygon<f64>) -> Self {
         Self {
-            polygons: m
-                .0
-                .iter()
-                .flat_map(|p| Rings::from(p).polygons)
-                .collect(),
+            polygons: m.0.iter().flat_map(|p| Rings::from(p).polygons).collect(),
         }
     }
 }
@@ -282,8 +278,16 @@ fn edge(acc: &mut [f64], nr: usize, nc: usize, p: (f64, f64), q: (f64, f64), sig
     // coordinate set exactly to its integer value.
     let mut cuts: Vec<(f64, f64, f64)> = Vec::new();
     let at = |t: f64| (x0 + t * dx, y0 + t * dy);
-    let (xa, ya) = if ta == 0.0 { (x0, y0) } else { clamp_y(at(ta), nr) };
-    let (xb, yb) = if tb == 1.0 { (x1, y1) } else { clamp_y(at(tb), nr) };
+    let (xa, ya) = if ta == 0.0 {
+        (x0, y0)
+    } else {
+        clamp_y(at(ta), nr)
+    };
+    let (xb, yb) = if tb == 1.0 {
+        (x1, y1)
+    } else {
+        clamp_y(at(tb), nr)
+    };
     cuts.push((ta, xa, ya));
     let (ylo, yhi) = (ya.min(yb), ya.max(yb));
     let mut k = ylo.floor() + 1.0;
@@ -357,7 +361,10 @@ pub fn centers(rings: &Rings, grid: &GridSpec, window: Window) -> Result<Coverag
             if a == b {
                 continue;
             }
-            edges.push((((a.0 - ox) / cs, (oy - a.1) / cs), ((b.0 - ox) / cs, (oy - b.1) / cs)));
+            edges.push((
+                ((a.0 - ox) / cs, (oy - a.1) / cs),
+                ((b.0 - ox) / cs, (oy - b.1) / cs),
+            ));
         }
     }
     let mut rows = Vec::new();
@@ -440,7 +447,12 @@ mod tests {
     #[test]
     fn cell_aligned_square() {
         let g = grid(0.0, 4.0, 1.0, 4, 4);
-        let c = coverage(&Rings::polygon(square(1.0, 1.0, 3.0, 3.0), vec![]), &g, full(&g)).unwrap();
+        let c = coverage(
+            &Rings::polygon(square(1.0, 1.0, 3.0, 3.0), vec![]),
+            &g,
+            full(&g),
+        )
+        .unwrap();
         #[rustfmt::skip]
         let want = [0., 0., 0., 0.,
                     0., 1., 1., 0.,
@@ -455,7 +467,10 @@ mod tests {
         // x + y ≤ 2 on a 2 × 2 grid: the lower-left cell whole, two halves, one empty.
         let g = grid(0.0, 2.0, 1.0, 2, 2);
         let t = Rings::polygon(vec![(0.0, 0.0), (2.0, 0.0), (0.0, 2.0)], vec![]);
-        assert_all(&dense(&coverage(&t, &g, full(&g)).unwrap(), &g), &[0.5, 0.0, 1.0, 0.5]);
+        assert_all(
+            &dense(&coverage(&t, &g, full(&g)).unwrap(), &g),
+            &[0.5, 0.0, 1.0, 0.5],
+        );
         // Under y = 1 − x/3 on one row of three cells: ∫ from c to c+1 = 1 − (2c + 1)/6,
         // i.e. 5/6, 1/2, 1/6; on a 30 m grid with an odd origin, traced clockwise.
         let g = grid(500_000.5, 4_000_030.25, 30.0, 1, 3);
@@ -492,7 +507,10 @@ mod tests {
         // Corner cells (distance ≥ 3 at their inner corner... ) hand-computed: the
         // corner cell [0,1]×[0,1] holds the part with x + y ≥ 1: 1/2; edge and inner
         // cells are whole.
-        let d = Rings::polygon(vec![(2.0, -1.0), (5.0, 2.0), (2.0, 5.0), (-1.0, 2.0)], vec![]);
+        let d = Rings::polygon(
+            vec![(2.0, -1.0), (5.0, 2.0), (2.0, 5.0), (-1.0, 2.0)],
+            vec![],
+        );
         #[rustfmt::skip]
         let want = [0.5, 1., 1., 0.5,
                     1.,  1., 1., 1.,
@@ -501,7 +519,10 @@ mod tests {
         assert_all(&dense(&coverage(&d, &g, full(&g)).unwrap(), &g), &want);
         // The same on a sub-window: only its cells, with grid row/col numbers.
         let c = coverage(&d, &g, Window::new(2, 3, 2, 1)).unwrap();
-        assert_eq!(c.cells().collect::<Vec<_>>(), vec![(2, 3, 1.0), (3, 3, 0.5)]);
+        assert_eq!(
+            c.cells().collect::<Vec<_>>(),
+            vec![(2, 3, 1.0), (3, 3, 0.5)]
+        );
     }
 
     #[test]
@@ -510,7 +531,13 @@ mod tests {
         let m = Rings {
             polygons: vec![
                 vec![square(0.25, 0.25, 1.75, 1.5)],
-                vec![vec![(5.1, 5.3), (9.7, 6.2), (8.2, 9.9), (6.0, 8.1), (4.3, 7.7)]],
+                vec![vec![
+                    (5.1, 5.3),
+                    (9.7, 6.2),
+                    (8.2, 9.9),
+                    (6.0, 8.1),
+                    (4.3, 7.7),
+                ]],
             ],
         };
         let c = coverage(&m, &g, full(&g)).unwrap();
@@ -545,7 +572,11 @@ mod tests {
                     0., 0., 0., 0.];
         assert_all(&dense(&c, &g), &want);
         assert!(matches!(
-            coverage(&Rings::polygon(vec![(0.0, 0.0), (f64::NAN, 1.0), (1.0, 1.0)], vec![]), &g, full(&g)),
+            coverage(
+                &Rings::polygon(vec![(0.0, 0.0), (f64::NAN, 1.0), (1.0, 1.0)], vec![]),
+                &g,
+                full(&g)
+            ),
             Err(ZoningError::BadCoordinate { vertex: 1, .. })
         ));
     }

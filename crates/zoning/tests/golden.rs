@@ -104,3 +104,132 @@ fn breaks_agree_with_jenkspy_mapclassify_numpy() {
     }
     assert_eq!(checked, 10);
 }
+
+mod zonal {
+    use super::*;
+    use ndarray::Array2;
+    use riskcensus_core::{GridSpec, Window};
+    use riskcensus_zoning::coverage::Rings;
+    use riskcensus_zoning::zonal::{zonal_stats, zone_cells, LevelAreas, Rule};
+
+    /// The fixture raster's values, by the formula make_zonal_goldens.py writes
+    /// (same f64 operations, then rounding to f32).
+    fn values(rows: usize, cols: usize) -> Array2<f32> {
+        Array2::from_shape_fn((rows, cols), |(r, c)| {
+            let (ri, ci) = (r as i64, c as i64);
+            if (7 * ri + 13 * ci) % 97 == 0 {
+                return f32::NAN;
+            }
+            let m = (3 * ri * ri + 7 * ci + ri * ci) % 1009;
+            (m as f64 / 1009.0 * 0.5 + r as f64 / rows as f64 * 0.5) as f32
+        })
+    }
+
+    fn townships() -> Vec<(String, Rings)> {
+        let t: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixtures().join("zonal/townships.json")).unwrap(),
+        )
+        .unwrap();
+        t["townships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let polygons = f["rings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|p| {
+                        p.as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|ring| {
+                                ring.as_array()
+                                    .unwrap()
+                                    .iter()
+                                    .map(|xy| (xy[0].as_f64().unwrap(), xy[1].as_f64().unwrap()))
+                                    .collect()
+                            })
+                            .collect()
+                    })
+                    .collect();
+                (f["code"].as_str().unwrap().to_string(), Rings { polygons })
+            })
+            .collect()
+    }
+
+    fn rel(a: f64, b: f64) -> f64 {
+        (a - b).abs() / b.abs().max(1e-300)
+    }
+
+    #[test]
+    fn zonal_stats_agree_with_exactextract_and_gdal() {
+        let gold: Value = serde_json::from_str(
+            &std::fs::read_to_string(fixtures().join("zonal/zonal.json")).unwrap(),
+        )
+        .unwrap();
+        let g = &gold["grid"];
+        let grid = GridSpec {
+            crs: g["crs"].as_str().unwrap().into(),
+            x_min: g["x_min"].as_f64().unwrap(),
+            y_max: g["y_max"].as_f64().unwrap(),
+            cell_size: g["cell_size"].as_f64().unwrap(),
+            rows: g["rows"].as_u64().unwrap() as usize,
+            cols: g["cols"].as_u64().unwrap() as usize,
+        };
+        let v = values(grid.rows, grid.cols);
+        let bounds = riskcensus_zoning::Breaks::from_inner(&floats(&gold["level_bounds"])).unwrap();
+        let lv = v.mapv(|x| bounds.classify(x));
+        let full = Window::new(0, 0, grid.rows, grid.cols);
+        let (mut worst_sum, mut worst_mean, mut worst_share) = (0.0f64, 0.0f64, 0.0f64);
+        let towns = townships();
+        assert_eq!(towns.len(), 12);
+        for (code, rings) in &towns {
+            let e = &gold["fraction"][code];
+            let cov = zone_cells(rings, &grid, Rule::Fraction).unwrap();
+            let s = zonal_stats(&cov, v.view(), full).unwrap();
+            worst_sum = worst_sum
+                .max(rel(s.count, e["count"].as_f64().unwrap()))
+                .max(rel(s.sum, e["sum"].as_f64().unwrap()));
+            worst_mean = worst_mean.max(rel(s.mean.unwrap(), e["mean"].as_f64().unwrap()));
+            assert_eq!(s.min, e["min"].as_f64(), "{code}: min");
+            assert_eq!(s.max, e["max"].as_f64(), "{code}: max");
+
+            let mut la = LevelAreas::new(5);
+            la.add(&cov, lv.view(), full, grid.cell_area()).unwrap();
+            let fr = gold["level_frac"][code].as_object().unwrap();
+            for l in 1..=5u8 {
+                let want = fr
+                    .get(&l.to_string())
+                    .and_then(|x| x.as_f64())
+                    .unwrap_or(0.0);
+                let got = la.share(l).unwrap();
+                worst_share = worst_share.max((got - want).abs());
+            }
+
+            let c = &gold["center"][code];
+            let cen = zone_cells(rings, &grid, Rule::Center).unwrap();
+            let s = zonal_stats(&cen, v.view(), full).unwrap();
+            assert_eq!(
+                s.count,
+                c["count"].as_f64().unwrap(),
+                "{code}: centre-rule count vs GDAL"
+            );
+            assert!(
+                rel(s.sum, c["sum"].as_f64().unwrap()) < 1e-12,
+                "{code}: centre-rule sum"
+            );
+            assert_eq!(s.min, c["min"].as_f64(), "{code}: centre-rule min");
+            assert_eq!(s.max, c["max"].as_f64(), "{code}: centre-rule max");
+        }
+        println!(
+            "zonal vs exactextract {}: worst relative difference count/sum {worst_sum:.2e}, mean {worst_mean:.2e}; level shares worst absolute {worst_share:.2e}",
+            gold["tools"]["exactextract"]
+        );
+        assert!(
+            worst_sum < 1e-9 && worst_mean < 1e-9,
+            "{worst_sum} {worst_mean}"
+        );
+        assert!(worst_share < 1e-9, "{worst_share}");
+    }
+}

@@ -83,8 +83,8 @@ fn fill(
     let hi = ih.min(m - 1);
     let mut best = f64::INFINITY;
     let mut bi = il;
-    for i in il..=hi {
-        let v = prev[i] + cost.ssd(i, m);
+    for (i, &p) in prev.iter().enumerate().take(hi + 1).skip(il) {
+        let v = p + cost.ssd(i, m);
         if v < best {
             best = v;
             bi = i;

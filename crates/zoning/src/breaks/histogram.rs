@@ -123,7 +123,7 @@ impl Histogram {
                 continue;
             }
             let x = (v as f64 / step + 0.5).floor();
-            if !(x.abs() < Q_LIMIT) {
+            if x.is_nan() || x.abs() >= Q_LIMIT {
                 return Err(ZoningError::Unquantisable {
                     index: i,
                     value: v,

@@ -18,10 +18,8 @@
 //! = 低), so ascending class i gets the level code **K − i**: the top class (highest
 //! values) is level 1, the bottom class is level K. NaN (nodata) gets code 0.
 //!
-//! Note: `riskcensus_models::Classification` (fixed breaks in model files) stores K − 1
-//! *lower* bounds with half-open classes [b_j, b_{j+1}); converting a model's fixed
-//! breaks to this type is [`Breaks::from_lower_bounds`] — the two agree except for a
-//! value exactly equal to a bound.
+//! `riskcensus_models::Classification` follows the same convention and stores the
+//! K − 1 inner bounds ([`Breaks::inner`], [`Breaks::from_inner`]).
 //!
 //! # Methods
 //!
@@ -100,22 +98,19 @@ impl Breaks {
         Self::checked(Method::Fixed, bounds, None)
     }
 
-    /// From K − 1 ascending *lower* bounds as model files give them (class j is
-    /// [b_j, b_{j+1}), compared in f32 as `riskcensus_models` does): the upper bounds
-    /// are the largest f32 below each lower bound, then +∞ for the top class, so every
-    /// f32 value gets the same level code as under the model's classification.
-    pub fn from_lower_bounds(lower: &[f64]) -> Result<Self, ZoningError> {
-        let mut bounds: Vec<f64> = lower
-            .iter()
-            .map(|&b| next_down_f32(b as f32) as f64)
-            .collect();
+    /// From K − 1 ascending inner upper bounds as model files give them
+    /// (`riskcensus_models::Classification::breaks`, same convention): the top class
+    /// is unbounded (+∞), so a value above the data maximum still gets level 1.
+    pub fn from_inner(inner: &[f64]) -> Result<Self, ZoningError> {
+        let mut bounds = inner.to_vec();
         bounds.push(f64::INFINITY);
-        check_ascending(&bounds[..bounds.len() - 1], lower)?;
-        Ok(Self {
-            method: Method::Fixed,
-            bounds,
-            step: None,
-        })
+        Self::checked(Method::Fixed, bounds, None)
+    }
+
+    /// The K − 1 inner bounds (all but the maximum), the form model classifications
+    /// store (`riskcensus_models::Classification::with_breaks`).
+    pub fn inner(&self) -> &[f64] {
+        &self.bounds[..self.bounds.len() - 1]
     }
 
     pub(crate) fn checked(
@@ -191,22 +186,6 @@ fn check_ascending(bounds: &[f64], shown: &[f64]) -> Result<(), ZoningError> {
     Ok(())
 }
 
-/// The largest f32 below `x` (f32::next_down is not stable on our MSRV).
-fn next_down_f32(x: f32) -> f32 {
-    if x.is_nan() || x == f32::NEG_INFINITY {
-        return x;
-    }
-    if x == 0.0 {
-        return -f32::from_bits(1);
-    }
-    let bits = x.to_bits();
-    if x > 0.0 {
-        f32::from_bits(bits - 1)
-    } else {
-        f32::from_bits(bits + 1)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -226,13 +205,14 @@ mod tests {
     }
 
     #[test]
-    fn lower_bounds_reproduce_model_classification() {
-        // models::Classification with breaks [0.3, 0.6]: v ≥ 0.6 → 1, 0.3 ≤ v < 0.6 → 2.
-        let b = Breaks::from_lower_bounds(&[0.3, 0.6]).unwrap();
-        assert_eq!(b.classify(0.6), 1);
-        assert_eq!(b.classify(0.3), 2);
-        assert_eq!(b.classify(0.29999998), 3);
+    fn inner_bounds_as_models_store_them() {
+        // Inner bounds [0.3, 0.6]: v > 0.6 → 1, 0.3 < v ≤ 0.6 → 2, v ≤ 0.3 → 3.
+        let b = Breaks::from_inner(&[0.3, 0.6]).unwrap();
+        assert_eq!(b.classify(0.6), 2);
+        assert_eq!(b.classify(0.6000001), 1);
+        assert_eq!(b.classify(0.3), 3);
         assert_eq!(b.classify(5.0), 1);
+        assert_eq!(b.inner(), &[0.3, 0.6]);
     }
 
     #[test]
