@@ -1,2 +1,25 @@
-//! Earthquake: ground-motion models, site terms, intensity and building fragility
-//! (issue 6). Being built.
+//! Earthquake (issue 6): ground-motion models, rupture distances, site terms,
+//! seismic intensity and building fragility.
+//!
+//! - [`gmm`]: ground-motion models by OpenQuake class name (Yu et al. 2013,
+//!   Boore et al. 2014): median and σ(ln IM) for one rupture–site pair;
+//! - [`rupture`]: Rjb, Rrup, Rx, Repi and azimuth from a planar rupture;
+//! - [`site`]: Vs30 from slope (Wald & Allen 2007) or site class;
+//! - [`intensity`]: PGA → seismic intensity (GB/T 17742-2020, GB 18306-2015);
+//! - [`fragility`]: lognormal fragility (HAZUS equivalent-PGA curves adapted to
+//!   Chinese structure types), losses, casualties, hidden-danger grade;
+//! - [`params`]: `models/earthquake.toml`;
+//! - [`error`]: [`EarthquakeError`], naming the model, record and field.
+
+pub mod error;
+pub mod fragility;
+pub mod gmm;
+pub mod intensity;
+pub mod params;
+pub mod rupture;
+pub mod site;
+
+pub use error::EarthquakeError;
+pub use gmm::{GmInput, Gmm, GroundMotion, Imt};
+pub use params::EarthquakeParams;
+pub use rupture::{Distances, PlanarRupture};
