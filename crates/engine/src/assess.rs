@@ -97,6 +97,10 @@ pub struct ModelRun {
     pub score_path: PathBuf,
     pub level_path: Option<PathBuf>,
     pub breaks: Option<Vec<f64>>,
+    /// Classification method (`fixed_breaks`, `natural_breaks`, …).
+    pub method: Option<String>,
+    /// True when the outputs of an earlier run were current and kept (resume).
+    pub cached: bool,
 }
 
 /// What `assess` did.
@@ -253,13 +257,52 @@ fn run_model(
     tags.insert(tag::INPUT_DIGESTS.into(), digests.join(";"));
     let cog = CogOptions::default();
     let score_path = out.join(format!("{output}.tif"));
+    // Resume: outputs are written atomically, so a score (and level grid) carrying
+    // this model's parameter hash and these input digests is complete and current.
+    let level_file = out.join(format!("{output}_level.tif"));
+    let current = |p: &Path| {
+        p.exists()
+            && riskcensus_io::RasterReader::open(p, 1).is_ok_and(|r| {
+                r.metadata(tag::PARAM_HASH).as_deref()
+                    == tags.get(tag::PARAM_HASH).map(|s| s.as_str())
+                    && r.metadata(tag::INPUT_DIGESTS).as_deref()
+                        == tags.get(tag::INPUT_DIGESTS).map(|s| s.as_str())
+            })
+    };
+    if let Some(c) = model.classification().filter(|c| c.has_breaks()) {
+        if current(&score_path) && current(&level_file) {
+            return Ok(ModelRun {
+                model: model.id().to_string(),
+                version: model.version().to_string(),
+                param_hash: model.param_hash(),
+                output,
+                score_path,
+                level_path: Some(level_file),
+                breaks: Some(c.breaks.clone()),
+                method: Some(c.method.to_string()),
+                cached: true,
+            });
+        }
+    } else if model.classification().is_none() && current(&score_path) {
+        return Ok(ModelRun {
+            model: model.id().to_string(),
+            version: model.version().to_string(),
+            param_hash: model.param_hash(),
+            output,
+            score_path,
+            level_path: None,
+            breaks: None,
+            method: None,
+            cached: true,
+        });
+    }
     let mut score = CogWriter::<f32>::create(&score_path, grid, Some(f64::NAN), cog.clone())?;
     score.set_tags(&tags);
     let mut sinks: Vec<Sink> = vec![score.into()];
     let classification = model.classification();
     let mut level_path = None;
-    if let Some(c) = classification {
-        let p = out.join(format!("{output}_level.tif"));
+    if let Some(c) = classification.filter(|c| c.has_breaks()) {
+        let p = level_file.clone();
         let mut w = CogWriter::<u8>::create(&p, grid, Some(0.0), cog)?;
         let mut t = tags.clone();
         t.insert("RISKCENSUS_CLASS_BREAKS".into(), format!("{:?}", c.breaks));
@@ -276,7 +319,7 @@ fn run_model(
     }
     let kernel = ModelKernel {
         program,
-        levels: classification.is_some(),
+        levels: classification.is_some_and(|c| c.has_breaks()),
     };
     run_tiled(
         grid,
@@ -287,6 +330,13 @@ fn run_model(
         progress,
         &format!("assess: {}", model.id()),
     )?;
+    let mut resolved = classification.cloned();
+    if let Some(c) = classification.filter(|c| !c.has_breaks()) {
+        let (p, r) = classify_from_data(grid, model, c, &score_path, &level_file, &tags)?;
+        level_path = Some(p);
+        resolved = Some(r);
+    }
+    let classification = resolved.as_ref();
     Ok(ModelRun {
         model: model.id().to_string(),
         version: model.version().to_string(),
@@ -295,7 +345,71 @@ fn run_model(
         score_path,
         level_path,
         breaks: classification.map(|c| c.breaks.clone()),
+        method: classification.map(|c| c.method.to_string()),
+        cached: false,
     })
+}
+
+/// Levels of a data-driven classification (natural breaks, quantile, equal interval):
+/// the breaks are computed on the FULL population of the score grid just written
+/// (`riskcensus_zoning`: exact Fisher–Jenks on the score quantised to the model's
+/// step, exact two-pass Hyndman–Fan type 7 quantiles, or equal intervals), then every
+/// cell is classified with them. Returns the level file and the resolved
+/// classification (inner breaks); the K upper bounds, the last being the maximum,
+/// are recorded in the level grid's tags.
+fn classify_from_data(
+    grid: &riskcensus_core::GridSpec,
+    model: &Model,
+    c: &riskcensus_models::Classification,
+    score_path: &Path,
+    level_path: &Path,
+    tags: &Provenance,
+) -> Result<(PathBuf, riskcensus_models::Classification), EngineError> {
+    let score = riskcensus_io::RasterReader::open(score_path, 1)?.read_f32(grid.full_window())?;
+    let values = score.as_slice().expect("standard layout");
+    let zerr = |e: riskcensus_zoning::ZoningError| EngineError::Model {
+        model: model.id().to_string(),
+        msg: format!("classification {}: {e}", c.method),
+    };
+    let step = c.step.unwrap_or(riskcensus_models::classify::DEFAULT_STEP);
+    let mut h = riskcensus_zoning::Histogram::new(step).map_err(zerr)?;
+    h.add(values).map_err(zerr)?;
+    let k = c.classes();
+    let breaks = match c.method {
+        "natural_breaks" => h.jenks(k).map_err(zerr)?,
+        "quantile" => {
+            let mut plan = h.quantile_plan(k).map_err(zerr)?;
+            plan.add(values);
+            plan.finish().map_err(zerr)?
+        }
+        _ => h.equal(k).map_err(zerr)?,
+    };
+    let resolved = c.with_breaks(breaks.inner().to_vec());
+    let mut levels = vec![0u8; values.len()];
+    resolved.classify(values, &mut levels);
+    let mut w = CogWriter::<u8>::create(level_path, grid, Some(0.0), CogOptions::default())?;
+    let mut t = tags.clone();
+    t.insert(
+        "RISKCENSUS_CLASS_BREAKS".into(),
+        format!("{:?}", resolved.breaks),
+    );
+    t.insert(
+        "RISKCENSUS_CLASS_BOUNDS".into(),
+        format!("{:?}", breaks.bounds),
+    );
+    t.insert("RISKCENSUS_CLASS_METHOD".into(), c.method.into());
+    if let Some(st) = breaks.step {
+        t.insert("RISKCENSUS_CLASS_STEP".into(), format!("{st}"));
+    }
+    w.set_tags(&t);
+    w.set_legend(LevelLegend(c.scheme.unwrap_or(if k == 4 {
+        LevelScheme::Geohazard
+    } else {
+        LevelScheme::Risk
+    })));
+    w.write_window(grid.full_window(), &levels)?;
+    w.finish()?;
+    Ok((level_path.to_path_buf(), resolved))
 }
 
 /// The fused program of a model as a tile kernel: score (+ levels as f32 codes).

@@ -65,6 +65,7 @@ pub fn run_demo(
     let t1 = Instant::now();
     let assess_dir = out.join("assess");
     let run = run_pipeline(&census, &layers_dir, &assess_dir, &[], exec, progress)?;
+    crate::manifest::write(&census, &run, out, &[&layers_dir, &assess_dir])?;
     Ok(DemoReport {
         census_dir,
         layers_dir,

@@ -36,14 +36,18 @@ pub mod geohazard;
 pub mod ingest;
 pub mod inspect;
 pub mod inundation;
+pub mod manifest;
 pub mod pipeline;
 pub mod prepare;
+pub mod prevention;
 pub mod progress;
 pub mod provenance;
 pub mod shelter;
 pub mod terrain;
+pub mod units;
 pub mod wildfire;
 pub mod zonal;
+pub mod zoning;
 
 pub use error::EngineError;
 

@@ -13,10 +13,19 @@ use crate::flood_damage::{flood_damage, DamageReport, DepthDamage};
 use crate::inundation::{flood_depths, DepthScreen};
 use crate::prepare::{prepare, PrepareReport};
 use crate::progress::Progress;
+use crate::zoning::{ZoningOptions, ZoningReport};
 
 /// What a pipeline run produced.
 #[derive(Debug, Clone)]
 pub struct RunReport {
+    /// Built-in operators run (depth screen, damage curves, prevention rules), as
+    /// manifest entries.
+    pub operators: Vec<crate::manifest::ModelEntry>,
+    /// Seeds used by stages (name → seed).
+    pub seeds: Vec<(String, u64)>,
+    /// Wall time per stage, seconds (the only part of a run that is not reproducible).
+    pub timings: Vec<(String, f64)>,
+    pub zoned: ZoningReport,
     pub prepared: PrepareReport,
     pub depths: Vec<(String, std::path::PathBuf)>,
     pub damage: DamageReport,
@@ -30,6 +39,7 @@ pub struct RunSummary<'a> {
     pub layers: Vec<(String, std::path::PathBuf, bool)>,
     pub depths: &'a [(String, std::path::PathBuf)],
     pub damage: &'a DamageReport,
+    pub zoned: &'a ZoningReport,
     pub assessed: &'a AssessReport,
 }
 
@@ -39,6 +49,7 @@ impl RunReport {
             layers: self.prepared.all_layers(),
             depths: &self.depths,
             damage: &self.damage,
+            zoned: &self.zoned,
             assessed: &self.assessed,
         }
     }
@@ -54,7 +65,14 @@ pub fn run_pipeline(
     exec: &ExecOptions,
     progress: &dyn Progress,
 ) -> Result<RunReport, EngineError> {
+    let mut timings: Vec<(String, f64)> = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &str| {
+        timings.push((name.to_string(), clock.elapsed().as_secs_f64()));
+        clock = std::time::Instant::now();
+    };
     let prepared = prepare(census, layers_dir, exec, progress)?;
+    lap("prepare");
     let mut stack = prepared.stack();
     let screen_path = census.dir.join("models/flood_depth.toml");
     let screen = if screen_path.exists() {
@@ -70,17 +88,16 @@ pub fn run_pipeline(
     } else {
         Vec::new()
     };
+    let curves_path = census.dir.join("models/flood_depth_damage.toml");
+    let curves = if curves_path.exists() {
+        let text = std::fs::read_to_string(&curves_path).map_err(EngineError::fs(&curves_path))?;
+        DepthDamage::parse(&text, &curves_path)?
+    } else {
+        DepthDamage::builtin()
+    };
     let damage = if depths.is_empty() {
         DamageReport::default()
     } else {
-        let curves_path = census.dir.join("models/flood_depth_damage.toml");
-        let curves = if curves_path.exists() {
-            let text =
-                std::fs::read_to_string(&curves_path).map_err(EngineError::fs(&curves_path))?;
-            DepthDamage::parse(&text, &curves_path)?
-        } else {
-            DepthDamage::builtin()
-        };
         let events: Vec<(u32, String)> = screen
             .stages
             .iter()
@@ -93,6 +110,23 @@ pub fn run_pipeline(
             .collect();
         flood_damage(census, &mut stack, &events, &curves, out_dir)?
     };
+    lap("flood depth and damage");
+    let mut operators = Vec::new();
+    let seeds: Vec<(String, u64)> = Vec::new();
+    if !depths.is_empty() {
+        operators.push(operator_entry(
+            &screen.id,
+            &screen.version,
+            &screen,
+            "flood_depth_<T>y",
+        ));
+        operators.push(operator_entry(
+            &curves.id,
+            &curves.version,
+            &curves,
+            "flood_loss_<T>y, flood_damage_ratio_<T>y, flood_ead",
+        ));
+    }
     let library: Vec<String> = models
         .iter()
         .filter(|m| *m != &screen.id)
@@ -111,11 +145,48 @@ pub fn run_pipeline(
         exec,
         progress,
     )?;
+    lap("assess");
+    let zoned = crate::zoning::zoning(census, &stack, out_dir, &ZoningOptions::default())?;
+    lap("zoning");
+    if !zoned.layers.is_empty() {
+        let rules = crate::zoning::load_rules(census)?;
+        operators.push(operator_entry(
+            &rules.id,
+            &rules.version,
+            &rules,
+            "<risk>_prevention, unit_summary",
+        ));
+    }
     Ok(RunReport {
+        operators,
+        seeds,
+        timings,
+        zoned,
         prepared,
         depths,
         damage,
         assessed,
         stack,
     })
+}
+
+/// A manifest entry for a built-in operator's parameter file.
+fn operator_entry<T: Serialize>(
+    id: &str,
+    version: &str,
+    params: &T,
+    output: &str,
+) -> crate::manifest::ModelEntry {
+    crate::manifest::ModelEntry {
+        id: id.to_string(),
+        version: version.to_string(),
+        param_hash: riskcensus_io::digest::bytes_sha256(
+            serde_json::to_string(params)
+                .expect("serialisable")
+                .as_bytes(),
+        ),
+        output: output.to_string(),
+        method: None,
+        breaks: None,
+    }
 }

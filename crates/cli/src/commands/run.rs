@@ -59,11 +59,13 @@ pub fn execute(t: &Target, g: &Global) -> Result<(), EngineError> {
         &super::exec_options(g),
         progress.as_ref(),
     )?;
+    let manifest = riskcensus_engine::manifest::write(&census, &r, &out, &[&layers, &assess])?;
     if g.json {
         super::print_json(&serde_json::json!({"run_dir": out, "run": r.summary()}));
     } else if !g.quiet {
         println!("run {run_id} → {}", out.display());
         print_run(&r, &layers, &assess);
+        println!("manifest: {}", manifest.display());
     }
     Ok(())
 }

@@ -1,0 +1,191 @@
+//! `manifest.json`: what a run used and produced — engine and GDAL versions, the
+//! census and its grid, every input source with its SHA-256, the models and
+//! operators with their versions and parameter hashes, seeds, class breaks, the
+//! zoning options, every output file with its SHA-256, and the stage timings.
+//!
+//! Paths are relative to the census folder (inputs) or the run folder (outputs), so
+//! the manifest does not depend on where the census lives. Everything but `timings`
+//! is a function of the inputs: two runs on the same inputs give manifests equal
+//! after removing `timings`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::config::CensusConfig;
+use crate::error::EngineError;
+use crate::pipeline::RunReport;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Manifest {
+    pub engine_version: String,
+    pub gdal_version: String,
+    pub census: CensusEntry,
+    pub inputs: Vec<FileEntry>,
+    pub models: Vec<ModelEntry>,
+    pub seeds: BTreeMap<String, u64>,
+    pub zoning: serde_json::Value,
+    pub outputs: Vec<FileEntry>,
+    pub timings: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CensusEntry {
+    pub name: String,
+    pub code: String,
+    pub grid: riskcensus_core::GridSpec,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FileEntry {
+    pub id: String,
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ModelEntry {
+    pub id: String,
+    pub version: String,
+    pub param_hash: String,
+    pub output: String,
+    pub method: Option<String>,
+    pub breaks: Option<Vec<f64>>,
+}
+
+fn rel(base: &Path, p: &Path) -> String {
+    p.strip_prefix(base)
+        .unwrap_or(p)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EngineError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for e in std::fs::read_dir(dir).map_err(EngineError::fs(dir))? {
+        let p = e.map_err(EngineError::fs(dir))?.path();
+        if p.is_dir() {
+            files_under(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+/// Build the manifest of a finished run whose outputs live in `output_dirs` (each
+/// inside `run_dir`; paths are written relative to `run_dir`).
+pub fn build(
+    census: &CensusConfig,
+    report: &RunReport,
+    run_dir: &Path,
+    output_dirs: &[&Path],
+) -> Result<Manifest, EngineError> {
+    let mut inputs = Vec::new();
+    let sources = census
+        .rasters
+        .iter()
+        .map(|r| (&r.id, &r.path))
+        .chain(census.vectors.iter().map(|v| (&v.id, &v.path)))
+        .chain(census.tables.iter().map(|t| (&t.id, &t.path)));
+    for (id, path) in sources {
+        inputs.push(FileEntry {
+            id: id.clone(),
+            path: path.display().to_string(),
+            sha256: riskcensus_io::digest::file_sha256(&census.source_path(path))?,
+        });
+    }
+    inputs.sort_by(|a, b| a.id.cmp(&b.id));
+    let mut models: Vec<ModelEntry> = report
+        .assessed
+        .runs
+        .iter()
+        .map(|m| ModelEntry {
+            id: m.model.clone(),
+            version: m.version.clone(),
+            param_hash: m.param_hash.clone(),
+            output: m.output.clone(),
+            method: m.method.clone(),
+            breaks: m.breaks.clone(),
+        })
+        .collect();
+    models.extend(report.operators.iter().cloned());
+    models.sort_by(|a, b| a.id.cmp(&b.id).then(a.output.cmp(&b.output)));
+    let mut seeds = BTreeMap::from([("census".to_string(), census.census.seed.unwrap_or(0))]);
+    seeds.extend(report.seeds.iter().map(|(k, v)| (k.clone(), *v)));
+    let mut files = Vec::new();
+    for d in output_dirs {
+        files_under(d, &mut files)?;
+    }
+    let mut outputs = Vec::new();
+    for f in files {
+        let name = rel(run_dir, &f);
+        if name == "manifest.json" || name.ends_with(".partial") || name.contains("/.") {
+            continue;
+        }
+        outputs.push(FileEntry {
+            id: f
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            sha256: riskcensus_io::digest::file_sha256(&f)?,
+            path: name,
+        });
+    }
+    outputs.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Manifest {
+        engine_version: crate::ENGINE_VERSION.into(),
+        gdal_version: riskcensus_io::gdal_version(),
+        census: CensusEntry {
+            name: census.census.name.clone(),
+            code: census.census.code.clone(),
+            grid: census.grid.clone(),
+        },
+        inputs,
+        models,
+        seeds,
+        zoning: serde_json::to_value(&report.zoned).expect("serialisable"),
+        outputs,
+        timings: report.timings.iter().cloned().collect(),
+    })
+}
+
+/// Write `<run_dir>/manifest.json` (atomically) and return its path.
+pub fn write(
+    census: &CensusConfig,
+    report: &RunReport,
+    run_dir: &Path,
+    output_dirs: &[&Path],
+) -> Result<PathBuf, EngineError> {
+    let m = build(census, report, run_dir, output_dirs)?;
+    let mut v = serde_json::to_value(&m).expect("serialisable");
+    // Paths inside the zoning report are absolute: keep them relative to the run.
+    relativise(&mut v, run_dir);
+    let path = run_dir.join("manifest.json");
+    crate::zoning::write_atomic(
+        &path,
+        serde_json::to_string_pretty(&v)
+            .expect("serialisable")
+            .as_bytes(),
+    )?;
+    Ok(path)
+}
+
+fn relativise(v: &mut serde_json::Value, base: &Path) {
+    match v {
+        serde_json::Value::String(s) => {
+            let p = Path::new(s.as_str());
+            if p.is_absolute() {
+                *s = rel(base, p);
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| relativise(x, base)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| relativise(x, base)),
+        _ => {}
+    }
+}

@@ -1,0 +1,680 @@
+//! The zoning stage of a run: from the level grids of the assessed models to what
+//! planners use — mappable zones, township statistics, prevention zoning and the
+//! `zoning.gpkg` that opens styled in QGIS.
+//!
+//! For every level grid of the run (a `<layer>_level` of the stack: u8, 0 = nodata,
+//! its scheme read from the grid's class names):
+//! 1. **Township statistics** ([`crate::units`]): exact-coverage area shares, score
+//!    mean/max, population, buildings, value and hidden dangers per level, and the
+//!    unit's level.
+//! 2. **Zones**: the grid is cleaned to a minimum mapping unit with GDAL's sieve
+//!    filter (8-connected; regions smaller than [`ZoningOptions::mmu_m2`] merge into
+//!    their largest neighbour), cut by townships (each cell belongs to the township
+//!    covering most of it) and polygonized with GDAL: one feature per connected
+//!    region of one level in one township, with its level, names, township code and
+//!    area (m², shoelace in the census CRS).
+//! 3. **Prevention zoning** for risk grids (schemes with five levels, and the
+//!    geohazard risk): per cell by the cell rules of `models/prevention.toml` from the
+//!    cell's level, `exposure` and `capacity` (`<layer>_prevention.tif`, u8, prevention
+//!    scheme), and per township by the unit rules, with the trace.
+//!
+//! Outputs in the run folder: `zoning.gpkg` (layers `townships`, `zones_<layer>`,
+//! `prevention_<layer>`, tables `unit_levels`, `unit_summary`, and QGIS styles in
+//! `layer_styles`), `unit_summary.csv/.json`, `unit_levels.csv`. The GeoPackage is
+//! written with a fixed timestamp, so the same inputs give the same bytes.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use ndarray::Array2;
+use riskcensus_core::LevelScheme;
+use riskcensus_io::vector::{
+    FieldDef, FieldType, FieldValue, GeometryType, VectorDriver, VectorLayerSpec, VectorWriter,
+    WriteOptions,
+};
+use riskcensus_io::{CogOptions, RasterReader};
+use serde::Serialize;
+
+use crate::assess::LayerStack;
+use crate::config::CensusConfig;
+use crate::error::EngineError;
+use crate::ingest::Census;
+use crate::prevention::{PreventionRules, Scale};
+use crate::provenance::{self, tag};
+use crate::units::{records, townships, unit_stats, LevelInput, UnitStats};
+
+/// The timestamp written into GeoPackages so that re-runs give identical bytes.
+pub const FIXED_TIMESTAMP: &str = "2000-01-01T00:00:00Z";
+
+/// Zoning options.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZoningOptions {
+    /// Minimum mapping unit, m² (default 0.1 km² = 10 ha).
+    pub mmu_m2: f64,
+}
+
+impl Default for ZoningOptions {
+    fn default() -> Self {
+        Self { mmu_m2: 1.0e5 }
+    }
+}
+
+/// One zoned level grid.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ZonedLayer {
+    pub layer: String,
+    pub scheme: String,
+    pub breaks: Option<String>,
+    pub zones: usize,
+    pub prevention: Option<PathBuf>,
+}
+
+/// What the zoning stage wrote.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ZoningReport {
+    pub layers: Vec<ZonedLayer>,
+    pub units: usize,
+    pub gpkg: Option<PathBuf>,
+    pub files: Vec<PathBuf>,
+    pub mmu_cells: usize,
+}
+
+/// A township's placement for one layer.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UnitSummary {
+    #[serde(flatten)]
+    pub stats: UnitStats,
+    pub prevention_tier: Option<u8>,
+    pub prevention_name: Option<String>,
+    pub prevention_rule: Option<String>,
+    pub prevention_trace: Option<String>,
+}
+
+fn scheme_of(path: &Path) -> Result<Option<LevelScheme>, EngineError> {
+    let r = RasterReader::open(path, 1)?;
+    // CLASS_0 (nodata) plus one name per level.
+    Ok(match r.class_names().len() {
+        6 => Some(LevelScheme::Risk),
+        5 => Some(LevelScheme::Geohazard),
+        4 => Some(LevelScheme::Prevention),
+        _ => None,
+    })
+}
+
+fn is_risk_layer(layer: &str) -> bool {
+    layer.ends_with("_risk") || layer == "flood_risk" || layer.starts_with("comprehensive")
+}
+
+/// Shoelace area of a polygon with holes (m² in a projected CRS).
+fn area(p: &geo_types::Polygon<f64>) -> f64 {
+    let ring = |r: &geo_types::LineString<f64>| {
+        let c = &r.0;
+        let mut s = 0.0;
+        for w in c.windows(2) {
+            s += w[0].x * w[1].y - w[1].x * w[0].y;
+        }
+        (s / 2.0).abs()
+    };
+    ring(p.exterior()) - p.interiors().iter().map(ring).sum::<f64>()
+}
+
+/// Run the zoning stage over the level grids of `stack`, writing into `out`.
+pub fn zoning(
+    census: &CensusConfig,
+    stack: &LayerStack,
+    out: &Path,
+    opts: &ZoningOptions,
+) -> Result<ZoningReport, EngineError> {
+    let grid = &census.grid;
+    let mut report = ZoningReport {
+        mmu_cells: (opts.mmu_m2 / grid.cell_area()).ceil().max(1.0) as usize,
+        ..Default::default()
+    };
+    if !census.dir.join("census.gpkg").exists() {
+        return Ok(report);
+    }
+    let db = Census::open(&census.dir)?;
+    let units = townships(&db, grid)?;
+    report.units = units.len();
+    let buildings = records(&db, grid, "buildings", None)?;
+    let values = records(&db, grid, "buildings", Some("value_wan"))?;
+    let dangers = records(&db, grid, "hidden_dangers", None)?;
+    let read_f32 = |id: &str| -> Result<Option<Array2<f32>>, EngineError> {
+        match stack.get(id) {
+            Some(l) => Ok(Some(
+                RasterReader::open(&l.path, 1)?.read_f32(grid.full_window())?,
+            )),
+            None => Ok(None),
+        }
+    };
+    let population = read_f32("population")?;
+    let exposure = read_f32("exposure")?;
+    let capacity = read_f32("capacity")?;
+    let rules = load_rules(census)?;
+
+    // Each cell's township: the unit covering most of it (ties: the lower code).
+    let mut owner = Array2::<i32>::zeros((grid.rows, grid.cols));
+    let mut best = Array2::<f64>::zeros((grid.rows, grid.cols));
+    for (i, u) in units.iter().enumerate() {
+        for &(r, c, f) in &u.cells {
+            if f > best[(r, c)] {
+                best[(r, c)] = f;
+                owner[(r, c)] = i as i32 + 1;
+            }
+        }
+    }
+
+    let mut level_layers: Vec<(String, PathBuf)> = stack
+        .layers
+        .iter()
+        .filter(|(id, l)| id.ends_with("_level") && l.unit == "level")
+        .map(|(id, l)| (id.trim_end_matches("_level").to_string(), l.path.clone()))
+        .collect();
+    level_layers.sort();
+
+    let mut summaries: Vec<UnitSummary> = Vec::new();
+    let mut zones_layers: Vec<(
+        String,
+        LevelScheme,
+        Vec<(geo_types::Geometry<f64>, Vec<FieldValue>)>,
+    )> = Vec::new();
+    for (layer, path) in &level_layers {
+        let Some(scheme) = scheme_of(path)? else {
+            continue;
+        };
+        let reader = RasterReader::open(path, 1)?;
+        let breaks = reader.metadata("RISKCENSUS_CLASS_BREAKS");
+        let levels = reader.read_u8(grid.full_window())?;
+        let score = read_f32(layer)?;
+        let stats = unit_stats(
+            grid,
+            &units,
+            &LevelInput {
+                layer,
+                scheme,
+                levels: &levels,
+                score: score.as_ref(),
+            },
+            population.as_ref(),
+            &buildings,
+            &values,
+            &dangers,
+        );
+
+        // Zones: sieve, cut by township, polygonize.
+        let mut clean = levels.clone();
+        riskcensus_io::zones::sieve(&mut clean, grid, report.mmu_cells, true)?;
+        let codes = Array2::from_shape_fn(clean.dim(), |c| {
+            let l = clean[c] as i32;
+            if l == 0 || owner[c] == 0 {
+                0
+            } else {
+                owner[c] * 16 + l
+            }
+        });
+        let polys = riskcensus_io::zones::polygonize(&codes, grid)?;
+        let mut feats = Vec::with_capacity(polys.len());
+        for (code, p) in polys {
+            let (u, l) = ((code / 16 - 1) as usize, (code % 16) as u8);
+            let class = scheme.class(l).expect("level of the scheme");
+            feats.push((
+                geo_types::Geometry::MultiPolygon(geo_types::MultiPolygon(vec![p.clone()])),
+                vec![
+                    FieldValue::Integer(l as i32),
+                    FieldValue::String(class.name_zh.into()),
+                    FieldValue::String(class.name_en.into()),
+                    FieldValue::String(units[u].code.clone()),
+                    FieldValue::Real((area(&p) * 100.0).round() / 100.0),
+                ],
+            ));
+        }
+        let zones = feats.len();
+        zones_layers.push((format!("zones_{layer}"), scheme, feats));
+
+        // Prevention zoning for risk grids.
+        let mut prevention = None;
+        let risky = is_risk_layer(layer);
+        if risky {
+            let tiers = Array2::from_shape_fn(levels.dim(), |c| {
+                rules.cell_tier(
+                    levels[c],
+                    exposure.as_ref().map(|a| a[c]).unwrap_or(f32::NAN),
+                    capacity.as_ref().map(|a| a[c]).unwrap_or(f32::NAN),
+                )
+            });
+            let id = format!("{layer}_prevention");
+            let mut tags = provenance::base();
+            tags.insert(tag::LAYER.into(), id.clone());
+            tags.insert(
+                tag::MODEL_ID.into(),
+                format!("{}@{}", rules.id, rules.version),
+            );
+            tags.insert(tag::PARAM_HASH.into(), rules.param_hash());
+            let p = out.join(format!("{id}.tif"));
+            let mut w =
+                riskcensus_io::CogWriter::<u8>::create(&p, grid, Some(0.0), CogOptions::default())?;
+            w.set_tags(&tags);
+            w.set_legend(riskcensus_io::cog::LevelLegend(LevelScheme::Prevention));
+            w.write_window(
+                grid.full_window(),
+                tiers.as_slice().expect("standard layout"),
+            )?;
+            w.finish()?;
+            report.files.push(p.clone());
+            prevention = Some(p);
+        }
+        for s in stats {
+            let placement = risky.then(|| {
+                let unit = units.iter().find(|u| u.code == s.unit_code).expect("unit");
+                let top2 = s.share_by_level.iter().take(2).sum::<f64>();
+                let pop_total: f64 = s.population_by_level.iter().sum();
+                let pop_top2 = s.population_by_level.iter().take(2).sum::<f64>();
+                let cap_mean = capacity.as_ref().map(|c| {
+                    let (mut sf, mut sv) = (0.0, 0.0);
+                    for &(r, cc, f) in &unit.cells {
+                        let v = c[(r, cc)];
+                        if v.is_finite() {
+                            sf += f;
+                            sv += f * v as f64;
+                        }
+                    }
+                    if sf > 0.0 {
+                        sv / sf
+                    } else {
+                        f64::NAN
+                    }
+                });
+                let hd: f64 =
+                    s.hidden_dangers_by_level.iter().sum::<f64>() + s.hidden_dangers_unclassified;
+                let ind = BTreeMap::from([
+                    (
+                        "risk_level",
+                        if s.unit_level == 0 {
+                            f64::NAN
+                        } else {
+                            s.unit_level as f64
+                        },
+                    ),
+                    ("top2_share", top2),
+                    (
+                        "population_top2_share",
+                        if pop_total > 0.0 {
+                            pop_top2 / pop_total
+                        } else {
+                            0.0
+                        },
+                    ),
+                    (
+                        "hidden_danger_density",
+                        if s.area_km2 > 0.0 {
+                            hd / s.area_km2
+                        } else {
+                            0.0
+                        },
+                    ),
+                    ("capacity_mean", cap_mean.unwrap_or(f64::NAN)),
+                ]);
+                rules.place(Scale::Unit, &ind)
+            });
+            summaries.push(UnitSummary {
+                prevention_tier: placement.as_ref().map(|p| p.tier),
+                prevention_name: placement.as_ref().map(|p| {
+                    LevelScheme::Prevention
+                        .class(p.tier)
+                        .map(|c| c.name_zh.to_string())
+                        .unwrap_or_default()
+                }),
+                prevention_rule: placement.as_ref().map(|p| p.rule.clone()),
+                prevention_trace: placement.map(|p| p.trace),
+                stats: s,
+            });
+        }
+        report.layers.push(ZonedLayer {
+            layer: layer.clone(),
+            scheme: scheme.id().to_string(),
+            breaks,
+            zones,
+            prevention,
+        });
+    }
+
+    // zoning.gpkg
+    let gpkg = out.join("zoning.gpkg");
+    let mut w = VectorWriter::create(
+        &gpkg,
+        VectorDriver::GeoPackage,
+        &WriteOptions {
+            fixed_timestamp: Some(FIXED_TIMESTAMP.into()),
+        },
+    )?;
+    let crs = grid.crs.clone();
+    let tspec = VectorLayerSpec::new(
+        VectorDriver::GeoPackage,
+        "townships",
+        &crs,
+        GeometryType::MultiPolygon,
+    )
+    .fields([
+        FieldDef::new("code", FieldType::String),
+        FieldDef::new("name", FieldType::String),
+        FieldDef::new("area_km2", FieldType::Real),
+    ]);
+    w.add_layer(
+        &tspec,
+        units.iter().map(|u| {
+            (
+                geo_types::Geometry::MultiPolygon(u.geometry.clone()),
+                vec![
+                    FieldValue::String(u.code.clone()),
+                    FieldValue::String(u.name.clone()),
+                    FieldValue::Real(u.area_m2 / 1.0e6),
+                ],
+            )
+        }),
+    )?;
+    let mut styles: Vec<(String, String)> = vec![("townships".into(), township_qml())];
+    for (name, scheme, feats) in zones_layers {
+        let spec = VectorLayerSpec::new(
+            VectorDriver::GeoPackage,
+            &name,
+            &crs,
+            GeometryType::MultiPolygon,
+        )
+        .fields([
+            FieldDef::new("level", FieldType::Integer),
+            FieldDef::new("level_zh", FieldType::String),
+            FieldDef::new("level_en", FieldType::String),
+            FieldDef::new("township_code", FieldType::String),
+            FieldDef::new("area_m2", FieldType::Real),
+        ]);
+        w.add_layer(&spec, feats)?;
+        styles.push((name, level_qml(scheme)));
+    }
+    let k_max = 5;
+    let mut lvl_fields = vec![
+        FieldDef::new("unit_code", FieldType::String),
+        FieldDef::new("unit_name", FieldType::String),
+        FieldDef::new("layer", FieldType::String),
+        FieldDef::new("level", FieldType::Integer),
+        FieldDef::new("level_zh", FieldType::String),
+    ];
+    for f in [
+        "area_km2",
+        "share",
+        "population",
+        "buildings",
+        "value_wan",
+        "hidden_dangers",
+    ] {
+        lvl_fields.push(FieldDef::new(f, FieldType::Real));
+    }
+    let lspec = VectorLayerSpec::new(
+        VectorDriver::GeoPackage,
+        "unit_levels",
+        &crs,
+        GeometryType::None,
+    )
+    .fields(lvl_fields);
+    let mut level_rows = Vec::new();
+    for s in &summaries {
+        let scheme = match s.stats.scheme.as_str() {
+            "geohazard4" => LevelScheme::Geohazard,
+            "prevention3" => LevelScheme::Prevention,
+            _ => LevelScheme::Risk,
+        };
+        for l in 0..s.stats.area_km2_by_level.len().min(k_max) {
+            level_rows.push(vec![
+                FieldValue::String(s.stats.unit_code.clone()),
+                FieldValue::String(s.stats.unit_name.clone()),
+                FieldValue::String(s.stats.layer.clone()),
+                FieldValue::Integer(l as i32 + 1),
+                FieldValue::String(
+                    scheme
+                        .class(l as u8 + 1)
+                        .map(|c| c.name_zh)
+                        .unwrap_or("")
+                        .into(),
+                ),
+                FieldValue::Real(s.stats.area_km2_by_level[l]),
+                FieldValue::Real(s.stats.share_by_level[l]),
+                FieldValue::Real(s.stats.population_by_level[l]),
+                FieldValue::Real(s.stats.buildings_by_level[l]),
+                FieldValue::Real(s.stats.value_wan_by_level[l]),
+                FieldValue::Real(s.stats.hidden_dangers_by_level[l]),
+            ]);
+        }
+    }
+    w.add_table(&lspec, level_rows.clone())?;
+    let sspec = VectorLayerSpec::new(
+        VectorDriver::GeoPackage,
+        "unit_summary",
+        &crs,
+        GeometryType::None,
+    )
+    .fields([
+        FieldDef::new("unit_code", FieldType::String),
+        FieldDef::new("unit_name", FieldType::String),
+        FieldDef::new("layer", FieldType::String),
+        FieldDef::new("area_km2", FieldType::Real),
+        FieldDef::new("score_mean", FieldType::Real),
+        FieldDef::new("score_max", FieldType::Real),
+        FieldDef::new("unit_level", FieldType::Integer),
+        FieldDef::new("unit_level_rule", FieldType::String),
+        FieldDef::new("prevention_tier", FieldType::Integer),
+        FieldDef::new("prevention_name", FieldType::String),
+        FieldDef::new("prevention_rule", FieldType::String),
+        FieldDef::new("prevention_trace", FieldType::String),
+    ]);
+    let opt_r = |v: Option<f64>| v.map(FieldValue::Real).unwrap_or(FieldValue::Null);
+    let opt_s = |v: &Option<String>| {
+        v.clone()
+            .map(FieldValue::String)
+            .unwrap_or(FieldValue::Null)
+    };
+    w.add_table(
+        &sspec,
+        summaries.iter().map(|s| {
+            vec![
+                FieldValue::String(s.stats.unit_code.clone()),
+                FieldValue::String(s.stats.unit_name.clone()),
+                FieldValue::String(s.stats.layer.clone()),
+                FieldValue::Real(s.stats.area_km2),
+                opt_r(s.stats.score_mean),
+                opt_r(s.stats.score_max),
+                FieldValue::Integer(s.stats.unit_level as i32),
+                FieldValue::String(s.stats.unit_level_rule.clone()),
+                s.prevention_tier
+                    .map(|t| FieldValue::Integer(t as i32))
+                    .unwrap_or(FieldValue::Null),
+                opt_s(&s.prevention_name),
+                opt_s(&s.prevention_rule),
+                opt_s(&s.prevention_trace),
+            ]
+        }),
+    )?;
+    // QGIS reads the default style of a layer from the `layer_styles` table.
+    let style_spec = VectorLayerSpec::new(
+        VectorDriver::GeoPackage,
+        "layer_styles",
+        &crs,
+        GeometryType::None,
+    )
+    .fields([
+        FieldDef::new("f_table_catalog", FieldType::String),
+        FieldDef::new("f_table_schema", FieldType::String),
+        FieldDef::new("f_table_name", FieldType::String),
+        FieldDef::new("f_geometry_column", FieldType::String),
+        FieldDef::new("styleName", FieldType::String),
+        FieldDef::new("styleQML", FieldType::String),
+        FieldDef::new("styleSLD", FieldType::String),
+        FieldDef::new("useAsDefault", FieldType::Integer),
+        FieldDef::new("description", FieldType::String),
+        FieldDef::new("owner", FieldType::String),
+        FieldDef::new("ui", FieldType::String),
+        FieldDef::new("update_time", FieldType::String),
+    ]);
+    w.add_table(
+        &style_spec,
+        styles.iter().map(|(t, qml)| {
+            vec![
+                FieldValue::String(String::new()),
+                FieldValue::String(String::new()),
+                FieldValue::String(t.clone()),
+                FieldValue::String("geom".into()),
+                FieldValue::String(format!("{t} (RiskCensus)")),
+                FieldValue::String(qml.clone()),
+                FieldValue::String(String::new()),
+                FieldValue::Integer(1),
+                FieldValue::String("RiskCensus level colours".into()),
+                FieldValue::String(String::new()),
+                FieldValue::Null,
+                FieldValue::String(FIXED_TIMESTAMP.into()),
+            ]
+        }),
+    )?;
+    w.finish()?;
+    report.files.push(gpkg.clone());
+    report.gpkg = Some(gpkg);
+
+    // CSV and JSON tables.
+    let json = out.join("unit_summary.json");
+    write_atomic(
+        &json,
+        serde_json::to_string_pretty(&summaries)
+            .expect("serialisable")
+            .as_bytes(),
+    )?;
+    let mut csv = String::from(
+        "unit_code,unit_name,layer,area_km2,score_mean,score_max,unit_level,prevention_tier,prevention_name,prevention_rule,prevention_trace\n",
+    );
+    let num = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
+    for s in &summaries {
+        csv.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{},{},{}\n",
+            s.stats.unit_code,
+            quote(&s.stats.unit_name),
+            s.stats.layer,
+            s.stats.area_km2,
+            num(s.stats.score_mean),
+            num(s.stats.score_max),
+            s.stats.unit_level,
+            s.prevention_tier.map(|t| t.to_string()).unwrap_or_default(),
+            s.prevention_name.clone().unwrap_or_default(),
+            s.prevention_rule.clone().unwrap_or_default(),
+            quote(s.prevention_trace.as_deref().unwrap_or("")),
+        ));
+    }
+    let csv_path = out.join("unit_summary.csv");
+    write_atomic(&csv_path, csv.as_bytes())?;
+    let mut lcsv = String::from(
+        "unit_code,unit_name,layer,level,level_zh,area_km2,share,population,buildings,value_wan,hidden_dangers\n",
+    );
+    for r in &level_rows {
+        let cells: Vec<String> = r
+            .iter()
+            .map(|v| match v {
+                FieldValue::String(s) => quote(s),
+                FieldValue::Integer(i) => i.to_string(),
+                FieldValue::Real(x) => format!("{x}"),
+                _ => String::new(),
+            })
+            .collect();
+        lcsv.push_str(&cells.join(","));
+        lcsv.push('\n');
+    }
+    let lcsv_path = out.join("unit_levels.csv");
+    write_atomic(&lcsv_path, lcsv.as_bytes())?;
+    report.files.extend([json, csv_path, lcsv_path]);
+    Ok(report)
+}
+
+/// The prevention rules: `<census>/models/prevention.toml` if present, else the built-in.
+pub fn load_rules(census: &CensusConfig) -> Result<PreventionRules, EngineError> {
+    let p = census.dir.join("models/prevention.toml");
+    if p.exists() {
+        let text = std::fs::read_to_string(&p).map_err(EngineError::fs(&p))?;
+        PreventionRules::parse(&text, &p)
+    } else {
+        Ok(PreventionRules::builtin())
+    }
+}
+
+fn quote(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Write a file atomically (temporary sibling, then rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
+    let tmp = path.with_extension("partial");
+    std::fs::write(&tmp, bytes).map_err(EngineError::fs(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(EngineError::fs(path))
+}
+
+fn qml_fill(rgb: [u8; 3], outline: &str) -> String {
+    format!(
+        r#"<symbol type="fill" alpha="1" clip_to_extent="1" force_rhr="0" name="{{NAME}}"><layer class="SimpleFill" enabled="1" locked="0" pass="0"><Option type="Map"><Option type="QString" name="color" value="{},{},{},255"/><Option type="QString" name="outline_color" value="{outline}"/><Option type="QString" name="outline_style" value="solid"/><Option type="QString" name="outline_width" value="0.1"/><Option type="QString" name="style" value="solid"/></Option></layer></symbol>"#,
+        rgb[0], rgb[1], rgb[2]
+    )
+}
+
+/// A QGIS categorized style on `level` with the scheme's colours and names.
+pub fn level_qml(scheme: LevelScheme) -> String {
+    let mut cats = String::new();
+    let mut syms = String::new();
+    for (i, c) in scheme.classes().iter().enumerate() {
+        cats.push_str(&format!(
+            r#"<category value="{}" symbol="{i}" label="{} {}" render="true"/>"#,
+            c.code, c.name_zh, c.name_en
+        ));
+        syms.push_str(&qml_fill(c.rgb, "90,90,90,255").replace("{NAME}", &i.to_string()));
+    }
+    format!(
+        r#"<qgis version="3.28.0" styleCategories="Symbology"><renderer-v2 type="categorizedSymbol" attr="level" symbollevels="0" enableorderby="0" forceraster="0"><categories>{cats}</categories><symbols>{syms}</symbols></renderer-v2></qgis>"#
+    )
+}
+
+/// Township outlines: no fill, dark outline.
+fn township_qml() -> String {
+    r#"<qgis version="3.28.0" styleCategories="Symbology"><renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols><symbol type="fill" alpha="1" clip_to_extent="1" force_rhr="0" name="0"><layer class="SimpleFill" enabled="1" locked="0" pass="0"><Option type="Map"><Option type="QString" name="color" value="0,0,0,0"/><Option type="QString" name="outline_color" value="40,40,40,255"/><Option type="QString" name="outline_width" value="0.4"/><Option type="QString" name="style" value="no"/></Option></layer></symbol></symbols></renderer-v2></qgis>"#.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shoelace_with_a_hole() {
+        let p = geo_types::Polygon::new(
+            geo_types::LineString::from(vec![
+                (0.0, 0.0),
+                (10.0, 0.0),
+                (10.0, 10.0),
+                (0.0, 10.0),
+                (0.0, 0.0),
+            ]),
+            vec![geo_types::LineString::from(vec![
+                (2.0, 2.0),
+                (4.0, 2.0),
+                (4.0, 4.0),
+                (2.0, 4.0),
+                (2.0, 2.0),
+            ])],
+        );
+        assert_eq!(area(&p), 96.0);
+    }
+
+    #[test]
+    fn level_style_names_every_level_with_its_colour() {
+        let q = level_qml(LevelScheme::Risk);
+        assert!(
+            q.contains(r#"value="215,25,28,255""#) && q.contains(r#"value="26,150,65,255""#),
+            "{q}"
+        );
+        assert!(q.contains("高风险") && q.contains(r#"attr="level""#));
+        assert_eq!(q.matches("<category ").count(), 5);
+    }
+}

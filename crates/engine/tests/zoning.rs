@@ -1,0 +1,167 @@
+//! The zoning stage and the run outputs on the small demo census: zoning.gpkg
+//! (zones, unit tables, the prevention trace, QGIS styles), manifest.json, a
+//! byte-identical re-run and resume.
+
+use std::path::Path;
+
+use riskcensus_engine::demo::{run_demo, DemoOptions};
+use riskcensus_engine::executor::ExecOptions;
+use riskcensus_engine::pipeline::run_pipeline;
+use riskcensus_engine::progress::NoProgress;
+use riskcensus_io::gpkg::{DbFeature, GpkgDb};
+use riskcensus_io::vector::FieldValue;
+
+/// Rows of a GeoPackage table through the io crate's reader.
+fn rows(gpkg: &Path, table: &str) -> Vec<DbFeature> {
+    GpkgDb::open_read(gpkg)
+        .unwrap()
+        .query(table, None, None)
+        .unwrap()
+}
+
+fn s(f: &DbFeature, k: &str) -> String {
+    match f.get(k) {
+        Some(FieldValue::String(v)) => v.clone(),
+        Some(FieldValue::Integer(v)) => v.to_string(),
+        Some(FieldValue::Integer64(v)) => v.to_string(),
+        Some(FieldValue::Real(v)) => format!("{v}"),
+        _ => String::new(),
+    }
+}
+
+fn n(f: &DbFeature, k: &str) -> f64 {
+    s(f, k).parse().unwrap()
+}
+
+fn without_timings(p: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(p).unwrap()).unwrap();
+    v.as_object_mut().unwrap().remove("timings");
+    v
+}
+
+#[test]
+fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
+    let a = tempfile::tempdir().unwrap();
+    let opts = DemoOptions {
+        resolution_m: 150.0,
+        ..DemoOptions::default()
+    };
+    let r = run_demo(a.path(), &opts, &ExecOptions::default(), &NoProgress).unwrap();
+    let gpkg = r.assess_dir.join("zoning.gpkg");
+
+    // Styles: every zones layer and the townships have a default QGIS style whose
+    // categories carry the level colours.
+    let styles = rows(&gpkg, "layer_styles");
+    let names: Vec<String> = styles.iter().map(|f| s(f, "f_table_name")).collect();
+    assert!(
+        names.iter().any(|n| n == "townships") && names.iter().any(|n| n == "zones_flood_risk"),
+        "{names:?}"
+    );
+    for st in &styles {
+        assert_eq!(s(st, "useAsDefault"), "1");
+        if s(st, "f_table_name").starts_with("zones_") {
+            let q = s(st, "styleQML");
+            assert!(q.contains("215,25,28,255") && q.contains("attr=\"level\""));
+        }
+    }
+
+    // Zones: levels 1–5 only, areas sum to about the county area, each zone in one
+    // of the 12 townships.
+    let zones = rows(&gpkg, "zones_flood_risk");
+    let levels: Vec<i64> = zones.iter().map(|f| n(f, "level") as i64).collect();
+    let distinct: std::collections::BTreeSet<i64> = levels.iter().copied().collect();
+    assert!(
+        distinct.iter().all(|l| (1..=5).contains(l)) && distinct.len() >= 3,
+        "{distinct:?}"
+    );
+    let towns: std::collections::BTreeSet<String> =
+        zones.iter().map(|f| s(f, "township_code")).collect();
+    assert_eq!(towns.len(), 12);
+    let zone_km2: f64 = zones.iter().map(|f| n(f, "area_m2")).sum::<f64>() / 1e6;
+    assert!(zone_km2 > 700.0 && zone_km2 < 830.0, "{zone_km2} km²");
+
+    // Unit tables: per township and layer, level shares sum to 1; every risk row
+    // has a prevention tier, rule and trace naming the rule.
+    let mut sums: std::collections::BTreeMap<(String, String), f64> = Default::default();
+    for f in rows(&gpkg, "unit_levels") {
+        *sums
+            .entry((s(&f, "unit_code"), s(&f, "layer")))
+            .or_default() += n(&f, "share");
+    }
+    assert!(sums.len() >= 24, "{}", sums.len());
+    for (k, t) in &sums {
+        assert!((t - 1.0).abs() < 1e-9, "{k:?}: {t}");
+    }
+    let summary = rows(&gpkg, "unit_summary");
+    let flood: Vec<&DbFeature> = summary
+        .iter()
+        .filter(|f| s(f, "layer") == "flood_risk")
+        .collect();
+    assert_eq!(flood.len(), 12);
+    for f in &flood {
+        let tier = n(f, "prevention_tier") as u8;
+        assert!((1..=3).contains(&tier));
+        let (rule, trace) = (s(f, "prevention_rule"), s(f, "prevention_trace"));
+        assert!(
+            trace.starts_with(&rule),
+            "trace {trace:?} names rule {rule:?}"
+        );
+    }
+    // The CSV table has one row per unit and layer, like the GeoPackage table.
+    let csv = std::fs::read_to_string(r.assess_dir.join("unit_summary.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + summary.len());
+
+    // Manifest: inputs with digests, models with parameter hashes, outputs.
+    let m = without_timings(&a.path().join("manifest.json"));
+    assert!(m["inputs"].as_array().unwrap().len() >= 20);
+    assert!(m["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["id"] == "flood_risk" && e["param_hash"].as_str().unwrap().len() == 64));
+    assert!(m["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["path"] == "assess/zoning.gpkg"));
+    assert!(
+        !m.to_string().contains(a.path().to_str().unwrap()),
+        "absolute path in manifest"
+    );
+
+    // A second run elsewhere gives the same bytes and the same manifest.
+    let b = tempfile::tempdir().unwrap();
+    run_demo(b.path(), &opts, &ExecOptions::default(), &NoProgress).unwrap();
+    assert_eq!(
+        std::fs::read(&gpkg).unwrap(),
+        std::fs::read(b.path().join("assess/zoning.gpkg")).unwrap(),
+        "zoning.gpkg differs between identical runs"
+    );
+    assert_eq!(m, without_timings(&b.path().join("manifest.json")));
+
+    // Resume: running the pipeline again over the finished run keeps every model's
+    // outputs (same parameter hash and input digests) and changes no byte.
+    let again = run_pipeline(
+        &r.census,
+        &r.layers_dir,
+        &r.assess_dir,
+        &[],
+        &ExecOptions::default(),
+        &NoProgress,
+    )
+    .unwrap();
+    assert!(again
+        .assessed
+        .runs
+        .iter()
+        .filter(|m| m.method.as_deref() != Some("natural_breaks"))
+        .all(|m| m.cached));
+    riskcensus_engine::manifest::write(
+        &r.census,
+        &again,
+        a.path(),
+        &[&r.layers_dir, &r.assess_dir],
+    )
+    .unwrap();
+    assert_eq!(m, without_timings(&a.path().join("manifest.json")));
+}
