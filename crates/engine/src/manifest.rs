@@ -32,6 +32,9 @@ pub struct Manifest {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct CensusEntry {
+    /// The census folder relative to the run folder (`census` for the demo,
+    /// `../..` for `<census>/out/<run-id>`), `/`-separated.
+    pub dir: String,
     pub name: String,
     pub code: String,
     pub grid: riskcensus_core::GridSpec,
@@ -142,6 +145,7 @@ pub fn build(
         engine_version: crate::ENGINE_VERSION.into(),
         gdal_version: riskcensus_io::gdal_version(),
         census: CensusEntry {
+            dir: relative_dir(run_dir, &census.dir),
             name: census.census.name.clone(),
             code: census.census.code.clone(),
             grid: census.grid.clone(),
@@ -187,5 +191,29 @@ fn relativise(v: &mut serde_json::Value, base: &Path) {
         serde_json::Value::Array(a) => a.iter_mut().for_each(|x| relativise(x, base)),
         serde_json::Value::Object(o) => o.values_mut().for_each(|x| relativise(x, base)),
         _ => {}
+    }
+}
+
+/// `to` relative to `from` (both folders), `/`-separated; absolute when they share
+/// no prefix.
+fn relative_dir(from: &Path, to: &Path) -> String {
+    let canon = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let (f, t) = (canon(from), canon(to));
+    let fc: Vec<_> = f.components().collect();
+    let tc: Vec<_> = t.components().collect();
+    let common = fc.iter().zip(&tc).take_while(|(a, b)| a == b).count();
+    if common == 0 {
+        return t.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".into(); fc.len() - common];
+    parts.extend(
+        tc[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
     }
 }
