@@ -128,6 +128,11 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             "generated in {:.1} s, ingested in {:.1} s, prepared and assessed in {:.1} s",
             r.generate_seconds, r.ingest_seconds, r.run_seconds
         );
+        super::run::print_summary(
+            &r.run,
+            grid,
+            r.generate_seconds + r.ingest_seconds + r.run_seconds,
+        );
     }
     Ok(())
 }

@@ -47,8 +47,22 @@ pub fn execute(t: &Target, g: &Global) -> Result<(), EngineError> {
             msg: format!("run id {run_id:?} must be a plain folder name"),
         });
     }
+    let t0 = std::time::Instant::now();
     let census = CensusConfig::load(census_dir)?;
     let out = census_dir.join("out").join(run_id);
+    // Ingest if needed: a census without its database is loaded first.
+    if !census_dir.join("census.gpkg").exists() {
+        for (id, r) in riskcensus_engine::ingest::ingest_census_sources(&census)? {
+            match r {
+                Ok(rep) if !g.quiet && !g.json => println!(
+                    "ingested {id}: {} read, {} loaded, {} rejected",
+                    rep.read, rep.loaded, rep.rejected
+                ),
+                Ok(_) => {}
+                Err(e) => return Err(riskcensus_engine::ingest::engine_error(e)),
+            }
+        }
+    }
     let progress = crate::progress::for_cli(g.quiet || g.json);
     let (layers, assess) = (out.join("layers"), out.join("assess"));
     let r = run_pipeline(
@@ -66,6 +80,7 @@ pub fn execute(t: &Target, g: &Global) -> Result<(), EngineError> {
         println!("run {run_id} → {}", out.display());
         print_run(&r, &layers, &assess);
         println!("manifest: {}", manifest.display());
+        print_summary(&r, &census.grid, t0.elapsed().as_secs_f64());
     }
     Ok(())
 }
@@ -105,5 +120,62 @@ pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
     }
     for (id, why) in &r.assessed.skipped {
         println!("  skipped {id}: {why}");
+    }
+    if !r.zoned.layers.is_empty() {
+        println!(
+            "zoning ({} townships, minimum mapping unit {} cells):",
+            r.zoned.units, r.zoned.mmu_cells
+        );
+        for z in &r.zoned.layers {
+            println!(
+                "  {:<22} {:>6} zones  scheme {:<12}{}",
+                z.layer,
+                z.zones,
+                z.scheme,
+                if z.prevention.is_some() {
+                    "  + prevention zoning"
+                } else {
+                    ""
+                }
+            );
+        }
+        if let Some(g) = &r.zoned.gpkg {
+            println!("  {}", g.display());
+        }
+    }
+}
+
+/// Peak resident memory of this process (Linux `VmHWM`), MiB.
+pub fn peak_rss_mib() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = s.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+/// The final summary table of a run.
+pub fn print_summary(r: &RunReport, grid: &riskcensus_core::GridSpec, seconds: f64) {
+    let hazards: std::collections::BTreeSet<&str> = r
+        .zoned
+        .layers
+        .iter()
+        .filter_map(|z| z.layer.split('_').next())
+        .collect();
+    let levels = r.zoned.layers.len();
+    println!("summary:");
+    println!("  {:<24} {}", "cells", grid.cell_count());
+    println!(
+        "  {:<24} {}",
+        "hazards",
+        hazards.into_iter().collect::<Vec<_>>().join(", ")
+    );
+    println!("  {:<24} {levels} level grids", "levels");
+    println!("  {:<24} {} townships", "units", r.zoned.units);
+    for (stage, s) in &r.timings {
+        println!("  {:<24} {s:.1} s", stage);
+    }
+    println!("  {:<24} {seconds:.1} s", "run time");
+    if let Some(m) = peak_rss_mib() {
+        println!("  {:<24} {m:.0} MiB", "peak memory");
     }
 }
