@@ -34,6 +34,7 @@ pub struct Cli {
 enum Command {
     Assess(commands::assess::Args),
     Demo(commands::demo::Args),
+    Fwi(commands::fwi::Args),
     Ingest(commands::ingest::Args),
     Inspect(commands::inspect::Args),
     Prepare(commands::prepare::Args),
@@ -63,6 +64,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Assess(a) => commands::assess::run(a, &g),
         Command::Demo(a) => commands::demo::run(a, &g),
+        Command::Fwi(a) => commands::fwi::run(a, &g),
         Command::Ingest(a) => commands::ingest::run(a, &g),
         Command::Inspect(a) => commands::inspect::run(a, &g),
         Command::Prepare(a) => commands::prepare::run(a, &g),

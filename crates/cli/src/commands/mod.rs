@@ -2,6 +2,7 @@
 
 pub mod assess;
 pub mod demo;
+pub mod fwi;
 pub mod ingest;
 pub mod inspect;
 pub mod prepare;
