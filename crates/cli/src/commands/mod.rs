@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod demo;
 pub mod fwi;
+pub mod ground_motion;
 pub mod ingest;
 pub mod inspect;
 pub mod prepare;
