@@ -18,6 +18,8 @@ Goldens (zonal.json):
   weighted; nodata excluded);
 - level_frac: exactextract unique + frac on level.tif (coverage-weighted share of
   each level among the levelled cells);
+- raster_breaks_k5: numpy.quantile (linear) and mapclassify.EqualInterval breaks of
+  value.tif's valid cells, K = 5 (for the command-line test);
 - center: count and sum over the cells whose centre GDAL's rasterizer puts inside
   the township (gdal.Rasterize without ALL_TOUCHED, one township at a time).
 
@@ -124,8 +126,16 @@ def main():
                              "min": float(vals.min()) if vals.size else None,
                              "max": float(vals.max()) if vals.size else None}
 
+    import mapclassify
+    x = v[~np.isnan(v)].astype(np.float64)
+    probs = np.array([i / 5 for i in range(1, 5)], dtype=np.float64)
+    raster_breaks = {
+        "quantile": [float(t) for t in np.quantile(x, probs, method="linear")] + [float(x.max())],
+        "equal": [float(b) for b in mapclassify.EqualInterval(x, k=5).bins],
+    }
     gold = {
-        "tools": {"exactextract": exactextract.__version__, "gdal": gdal.__version__, "numpy": np.__version__},
+        "raster_breaks_k5": raster_breaks,
+        "tools": {"exactextract": exactextract.__version__, "mapclassify": mapclassify.__version__, "gdal": gdal.__version__, "numpy": np.__version__},
         "grid": {"crs": "EPSG:4548", "x_min": X_MIN, "y_max": Y_MAX, "cell_size": CELL, "rows": ROWS, "cols": COLS},
         "level_bounds": BOUNDS,
         "fraction": fraction,

@@ -33,6 +33,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Assess(commands::assess::Args),
+    Breaks(commands::breaks::Args),
     Demo(commands::demo::Args),
     Fwi(commands::fwi::Args),
     GroundMotion(commands::ground_motion::Args),
@@ -42,6 +43,7 @@ enum Command {
     Run(commands::run::Args),
     Terrain(commands::terrain::Args),
     Validate(commands::validate::Args),
+    Zonal(commands::zonal::Args),
 }
 
 /// Options every subcommand sees.
@@ -64,6 +66,7 @@ fn main() -> ExitCode {
     }
     let result = match cli.command {
         Command::Assess(a) => commands::assess::run(a, &g),
+        Command::Breaks(a) => commands::breaks::run(a, &g),
         Command::Demo(a) => commands::demo::run(a, &g),
         Command::Fwi(a) => commands::fwi::run(a, &g),
         Command::GroundMotion(a) => commands::ground_motion::run(a, &g),
@@ -73,6 +76,7 @@ fn main() -> ExitCode {
         Command::Run(a) => commands::run::run(a, &g),
         Command::Terrain(a) => commands::terrain::run(a, &g),
         Command::Validate(a) => commands::validate::run(a, &g),
+        Command::Zonal(a) => commands::zonal::run(a, &g),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

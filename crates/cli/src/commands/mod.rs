@@ -1,6 +1,7 @@
 //! One file per subcommand.
 
 pub mod assess;
+pub mod breaks;
 pub mod demo;
 pub mod fwi;
 pub mod ground_motion;
@@ -10,6 +11,7 @@ pub mod prepare;
 pub mod run;
 pub mod terrain;
 pub mod validate;
+pub mod zonal;
 
 use riskcensus_engine::executor::ExecOptions;
 
