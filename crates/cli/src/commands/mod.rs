@@ -9,6 +9,7 @@ pub mod ingest;
 pub mod inspect;
 pub mod prepare;
 pub mod run;
+pub mod susceptibility;
 pub mod terrain;
 pub mod validate;
 pub mod zonal;
