@@ -18,6 +18,8 @@ use crate::zoning::{ZoningOptions, ZoningReport};
 /// What a pipeline run produced.
 #[derive(Debug, Clone)]
 pub struct RunReport {
+    /// The wildfire stage (when the census has daily weather).
+    pub wildfire: Option<crate::wildfire::WildfireReport>,
     /// Built-in operators run (depth screen, damage curves, prevention rules), as
     /// manifest entries.
     pub operators: Vec<crate::manifest::ModelEntry>,
@@ -111,6 +113,14 @@ pub fn run_pipeline(
         flood_damage(census, &mut stack, &events, &curves, out_dir)?
     };
     lap("flood depth and damage");
+    let wants = |prefix: &str| models.is_empty() || models.iter().any(|m| m.starts_with(prefix));
+    let wildfire = if wants("wildfire") && has_rows(census, "weather_daily")? {
+        let w = crate::wildfire::run_wildfire(census, &mut stack, out_dir, exec, progress)?;
+        lap("wildfire");
+        Some(w)
+    } else {
+        None
+    };
     let mut operators = Vec::new();
     let seeds: Vec<(String, u64)> = Vec::new();
     if !depths.is_empty() {
@@ -158,6 +168,7 @@ pub fn run_pipeline(
         ));
     }
     Ok(RunReport {
+        wildfire,
         operators,
         seeds,
         timings,
@@ -189,4 +200,13 @@ fn operator_entry<T: Serialize>(
         method: None,
         breaks: None,
     }
+}
+
+/// True when the census database exists and its `layer` holds records.
+fn has_rows(census: &CensusConfig, layer: &str) -> Result<bool, EngineError> {
+    if !census.dir.join("census.gpkg").exists() {
+        return Ok(false);
+    }
+    let db = crate::ingest::Census::open(&census.dir)?;
+    Ok(!db.query(layer, &Default::default())?.is_empty())
 }
