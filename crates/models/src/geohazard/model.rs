@@ -26,6 +26,9 @@ use super::information_value::information_values;
 use super::logistic::{self, sigmoid, LogisticFit};
 use super::params::{GeohazardParams, Method};
 
+/// Cells per chunk of [`TrainedModel::score_columns`].
+pub const SCORE_CHUNK: usize = 1024;
+
 /// A trained (or expert) model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainedModel {
@@ -176,6 +179,10 @@ impl TrainedModel {
 
     /// Score cells given one class column per factor (equal lengths); writes f32
     /// scores, NaN where a factor is nodata (0) or a code is out of range.
+    ///
+    /// Column-wise in chunks of [`SCORE_CHUNK`] cells: each factor's column is read
+    /// once per chunk into an f64 accumulator, in factor order, so every cell gets
+    /// exactly the operations of [`TrainedModel::score_row`] (bit-identical).
     pub fn score_columns(&self, columns: &[&[u16]], out: &mut [f32]) {
         assert_eq!(columns.len(), self.tables.len(), "one column per factor");
         let n = out.len();
@@ -183,17 +190,50 @@ impl TrainedModel {
             columns.iter().all(|c| c.len() == n),
             "columns differ in length"
         );
-        let mut row = vec![0u16; columns.len()];
-        for (i, o) in out.iter_mut().enumerate() {
-            for (f, c) in columns.iter().enumerate() {
-                let k = c[i];
-                row[f] = if (k as usize) <= self.classes[f] {
-                    k
+        let mut acc = [0f64; SCORE_CHUNK];
+        let mut bad = [false; SCORE_CHUNK];
+        let init = match self.method {
+            Method::Lr => self.logistic.as_ref().map_or(0.0, |f| f.coefficients[0]),
+            _ => 0.0,
+        };
+        let mut start = 0;
+        while start < n {
+            let len = SCORE_CHUNK.min(n - start);
+            let (acc, bad) = (&mut acc[..len], &mut bad[..len]);
+            acc.iter_mut().for_each(|a| *a = init);
+            bad.iter_mut().for_each(|b| *b = false);
+            for (f, (col, table)) in columns.iter().zip(&self.tables).enumerate() {
+                let col = &col[start..start + len];
+                let k_max = table.len();
+                for ((a, b), &k) in acc.iter_mut().zip(bad.iter_mut()).zip(col) {
+                    let k = k as usize;
+                    if k == 0 || k > k_max {
+                        *b = true;
+                        continue;
+                    }
+                    let v = table[k - 1];
+                    *a = if self.method == Method::Cf {
+                        if f == 0 {
+                            v
+                        } else {
+                            combine(*a, v)
+                        }
+                    } else {
+                        *a + v
+                    };
+                }
+            }
+            let o = &mut out[start..start + len];
+            for ((o, &a), &b) in o.iter_mut().zip(acc.iter()).zip(bad.iter()) {
+                *o = if b {
+                    f32::NAN
+                } else if self.method == Method::Lr {
+                    sigmoid(a) as f32
                 } else {
-                    0
+                    a as f32
                 };
             }
-            *o = self.score_row(&row) as f32;
+            start += len;
         }
     }
 
