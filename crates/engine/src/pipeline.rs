@@ -73,6 +73,10 @@ pub fn run_pipeline(
         timings.push((name.to_string(), clock.elapsed().as_secs_f64()));
         clock = std::time::Instant::now();
     };
+    // Resume after a kill: drop the temporary files the killed process left.
+    for d in [layers_dir, out_dir] {
+        riskcensus_io::cog::sweep_stale_temps(d)?;
+    }
     let prepared = prepare(census, layers_dir, exec, progress)?;
     lap("prepare");
     let mut stack = prepared.stack();

@@ -609,7 +609,7 @@ fn quote(s: &str) -> String {
 
 /// Write a file atomically (temporary sibling, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
-    let tmp = path.with_extension("partial");
+    let tmp = riskcensus_io::cog::temp_sibling(path, "partial");
     std::fs::write(&tmp, bytes).map_err(EngineError::fs(&tmp))?;
     std::fs::rename(&tmp, path).map_err(EngineError::fs(path))
 }

@@ -38,6 +38,47 @@ pub fn temp_sibling(path: &Path, tag: &str) -> PathBuf {
     path.with_file_name(format!(".{name}.{tag}-{}-{n}{ext}", std::process::id()))
 }
 
+/// Remove the temporary siblings ([`temp_sibling`]) that a killed process left in
+/// `dir`: hidden files named `.<name>.<tag>-<pid>-<n>[.ext]` whose process `<pid>` is
+/// not this one and no longer runs (checked through `/proc/<pid>`). Returns what was
+/// removed. Atomic writes mean such files are never taken for outputs; sweeping them
+/// keeps a resumed run's folder equal to an uninterrupted one.
+pub fn sweep_stale_temps(dir: &Path) -> Result<Vec<PathBuf>, IoError> {
+    let mut removed = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(removed);
+    };
+    for e in entries {
+        let e = e.map_err(IoError::fs(dir))?;
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix('.') else {
+            continue;
+        };
+        // ".<name>.<tag>-<pid>-<n>[.ext]": the pid is the second-last '-' field.
+        let stem = rest.split('.').filter(|p| p.contains('-')).last();
+        let pid = stem.and_then(|s| {
+            let parts: Vec<&str> = s.rsplitn(3, '-').collect();
+            (parts.len() == 3 && parts[0].chars().all(|c| c.is_ascii_digit()))
+                .then(|| parts[1].parse::<u32>().ok())
+                .flatten()
+        });
+        let Some(pid) = pid else { continue };
+        if pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists() {
+            continue;
+        }
+        let p = e.path();
+        let r = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        r.map_err(IoError::fs(&p))?;
+        removed.push(p);
+    }
+    removed.sort();
+    Ok(removed)
+}
+
 /// Options of the COG layout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CogOptions {
@@ -293,5 +334,26 @@ impl<T: GdalType + Copy> Drop for CogWriter<T> {
             // Not finished: nothing may remain that looks like an output.
             let _ = std::fs::remove_file(&self.work);
         }
+    }
+}
+
+#[cfg(test)]
+mod sweep_tests {
+    use super::*;
+
+    #[test]
+    fn stale_temps_of_dead_processes_are_swept() {
+        let d = tempfile::tempdir().unwrap();
+        // pid 4294967 cannot exist (above the kernel's pid limit); ours must stay.
+        let dead = d.path().join(".hand.tif.partial-4294967-3.tif");
+        let ours = temp_sibling(&d.path().join("slope.tif"), "cog");
+        let output = d.path().join("hand.tif");
+        let other = d.path().join(".gitignore");
+        for p in [&dead, &ours, &output, &other] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let removed = sweep_stale_temps(d.path()).unwrap();
+        assert_eq!(removed, vec![dead.clone()]);
+        assert!(!dead.exists() && ours.exists() && output.exists() && other.exists());
     }
 }
