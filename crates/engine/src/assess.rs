@@ -48,6 +48,10 @@ pub const BUILTIN_MODELS: &[(&str, &str)] = &[
         include_str!("../../../models/capacity.toml"),
     ),
     (
+        "geohazard_risk.toml",
+        include_str!("../../../models/geohazard_risk.toml"),
+    ),
+    (
         "wildfire_risk.toml",
         include_str!("../../../models/wildfire_risk.toml"),
     ),

@@ -18,6 +18,8 @@ use crate::zoning::{ZoningOptions, ZoningReport};
 /// What a pipeline run produced.
 #[derive(Debug, Clone)]
 pub struct RunReport {
+    /// The geological-hazard stage (when the census has hidden-danger points).
+    pub geohazard: Option<crate::geohazard::GeohazardReport>,
     /// The wildfire stage (when the census has daily weather).
     pub wildfire: Option<crate::wildfire::WildfireReport>,
     /// Built-in operators run (depth screen, damage curves, prevention rules), as
@@ -118,6 +120,22 @@ pub fn run_pipeline(
     };
     lap("flood depth and damage");
     let wants = |prefix: &str| models.is_empty() || models.iter().any(|m| m.starts_with(prefix));
+    let geohazard = if wants("geohazard") && has_rows(census, "hidden_dangers")? {
+        let g = crate::geohazard::run_geohazard(census, &mut stack, out_dir, exec, progress)?;
+        // Their level grids are zoned like those of assess.
+        stack.insert(
+            "geohazard_susceptibility_level",
+            g.susceptibility_level.clone(),
+            "level",
+        );
+        if let Some(p) = &g.hazard_level {
+            stack.insert("geohazard_hazard_level", p.clone(), "level");
+        }
+        lap("geohazard");
+        Some(g)
+    } else {
+        None
+    };
     let wildfire = if wants("wildfire") && has_rows(census, "weather_daily")? {
         let w = crate::wildfire::run_wildfire(census, &mut stack, out_dir, exec, progress)?;
         lap("wildfire");
@@ -172,6 +190,7 @@ pub fn run_pipeline(
         ));
     }
     Ok(RunReport {
+        geohazard,
         wildfire,
         operators,
         seeds,
