@@ -6,6 +6,8 @@
 set -euo pipefail
 
 pkgs=(libgdal-dev gdal-bin libproj-dev proj-bin clang libclang-dev pkg-config python3-gdal python3-numpy python3-venv)
+# Maps and report: a CJK font for the Chinese labels of the maps.
+pkgs+=(fonts-noto-cjk)
 if [ "${1:-}" = "--with-extra" ]; then shift; pkgs+=("$@"); fi
 
 missing=()
@@ -29,6 +31,20 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "  GDAL >= 3.4 with headers and tools, PROJ >= 8 with headers, clang/libclang, pkg-config" >&2
     echo "  (missing here: ${missing[*]})" >&2
     exit 1
+  fi
+fi
+
+# Optional: Chromium, to check the HTML report headless (the report test skips that
+# part with a note when it is absent). Installed only where the apt lists carry it.
+if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  if apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+    echo "installing chromium (report check)" >&2
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null \
+      || echo "note: chromium could not be installed; the report's browser check will be skipped" >&2
+  else
+    echo "note: no chromium package in the apt lists; the report's browser check will be skipped" >&2
   fi
 fi
 

@@ -8,6 +8,7 @@ pub mod ground_motion;
 pub mod ingest;
 pub mod inspect;
 pub mod prepare;
+pub mod report;
 pub mod run;
 pub mod susceptibility;
 pub mod terrain;

@@ -1,0 +1,89 @@
+//! `riskcensus report`: maps and the HTML report of a finished run folder.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use riskcensus_engine::EngineError;
+use riskcensus_report::{render_report, ReportError, ReportOptions};
+
+use crate::Global;
+
+/// Draw the risk maps (PNG, A4 at 200 dpi and web size) of every level grid of a run
+/// and write its report (report.html, self-contained, in Chinese with English
+/// headings). Needs a CJK font (Debian fonts-noto-cjk, or RISKCENSUS_CJK_FONT).
+///
+/// Examples:
+///   riskcensus report out/demo
+///   riskcensus report out/demo --web-only
+///   riskcensus report census/out/run-1 --json
+#[derive(Debug, clap::Args)]
+#[command(verbatim_doc_comment)]
+pub struct Args {
+    /// A run folder (holding manifest.json, layers/ and assess/).
+    run_dir: PathBuf,
+    /// Only web-size maps (skip the A4 print pages).
+    #[arg(long)]
+    web_only: bool,
+    /// Font file to use instead of searching the system font folders.
+    #[arg(long, value_name = "FILE")]
+    font: Option<PathBuf>,
+}
+
+/// The report options the CLI uses, with the engine's built-in model files (so the
+/// report can list the factors and weights of models the census does not override).
+pub fn options(web_only: bool, font: Option<PathBuf>) -> ReportOptions {
+    ReportOptions {
+        web_only,
+        builtin_models: riskcensus_engine::assess::BUILTIN_MODELS,
+        font,
+    }
+}
+
+/// Report errors as engine errors, keeping the exit-code class: a missing or
+/// malformed run file is bad input (2), a missing font or a disk error a failure (1).
+pub fn to_engine_error(run_dir: &std::path::Path, e: ReportError) -> EngineError {
+    match e {
+        ReportError::Io(e) => EngineError::Io(e),
+        ReportError::Fs { path, source } => EngineError::Fs { path, source },
+        e if e.is_input_error() => EngineError::Config {
+            path: run_dir.to_path_buf(),
+            msg: format!("report: {e}"),
+        },
+        e => EngineError::Fs {
+            path: run_dir.to_path_buf(),
+            source: std::io::Error::other(format!("report: {e}")),
+        },
+    }
+}
+
+pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+    let t0 = Instant::now();
+    let summary = render_report(&a.run_dir, &options(a.web_only, a.font))
+        .map_err(|e| to_engine_error(&a.run_dir, e))?;
+    let secs = t0.elapsed().as_secs_f64();
+    if g.json {
+        super::print_json(&serde_json::json!({
+            "html": summary.html,
+            "maps": summary.maps,
+            "grids": summary.grids,
+            "font": summary.font,
+            "font_family": summary.font_family,
+            "seconds": secs,
+        }));
+    } else if !g.quiet {
+        println!("report    {}", summary.html.display());
+        println!(
+            "maps      {} PNG for {} level grids in {}",
+            summary.maps.len(),
+            summary.grids.len(),
+            a.run_dir.join("maps").display()
+        );
+        println!(
+            "font      {} ({})",
+            summary.font.display(),
+            summary.font_family
+        );
+        println!("time      {secs:.2} s");
+    }
+    Ok(())
+}

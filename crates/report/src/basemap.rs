@@ -1,0 +1,168 @@
+//! What every map of a run shares, read once: hillshade, townships with label points,
+//! rivers, the CRS note and the data date.
+
+use std::path::Path;
+
+use geo::InteriorPoint;
+use geo_types::{Geometry, MultiLineString, MultiPolygon};
+use riskcensus_io::RasterReader;
+
+use crate::error::ReportError;
+use crate::map::{Basemap, Township};
+use crate::run::{open_gpkg, rows, Fields, Run};
+
+/// Read the basemap of `run`. Required: `layers/hillshade.tif` (else the maps would
+/// have no terrain; the error names it), the `townships` layer of `zoning.gpkg` and
+/// the census database; rivers are drawn when the census has a `rivers` table.
+pub fn load(run: &Run) -> Result<Basemap, ReportError> {
+    let grid = run.grid().clone();
+    let hs_path = run.dir.join("layers").join("hillshade.tif");
+    if !hs_path.exists() {
+        return Err(ReportError::Missing {
+            path: hs_path,
+            what: "hillshade backdrop of the maps (prepare stage output)".into(),
+        });
+    }
+    let hs = RasterReader::open(&hs_path, 1)?;
+    let hs_grid = hs.info().grid()?;
+    if !hs_grid.same_lattice(&grid) {
+        return Err(ReportError::invalid(
+            &hs_path,
+            format!(
+                "not on the census grid ({} × {} cells of {} m from ({}, {}); the manifest's grid is {} × {} of {} m from ({}, {}))",
+                hs_grid.rows, hs_grid.cols, hs_grid.cell_size, hs_grid.x_min, hs_grid.y_max,
+                grid.rows, grid.cols, grid.cell_size, grid.x_min, grid.y_max
+            ),
+        ));
+    }
+    let hillshade = hs.read_f32(grid.full_window())?;
+    let crs_note = crs_note(&grid.crs, &hs.info().crs_wkt);
+
+    let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
+    let zpath = zdb.path().to_path_buf();
+    let mut townships = Vec::new();
+    for f in rows(&zdb, "townships", "township boundaries")? {
+        let r = Fields {
+            path: &zpath,
+            table: "townships",
+            f: &f,
+        };
+        let code = r.text("code")?;
+        let name = r.text("name")?;
+        let area = match &f.geometry {
+            Some(Geometry::MultiPolygon(m)) => m.clone(),
+            Some(Geometry::Polygon(p)) => MultiPolygon(vec![p.clone()]),
+            _ => {
+                return Err(ReportError::invalid(
+                    &zpath,
+                    format!("table townships: fid {}: not a polygon", f.fid),
+                ))
+            }
+        };
+        let label = area
+            .interior_point()
+            .map(|p| (p.x(), p.y()))
+            .ok_or_else(|| {
+                ReportError::invalid(
+                    &zpath,
+                    format!("table townships: fid {}: empty polygon", f.fid),
+                )
+            })?;
+        townships.push(Township {
+            code,
+            name,
+            area,
+            label,
+        });
+    }
+
+    let cdb = open_gpkg(&run.census_gpkg(), "census database named by the manifest")?;
+    let mut rivers = Vec::new();
+    if cdb.has_table("rivers") {
+        for f in cdb.query("rivers", None, None)? {
+            match f.geometry {
+                Some(Geometry::LineString(l)) => rivers.push(MultiLineString(vec![l])),
+                Some(Geometry::MultiLineString(m)) => rivers.push(m),
+                _ => {}
+            }
+        }
+    }
+    let data_date = data_date(&run.census_dir, &cdb)?;
+    Ok(Basemap {
+        grid,
+        hillshade: Some(hillshade),
+        townships,
+        rivers,
+        census_name: run.manifest.census.name.clone(),
+        crs_note,
+        data_date,
+        engine_version: run.manifest.engine_version.clone(),
+    })
+}
+
+/// `EPSG:4548 CGCS2000 / 3-degree Gauss-Kruger CM 117E`: the grid's CRS code and the
+/// name in the raster's WKT (its first quoted string).
+pub fn crs_note(code: &str, wkt: &str) -> String {
+    let name = wkt.split('"').nth(1).unwrap_or("");
+    if name.is_empty() || code.contains(name) {
+        code.to_string()
+    } else {
+        format!("{code} {name}")
+    }
+}
+
+/// The data date: `[census] date` of census.toml when given, else the day the last
+/// survey batch was loaded (`_batches.finished_at`, date part), marked `(入库 loaded)`.
+fn data_date(
+    census_dir: &Path,
+    db: &riskcensus_io::gpkg::GpkgDb,
+) -> Result<Option<String>, ReportError> {
+    let toml_path = census_dir.join("census.toml");
+    if let Ok(text) = std::fs::read_to_string(&toml_path) {
+        if let Ok(v) = text.parse::<toml::Table>() {
+            if let Some(d) = v
+                .get("census")
+                .and_then(|c| c.get("date").or_else(|| c.get("data_date")))
+            {
+                return Ok(Some(match d {
+                    toml::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                }));
+            }
+        }
+    }
+    if !db.has_table("_batches") {
+        return Ok(None);
+    }
+    let path = db.path().to_path_buf();
+    let mut best: Option<String> = None;
+    for f in db.query("_batches", None, None)? {
+        let r = Fields {
+            path: &path,
+            table: "_batches",
+            f: &f,
+        };
+        if let Some(t) = r.opt_text("finished_at")? {
+            let d: String = t.chars().take(10).collect();
+            if best.as_ref().map_or(true, |b| d > *b) {
+                best = Some(d);
+            }
+        }
+    }
+    Ok(best.map(|d| format!("{d} (入库 loaded)")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crs_note_joins_code_and_wkt_name() {
+        let wkt = r#"PROJCS["CGCS2000 / 3-degree Gauss-Kruger CM 117E",GEOGCS["China Geodetic Coordinate System 2000"]]"#;
+        assert_eq!(
+            crs_note("EPSG:4548", wkt),
+            "EPSG:4548 CGCS2000 / 3-degree Gauss-Kruger CM 117E"
+        );
+        assert_eq!(crs_note("EPSG:4548", ""), "EPSG:4548");
+    }
+}

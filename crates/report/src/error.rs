@@ -1,0 +1,62 @@
+//! Report errors: each names the file, table, layer or field it concerns.
+
+use std::path::PathBuf;
+
+use riskcensus_io::IoError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file or folder of the run that the report needs does not exist.
+    #[error("{path}: missing ({what})")]
+    Missing { path: PathBuf, what: String },
+    /// A table or layer the report needs is absent from a GeoPackage.
+    #[error("{path}: no table {table:?} ({what})")]
+    MissingTable {
+        path: PathBuf,
+        table: String,
+        what: String,
+    },
+    /// A file is present but its content is not what a run writes.
+    #[error("{path}: {msg}")]
+    Invalid { path: PathBuf, msg: String },
+    #[error(transparent)]
+    Io(#[from] IoError),
+    #[error("{path}: {source}")]
+    Fs {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// No usable CJK font on this machine.
+    #[error("CJK font: {msg}")]
+    Font { msg: String },
+    /// A drawing could not be made (e.g. a page size of zero).
+    #[error("map {map}: {msg}")]
+    Render { map: String, msg: String },
+}
+
+impl ReportError {
+    /// True when the run folder given by the user is at fault (exit code 2), false for
+    /// failures of the machine or environment (exit code 1: no font, disk errors).
+    pub fn is_input_error(&self) -> bool {
+        match self {
+            ReportError::Missing { .. }
+            | ReportError::MissingTable { .. }
+            | ReportError::Invalid { .. } => true,
+            ReportError::Io(e) => e.is_input_error(),
+            ReportError::Fs { .. } | ReportError::Font { .. } | ReportError::Render { .. } => false,
+        }
+    }
+
+    pub(crate) fn fs(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> ReportError {
+        let path = path.into();
+        move |source| ReportError::Fs { path, source }
+    }
+
+    pub(crate) fn invalid(path: impl Into<PathBuf>, msg: impl Into<String>) -> ReportError {
+        ReportError::Invalid {
+            path: path.into(),
+            msg: msg.into(),
+        }
+    }
+}

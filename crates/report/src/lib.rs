@@ -1,0 +1,178 @@
+//! Risk maps and the census report that planners read, drawn from a finished run
+//! folder (as `riskcensus run` or `riskcensus demo` writes it).
+//!
+//! - [`run`]: reading the run folder — `manifest.json`, level grids under `assess/`,
+//!   unit tables of `assess/zoning.gpkg`, the census database.
+//! - [`basemap`]: hillshade, townships with label points, rivers, CRS note, data date.
+//! - [`font`]: real glyphs from an installed CJK font, filled as paths.
+//! - [`map`]: one PNG map page (A4 at 200 dpi, or web size).
+//! - [`chart`]: inline SVG charts (area per level by township).
+//! - [`html`]: the self-contained HTML report.
+//!
+//! [`render_report`] writes `<run>/maps/<grid>_{a4,web}.png` for every level grid
+//! found (hazard, risk, comprehensive and prevention; grids of hazards added later
+//! appear without a change here) and `<run>/report.html`. Output is deterministic:
+//! the same run folder gives the same bytes (no clock, no hash-map order).
+//!
+//! Coordinates are the census CRS (projected, metres), `(x, y)` order; level grids
+//! are u8 with 0 = nodata/outside.
+
+pub mod basemap;
+pub mod chart;
+pub mod error;
+pub mod font;
+pub mod html;
+pub mod map;
+pub mod run;
+
+use std::path::{Path, PathBuf};
+
+pub use error::ReportError;
+pub use font::CjkFont;
+pub use map::{PageSize, A4_PRINT, WEB};
+/// The rasteriser the maps are drawn with (for callers drawing their own text).
+pub use tiny_skia;
+
+/// Options of [`render_report`].
+#[derive(Debug, Clone, Default)]
+pub struct ReportOptions {
+    /// Only the web-size maps (no A4 print pages).
+    pub web_only: bool,
+    /// The engine's built-in model files as `(file name, TOML text)`
+    /// (`riskcensus_engine::assess::BUILTIN_MODELS`), used to show factors and weights
+    /// of models the census folder does not override in `<census>/models/`.
+    pub builtin_models: &'static [(&'static str, &'static str)],
+    /// A font file to use instead of searching the system (see [`font`]).
+    pub font: Option<PathBuf>,
+}
+
+/// What [`render_report`] wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportSummary {
+    pub html: PathBuf,
+    /// Every PNG written, in map order (per grid: web, then A4).
+    pub maps: Vec<PathBuf>,
+    /// The level grids drawn (file stems).
+    pub grids: Vec<String>,
+    /// The font used (file and face family).
+    pub font: PathBuf,
+    pub font_family: String,
+}
+
+/// One rendered map: grid id, titles, and the web PNG bytes (embedded in the HTML).
+#[derive(Debug, Clone)]
+pub struct RenderedMap {
+    pub grid: run::LevelGridFile,
+    pub title_zh: String,
+    pub title_en: String,
+    pub legend: Vec<map::LegendClass>,
+    pub web_png: Vec<u8>,
+    /// File names under `maps/`.
+    pub files: Vec<String>,
+}
+
+/// Write `bytes` to `path` through a hidden temporary sibling and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.partial"));
+    std::fs::write(&tmp, bytes).map_err(ReportError::fs(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(ReportError::fs(path))
+}
+
+/// Load one level grid as a map: codes, legend (with class ranges from the manifest's
+/// breaks when the grid is a model's levels) and titles.
+pub fn level_map(r: &run::Run, g: &run::LevelGridFile) -> Result<map::LevelMap, ReportError> {
+    let reader = riskcensus_io::RasterReader::open(&g.path, 1)?;
+    let grid = reader.info().grid()?;
+    if !grid.same_lattice(r.grid()) {
+        return Err(ReportError::invalid(
+            &g.path,
+            "level grid is not on the census grid of the manifest",
+        ));
+    }
+    let levels = reader.read_u8(grid.full_window())?;
+    let mut classes = run::legend_of(&reader, g.kind, &g.layer);
+    if g.kind == run::GridKind::Level {
+        if let Some(b) = r.model_for(&g.layer).and_then(|m| m.breaks.as_ref()) {
+            run::class_ranges(b, &mut classes);
+        }
+    }
+    let (title_zh, title_en) = run::titles(&g.layer, g.kind);
+    Ok(map::LevelMap {
+        id: g.id.clone(),
+        title_zh,
+        title_en,
+        levels,
+        classes,
+    })
+}
+
+/// Draw every level grid of the run into `<run>/maps/`.
+pub fn render_maps(
+    r: &run::Run,
+    base: &map::Basemap,
+    font: &CjkFont,
+    web_only: bool,
+) -> Result<(Vec<RenderedMap>, Vec<PathBuf>), ReportError> {
+    let maps_dir = r.dir.join("maps");
+    std::fs::create_dir_all(&maps_dir).map_err(ReportError::fs(&maps_dir))?;
+    let pages: &[PageSize] = if web_only { &[WEB] } else { &[WEB, A4_PRINT] };
+    let mut rendered = Vec::new();
+    let mut written = Vec::new();
+    for g in &r.grids {
+        let lm = level_map(r, g)?;
+        let mut web_png = Vec::new();
+        let mut files = Vec::new();
+        for page in pages {
+            let pm = map::render_map(base, &lm, *page, font)?;
+            let png = pm.encode_png().map_err(|e| ReportError::Render {
+                map: g.id.clone(),
+                msg: format!("PNG encoding: {e}"),
+            })?;
+            let name = format!("{}_{}.png", g.id, page.name);
+            let path = maps_dir.join(&name);
+            write_atomic(&path, &png)?;
+            if page.name == WEB.name {
+                web_png = png;
+            }
+            files.push(name);
+            written.push(path);
+        }
+        rendered.push(RenderedMap {
+            grid: g.clone(),
+            title_zh: lm.title_zh,
+            title_en: lm.title_en,
+            legend: lm.classes,
+            web_png,
+            files,
+        });
+    }
+    Ok((rendered, written))
+}
+
+/// Render the maps and the HTML report of the run folder `run_dir`: writes
+/// `<run>/maps/*.png` and `<run>/report.html`. Errors name the missing file, table
+/// or font.
+pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSummary, ReportError> {
+    let r = run::Run::open(run_dir)?;
+    let font = match &opts.font {
+        Some(p) => CjkFont::load(p)?,
+        None => CjkFont::find()?,
+    };
+    let base = basemap::load(&r)?;
+    let (maps, written) = render_maps(&r, &base, &font, opts.web_only)?;
+    let page = html::build(&r, &base, &maps, opts)?;
+    let html_path = r.dir.join("report.html");
+    write_atomic(&html_path, page.as_bytes())?;
+    Ok(ReportSummary {
+        html: html_path,
+        maps: written,
+        grids: r.grids.iter().map(|g| g.id.clone()).collect(),
+        font: font.path().to_path_buf(),
+        font_family: font.family().to_string(),
+    })
+}

@@ -1,0 +1,595 @@
+//! Reading a finished run folder: `manifest.json`, the level grids under `assess/`,
+//! the unit tables and townships of `assess/zoning.gpkg`, and the census database
+//! `<census>/census.gpkg` (rivers, `_batches`, `_rejects`).
+//!
+//! Level grids are discovered, not listed: every `assess/<layer>_level.tif` (hazard,
+//! risk and comprehensive levels) and `assess/<layer>_prevention.tif` (prevention
+//! tiers) is drawn, so a hazard stage added later appears without a change here.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use riskcensus_core::{GridSpec, Hazard, LevelScheme};
+use riskcensus_io::gpkg::{DbFeature, GpkgDb};
+use riskcensus_io::vector::FieldValue;
+use serde::Deserialize;
+
+use crate::error::ReportError;
+use crate::map::LegendClass;
+
+/// The parts of `manifest.json` the report reads (unknown fields are kept in `raw`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct Manifest {
+    pub engine_version: String,
+    #[serde(default)]
+    pub gdal_version: String,
+    pub census: CensusEntry,
+    #[serde(default)]
+    pub inputs: Vec<FileEntry>,
+    #[serde(default)]
+    pub models: Vec<ModelEntry>,
+    #[serde(default)]
+    pub seeds: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub zoning: serde_json::Value,
+    #[serde(default)]
+    pub outputs: Vec<FileEntry>,
+    #[serde(default)]
+    pub timings: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CensusEntry {
+    /// Census folder relative to the run folder.
+    pub dir: String,
+    pub name: String,
+    pub code: String,
+    pub grid: GridSpec,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileEntry {
+    pub id: String,
+    pub path: String,
+    pub sha256: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelEntry {
+    pub id: String,
+    pub version: String,
+    pub param_hash: String,
+    pub output: String,
+    pub method: Option<String>,
+    pub breaks: Option<Vec<f64>>,
+}
+
+/// Kind of a level grid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum GridKind {
+    /// Hazard, risk or comprehensive levels (`<layer>_level.tif`).
+    Level,
+    /// Prevention tiers (`<layer>_prevention.tif`).
+    Prevention,
+}
+
+/// A level grid of the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LevelGridFile {
+    /// File stem, e.g. `flood_risk_level`; the map is `maps/<id>_<size>.png`.
+    pub id: String,
+    /// The zoned layer, e.g. `flood_risk`.
+    pub layer: String,
+    pub kind: GridKind,
+    pub path: PathBuf,
+}
+
+/// Sort key: hazards in census order, then hazard/susceptibility before risk, then
+/// prevention.
+fn order_key(g: &LevelGridFile) -> (usize, usize, GridKind, String) {
+    let hz = hazard_of(&g.layer).map_or(Hazard::ALL.len(), |h| {
+        Hazard::ALL.iter().position(|x| *x == h).unwrap_or(0)
+    });
+    let part = part_of(&g.layer);
+    let p = match part {
+        "hazard" | "susceptibility" => 0,
+        "risk" | "" => 1,
+        _ => 2,
+    };
+    (hz, p, g.kind, g.layer.clone())
+}
+
+/// The hazard a layer id belongs to (`geohazard_risk` → geohazard; `comprehensive…`).
+pub fn hazard_of(layer: &str) -> Option<Hazard> {
+    // Longest id first, so `geohazard` wins over a shorter prefix.
+    let mut all = Hazard::ALL.to_vec();
+    all.sort_by_key(|h| std::cmp::Reverse(h.id().len()));
+    all.into_iter()
+        .find(|h| layer == h.id() || layer.starts_with(&format!("{}_", h.id())))
+}
+
+/// What a layer measures: `flood_risk` → `risk`, `comprehensive` → ``.
+pub fn part_of(layer: &str) -> &str {
+    match hazard_of(layer) {
+        Some(h) => layer[h.id().len()..].trim_start_matches('_'),
+        None => layer,
+    }
+}
+
+/// Chinese and English titles of a map.
+pub fn titles(layer: &str, kind: GridKind) -> (String, String) {
+    let (hz_zh, hz_en) = match hazard_of(layer) {
+        Some(Hazard::Comprehensive) => ("综合".to_string(), "Comprehensive".to_string()),
+        Some(h) => (h.name_zh().to_string(), capitalise(h.id())),
+        None => (String::new(), String::new()),
+    };
+    let part = part_of(layer);
+    let (p_zh, p_en) = match part {
+        "hazard" => ("危险性", "hazard"),
+        "risk" | "" => ("风险", "risk"),
+        "susceptibility" => ("易发性", "susceptibility"),
+        "vulnerability" => ("脆弱性", "vulnerability"),
+        "exposure" => ("暴露度", "exposure"),
+        other => (other, other),
+    };
+    let (p_zh, p_en) = if hz_zh.is_empty() {
+        (layer.to_string(), layer.to_string())
+    } else if matches!(
+        part,
+        "hazard" | "risk" | "" | "susceptibility" | "vulnerability" | "exposure"
+    ) {
+        (p_zh.to_string(), p_en.to_string())
+    } else {
+        // Unknown part (e.g. `comprehensive_max`): keep the id visible.
+        (format!("风险 ({p_zh})"), format!("risk ({p_en})"))
+    };
+    match kind {
+        GridKind::Level => (
+            format!("{hz_zh}{p_zh}等级图"),
+            format!("{hz_en} {p_en} levels").trim().to_string(),
+        ),
+        GridKind::Prevention => (
+            format!("{hz_zh}{p_zh}防治区划图"),
+            format!("{hz_en} {p_en} prevention zoning")
+                .trim()
+                .to_string(),
+        ),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// An open run folder.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+    pub census_dir: PathBuf,
+    pub grids: Vec<LevelGridFile>,
+}
+
+fn need(path: &Path, what: &str) -> Result<(), ReportError> {
+    if path.exists() {
+        Ok(())
+    } else {
+        Err(ReportError::Missing {
+            path: path.to_path_buf(),
+            what: what.to_string(),
+        })
+    }
+}
+
+impl Run {
+    /// Open `dir`: parse the manifest and discover the level grids.
+    pub fn open(dir: &Path) -> Result<Self, ReportError> {
+        need(dir, "run folder")?;
+        let mpath = dir.join("manifest.json");
+        need(&mpath, "manifest.json written at the end of a run")?;
+        let text = std::fs::read_to_string(&mpath).map_err(ReportError::fs(&mpath))?;
+        let manifest: Manifest = serde_json::from_str(&text)
+            .map_err(|e| ReportError::invalid(&mpath, format!("not a run manifest: {e}")))?;
+        let census_dir = dir.join(&manifest.census.dir);
+        let assess = dir.join("assess");
+        need(&assess, "assess/ folder of level grids")?;
+        let mut grids = Vec::new();
+        let mut names: Vec<PathBuf> = std::fs::read_dir(&assess)
+            .map_err(ReportError::fs(&assess))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        names.sort();
+        for p in names {
+            let Some(stem) = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .and_then(|n| n.strip_suffix(".tif"))
+            else {
+                continue;
+            };
+            if stem.starts_with('.') {
+                continue;
+            }
+            let (layer, kind) = if let Some(l) = stem.strip_suffix("_level") {
+                (l, GridKind::Level)
+            } else if let Some(l) = stem.strip_suffix("_prevention") {
+                (l, GridKind::Prevention)
+            } else {
+                continue;
+            };
+            grids.push(LevelGridFile {
+                id: stem.to_string(),
+                layer: layer.to_string(),
+                kind,
+                path: p.clone(),
+            });
+        }
+        if grids.is_empty() {
+            return Err(ReportError::Missing {
+                path: assess.join("*_level.tif"),
+                what: "no level grid in the run".into(),
+            });
+        }
+        grids.sort_by_key(order_key);
+        Ok(Self {
+            dir: dir.to_path_buf(),
+            manifest,
+            census_dir,
+            grids,
+        })
+    }
+
+    pub fn grid(&self) -> &GridSpec {
+        &self.manifest.census.grid
+    }
+
+    pub fn zoning_gpkg(&self) -> PathBuf {
+        self.dir.join("assess").join("zoning.gpkg")
+    }
+
+    pub fn census_gpkg(&self) -> PathBuf {
+        self.census_dir.join("census.gpkg")
+    }
+
+    /// The manifest's model entry whose output is `layer`.
+    pub fn model_for(&self, layer: &str) -> Option<&ModelEntry> {
+        self.manifest.models.iter().find(|m| m.output == layer)
+    }
+}
+
+/// Open a GeoPackage read-only, naming it as missing if absent.
+pub fn open_gpkg(path: &Path, what: &str) -> Result<GpkgDb, ReportError> {
+    need(path, what)?;
+    Ok(GpkgDb::open_read(path)?)
+}
+
+/// All rows of `table`, or an error naming the file and table.
+pub fn rows(db: &GpkgDb, table: &str, what: &str) -> Result<Vec<DbFeature>, ReportError> {
+    if !db.has_table(table) {
+        return Err(ReportError::MissingTable {
+            path: db.path().to_path_buf(),
+            table: table.to_string(),
+            what: what.to_string(),
+        });
+    }
+    Ok(db.query(table, None, None)?)
+}
+
+/// Typed field access naming file, table, fid and field on error.
+pub struct Fields<'a> {
+    pub path: &'a Path,
+    pub table: &'a str,
+    pub f: &'a DbFeature,
+}
+
+impl Fields<'_> {
+    fn bad(&self, field: &str, msg: &str) -> ReportError {
+        ReportError::invalid(
+            self.path,
+            format!(
+                "table {}: fid {}: field {field}: {msg}",
+                self.table, self.f.fid
+            ),
+        )
+    }
+
+    fn value(&self, field: &str) -> Result<&FieldValue, ReportError> {
+        self.f
+            .get(field)
+            .ok_or_else(|| self.bad(field, "no such column"))
+    }
+
+    pub fn text(&self, field: &str) -> Result<String, ReportError> {
+        Ok(match self.value(field)? {
+            FieldValue::Null => String::new(),
+            FieldValue::String(s) => s.clone(),
+            FieldValue::Integer(v) => v.to_string(),
+            FieldValue::Integer64(v) => v.to_string(),
+            FieldValue::Real(v) => v.to_string(),
+            FieldValue::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+        })
+    }
+
+    pub fn opt_text(&self, field: &str) -> Result<Option<String>, ReportError> {
+        Ok(match self.value(field)? {
+            FieldValue::Null => None,
+            _ => Some(self.text(field)?),
+        })
+    }
+
+    pub fn opt_f64(&self, field: &str) -> Result<Option<f64>, ReportError> {
+        match self.value(field)? {
+            FieldValue::Null => Ok(None),
+            FieldValue::Real(v) => Ok(Some(*v)),
+            FieldValue::Integer(v) => Ok(Some(*v as f64)),
+            FieldValue::Integer64(v) => Ok(Some(*v as f64)),
+            FieldValue::String(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| self.bad(field, &format!("{s:?} is not a number"))),
+            FieldValue::Date { .. } => Err(self.bad(field, "a date, not a number")),
+        }
+    }
+
+    pub fn f64(&self, field: &str) -> Result<f64, ReportError> {
+        self.opt_f64(field)?.ok_or_else(|| self.bad(field, "empty"))
+    }
+
+    pub fn opt_i64(&self, field: &str) -> Result<Option<i64>, ReportError> {
+        match self.value(field)? {
+            FieldValue::Null => Ok(None),
+            FieldValue::Integer(v) => Ok(Some(*v as i64)),
+            FieldValue::Integer64(v) => Ok(Some(*v)),
+            FieldValue::Real(v) if v.fract() == 0.0 => Ok(Some(*v as i64)),
+            FieldValue::String(s) => s
+                .parse()
+                .map(Some)
+                .map_err(|_| self.bad(field, &format!("{s:?} is not an integer"))),
+            _ => Err(self.bad(field, "not an integer")),
+        }
+    }
+
+    pub fn i64(&self, field: &str) -> Result<i64, ReportError> {
+        self.opt_i64(field)?.ok_or_else(|| self.bad(field, "empty"))
+    }
+}
+
+/// One row of `unit_summary`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitSummary {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub layer: String,
+    pub area_km2: f64,
+    pub score_mean: Option<f64>,
+    pub score_max: Option<f64>,
+    pub unit_level: Option<i64>,
+    pub unit_level_rule: Option<String>,
+    pub prevention_tier: Option<i64>,
+    pub prevention_name: Option<String>,
+    pub prevention_rule: Option<String>,
+    pub prevention_trace: Option<String>,
+}
+
+/// One row of `unit_levels`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitLevel {
+    pub unit_code: String,
+    pub unit_name: String,
+    pub layer: String,
+    pub level: i64,
+    pub level_zh: String,
+    pub area_km2: f64,
+    pub share: f64,
+    pub population: f64,
+    pub buildings: f64,
+    pub value_wan: f64,
+    pub hidden_dangers: f64,
+}
+
+/// The unit tables of `zoning.gpkg`, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct UnitTables {
+    pub summary: Vec<UnitSummary>,
+    pub levels: Vec<UnitLevel>,
+}
+
+pub fn read_unit_tables(db: &GpkgDb) -> Result<UnitTables, ReportError> {
+    let path = db.path().to_path_buf();
+    let mut out = UnitTables::default();
+    for f in rows(
+        db,
+        "unit_summary",
+        "per-township summary of each zoned layer",
+    )? {
+        let r = Fields {
+            path: &path,
+            table: "unit_summary",
+            f: &f,
+        };
+        out.summary.push(UnitSummary {
+            unit_code: r.text("unit_code")?,
+            unit_name: r.text("unit_name")?,
+            layer: r.text("layer")?,
+            area_km2: r.f64("area_km2")?,
+            score_mean: r.opt_f64("score_mean")?,
+            score_max: r.opt_f64("score_max")?,
+            unit_level: r.opt_i64("unit_level")?,
+            unit_level_rule: r.opt_text("unit_level_rule")?,
+            prevention_tier: r.opt_i64("prevention_tier")?,
+            prevention_name: r.opt_text("prevention_name")?,
+            prevention_rule: r.opt_text("prevention_rule")?,
+            prevention_trace: r.opt_text("prevention_trace")?,
+        });
+    }
+    for f in rows(db, "unit_levels", "per-township area and exposure by level")? {
+        let r = Fields {
+            path: &path,
+            table: "unit_levels",
+            f: &f,
+        };
+        out.levels.push(UnitLevel {
+            unit_code: r.text("unit_code")?,
+            unit_name: r.text("unit_name")?,
+            layer: r.text("layer")?,
+            level: r.i64("level")?,
+            level_zh: r.text("level_zh")?,
+            area_km2: r.f64("area_km2")?,
+            share: r.f64("share")?,
+            population: r.opt_f64("population")?.unwrap_or(0.0),
+            buildings: r.opt_f64("buildings")?.unwrap_or(0.0),
+            value_wan: r.opt_f64("value_wan")?.unwrap_or(0.0),
+            hidden_dangers: r.opt_f64("hidden_dangers")?.unwrap_or(0.0),
+        });
+    }
+    Ok(out)
+}
+
+/// The legend of a level grid: class names from its `CLASS_<code>` band metadata
+/// (`<zh> <en>`), colours from its colour table; a grid without them falls back to
+/// the core level scheme with as many classes as the grid's codes need.
+pub fn legend_of(
+    reader: &riskcensus_io::RasterReader,
+    kind: GridKind,
+    layer: &str,
+) -> Vec<LegendClass> {
+    let names = reader.class_names();
+    let table = reader.color_table_rgba();
+    let scheme = match kind {
+        GridKind::Prevention => LevelScheme::Prevention,
+        GridKind::Level => hazard_of(layer).map_or(LevelScheme::Risk, |h| h.scheme()),
+    };
+    let scheme = match names.len() {
+        n if n > 1 => [
+            LevelScheme::Risk,
+            LevelScheme::Geohazard,
+            LevelScheme::Prevention,
+        ]
+        .into_iter()
+        .find(|s| s.count() == n - 1)
+        .unwrap_or(scheme),
+        _ => scheme,
+    };
+    let count = if names.len() > 1 {
+        names.len() - 1
+    } else {
+        scheme.count()
+    };
+    (1..=count as u8)
+        .map(|code| {
+            let fallback = scheme.class(code);
+            let (zh, en) = match names.get(code as usize) {
+                Some(n) => match n.split_once(' ') {
+                    Some((zh, en)) => (zh.to_string(), en.to_string()),
+                    None => (n.clone(), String::new()),
+                },
+                None => (
+                    fallback.map_or(code.to_string(), |c| c.name_zh.to_string()),
+                    fallback.map_or(String::new(), |c| c.name_en.to_string()),
+                ),
+            };
+            let rgb = match table.get(code as usize) {
+                Some([r, g, b, _]) => [*r as u8, *g as u8, *b as u8],
+                None => fallback.map_or([128, 128, 128], |c| c.rgb),
+            };
+            LegendClass {
+                code,
+                name_zh: zh,
+                name_en: en,
+                rgb,
+                range: None,
+            }
+        })
+        .collect()
+}
+
+/// Score ranges of the classes from ascending class breaks, level 1 being the top
+/// class and a value equal to a break staying in the lower class. `breaks` holds
+/// either the K − 1 inner breaks (as the manifest records fixed breaks) or K upper
+/// bounds (the last = the maximum). With i = K − L for level L: i = 0 → `≤ b₀`;
+/// 0 < i < n → `b_{i−1}–b_i`; i = n (inner breaks only) → `> b_{n−1}`.
+pub fn class_ranges(breaks: &[f64], classes: &mut [LegendClass]) {
+    let k = classes.len();
+    let n = breaks.len();
+    if n == 0 || !(n == k || n + 1 == k) {
+        return;
+    }
+    for cl in classes.iter_mut() {
+        let l = cl.code as usize;
+        if l == 0 || l > k {
+            continue;
+        }
+        let i = k - l;
+        cl.range = Some(if i == 0 {
+            format!("≤ {}", fmt_break(breaks[0]))
+        } else if i < n {
+            format!("{}–{}", fmt_break(breaks[i - 1]), fmt_break(breaks[i]))
+        } else {
+            format!("> {}", fmt_break(breaks[n - 1]))
+        });
+    }
+}
+
+/// A class break to 4 significant digits.
+pub fn fmt_break(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).max(0) as usize;
+    format!("{v:.digits$}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_ids_map_to_hazards_and_titles() {
+        assert_eq!(hazard_of("geohazard_risk"), Some(Hazard::Geohazard));
+        assert_eq!(hazard_of("flood_hazard"), Some(Hazard::Flood));
+        assert_eq!(hazard_of("comprehensive"), Some(Hazard::Comprehensive));
+        assert_eq!(hazard_of("exposure"), None);
+        assert_eq!(part_of("wildfire_risk"), "risk");
+        assert_eq!(titles("flood_risk", GridKind::Level).0, "洪涝风险等级图");
+        assert_eq!(
+            titles("flood_risk", GridKind::Prevention),
+            (
+                "洪涝风险防治区划图".into(),
+                "Flood risk prevention zoning".into()
+            )
+        );
+        assert_eq!(titles("comprehensive", GridKind::Level).0, "综合风险等级图");
+        assert_eq!(
+            titles("geohazard_susceptibility", GridKind::Level).0,
+            "地质灾害易发性等级图"
+        );
+    }
+
+    #[test]
+    fn class_ranges_follow_upper_bounds_with_level_one_on_top() {
+        let mut cl: Vec<LegendClass> = (1..=3)
+            .map(|code| LegendClass {
+                code,
+                name_zh: String::new(),
+                name_en: String::new(),
+                rgb: [0; 3],
+                range: None,
+            })
+            .collect();
+        // K upper bounds.
+        class_ranges(&[0.2, 0.5, 0.9], &mut cl);
+        assert_eq!(cl[2].range.as_deref(), Some("≤ 0.2000"));
+        assert_eq!(cl[1].range.as_deref(), Some("0.2000–0.5000"));
+        assert_eq!(cl[0].range.as_deref(), Some("0.5000–0.9000"));
+        // K − 1 inner breaks (the manifest's fixed breaks).
+        class_ranges(&[0.2, 0.5], &mut cl);
+        assert_eq!(cl[2].range.as_deref(), Some("≤ 0.2000"));
+        assert_eq!(cl[1].range.as_deref(), Some("0.2000–0.5000"));
+        assert_eq!(cl[0].range.as_deref(), Some("> 0.5000"));
+        assert_eq!(fmt_break(123.456), "123.5");
+    }
+}
