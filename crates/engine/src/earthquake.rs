@@ -1,12 +1,45 @@
-//! Earthquake (issue 6): the standalone ground-motion table behind
-//! `riskcensus ground-motion`, with the model library's GMMs
-//! (`riskcensus_models::earthquake`).
+//! Earthquake (issue 6), with the model library's GMMs, fragility and grade
+//! (`riskcensus_models::earthquake`):
+//!
+//! - [`ground_motion_csv`]: the standalone table behind `riskcensus ground-motion`;
+//! - [`run_earthquake`]: the census stage — PGA per cell from the zoning map
+//!   (GB 18306-2015) or a scenario rupture (Yu et al. 2013 / Boore et al. 2014 with
+//!   Vs30 from slope, Wald & Allen 2007), intensity and hazard index grids; damage
+//!   probabilities, loss, deaths and the hidden-danger grade per building (CSV and
+//!   GeoPackage); expected loss, deaths, weak-building share and vulnerability per
+//!   cell. Method and sources: docs/earthquake.md.
+//!
+//! Grids: census grid and CRS, (x, y) axis order, north-up, f32 with NaN nodata.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use riskcensus_models::earthquake::{EarthquakeError, GmInput, Gmm, Imt};
+use riskcensus_models::earthquake::{
+    EarthquakeError, EarthquakeParams, GmInput, Gmm, Imt, PlanarRupture,
+};
 
+use ndarray::ArrayView2;
+use rayon::prelude::*;
+use riskcensus_core::GridSpec;
+use riskcensus_io::raster::RasterReader;
+use riskcensus_io::rasterize::{rasterize, Burn, RasterizeSpec};
+use riskcensus_io::vector::{
+    FieldDef, FieldType, FieldValue as Out, GeometryType, VectorDriver, VectorLayerSpec,
+    VectorWriter, WriteOptions,
+};
+use riskcensus_io::CogOptions;
+use riskcensus_models::earthquake::fragility::{self, Building, FragilityTable, STATE_NAMES};
+use riskcensus_models::earthquake::intensity::{instrumental_intensity, zoning_intensity};
+use riskcensus_models::earthquake::params::{self as eq_params, Method, Vs30Source};
+use riskcensus_models::earthquake::site::vs30_from_slope_deg;
+
+use crate::assess::LayerStack;
+use crate::config::CensusConfig;
+use crate::executor::ExecOptions;
+use crate::ingest::{Census, FieldValue, Query};
+use crate::progress::Progress;
+use crate::provenance::{self, tag};
 use crate::EngineError;
 
 /// Columns the ground-motion table understands (others are refused by name).
@@ -112,4 +145,830 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
         let _ = writeln!(out, "{},{:.6e},{:.6}", f.join(","), gm.median, gm.sigma_ln);
     }
     Ok(out)
+}
+
+// ---------------------------------------------------------------- census stage
+//
+// `run_earthquake`: ground motion per cell (zoning map or scenario rupture), seismic
+// intensity and the hazard index, per-building damage and hidden-danger grades,
+// and per-cell loss, casualty, weak-building and vulnerability grids. See
+// docs/earthquake.md for the method and the source of every coefficient.
+
+const MODEL: &str = "earthquake";
+
+/// Where a census overrides the built-in parameters: a subfolder, because every
+/// `*.toml` directly in `<census>/models/` is read as a weighted-overlay model by
+/// [`crate::assess::load_models`]. The fragility table named by
+/// `[fragility] table` is looked up in the same folder first.
+pub const LOCAL_PARAMS: &str = "models/earthquake/earthquake.toml";
+
+/// The parameters of the stage, with the fragility table they name and the hash
+/// of both texts (the outputs' `RISKCENSUS_PARAM_HASH`).
+#[derive(Debug, Clone)]
+pub struct EarthquakeModel {
+    pub params: EarthquakeParams,
+    pub table: FragilityTable,
+    /// SHA-256 of the parameter text, a newline, and the fragility table text.
+    pub param_hash: String,
+    /// Where the parameters came from (`models/earthquake.toml` when built in).
+    pub origin: String,
+}
+
+const BUILTIN_TABLE: &str = include_str!("../../../models/seismic_fragility.csv");
+
+impl EarthquakeModel {
+    /// From the parameter text and the fragility table text (`*_origin` name the
+    /// files in errors).
+    pub fn from_texts(
+        params_text: &str,
+        params_origin: &str,
+        table_text: &str,
+        table_origin: &str,
+    ) -> Result<EarthquakeModel, EngineError> {
+        let params = EarthquakeParams::parse(params_text, params_origin).map_err(model_err)?;
+        let table = FragilityTable::parse(table_text, table_origin).map_err(model_err)?;
+        let param_hash =
+            riskcensus_io::digest::bytes_sha256(format!("{params_text}\n{table_text}").as_bytes());
+        Ok(EarthquakeModel {
+            params,
+            table,
+            param_hash,
+            origin: params_origin.to_string(),
+        })
+    }
+
+    /// The built-in parameters (`models/earthquake.toml`) and table
+    /// (`models/seismic_fragility.csv`).
+    pub fn builtin() -> Result<EarthquakeModel, EngineError> {
+        Self::from_texts(
+            eq_params::BUILTIN,
+            "models/earthquake.toml",
+            BUILTIN_TABLE,
+            "models/seismic_fragility.csv",
+        )
+    }
+
+    /// `<census>/models/earthquake/earthquake.toml` when present (its table from the
+    /// same folder, else the built-in table when the name matches), else built in.
+    pub fn load(census_dir: &Path) -> Result<EarthquakeModel, EngineError> {
+        let local = census_dir.join(LOCAL_PARAMS);
+        if !local.exists() {
+            return Self::builtin();
+        }
+        let text = std::fs::read_to_string(&local).map_err(EngineError::fs(&local))?;
+        let origin = LOCAL_PARAMS.to_string();
+        let p = EarthquakeParams::parse(&text, &origin).map_err(model_err)?;
+        let tpath = local
+            .parent()
+            .expect("has a parent")
+            .join(&p.fragility.table);
+        if tpath.exists() {
+            let t = std::fs::read_to_string(&tpath).map_err(EngineError::fs(&tpath))?;
+            Self::from_texts(
+                &text,
+                &origin,
+                &t,
+                &format!("models/earthquake/{}", p.fragility.table),
+            )
+        } else if p.fragility.table == "seismic_fragility.csv" {
+            Self::from_texts(
+                &text,
+                &origin,
+                BUILTIN_TABLE,
+                "models/seismic_fragility.csv",
+            )
+        } else {
+            Err(EngineError::Config {
+                path: local.clone(),
+                msg: format!(
+                    "fragility.table `{}` not found next to the parameter file",
+                    p.fragility.table
+                ),
+            })
+        }
+    }
+}
+
+fn model_err(e: EarthquakeError) -> EngineError {
+    EngineError::Model {
+        model: MODEL.into(),
+        msg: e.to_string(),
+    }
+}
+
+/// A building the stage could not assess, and why (the survey validated the codes
+/// at ingest, so a bad record is reported, not fatal).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SkippedBuilding {
+    pub id: String,
+    pub reason: String,
+}
+
+/// The scenario rupture actually used.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ScenarioUsed {
+    pub fault: String,
+    /// Trace end points (x, y) in the census CRS, ordered so the dip is to the right.
+    pub trace: [(f64, f64); 2],
+    pub dip_deg: f64,
+    /// True when the dip (angle or direction) came from the fault's `dip` field.
+    pub dip_from_fault: bool,
+    pub gmm: String,
+    pub magnitude: f64,
+    pub length_km: f64,
+    pub width_km: f64,
+}
+
+/// What the earthquake stage did.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct EarthquakeReport {
+    /// `zoning` or `scenario`.
+    pub method: String,
+    pub scenario: Option<ScenarioUsed>,
+    pub param_hash: String,
+    /// Layer id → file, for every grid written (all are in the stack too).
+    pub grids: BTreeMap<String, PathBuf>,
+    pub building_csv: PathBuf,
+    pub building_gpkg: PathBuf,
+    pub township_csv: PathBuf,
+    pub buildings_assessed: usize,
+    /// Buildings per township code: [重点, 一般, 轻微] (code "" when unassigned).
+    pub grades: BTreeMap<String, [usize; 3]>,
+    pub skipped: Vec<SkippedBuilding>,
+    /// Totals over the assessed buildings.
+    pub expected_loss_wan: f64,
+    pub expected_deaths: f64,
+    /// Range of the PGA over valid cells (g).
+    pub pga_min_g: f64,
+    pub pga_max_g: f64,
+}
+
+/// The census stage with the census's parameters ([`EarthquakeModel::load`]).
+pub fn run_earthquake(
+    census: &CensusConfig,
+    stack: &mut LayerStack,
+    out_dir: &Path,
+    exec: &ExecOptions,
+    progress: &dyn Progress,
+) -> Result<EarthquakeReport, EngineError> {
+    let model = EarthquakeModel::load(&census.dir)?;
+    run_earthquake_with(census, &model, stack, out_dir, exec, progress)
+}
+
+/// The census stage with given parameters. Writes into `out_dir`:
+///
+/// | file | content | unit | nodata |
+/// |---|---|---|---|
+/// | `eq_pga.tif` | PGA per cell | g | NaN |
+/// | `eq_intensity.tif` | basic intensity (zoning) or instrumental intensity (scenario) | degree | NaN |
+/// | `earthquake_hazard.tif` | hazard index (`[hazard_index]`) | index | NaN |
+/// | `earthquake_vulnerability.tif` | value-weighted expected loss ratio of the cell's buildings | index | NaN (no building) |
+/// | `eq_expected_loss.tif` | expected loss | 万元 (`wan_cny`) | 0 = no building |
+/// | `eq_deaths.tif` | expected deaths | persons | 0 = no building |
+/// | `eq_weak_share.tif` | share of buildings graded 重点 | fraction | NaN (no building) |
+/// | `eq_building_damage.csv` / `.gpkg` | per building, sorted by id | | |
+/// | `eq_township_grades.csv` | buildings per grade per township | | |
+///
+/// and inserts every grid into `stack` under its file stem. Buildings outside the
+/// grid, on a cell without ground motion, or with a field the fragility model
+/// refuses are listed in [`EarthquakeReport::skipped`].
+pub fn run_earthquake_with(
+    census: &CensusConfig,
+    model: &EarthquakeModel,
+    stack: &mut LayerStack,
+    out_dir: &Path,
+    exec: &ExecOptions,
+    progress: &dyn Progress,
+) -> Result<EarthquakeReport, EngineError> {
+    let p = &model.params;
+    let grid = &census.grid;
+    progress.start(MODEL, 4);
+    std::fs::create_dir_all(out_dir).map_err(EngineError::fs(out_dir))?;
+    let db = Census::open(&census.dir)?;
+    // Zoning PGA: the ground motion (zoning method) and, always when available, the
+    // required (basic) intensity of the hidden-danger grade.
+    let zoning = zoning_pga(census, &p.ground_motion.zoning_source)?;
+    let (pga, scenario) = match p.ground_motion.method {
+        Method::Zoning => {
+            let z = zoning.clone().ok_or_else(|| EngineError::Layer {
+                layer: p.ground_motion.zoning_source.clone(),
+                msg:
+                    "method = \"zoning\" needs this [[vector]] source (field pga_g) in census.toml"
+                        .into(),
+            })?;
+            (z, None)
+        }
+        Method::Scenario => {
+            let (rupture, used) = scenario_rupture(&db, p)?;
+            let slope = match &p.site.vs30 {
+                Vs30Source::Layer(_) => Some(read_stack(stack, "slope_deg", "deg", grid)?),
+                Vs30Source::Constant(_) => None,
+            };
+            let pga = exec.install(|| scenario_pga(grid, &rupture, p, slope.as_deref()))??;
+            (pga, Some(used))
+        }
+    };
+    progress.advance(1);
+    let method = match p.ground_motion.method {
+        Method::Zoning => "zoning",
+        Method::Scenario => "scenario",
+    };
+    let intensity: Vec<f32> = pga
+        .iter()
+        .map(|&g| {
+            if g.is_nan() {
+                f32::NAN
+            } else if p.ground_motion.method == Method::Zoning {
+                f32::from(zoning_intensity(g as f64))
+            } else {
+                instrumental_intensity(g as f64) as f32
+            }
+        })
+        .collect();
+    let hazard: Vec<f32> = pga
+        .iter()
+        .map(|&g| p.hazard_index.index(g as f64) as f32)
+        .collect();
+    let mut tags = provenance::base();
+    tags.insert(tag::MODEL_ID.into(), format!("{}@{}", p.id, p.version));
+    tags.insert(tag::PARAM_HASH.into(), model.param_hash.clone());
+    tags.insert("RISKCENSUS_EQ_METHOD".into(), method.into());
+    if let Some(s) = &scenario {
+        tags.insert(
+            "RISKCENSUS_EQ_SCENARIO".into(),
+            format!(
+                "fault={} gmm={} M={} dip={} ztor={} zbot={} rake={}",
+                s.fault,
+                s.gmm,
+                s.magnitude,
+                s.dip_deg,
+                p.scenario.ztor_km,
+                p.scenario.zbot_km,
+                p.scenario.rake
+            ),
+        );
+    }
+    let mut grids = BTreeMap::new();
+    let mut put = |id: &str, data: &[f32], unit: &str, stack: &mut LayerStack| {
+        let mut t = tags.clone();
+        t.insert(tag::UNITS.into(), unit.into());
+        let a = ArrayView2::from_shape((grid.rows, grid.cols), data).expect("grid-sized");
+        crate::terrain::write_cog(
+            out_dir,
+            id,
+            grid,
+            a,
+            Some(f64::NAN),
+            &t,
+            &CogOptions::default(),
+        )?;
+        let path = out_dir.join(format!("{id}.tif"));
+        stack.insert(id, &path, unit);
+        grids.insert(id.to_string(), path);
+        Ok::<(), EngineError>(())
+    };
+    put("eq_pga", &pga, "g", stack)?;
+    put("eq_intensity", &intensity, "degree", stack)?;
+    put("earthquake_hazard", &hazard, "index", stack)?;
+    progress.advance(1);
+
+    // Buildings.
+    let feats = db.query("buildings", &Query::default())?;
+    let mut skipped = Vec::new();
+    let mut located: Vec<(Building, String, (f64, f64), usize)> = Vec::new();
+    for f in &feats {
+        let id = f.get("id").map(text).unwrap_or_default();
+        let id = if id.is_empty() {
+            format!("fid {}", f.fid)
+        } else {
+            id
+        };
+        let Some(geo_types::Geometry::Point(pt)) = &f.geometry else {
+            skipped.push(SkippedBuilding {
+                id,
+                reason: "no point geometry".into(),
+            });
+            continue;
+        };
+        let (x, y) = (pt.x(), pt.y());
+        let Some(cell) = cell_of(grid, x, y) else {
+            skipped.push(SkippedBuilding {
+                id,
+                reason: format!("({x}, {y}) outside the census grid"),
+            });
+            continue;
+        };
+        let t = |k: &str| f.get(k).map(text).filter(|s| !s.is_empty());
+        let i = |k: &str| f.get(k).and_then(int);
+        let r = |k: &str| f.get(k).and_then(real);
+        match Building::from_fields(
+            &id,
+            t("structure").as_deref(),
+            i("storeys"),
+            i("year_built"),
+            t("fortification").as_deref(),
+            r("occupants"),
+            r("value_wan"),
+        ) {
+            Ok(b) => located.push((b, t("township_code").unwrap_or_default(), (x, y), cell)),
+            Err(e) => skipped.push(SkippedBuilding {
+                id,
+                reason: e.to_string(),
+            }),
+        }
+    }
+    located.sort_by(|a, b| a.0.id.cmp(&b.0.id));
+    skipped.sort_by(|a, b| a.id.cmp(&b.id));
+    let fp = &p.fragility.params;
+    let assessed: Vec<Result<Option<(fragility::BuildingDamage, u8)>, String>> =
+        exec.install(|| {
+            located
+                .par_iter()
+                .map(|(b, _, _, cell)| {
+                    let g = pga[*cell];
+                    if g.is_nan() {
+                        return Ok(None);
+                    }
+                    let required = zoning
+                        .as_ref()
+                        .map_or(0, |z| zoning_intensity(z[*cell] as f64));
+                    fragility::assess(&model.table, fp, b, g as f64, required)
+                        .map(|d| Some((d, required)))
+                        .map_err(|e| e.to_string())
+                })
+                .collect()
+        })?;
+    progress.advance(1);
+    let n = grid.cell_count();
+    let (mut value, mut loss, mut deaths, mut count, mut weak, mut lr_sum) = (
+        vec![0f64; n],
+        vec![0f64; n],
+        vec![0f64; n],
+        vec![0u32; n],
+        vec![0u32; n],
+        vec![0f64; n],
+    );
+    let mut grades: BTreeMap<String, [usize; 3]> = BTreeMap::new();
+    let mut csv = String::from(
+        "id,township_code,x,y,structure,storeys,year_built,fortification,hazus_type,code_level,pga_g,required_intensity,p_none,p_slight,p_moderate,p_extensive,p_complete,loss_ratio,value_wan,loss_wan,deaths,grade,grade_name\n",
+    );
+    let mut rows_out = Vec::new();
+    let (mut total_loss, mut total_deaths) = (0.0, 0.0);
+    for ((b, town, (x, y), cell), res) in located.iter().zip(&assessed) {
+        let (d, required) = match res {
+            Ok(Some(v)) => *v,
+            Ok(None) => {
+                skipped.push(SkippedBuilding {
+                    id: b.id.clone(),
+                    reason: "no ground motion at its cell (outside the zoning map or no slope)"
+                        .into(),
+                });
+                continue;
+            }
+            Err(e) => {
+                skipped.push(SkippedBuilding {
+                    id: b.id.clone(),
+                    reason: e.clone(),
+                });
+                continue;
+            }
+        };
+        let c = *cell;
+        value[c] += b.value;
+        loss[c] += d.expected_loss;
+        deaths[c] += d.deaths;
+        count[c] += 1;
+        lr_sum[c] += d.loss_ratio;
+        weak[c] += u32::from(d.grade == 1);
+        total_loss += d.expected_loss;
+        total_deaths += d.deaths;
+        grades.entry(town.clone()).or_insert([0; 3])[usize::from(d.grade - 1)] += 1;
+        let g = pga[c];
+        let pr = d.probabilities;
+        let _ = writeln!(
+            csv,
+            "{},{},{:.2},{:.2},{},{},{},{},{},{},{:.6},{},{:.6},{:.6},{:.6},{:.6},{:.6},{:.6},{},{:.6},{:.6e},{},{}",
+            csv_text(&b.id),
+            town,
+            x,
+            y,
+            b.structure.code(),
+            b.storeys,
+            b.year_built.map(|y| y.to_string()).unwrap_or_default(),
+            fort_code(b),
+            b.structure.hazus_type(b.storeys),
+            d.level.name(),
+            g,
+            required,
+            pr[0],
+            pr[1],
+            pr[2],
+            pr[3],
+            pr[4],
+            d.loss_ratio,
+            b.value,
+            d.expected_loss,
+            d.deaths,
+            d.grade,
+            GRADE_NAMES[usize::from(d.grade - 1)]
+        );
+        rows_out.push((
+            geo_types::Geometry::Point(geo_types::Point::new(*x, *y)),
+            vec![
+                Out::String(b.id.clone()),
+                Out::String(town.clone()),
+                Out::String(b.structure.code().into()),
+                Out::Integer(b.storeys as i32),
+                b.year_built.into(),
+                Out::String(fort_code(b).into()),
+                Out::Real(g as f64),
+                Out::Integer(i32::from(required)),
+                Out::Real(pr[0]),
+                Out::Real(pr[1]),
+                Out::Real(pr[2]),
+                Out::Real(pr[3]),
+                Out::Real(pr[4]),
+                Out::Real(d.loss_ratio),
+                Out::Real(d.expected_loss),
+                Out::Real(d.deaths),
+                Out::Integer(i32::from(d.grade)),
+                Out::String(GRADE_NAMES[usize::from(d.grade - 1)].into()),
+            ],
+        ));
+    }
+    skipped.sort_by(|a, b| a.id.cmp(&b.id));
+    let building_csv = out_dir.join("eq_building_damage.csv");
+    write_text(&building_csv, &csv)?;
+    let building_gpkg = out_dir.join("eq_building_damage.gpkg");
+    write_building_gpkg(&building_gpkg, &grid.crs, rows_out)?;
+    let mut tc = String::from("township_code,grade1_key,grade2_general,grade3_minor,buildings\n");
+    for (t, g) in &grades {
+        let _ = writeln!(tc, "{t},{},{},{},{}", g[0], g[1], g[2], g[0] + g[1] + g[2]);
+    }
+    let township_csv = out_dir.join("eq_township_grades.csv");
+    write_text(&township_csv, &tc)?;
+
+    // Per-cell grids.
+    let vuln: Vec<f32> = (0..n)
+        .map(|i| {
+            if count[i] == 0 {
+                f32::NAN
+            } else if value[i] > 0.0 {
+                (loss[i] / value[i]) as f32
+            } else {
+                (lr_sum[i] / f64::from(count[i])) as f32
+            }
+        })
+        .collect();
+    let share: Vec<f32> = (0..n)
+        .map(|i| {
+            if count[i] == 0 {
+                f32::NAN
+            } else {
+                (f64::from(weak[i]) / f64::from(count[i])) as f32
+            }
+        })
+        .collect();
+    let loss32: Vec<f32> = loss.iter().map(|&v| v as f32).collect();
+    let deaths32: Vec<f32> = deaths.iter().map(|&v| v as f32).collect();
+    put("earthquake_vulnerability", &vuln, "index", stack)?;
+    put("eq_expected_loss", &loss32, "wan_cny", stack)?;
+    put("eq_deaths", &deaths32, "persons", stack)?;
+    put("eq_weak_share", &share, "fraction", stack)?;
+    progress.advance(1);
+    progress.finish(MODEL);
+    let (pga_min_g, pga_max_g) = pga
+        .iter()
+        .filter(|v| !v.is_nan())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &v| {
+            (a.min(v as f64), b.max(v as f64))
+        });
+    Ok(EarthquakeReport {
+        method: method.into(),
+        scenario,
+        param_hash: model.param_hash.clone(),
+        grids,
+        building_csv,
+        building_gpkg,
+        township_csv,
+        buildings_assessed: grades.values().map(|g| g[0] + g[1] + g[2]).sum(),
+        grades,
+        skipped,
+        expected_loss_wan: total_loss,
+        expected_deaths: total_deaths,
+        pga_min_g,
+        pga_max_g,
+    })
+}
+
+/// Grade names of codes 1, 2, 3.
+pub const GRADE_NAMES: [&str; 3] = ["重点", "一般", "轻微"];
+
+fn fort_code(b: &Building) -> &'static str {
+    use riskcensus_models::earthquake::fragility::Fortification as F;
+    match b.fortification {
+        F::None => "none",
+        F::VI => "vi",
+        F::VII => "vii",
+        F::VIII => "viii",
+        F::IX => "ix",
+    }
+}
+
+fn csv_text(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn write_building_gpkg(
+    path: &Path,
+    crs: &str,
+    rows: Vec<(geo_types::Geometry<f64>, Vec<Out>)>,
+) -> Result<(), EngineError> {
+    let mut fields = vec![
+        FieldDef::new("id", FieldType::String),
+        FieldDef::new("township_code", FieldType::String),
+        FieldDef::new("structure", FieldType::String),
+        FieldDef::new("storeys", FieldType::Integer),
+        FieldDef::new("year_built", FieldType::Integer),
+        FieldDef::new("fortification", FieldType::String),
+        FieldDef::new("pga_g", FieldType::Real),
+        FieldDef::new("required_intensity", FieldType::Integer),
+    ];
+    for s in STATE_NAMES {
+        fields.push(FieldDef::new(format!("p_{s}"), FieldType::Real));
+    }
+    fields.extend([
+        FieldDef::new("loss_ratio", FieldType::Real),
+        FieldDef::new("loss_wan", FieldType::Real),
+        FieldDef::new("deaths", FieldType::Real),
+        FieldDef::new("grade", FieldType::Integer),
+        FieldDef::new("grade_name", FieldType::String),
+    ]);
+    let spec = VectorLayerSpec::new(
+        VectorDriver::GeoPackage,
+        "eq_building_damage",
+        crs,
+        GeometryType::Point,
+    )
+    .fields(fields);
+    let mut w = VectorWriter::create(
+        path,
+        VectorDriver::GeoPackage,
+        &WriteOptions {
+            fixed_timestamp: Some(crate::zoning::FIXED_TIMESTAMP.into()),
+        },
+    )?;
+    w.add_layer(&spec, rows)?;
+    w.finish()?;
+    Ok(())
+}
+
+/// Write a text file atomically (temporary sibling + rename).
+fn write_text(path: &Path, text: &str) -> Result<(), EngineError> {
+    let tmp = riskcensus_io::cog::temp_sibling(path, "partial");
+    std::fs::write(&tmp, text).map_err(EngineError::fs(&tmp))?;
+    std::fs::rename(&tmp, path).map_err(EngineError::fs(path))
+}
+
+fn text(v: &FieldValue) -> String {
+    match v {
+        FieldValue::String(s) => s.trim().to_string(),
+        FieldValue::Integer(i) => i.to_string(),
+        FieldValue::Integer64(i) => i.to_string(),
+        FieldValue::Real(r) => r.to_string(),
+        FieldValue::Null => String::new(),
+        FieldValue::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+    }
+}
+
+fn int(v: &FieldValue) -> Option<i64> {
+    match v {
+        FieldValue::Integer(i) => Some(i64::from(*i)),
+        FieldValue::Integer64(i) => Some(*i),
+        FieldValue::Real(r) if r.is_finite() => Some(r.round() as i64),
+        FieldValue::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+fn real(v: &FieldValue) -> Option<f64> {
+    match v {
+        FieldValue::Integer(i) => Some(f64::from(*i)),
+        FieldValue::Integer64(i) => Some(*i as f64),
+        FieldValue::Real(r) if r.is_finite() => Some(*r),
+        FieldValue::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+/// Row-major cell index of (x, y), `None` outside the grid.
+fn cell_of(grid: &GridSpec, x: f64, y: f64) -> Option<usize> {
+    let c = ((x - grid.x_min) / grid.cell_size).floor();
+    let r = ((grid.y_max - y) / grid.cell_size).floor();
+    if c >= 0.0 && r >= 0.0 && (c as usize) < grid.cols && (r as usize) < grid.rows {
+        Some(r as usize * grid.cols + c as usize)
+    } else {
+        None
+    }
+}
+
+/// The zoning PGA (g) per cell from the `source` vector's `pga_g` field (cell-centre
+/// rule, NaN outside every polygon); `None` when census.toml lists no such source.
+fn zoning_pga(census: &CensusConfig, source: &str) -> Result<Option<Vec<f32>>, EngineError> {
+    let Some(v) = census.vectors.iter().find(|v| v.id == source) else {
+        return Ok(None);
+    };
+    let spec = RasterizeSpec {
+        burn: Burn::Field("pga_g".into()),
+        init: f32::NAN,
+        ..RasterizeSpec::mask(v.layer.as_deref(), false)
+    };
+    let a = rasterize(&census.source_path(&v.path), &census.grid, &spec)?;
+    Ok(Some(a.iter().copied().collect()))
+}
+
+fn read_stack(
+    stack: &LayerStack,
+    id: &str,
+    unit: &str,
+    grid: &GridSpec,
+) -> Result<Vec<f32>, EngineError> {
+    let l = stack.get(id).ok_or_else(|| EngineError::Layer {
+        layer: id.into(),
+        msg: "the earthquake scenario needs this layer (Vs30 from slope) but the stack has none"
+            .into(),
+    })?;
+    if l.unit != unit {
+        return Err(EngineError::Layer {
+            layer: id.into(),
+            msg: format!("unit `{}`, expected `{unit}`", l.unit),
+        });
+    }
+    let r = RasterReader::open(&l.path, 1)?;
+    let g = r.info().grid()?;
+    if !g.same_lattice(grid) || g.rows != grid.rows || g.cols != grid.cols {
+        return Err(EngineError::Layer {
+            layer: id.into(),
+            msg: "not on the census grid".into(),
+        });
+    }
+    Ok(r.read_f32(grid.full_window())?.iter().copied().collect())
+}
+
+/// The fault's rupture: trace end points of its longest part, dip from its `dip`
+/// text (`南倾 70°`: the angle, and the dip direction orienting the trace) or the
+/// parameters.
+fn scenario_rupture(
+    db: &Census,
+    p: &EarthquakeParams,
+) -> Result<(PlanarRupture, ScenarioUsed), EngineError> {
+    let s = &p.scenario;
+    let layer = crate::ingest::layer_for_source(&s.fault_source).unwrap_or("faults");
+    let feats = db.query(layer, &Query::default())?;
+    let f = feats
+        .iter()
+        .find(|f| {
+            ["id", "code"]
+                .iter()
+                .any(|k| f.get(k).map(text).is_some_and(|t| t == s.fault))
+        })
+        .ok_or_else(|| EngineError::Layer {
+            layer: s.fault_source.clone(),
+            msg: format!("no fault with id/code `{}` in the census database", s.fault),
+        })?;
+    let lines: Vec<&geo_types::LineString<f64>> = match &f.geometry {
+        Some(geo_types::Geometry::LineString(l)) => vec![l],
+        Some(geo_types::Geometry::MultiLineString(m)) => m.0.iter().collect(),
+        _ => Vec::new(),
+    };
+    let longest = lines
+        .iter()
+        .filter(|l| l.0.len() >= 2)
+        .max_by(|a, b| span(a).total_cmp(&span(b)))
+        .ok_or_else(|| EngineError::Layer {
+            layer: s.fault_source.clone(),
+            msg: format!("fault `{}` has no line geometry", s.fault),
+        })?;
+    let (a, b) = (longest.0[0], longest.0[longest.0.len() - 1]);
+    let mut trace = [(a.x, a.y), (b.x, b.y)];
+    let dip_text = f.get("dip").map(text).unwrap_or_default();
+    let (angle, dir) = parse_dip(&dip_text);
+    let dip_deg = angle.unwrap_or(s.dip);
+    if let Some((dx, dy)) = dir {
+        // Right of the trace direction (tx, ty) is (ty, −tx).
+        let (tx, ty) = (trace[1].0 - trace[0].0, trace[1].1 - trace[0].1);
+        if ty * dx - tx * dy < 0.0 {
+            trace.swap(0, 1);
+        }
+    }
+    let rupture = PlanarRupture::new(trace, dip_deg, s.ztor_km, s.zbot_km).map_err(model_err)?;
+    Ok((
+        rupture,
+        ScenarioUsed {
+            fault: s.fault.clone(),
+            trace,
+            dip_deg,
+            dip_from_fault: angle.is_some() || dir.is_some(),
+            gmm: s.gmm.clone(),
+            magnitude: s.magnitude,
+            length_km: rupture.length_km(),
+            width_km: rupture.width_km(),
+        },
+    ))
+}
+
+fn span(l: &geo_types::LineString<f64>) -> f64 {
+    let (a, b) = (l.0[0], l.0[l.0.len() - 1]);
+    (b.x - a.x).hypot(b.y - a.y)
+}
+
+/// Dip angle (the number before `°`/`度`, or the last number) and the horizontal
+/// dip direction (unit (x, y)) from Chinese compass words (东 E, 南 S, 西 W, 北 N,
+/// e.g. `北西倾 65°` → north-west) in a fault's `dip` text.
+pub fn parse_dip(s: &str) -> (Option<f64>, Option<(f64, f64)>) {
+    let mut num = String::new();
+    let mut angle = None;
+    for ch in s.chars() {
+        if ch.is_ascii_digit() || ch == '.' {
+            num.push(ch);
+        } else if !num.is_empty() {
+            angle = num.parse::<f64>().ok().or(angle);
+            num.clear();
+        }
+    }
+    if !num.is_empty() {
+        angle = num.parse::<f64>().ok().or(angle);
+    }
+    let angle = angle.filter(|a| *a > 0.0 && *a <= 90.0);
+    let head: String = s.chars().take_while(|c| *c != '倾').collect();
+    let (mut x, mut y) = (0.0f64, 0.0f64);
+    for ch in head.chars() {
+        match ch {
+            '东' => x += 1.0,
+            '西' => x -= 1.0,
+            '南' => y -= 1.0,
+            '北' => y += 1.0,
+            _ => {}
+        }
+    }
+    let dir = if s.contains('倾') && (x != 0.0 || y != 0.0) {
+        let n = x.hypot(y);
+        Some((x / n, y / n))
+    } else {
+        None
+    };
+    (angle, dir)
+}
+
+/// Median PGA (g) per cell of the scenario: distances from the rupture at the cell
+/// centre, Vs30 from slope (Wald & Allen 2007) or the constant; NaN where slope is
+/// nodata. Rows in parallel, each cell independent: identical for any thread count.
+fn scenario_pga(
+    grid: &GridSpec,
+    rupture: &PlanarRupture,
+    p: &EarthquakeParams,
+    slope: Option<&[f32]>,
+) -> Result<Vec<f32>, EngineError> {
+    let gmm = p.gmm();
+    let s = &p.scenario;
+    let mut out = vec![f32::NAN; grid.cell_count()];
+    let errs: Vec<Option<EarthquakeError>> = out
+        .par_chunks_mut(grid.cols)
+        .enumerate()
+        .map(|(r, row)| {
+            for (c, o) in row.iter_mut().enumerate() {
+                let vs30 = match (&p.site.vs30, slope) {
+                    (Vs30Source::Constant(v), _) => *v,
+                    (_, Some(sl)) => vs30_from_slope_deg(sl[r * grid.cols + c] as f64),
+                    (_, None) => f64::NAN,
+                };
+                if vs30.is_nan() {
+                    continue;
+                }
+                let (x, y) = grid.cell_center(r, c);
+                let d = rupture.distances(x, y);
+                let input = GmInput {
+                    mag: s.magnitude,
+                    rake: s.rake,
+                    rjb_km: d.rjb_km,
+                    vs30,
+                    repi_km: d.repi_km,
+                    azimuth_deg: d.azimuth_deg,
+                };
+                match gmm.ground_motion(Imt::Pga, &input) {
+                    Ok(g) => *o = g.median as f32,
+                    Err(e) => return Some(e),
+                }
+            }
+            None
+        })
+        .collect();
+    match errs.into_iter().flatten().next() {
+        Some(e) => Err(model_err(e)),
+        None => Ok(out),
+    }
 }
