@@ -53,6 +53,11 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         seed: a.seed,
     };
     let r = run_demo(&a.out, &opts, &super::exec_options(g), progress.as_ref())?;
+    // Every run ends with its maps and report (issue: planners look before they read).
+    let t_report = std::time::Instant::now();
+    let report = riskcensus_report::render_report(&a.out, &super::report::options(false, None))
+        .map_err(|e| super::report::to_engine_error(&a.out, e))?;
+    let report_seconds = t_report.elapsed().as_secs_f64();
     if g.json {
         super::print_json(&serde_json::json!({
             "census_dir": r.census_dir,
@@ -69,6 +74,9 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             "run": r.run.summary(),
             "generate_seconds": r.generate_seconds,
             "run_seconds": r.run_seconds,
+            "report": report.html,
+            "maps": report.maps,
+            "report_seconds": report_seconds,
         }));
     } else if !g.quiet {
         let grid = &r.census.grid;

@@ -74,12 +74,21 @@ pub fn execute(t: &Target, g: &Global) -> Result<(), EngineError> {
         progress.as_ref(),
     )?;
     let manifest = riskcensus_engine::manifest::write(&census, &r, &out, &[&layers, &assess])?;
+    let report = riskcensus_report::render_report(&out, &super::report::options(false, None))
+        .map_err(|e| super::report::to_engine_error(&out, e))?;
     if g.json {
-        super::print_json(&serde_json::json!({"run_dir": out, "run": r.summary()}));
+        super::print_json(
+            &serde_json::json!({"run_dir": out, "run": r.summary(), "report": report.html}),
+        );
     } else if !g.quiet {
         println!("run {run_id} → {}", out.display());
         print_run(&r, &layers, &assess);
         println!("manifest: {}", manifest.display());
+        println!(
+            "report: {} ({} maps)",
+            report.html.display(),
+            report.maps.len()
+        );
         print_summary(&r, &census.grid, t0.elapsed().as_secs_f64());
     }
     Ok(())
