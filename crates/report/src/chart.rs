@@ -108,6 +108,115 @@ pub fn area_by_level_svg(
     Some(s)
 }
 
+/// A validation curve: name, colour and points in [0, 1]² (x ascending).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Curve {
+    pub name: String,
+    pub colour: &'static str,
+    pub points: Vec<(f64, f64)>,
+}
+
+/// Curves in the unit square (ROC: false- vs true-positive rate; success and
+/// prediction rates: cumulative area vs hazard fraction, Chung & Fabbri 2003), with
+/// the 1:1 line of a classifier no better than chance.
+pub fn curves_svg(x_label: &str, y_label: &str, curves: &[Curve]) -> String {
+    let (x0, y0, size) = (56.0, 16.0, 300.0);
+    let (w, h) = (x0 + size + 230.0, y0 + size + 50.0);
+    let px = |x: f64| x0 + x.clamp(0.0, 1.0) * size;
+    let py = |y: f64| y0 + (1.0 - y.clamp(0.0, 1.0)) * size;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><rect x="{x0}" y="{y0}" width="{size}" height="{size}" fill="#fff" stroke="#999"/>"##,
+        esc(&format!("{y_label} vs {x_label}"))
+    );
+    for t in [0.25, 0.5, 0.75] {
+        let _ = write!(
+            s,
+            r##"<line x1="{}" y1="{y0}" x2="{}" y2="{}" stroke="#eee"/><line x1="{x0}" y1="{}" x2="{}" y2="{}" stroke="#eee"/>"##,
+            px(t),
+            px(t),
+            y0 + size,
+            py(t),
+            x0 + size,
+            py(t)
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#aaa" stroke-dasharray="4 3"/>"##,
+        px(0.0),
+        py(0.0),
+        px(1.0),
+        py(1.0)
+    );
+    for (i, c) in curves.iter().enumerate() {
+        let pts: Vec<String> = c
+            .points
+            .iter()
+            .map(|(x, y)| format!("{:.2},{:.2}", px(*x), py(*y)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline fill="none" stroke="{}" stroke-width="2" points="{}"/>"#,
+            c.colour,
+            pts.join(" ")
+        );
+        let ly = y0 + 14.0 + i as f64 * 20.0;
+        let _ = write!(
+            s,
+            r#"<line x1="{}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="3"/><text x="{}" y="{}" font-size="12">{}</text>"#,
+            x0 + size + 16.0,
+            x0 + size + 40.0,
+            c.colour,
+            x0 + size + 46.0,
+            ly + 4.0,
+            esc(&c.name)
+        );
+    }
+    for t in [0.0, 0.5, 1.0] {
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{}" font-size="11" text-anchor="middle" fill="#555">{t}</text><text x="{}" y="{}" font-size="11" text-anchor="end" fill="#555">{t}</text>"##,
+            px(t),
+            y0 + size + 14.0,
+            x0 - 4.0,
+            py(t) + 4.0
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<text x="{}" y="{}" font-size="12" text-anchor="middle">{}</text><text x="14" y="{}" font-size="12" text-anchor="middle" transform="rotate(-90 14 {})">{}</text></svg>"##,
+        x0 + size / 2.0,
+        y0 + size + 36.0,
+        esc(x_label),
+        y0 + size / 2.0,
+        y0 + size / 2.0,
+        esc(y_label)
+    );
+    s
+}
+
+/// Points `(x, y)` of a CSV whose header names `x_col` and `y_col` (rows that do not
+/// parse are skipped); `None` when the columns are absent.
+pub fn csv_points(text: &str, x_col: &str, y_col: &str) -> Option<Vec<(f64, f64)>> {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next()?.split(',').map(str::trim).collect();
+    let xi = header.iter().position(|h| *h == x_col)?;
+    let yi = header.iter().position(|h| *h == y_col)?;
+    let mut pts = Vec::new();
+    for l in lines {
+        let f: Vec<&str> = l.split(',').collect();
+        if let (Some(Ok(x)), Some(Ok(y))) = (
+            f.get(xi).map(|v| v.trim().parse::<f64>()),
+            f.get(yi).map(|v| v.trim().parse::<f64>()),
+        ) {
+            pts.push((x, y));
+        }
+    }
+    Some(pts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +257,29 @@ mod tests {
         assert!(svg.contains(r#"width="280.00""#), "2/4 of 560 px");
         assert!(svg.contains("#D7191C"));
         assert!(area_by_level_svg("other", &rows, &legend).is_none());
+    }
+
+    #[test]
+    fn curve_points_come_from_named_columns() {
+        let csv = "threshold,fpr,tpr\n,0,0\n0.5,0.25,0.75\n0.1,1,1\n";
+        assert_eq!(
+            csv_points(csv, "fpr", "tpr").unwrap(),
+            vec![(0.0, 0.0), (0.25, 0.75), (1.0, 1.0)]
+        );
+        assert!(csv_points(csv, "area_fraction", "tpr").is_none());
+        let svg = curves_svg(
+            "fpr",
+            "tpr",
+            &[Curve {
+                name: "ROC".into(),
+                colour: "#c00",
+                points: vec![(0.0, 0.0), (0.25, 0.75), (1.0, 1.0)],
+            }],
+        );
+        // x0 = 56, y0 = 16, 300 px square: (0.25, 0.75) → (131, 91).
+        assert!(
+            svg.contains("56.00,316.00 131.00,91.00 356.00,16.00"),
+            "{svg}"
+        );
     }
 }

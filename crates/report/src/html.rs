@@ -661,43 +661,68 @@ fn flatten_toml(prefix: &str, v: &toml::Value, out: &mut Vec<(String, String)>) 
     }
 }
 
-/// Validation figures: JSON files under the run folder whose name says validation,
-/// metrics, AUC or agreement; their numeric leaves are listed.
+/// Key words of validation figures in JSON reports written by the stages.
+const VALIDATION_KEYS: &[&str] = &[
+    "auc",
+    "validation",
+    "agreement",
+    "rmse",
+    "mae",
+    "accuracy",
+    "kappa",
+    "max_abs",
+];
+
+/// Context keys shown beside the figures of a validated report.
+const CONTEXT_KEYS: &[&str] = &[
+    "model_id",
+    "model_version",
+    "method",
+    "points_used",
+    "inventory_points",
+    "test_samples",
+    "train_samples",
+    "test_fraction",
+    "seed",
+    "buffer_m",
+    "reference",
+    "tool",
+    "version",
+];
+
+/// Validation figures: JSON files under the run folder (other than the manifest and
+/// unit tables) with validation figures (AUC, agreement, RMSE, …), and ROC, success-
+/// and prediction-rate curves from the CSV files beside them.
 fn section_validation(o: &mut String, run: &Run) -> Result<(), ReportError> {
     h2(o, "validation", 3, "模型验证", "Validation figures");
     let mut files = Vec::new();
     collect_files(&run.dir, 0, &mut files);
-    files.retain(|p| {
-        let n = p
-            .file_name()
-            .map(|n| n.to_string_lossy().to_ascii_lowercase())
-            .unwrap_or_default();
-        n.ends_with(".json")
-            && [
-                "validation",
-                "metrics",
-                "auc",
-                "roc",
-                "agreement",
-                "success_rate",
-            ]
-            .iter()
-            .any(|k| n.contains(k))
-    });
-    if files.is_empty() {
-        o.push_str("<p class=\"note\">本次运行目录中没有验证结果文件（如易发性 AUC、FWI 参考对比）。<span class=\"en\">No validation files (e.g. susceptibility AUC, FWI reference agreement) in this run folder; stages that validate write <code>*validation*.json</code> or <code>*metrics*.json</code>.</span></p>");
-        return Ok(());
-    }
-    for f in files {
-        let text = std::fs::read_to_string(&f).map_err(ReportError::fs(&f))?;
+    let mut shown = 0;
+    for f in files.iter().filter(|p| {
+        p.extension().is_some_and(|e| e == "json")
+            && !matches!(
+                p.file_name().and_then(|n| n.to_str()),
+                Some("manifest.json" | "unit_summary.json")
+            )
+    }) {
+        let text = std::fs::read_to_string(f).map_err(ReportError::fs(f))?;
         let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) else {
             continue;
         };
         let mut leaves = Vec::new();
         json_leaves("", &v, &mut leaves);
+        let last = |k: &str| k.rsplit('.').next().unwrap_or(k).to_ascii_lowercase();
+        let figures: Vec<&(String, String)> = leaves
+            .iter()
+            .filter(|(k, _)| VALIDATION_KEYS.iter().any(|w| last(k).contains(w)))
+            .collect();
+        if figures.is_empty() {
+            continue;
+        }
+        shown += 1;
         let rel = f
             .strip_prefix(&run.dir)
-            .unwrap_or(&f)
+            .unwrap_or(f)
             .to_string_lossy()
             .replace('\\', "/");
         let _ = write!(
@@ -705,7 +730,10 @@ fn section_validation(o: &mut String, run: &Run) -> Result<(), ReportError> {
             r#"<h3><code>{}</code></h3><table><thead><tr><th>指标 figure</th><th class="num">值 value</th></tr></thead><tbody>"#,
             esc(&rel)
         );
-        for (k, val) in leaves.iter().take(300) {
+        let context = leaves
+            .iter()
+            .filter(|(k, _)| !k.contains('.') && CONTEXT_KEYS.contains(&k.as_str()));
+        for (k, val) in figures.into_iter().chain(context) {
             let _ = write!(
                 o,
                 r#"<tr><td><code>{}</code></td><td class="num">{}</td></tr>"#,
@@ -714,6 +742,54 @@ fn section_validation(o: &mut String, run: &Run) -> Result<(), ReportError> {
             );
         }
         o.push_str("</tbody></table>");
+        // Curves beside the report.
+        let dir = f.parent().unwrap_or(&run.dir);
+        let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+        if let Some(pts) = read("roc.csv").and_then(|t| crate::chart::csv_points(&t, "fpr", "tpr"))
+        {
+            let svg = crate::chart::curves_svg(
+                "假阳性率 false-positive rate",
+                "真阳性率 true-positive rate",
+                &[crate::chart::Curve {
+                    name: "ROC (test)".into(),
+                    colour: "#b2182b",
+                    points: pts,
+                }],
+            );
+            let _ = write!(
+                o,
+                r#"<figure class="chart-fig">{svg}<figcaption>ROC 曲线 <span class="en">ROC curve</span></figcaption></figure>"#
+            );
+        }
+        let mut rate = Vec::new();
+        for (name, label, colour) in [
+            ("success_rate.csv", "success rate 成功率", "#2166ac"),
+            ("prediction_rate.csv", "prediction rate 预测率", "#f4a582"),
+        ] {
+            if let Some(pts) = read(name)
+                .and_then(|t| crate::chart::csv_points(&t, "area_fraction", "hazard_fraction"))
+            {
+                rate.push(crate::chart::Curve {
+                    name: label.into(),
+                    colour,
+                    points: pts,
+                });
+            }
+        }
+        if !rate.is_empty() {
+            let svg = crate::chart::curves_svg(
+                "累计面积比例 cumulative area fraction",
+                "灾害点比例 hazard fraction",
+                &rate,
+            );
+            let _ = write!(
+                o,
+                r#"<figure class="chart-fig">{svg}<figcaption>成功率与预测率曲线 <span class="en">success- and prediction-rate curves</span></figcaption></figure>"#
+            );
+        }
+    }
+    if shown == 0 {
+        o.push_str("<p class=\"note\">本次运行目录中没有验证结果（如易发性 AUC、FWI 参考对比）。<span class=\"en\">No validation figures (e.g. susceptibility AUC, FWI reference agreement) in this run folder.</span></p>");
     }
     Ok(())
 }
