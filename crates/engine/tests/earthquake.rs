@@ -355,3 +355,57 @@ fn dip_text_of_the_census_faults() {
     assert_eq!(parse_dip("近直立"), (None, None));
     assert_eq!(parse_dip("60"), (Some(60.0), None));
 }
+
+/// The stage on a full demo run (30 m: 1 009 360 cells): wall times of the zoning
+/// and scenario stages, printed. Ignored; point RISKCENSUS_EQ_DEMO at the output
+/// folder of `riskcensus demo --out D` (its `layers` are reused from the cache).
+#[test]
+#[ignore]
+fn full_demo_stage_times() {
+    let d = std::path::PathBuf::from(
+        std::env::var("RISKCENSUS_EQ_DEMO").expect("set RISKCENSUS_EQ_DEMO"),
+    );
+    let census = riskcensus_engine::config::CensusConfig::load(&d.join("census")).unwrap();
+    let exec = ExecOptions::default();
+    let prepared =
+        riskcensus_engine::prepare::prepare(&census, &d.join("layers"), &exec, &NoProgress)
+            .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    for (name, model) in [
+        ("zoning", EarthquakeModel::builtin().unwrap()),
+        (
+            "scenario BooreEtAl2014HighQ, Vs30 from slope",
+            model_with(&[("method = \"zoning\"", "method = \"scenario\"")]),
+        ),
+        (
+            "scenario YuEtAl2013Ms",
+            model_with(&[
+                ("method = \"zoning\"", "method = \"scenario\""),
+                ("gmm = \"BooreEtAl2014HighQ\"", "gmm = \"YuEtAl2013Ms\""),
+            ]),
+        ),
+    ] {
+        let mut stack = prepared.stack();
+        let t = std::time::Instant::now();
+        let r = run_earthquake_with(
+            &census,
+            &model,
+            &mut stack,
+            &out.path().join(name.split(' ').next().unwrap()),
+            &exec,
+            &NoProgress,
+        )
+        .unwrap();
+        println!(
+            "{name}: {:.2} s, {} cells, {} buildings ({} skipped), PGA {:.3}–{:.3} g, loss {:.0} 万元, deaths {:.1}",
+            t.elapsed().as_secs_f64(),
+            census.grid.cell_count(),
+            r.buildings_assessed,
+            r.skipped.len(),
+            r.pga_min_g,
+            r.pga_max_g,
+            r.expected_loss_wan,
+            r.expected_deaths
+        );
+    }
+}
