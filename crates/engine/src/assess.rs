@@ -48,6 +48,10 @@ pub const BUILTIN_MODELS: &[(&str, &str)] = &[
         include_str!("../../../models/capacity.toml"),
     ),
     (
+        "earthquake_risk.toml",
+        include_str!("../../../models/earthquake_risk.toml"),
+    ),
+    (
         "geohazard_risk.toml",
         include_str!("../../../models/geohazard_risk.toml"),
     ),

@@ -18,6 +18,8 @@ use crate::zoning::{ZoningOptions, ZoningReport};
 /// What a pipeline run produced.
 #[derive(Debug, Clone)]
 pub struct RunReport {
+    /// The earthquake stage (when the census has buildings).
+    pub earthquake: Option<crate::earthquake::EarthquakeReport>,
     /// The geological-hazard stage (when the census has hidden-danger points).
     pub geohazard: Option<crate::geohazard::GeohazardReport>,
     /// The wildfire stage (when the census has daily weather).
@@ -120,6 +122,13 @@ pub fn run_pipeline(
     };
     lap("flood depth and damage");
     let wants = |prefix: &str| models.is_empty() || models.iter().any(|m| m.starts_with(prefix));
+    let earthquake = if wants("earthquake") && has_rows(census, "buildings")? {
+        let e = crate::earthquake::run_earthquake(census, &mut stack, out_dir, exec, progress)?;
+        lap("earthquake");
+        Some(e)
+    } else {
+        None
+    };
     let geohazard = if wants("geohazard") && has_rows(census, "hidden_dangers")? {
         let g = crate::geohazard::run_geohazard(census, &mut stack, out_dir, exec, progress)?;
         // Their level grids are zoned like those of assess.
@@ -190,6 +199,7 @@ pub fn run_pipeline(
         ));
     }
     Ok(RunReport {
+        earthquake,
         geohazard,
         wildfire,
         operators,
