@@ -90,6 +90,10 @@ pub struct FragilitySection {
 pub struct EarthquakeParams {
     pub id: String,
     pub version: String,
+    /// The built-in operator that reads this file: `"earthquake"` (not a weighted
+    /// overlay; DESIGN.md §5).
+    #[serde(default)]
+    pub operator: Option<String>,
     pub sources: Vec<String>,
     pub ground_motion: GroundMotionSection,
     pub scenario: ScenarioSection,

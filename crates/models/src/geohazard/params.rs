@@ -82,6 +82,10 @@ impl Method {
 pub struct ParamsSpec {
     pub id: String,
     pub version: String,
+    /// The built-in operator that reads this file: `"geohazard_susceptibility"` (not
+    /// a weighted overlay; DESIGN.md §5).
+    #[serde(default)]
+    pub operator: Option<String>,
     pub name: Option<String>,
     pub description: Option<String>,
     pub method: Method,
