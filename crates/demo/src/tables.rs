@@ -4,7 +4,6 @@
 //! CSVs are written with the `csv` crate into UTF-8, then encoded to GBK with
 //! `encoding_rs` where survey teams' Excel exports are GBK.
 
-use std::io::Write;
 use std::path::Path;
 
 use geo::Coord;
@@ -20,19 +19,9 @@ use crate::{Ctx, DemoError};
 /// Buildings in the demo county: the count scales with area, not resolution.
 pub const BUILDINGS: usize = 24_000;
 
-/// Write `bytes` to `path` through a temporary sibling and a rename.
+/// Write `bytes` to `path` atomically ([`riskcensus_io::files::write_atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = riskcensus_io::cog::temp_sibling(path, "partial");
-    let r = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if r.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    r
+    riskcensus_io::files::write_atomic(path, bytes).map_err(std::io::Error::other)
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -727,11 +727,9 @@ fn write_building_gpkg(
     Ok(())
 }
 
-/// Write a text file atomically (temporary sibling + rename).
+/// Write a text file atomically.
 fn write_text(path: &Path, text: &str) -> Result<(), EngineError> {
-    let tmp = riskcensus_io::cog::temp_sibling(path, "partial");
-    std::fs::write(&tmp, text).map_err(EngineError::fs(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(EngineError::fs(path))
+    Ok(riskcensus_io::files::write_atomic(path, text.as_bytes())?)
 }
 
 fn text(v: &FieldValue) -> String {

@@ -28,7 +28,6 @@
 //! a building outside the grid is reported, not dropped silently.
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
@@ -305,16 +304,8 @@ pub fn flood_damage(
                 value[b.cell] += v;
             }
         }
-        let mut total = 0.0;
-        let loss32 = Array2::from_shape_fn((rows, cols), |c| {
-            let l = loss[c];
-            if l.is_nan() {
-                f32::NAN
-            } else {
-                total += l;
-                l as f32
-            }
-        });
+        let total: f64 = loss.iter().filter(|l| !l.is_nan()).sum();
+        let loss32 = loss.mapv(|l| l as f32);
         let ratio32 = Array2::from_shape_fn((rows, cols), |c| {
             if value[c] > 0.0 {
                 (weighted[c] / value[c]) as f32
@@ -337,13 +328,16 @@ pub fn flood_damage(
         }
     }
     let periods: Vec<u32> = depths.iter().map(|(t, _)| *t).collect();
-    for (b, rec) in buildings.iter().zip(&per_building) {
-        let ev: Vec<(u32, f64)> = periods
-            .iter()
-            .zip(rec)
-            .map(|(t, (_, _, l))| (*t, *l))
-            .collect();
-        ead_grid[b.cell] += expected_annual_damage(&ev);
+    // EAD once per building, used by the grid and the table.
+    let eads: Vec<f64> = per_building
+        .iter()
+        .map(|rec| {
+            let ev: Vec<(u32, f64)> = periods.iter().zip(rec).map(|(t, r)| (*t, r.2)).collect();
+            expected_annual_damage(&ev)
+        })
+        .collect();
+    for (b, e) in buildings.iter().zip(&eads) {
+        ead_grid[b.cell] += e;
     }
     report.ead = ead_grid.iter().filter(|v| v.is_finite()).sum();
     let ead32 = ead_grid.mapv(|v| v as f32);
@@ -364,17 +358,19 @@ pub fn flood_damage(
     report.layers.push(("flood_ead".into(), p));
 
     if !buildings.is_empty() {
-        let csv = out.join("flood_building_damage.csv");
-        let tmp = out.join(".flood_building_damage.csv.tmp");
-        let mut w =
-            std::io::BufWriter::new(std::fs::File::create(&tmp).map_err(EngineError::fs(&tmp))?);
-        let mut head = String::from("id,township_code,structure,value_wan");
+        let f = |v: f64| {
+            if v.is_nan() {
+                String::new()
+            } else {
+                format!("{v:.6}")
+            }
+        };
+        let mut body = String::from("id,township_code,structure,value_wan");
         for t in &periods {
-            head.push_str(&format!(",depth_{t}y_m,ratio_{t}y,loss_{t}y_wan"));
+            body.push_str(&format!(",depth_{t}y_m,ratio_{t}y,loss_{t}y_wan"));
         }
-        head.push_str(",ead_wan_per_yr\n");
-        let mut body = head;
-        for (b, rec) in buildings.iter().zip(&per_building) {
+        body.push_str(",ead_wan_per_yr\n");
+        for ((b, rec), e) in buildings.iter().zip(&per_building).zip(&eads) {
             body.push_str(&format!(
                 "{},{},{},{}",
                 b.id,
@@ -383,33 +379,12 @@ pub fn flood_damage(
                 b.value.map(|v| v.to_string()).unwrap_or_default()
             ));
             for (h, d, l) in rec {
-                let f = |v: f64| {
-                    if v.is_nan() {
-                        String::new()
-                    } else {
-                        format!("{v:.6}")
-                    }
-                };
                 body.push_str(&format!(",{},{},{}", f(*h), f(*d), f(*l)));
             }
-            let ev: Vec<(u32, f64)> = periods.iter().zip(rec).map(|(t, r)| (*t, r.2)).collect();
-            let e = expected_annual_damage(&ev);
-            body.push_str(&format!(
-                ",{}\n",
-                if e.is_nan() {
-                    String::new()
-                } else {
-                    format!("{e:.6}")
-                }
-            ));
+            body.push_str(&format!(",{}\n", f(*e)));
         }
-        w.write_all(body.as_bytes())
-            .map_err(EngineError::fs(&tmp))?;
-        w.into_inner()
-            .map_err(|e| EngineError::fs(&tmp)(e.into_error()))?
-            .sync_all()
-            .map_err(EngineError::fs(&tmp))?;
-        std::fs::rename(&tmp, &csv).map_err(EngineError::fs(&csv))?;
+        let csv = out.join("flood_building_damage.csv");
+        riskcensus_io::files::write_atomic(&csv, body.as_bytes())?;
         report.buildings_csv = Some(csv);
     }
     report.buildings = buildings.len();

@@ -734,11 +734,9 @@ fn write_levels(
     Ok(path)
 }
 
-/// Write a text file atomically (temporary sibling + rename).
+/// Write a text file atomically.
 fn write_text(path: &Path, text: &str) -> Result<(), EngineError> {
-    let tmp = riskcensus_io::cog::temp_sibling(path, "partial");
-    std::fs::write(&tmp, text).map_err(EngineError::fs(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(EngineError::fs(path))
+    Ok(riskcensus_io::files::write_atomic(path, text.as_bytes())?)
 }
 
 fn num(v: f64) -> String {

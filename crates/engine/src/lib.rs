@@ -50,6 +50,8 @@ pub mod zonal;
 pub mod zoning;
 
 pub use error::EngineError;
+/// Atomic whole-file writes, for library users and the CLI.
+pub use riskcensus_io::files::write_atomic;
 
 /// The engine's version, written into every output's provenance.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

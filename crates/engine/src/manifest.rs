@@ -171,7 +171,7 @@ pub fn write(
     // Paths inside the zoning report are absolute: keep them relative to the run.
     relativise(&mut v, run_dir);
     let path = run_dir.join("manifest.json");
-    crate::zoning::write_atomic(
+    riskcensus_io::files::write_atomic(
         &path,
         serde_json::to_string_pretty(&v)
             .expect("serialisable")

@@ -20,7 +20,6 @@
 //!
 //! Float grids are NaN where land cover (or the DEM, for `fwi_p90`) is nodata.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
@@ -160,12 +159,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
     if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(EngineError::fs(dir))?;
     }
-    let tmp = riskcensus_io::cog::temp_sibling(path, "csv");
-    let mut f = std::fs::File::create(&tmp).map_err(EngineError::fs(&tmp))?;
-    f.write_all(bytes).map_err(EngineError::fs(&tmp))?;
-    f.sync_all().map_err(EngineError::fs(&tmp))?;
-    drop(f);
-    std::fs::rename(&tmp, path).map_err(EngineError::fs(path))
+    Ok(riskcensus_io::files::write_atomic(path, bytes)?)
 }
 
 /// Options of the wildfire stage (defaults documented in docs/wildfire.md).

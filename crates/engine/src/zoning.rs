@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
 use riskcensus_core::LevelScheme;
+use riskcensus_io::files::write_atomic;
 use riskcensus_io::vector::{
     FieldDef, FieldType, FieldValue, GeometryType, VectorDriver, VectorLayerSpec, VectorWriter,
     WriteOptions,
@@ -605,13 +606,6 @@ fn quote(s: &str) -> String {
     } else {
         s.to_string()
     }
-}
-
-/// Write a file atomically (temporary sibling, then rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
-    let tmp = riskcensus_io::cog::temp_sibling(path, "partial");
-    std::fs::write(&tmp, bytes).map_err(EngineError::fs(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(EngineError::fs(path))
 }
 
 fn qml_fill(rgb: [u8; 3], outline: &str) -> String {

@@ -10,6 +10,7 @@
 //! - [`vector`]: write vector layers (GeoPackage, Shapefile with a code page, GeoJSON).
 //! - [`vector_read`]: read vector layers with raw (undecoded) attribute text.
 //! - [`gpkg`]: the census GeoPackage: transactions, inserts/updates, queries.
+//! - [`files`]: atomic whole-file writes (tables, reports).
 //! - [`digest`]: content digests of input files for caching and provenance.
 //!
 //! Every error names the path (and band, window or layer) it concerns.
@@ -18,6 +19,7 @@ pub mod cog;
 pub mod crs;
 pub mod digest;
 pub mod error;
+pub mod files;
 mod gdal_util;
 pub mod geotiff;
 pub mod gpkg;

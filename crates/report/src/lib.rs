@@ -73,14 +73,7 @@ pub struct RenderedMap {
 
 /// Write `bytes` to `path` through a hidden temporary sibling and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.partial"));
-    std::fs::write(&tmp, bytes).map_err(ReportError::fs(&tmp))?;
-    std::fs::rename(&tmp, path).map_err(ReportError::fs(path))
+    Ok(riskcensus_io::files::write_atomic(path, bytes)?)
 }
 
 /// Load one level grid as a map: codes, legend (with class ranges from the manifest's

@@ -44,15 +44,7 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
     let text = ground_motion_csv(&a.gmm, &a.imt, &a.input)?;
     match &a.out {
         Some(p) => {
-            let tmp = p.with_extension("csv.tmp");
-            std::fs::write(&tmp, &text).map_err(|source| EngineError::Fs {
-                path: tmp.clone(),
-                source,
-            })?;
-            std::fs::rename(&tmp, p).map_err(|source| EngineError::Fs {
-                path: p.clone(),
-                source,
-            })?;
+            riskcensus_engine::write_atomic(p, text.as_bytes())?;
             if !g.quiet {
                 eprintln!("wrote {} rows to {}", text.lines().count() - 1, p.display());
             }
