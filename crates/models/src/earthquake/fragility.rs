@@ -3,8 +3,14 @@
 //! # Fragility
 //!
 //! Lognormal fragility curves on PGA (HAZUS "equivalent-PGA" structural curves,
-//! FEMA 2003, *HAZUS-MH MR4 Technical Manual* §5.4.4, Tables 5.16a–d; the table
-//! ships as `models/seismic_fragility.csv`):
+//! FEMA 2003, *HAZUS-MH MR4 Technical Manual*, ch. 5; the table ships as
+//! `models/seismic_fragility.csv`). Provenance of the numbers: the 40 rows were
+//! transcribed from a secondary copy of the HAZUS tables, not from the manual's
+//! own pages, and the section and table numbers cited for them (§5.4.4, Tables
+//! 5.16a–d, Table 5.20 below) have not been checked against the manual either.
+//! All 40 rows (medians and β) were compared number by number with the HAZUS
+//! tables reproduced in the USGS ShakeCast V3 documentation (Appendix E) and agree
+//! exactly; the manual's own table numbers remain to be checked (docs/earthquake.md).
 //!
 //! ```text
 //! P[DS ≥ ds | PGA] = Φ( ln(PGA / PGA_ds) / β ),   ds = slight, moderate, extensive, complete
@@ -178,6 +184,17 @@ impl Fortification {
         })
     }
 
+    /// Census code (`none`, `vi`…`ix`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Fortification::None => "none",
+            Fortification::VI => "vi",
+            Fortification::VII => "vii",
+            Fortification::VIII => "viii",
+            Fortification::IX => "ix",
+        }
+    }
+
     /// Degree as a number (0 for 未设防).
     pub fn degree(&self) -> u8 {
         match self {
@@ -255,6 +272,9 @@ impl Curve {
     }
 }
 
+/// The text of the shipped table (`models/seismic_fragility.csv`).
+pub const BUILTIN_TABLE: &str = include_str!("../../../../models/seismic_fragility.csv");
+
 /// The fragility table: (HAZUS type, level) → curve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FragilityTable {
@@ -265,11 +285,8 @@ pub struct FragilityTable {
 impl FragilityTable {
     /// The table shipped with the engine (`models/seismic_fragility.csv`).
     pub fn builtin() -> FragilityTable {
-        Self::parse(
-            include_str!("../../../../models/seismic_fragility.csv"),
-            "models/seismic_fragility.csv",
-        )
-        .expect("the shipped fragility table parses")
+        Self::parse(BUILTIN_TABLE, "models/seismic_fragility.csv")
+            .expect("the shipped fragility table parses")
     }
 
     /// Parse CSV text (`#` comments; header `hazus_type,code,slight_g,moderate_g,
