@@ -29,7 +29,9 @@ use riskcensus_io::vector::{
     VectorWriter, WriteOptions,
 };
 use riskcensus_io::CogOptions;
-use riskcensus_models::earthquake::fragility::{self, Building, FragilityTable, STATE_NAMES};
+use riskcensus_models::earthquake::fragility::{
+    self, Building, FragilityTable, BUILTIN_TABLE, STATE_NAMES,
+};
 use riskcensus_models::earthquake::intensity::{instrumental_intensity, zoning_intensity};
 use riskcensus_models::earthquake::params::{self as eq_params, Method, Vs30Source};
 use riskcensus_models::earthquake::site::vs30_from_slope_deg;
@@ -79,9 +81,10 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
         .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let (_, header) = lines
+    let (h, header) = lines
         .next()
         .ok_or_else(|| cfg("empty file: no header".into()))?;
+    let hl = h + 1;
     let cols: Vec<String> = header
         .trim_start_matches('\u{feff}')
         .split(',')
@@ -90,7 +93,7 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
     for c in &cols {
         if !GM_COLUMNS.contains(&c.as_str()) {
             return Err(cfg(format!(
-                "line 1: unknown column `{c}` (known: {})",
+                "line {hl}: unknown column `{c}` (known: {})",
                 GM_COLUMNS.join(", ")
             )));
         }
@@ -98,7 +101,7 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
     for r in gmm.required_columns() {
         if !cols.iter().any(|c| c == r) {
             return Err(cfg(format!(
-                "line 1: column `{r}` required by {} is missing (needs {})",
+                "line {hl}: column `{r}` required by {} is missing (needs {})",
                 gmm.name(),
                 gmm.required_columns().join(", ")
             )));
@@ -173,8 +176,6 @@ pub struct EarthquakeModel {
     /// Where the parameters came from (`models/earthquake.toml` when built in).
     pub origin: String,
 }
-
-const BUILTIN_TABLE: &str = include_str!("../../../models/seismic_fragility.csv");
 
 impl EarthquakeModel {
     /// From the parameter text and the fragility table text (`*_origin` name the
@@ -369,19 +370,18 @@ pub fn run_earthquake_with(
         }
     };
     progress.advance(1);
-    let method = match p.ground_motion.method {
-        Method::Zoning => "zoning",
-        Method::Scenario => "scenario",
+    // Zoning PGA → basic intensity (a class); scenario PGA → instrumental intensity.
+    let (method, to_intensity): (&str, fn(f64) -> f32) = match p.ground_motion.method {
+        Method::Zoning => ("zoning", |g| f32::from(zoning_intensity(g))),
+        Method::Scenario => ("scenario", |g| instrumental_intensity(g) as f32),
     };
     let intensity: Vec<f32> = pga
         .iter()
         .map(|&g| {
             if g.is_nan() {
                 f32::NAN
-            } else if p.ground_motion.method == Method::Zoning {
-                f32::from(zoning_intensity(g as f64))
             } else {
-                instrumental_intensity(g as f64) as f32
+                to_intensity(g as f64)
             }
         })
         .collect();
@@ -451,7 +451,7 @@ pub fn run_earthquake_with(
             continue;
         };
         let (x, y) = (pt.x(), pt.y());
-        let Some(cell) = cell_of(grid, x, y) else {
+        let Some(cell) = grid.cell_of(x, y).map(|(r, c)| r * grid.cols + c) else {
             skipped.push(SkippedBuilding {
                 id,
                 reason: format!("({x}, {y}) outside the census grid"),
@@ -478,7 +478,6 @@ pub fn run_earthquake_with(
         }
     }
     located.sort_by(|a, b| a.0.id.cmp(&b.0.id));
-    skipped.sort_by(|a, b| a.id.cmp(&b.id));
     let fp = &p.fragility.params;
     let assessed: Vec<Result<Option<(fragility::BuildingDamage, u8)>, String>> =
         exec.install(|| {
@@ -543,6 +542,7 @@ pub fn run_earthquake_with(
         total_loss += d.expected_loss;
         total_deaths += d.deaths;
         grades.entry(town.clone()).or_insert([0; 3])[usize::from(d.grade - 1)] += 1;
+        let grade_name = GRADE_NAMES[usize::from(d.grade - 1)];
         let g = pga[c];
         let pr = d.probabilities;
         let _ = writeln!(
@@ -555,7 +555,7 @@ pub fn run_earthquake_with(
             b.structure.code(),
             b.storeys,
             b.year_built.map(|y| y.to_string()).unwrap_or_default(),
-            fort_code(b),
+            b.fortification.code(),
             b.structure.hazus_type(b.storeys),
             d.level.name(),
             g,
@@ -570,7 +570,7 @@ pub fn run_earthquake_with(
             d.expected_loss,
             d.deaths,
             d.grade,
-            GRADE_NAMES[usize::from(d.grade - 1)]
+            grade_name
         );
         rows_out.push((
             geo_types::Geometry::Point(geo_types::Point::new(*x, *y)),
@@ -580,7 +580,7 @@ pub fn run_earthquake_with(
                 Out::String(b.structure.code().into()),
                 Out::Integer(b.storeys as i32),
                 b.year_built.into(),
-                Out::String(fort_code(b).into()),
+                Out::String(b.fortification.code().into()),
                 Out::Real(g as f64),
                 Out::Integer(i32::from(required)),
                 Out::Real(pr[0]),
@@ -592,13 +592,13 @@ pub fn run_earthquake_with(
                 Out::Real(d.expected_loss),
                 Out::Real(d.deaths),
                 Out::Integer(i32::from(d.grade)),
-                Out::String(GRADE_NAMES[usize::from(d.grade - 1)].into()),
+                Out::String(grade_name.into()),
             ],
         ));
     }
     skipped.sort_by(|a, b| a.id.cmp(&b.id));
     let building_csv = out_dir.join("eq_building_damage.csv");
-    write_text(&building_csv, &csv)?;
+    riskcensus_io::files::write_atomic(&building_csv, csv.as_bytes())?;
     let building_gpkg = out_dir.join("eq_building_damage.gpkg");
     write_building_gpkg(&building_gpkg, &grid.crs, rows_out)?;
     let mut tc = String::from("township_code,grade1_key,grade2_general,grade3_minor,buildings\n");
@@ -606,7 +606,7 @@ pub fn run_earthquake_with(
         let _ = writeln!(tc, "{t},{},{},{},{}", g[0], g[1], g[2], g[0] + g[1] + g[2]);
     }
     let township_csv = out_dir.join("eq_township_grades.csv");
-    write_text(&township_csv, &tc)?;
+    riskcensus_io::files::write_atomic(&township_csv, tc.as_bytes())?;
 
     // Per-cell grids.
     let vuln: Vec<f32> = (0..n)
@@ -664,17 +664,6 @@ pub fn run_earthquake_with(
 /// Grade names of codes 1, 2, 3.
 pub const GRADE_NAMES: [&str; 3] = ["重点", "一般", "轻微"];
 
-fn fort_code(b: &Building) -> &'static str {
-    use riskcensus_models::earthquake::fragility::Fortification as F;
-    match b.fortification {
-        F::None => "none",
-        F::VI => "vi",
-        F::VII => "vii",
-        F::VIII => "viii",
-        F::IX => "ix",
-    }
-}
-
 fn csv_text(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
@@ -727,11 +716,6 @@ fn write_building_gpkg(
     Ok(())
 }
 
-/// Write a text file atomically.
-fn write_text(path: &Path, text: &str) -> Result<(), EngineError> {
-    Ok(riskcensus_io::files::write_atomic(path, text.as_bytes())?)
-}
-
 fn text(v: &FieldValue) -> String {
     match v {
         FieldValue::String(s) => s.trim().to_string(),
@@ -760,17 +744,6 @@ fn real(v: &FieldValue) -> Option<f64> {
         FieldValue::Real(r) if r.is_finite() => Some(*r),
         FieldValue::String(s) => s.trim().parse().ok(),
         _ => None,
-    }
-}
-
-/// Row-major cell index of (x, y), `None` outside the grid.
-fn cell_of(grid: &GridSpec, x: f64, y: f64) -> Option<usize> {
-    let c = ((x - grid.x_min) / grid.cell_size).floor();
-    let r = ((grid.y_max - y) / grid.cell_size).floor();
-    if c >= 0.0 && r >= 0.0 && (c as usize) < grid.cols && (r as usize) < grid.rows {
-        Some(r as usize * grid.cols + c as usize)
-    } else {
-        None
     }
 }
 

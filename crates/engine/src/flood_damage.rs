@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 use crate::assess::LayerStack;
 use crate::config::CensusConfig;
 use crate::error::EngineError;
-use crate::ingest::{Census, FieldValue, Query};
+use crate::ingest::{Census, Query};
 use crate::provenance::{self, tag};
 use crate::terrain::write_cog;
 
@@ -202,25 +202,6 @@ struct Building {
     cell: (usize, usize),
 }
 
-fn text(v: Option<&FieldValue>) -> String {
-    match v {
-        Some(FieldValue::String(s)) => s.clone(),
-        Some(FieldValue::Integer(i)) => i.to_string(),
-        Some(FieldValue::Integer64(i)) => i.to_string(),
-        Some(FieldValue::Real(r)) => r.to_string(),
-        _ => String::new(),
-    }
-}
-
-fn number(v: Option<&FieldValue>) -> Option<f64> {
-    match v {
-        Some(FieldValue::Integer(i)) => Some(*i as f64),
-        Some(FieldValue::Integer64(i)) => Some(*i as f64),
-        Some(FieldValue::Real(r)) => Some(*r),
-        _ => None,
-    }
-}
-
 /// Run the damage stage for the depth layers `depths` ((return period, layer id) of
 /// the stack), writing into `out` and adding the grids to `stack`.
 pub fn flood_damage(
@@ -239,7 +220,7 @@ pub fn flood_damage(
     if census.dir.join("census.gpkg").exists() {
         let db = Census::open(&census.dir)?;
         for f in db.query("buildings", &Query::default())? {
-            let id = text(f.get("id"));
+            let id = f.text("id");
             let Some(geo_types::Geometry::Point(p)) = &f.geometry else {
                 report.skipped.push((id, "no point geometry".into()));
                 continue;
@@ -250,9 +231,9 @@ pub fn flood_damage(
             };
             buildings.push(Building {
                 id,
-                township: text(f.get("township_code")),
-                structure: text(f.get("structure")),
-                value: number(f.get("value_wan")),
+                township: f.text("township_code"),
+                structure: f.text("structure"),
+                value: f.number("value_wan"),
                 cell,
             });
         }
@@ -264,14 +245,7 @@ pub fn flood_damage(
         tag::MODEL_ID.into(),
         format!("{}@{}", curves.id, curves.version),
     );
-    tags.insert(
-        tag::PARAM_HASH.into(),
-        riskcensus_io::digest::bytes_sha256(
-            serde_json::to_string(curves)
-                .expect("serialisable")
-                .as_bytes(),
-        ),
-    );
+    tags.insert(tag::PARAM_HASH.into(), provenance::param_hash(curves));
     let cog = CogOptions::default();
     let (rows, cols) = (grid.rows, grid.cols);
     let mut per_building: Vec<Vec<(f64, f64, f64)>> = vec![Vec::new(); buildings.len()];

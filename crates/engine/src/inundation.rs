@@ -136,16 +136,12 @@ pub fn flood_depths(
         })?
         .path
         .clone();
-    let params = serde_json::to_string(screen).expect("serialisable");
     let mut tags = provenance::base();
     tags.insert(
         tag::MODEL_ID.into(),
         format!("{}@{}", screen.id, screen.version),
     );
-    tags.insert(
-        tag::PARAM_HASH.into(),
-        riskcensus_io::digest::bytes_sha256(params.as_bytes()),
-    );
+    tags.insert(tag::PARAM_HASH.into(), provenance::param_hash(screen));
     tags.insert(tag::UNITS.into(), "m".into());
     let mut layers = Vec::new();
     let mut writers = Vec::new();

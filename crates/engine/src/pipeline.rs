@@ -153,7 +153,10 @@ pub fn run_pipeline(
         None
     };
     let mut operators = Vec::new();
-    let seeds: Vec<(String, u64)> = Vec::new();
+    let seeds: Vec<(String, u64)> = geohazard
+        .iter()
+        .map(|g| ("geohazard_sampling".to_string(), g.model.seed))
+        .collect();
     if !depths.is_empty() {
         operators.push(operator_entry(
             &screen.id,
@@ -187,10 +190,10 @@ pub fn run_pipeline(
         progress,
     )?;
     lap("assess");
-    let zoned = crate::zoning::zoning(census, &stack, out_dir, &ZoningOptions::default())?;
+    let rules = crate::zoning::load_rules(census)?;
+    let zoned = crate::zoning::zoning(census, &stack, &rules, out_dir, &ZoningOptions::default())?;
     lap("zoning");
     if !zoned.layers.is_empty() {
-        let rules = crate::zoning::load_rules(census)?;
         operators.push(operator_entry(
             &rules.id,
             &rules.version,
@@ -224,22 +227,19 @@ fn operator_entry<T: Serialize>(
     crate::manifest::ModelEntry {
         id: id.to_string(),
         version: version.to_string(),
-        param_hash: riskcensus_io::digest::bytes_sha256(
-            serde_json::to_string(params)
-                .expect("serialisable")
-                .as_bytes(),
-        ),
+        param_hash: crate::provenance::param_hash(params),
         output: output.to_string(),
         method: None,
         breaks: None,
     }
 }
 
-/// True when the census database exists and its `layer` holds records.
+/// True when the census database exists and its `layer` holds records (a count,
+/// not a read of the records: the stage reads them itself).
 fn has_rows(census: &CensusConfig, layer: &str) -> Result<bool, EngineError> {
-    if !census.dir.join("census.gpkg").exists() {
+    let db = census.dir.join("census.gpkg");
+    if !db.exists() {
         return Ok(false);
     }
-    let db = crate::ingest::Census::open(&census.dir)?;
-    Ok(!db.query(layer, &Default::default())?.is_empty())
+    Ok(riskcensus_io::gpkg::GpkgDb::open_read(&db)?.count(layer) > 0)
 }

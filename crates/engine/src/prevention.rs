@@ -164,11 +164,7 @@ impl PreventionRules {
 
     /// The parameter hash recorded in outputs.
     pub fn param_hash(&self) -> String {
-        riskcensus_io::digest::bytes_sha256(
-            serde_json::to_string(self)
-                .expect("serialisable")
-                .as_bytes(),
-        )
+        crate::provenance::param_hash(self)
     }
 
     /// Place one unit or cell. `indicators` must hold every indicator of the scale.

@@ -26,3 +26,13 @@ pub fn base() -> Provenance {
     p.insert(tag::GDAL_VERSION.into(), riskcensus_io::gdal_version());
     p
 }
+
+/// The parameter hash of a built-in operator's validated parameters: SHA-256 of their
+/// JSON serialisation (the `RISKCENSUS_PARAM_HASH` tag and the manifest entry).
+pub fn param_hash<T: serde::Serialize>(params: &T) -> String {
+    riskcensus_io::digest::bytes_sha256(
+        serde_json::to_string(params)
+            .expect("parameters serialise")
+            .as_bytes(),
+    )
+}

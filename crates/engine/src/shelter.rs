@@ -30,7 +30,7 @@ use riskcensus_io::{digest, CogOptions, RasterReader};
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
-use crate::ingest::{Census, FieldValue, Query};
+use crate::ingest::{Census, Query};
 use crate::provenance::{self, tag};
 use crate::terrain::{is_cached, write_cog};
 
@@ -107,11 +107,8 @@ pub fn shelter_grid(
         let Some(geo_types::Geometry::Point(p)) = &f.geometry else {
             continue;
         };
-        let capacity = match f.get("capacity") {
-            Some(FieldValue::Integer(v)) => *v as f64,
-            Some(FieldValue::Integer64(v)) => *v as f64,
-            Some(FieldValue::Real(v)) => *v,
-            _ => continue,
+        let Some(capacity) = f.number("capacity") else {
+            continue;
         };
         shelters.push(Shelter {
             x: p.x(),

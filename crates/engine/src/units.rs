@@ -22,13 +22,15 @@
 //! Units are the census database's `admin_units` with 9-digit codes (townships),
 //! sorted by code; sums run row-major in f64, so results do not depend on threads.
 
+use std::collections::BTreeMap;
+
 use ndarray::Array2;
 use riskcensus_core::{GridSpec, LevelScheme};
 use riskcensus_zoning::coverage::{bbox_window, coverage, Rings};
 use serde::Serialize;
 
 use crate::error::EngineError;
-use crate::ingest::{Census, FieldValue, Query};
+use crate::ingest::{Census, Query};
 
 /// The cumulative area share that sets a unit's level.
 pub const UNIT_LEVEL_SHARE: f64 = 0.2;
@@ -45,27 +47,64 @@ pub struct Unit {
     pub geometry: geo_types::MultiPolygon<f64>,
 }
 
-/// Records with a position and a township: buildings or hidden-danger points.
+/// Point records with a position, grouped by township: buildings or hidden-danger
+/// points. Each record keeps its cell (None outside the grid) and a value (e.g. the
+/// building's `value_wan`; 0 when the layer has no value field or the record none),
+/// in database order within its township.
 #[derive(Debug, Clone, Default)]
 pub struct Records {
-    /// (township code, cell, weight 1 or value)
-    pub items: Vec<(String, Option<(usize, usize)>, f64)>,
+    by_unit: BTreeMap<String, Vec<(Option<(usize, usize)>, f64)>>,
 }
 
-fn text(v: Option<&FieldValue>) -> String {
-    match v {
-        Some(FieldValue::String(s)) => s.clone(),
-        Some(FieldValue::Integer(i)) => i.to_string(),
-        Some(FieldValue::Integer64(i)) => i.to_string(),
-        _ => String::new(),
+impl Records {
+    /// Records from (township code, cell, value) items.
+    pub fn from_items(
+        items: impl IntoIterator<Item = (String, Option<(usize, usize)>, f64)>,
+    ) -> Self {
+        let mut r = Records::default();
+        for (code, cell, v) in items {
+            r.by_unit.entry(code).or_default().push((cell, v));
+        }
+        r
     }
+
+    /// Per level (index 0 = level 1) of the unit's records: (count, Σ value), and the
+    /// count and value of those on unclassified cells.
+    fn by_level(&self, unit: &str, levels: &Array2<u8>, k: usize) -> LevelSums {
+        let mut s = LevelSums {
+            count: vec![0.0; k],
+            value: vec![0.0; k],
+            ..Default::default()
+        };
+        for (cell, v) in self.by_unit.get(unit).map(Vec::as_slice).unwrap_or(&[]) {
+            match cell.map(|c| levels[c] as usize) {
+                Some(l) if (1..=k).contains(&l) => {
+                    s.count[l - 1] += 1.0;
+                    s.value[l - 1] += v;
+                }
+                _ => {
+                    s.unclassified_count += 1.0;
+                    s.unclassified_value += v;
+                }
+            }
+        }
+        s
+    }
+}
+
+#[derive(Debug, Default)]
+struct LevelSums {
+    count: Vec<f64>,
+    value: Vec<f64>,
+    unclassified_count: f64,
+    unclassified_value: f64,
 }
 
 /// The townships of the census database with their exact cell coverage on `grid`.
 pub fn townships(census: &Census, grid: &GridSpec) -> Result<Vec<Unit>, EngineError> {
     let mut units = Vec::new();
     for f in census.query("admin_units", &Query::default())? {
-        let code = text(f.get("code"));
+        let code = f.text("code");
         if code.len() != 9 {
             continue;
         }
@@ -88,7 +127,7 @@ pub fn townships(census: &Census, grid: &GridSpec) -> Result<Vec<Unit>, EngineEr
         let area_m2 = cells.iter().map(|c| c.2).sum::<f64>() * grid.cell_area();
         units.push(Unit {
             code,
-            name: text(f.get("name")),
+            name: f.text("name"),
             area_m2,
             cells,
             geometry: mp,
@@ -98,30 +137,23 @@ pub fn townships(census: &Census, grid: &GridSpec) -> Result<Vec<Unit>, EngineEr
     Ok(units)
 }
 
-/// Point records of a census layer with their township and cell; `weight_field`
-/// gives each record a weight (e.g. `value_wan`), else 1.
+/// Point records of a census layer with their township and cell (one query);
+/// `value_field` gives each record its value (e.g. `value_wan`).
 pub fn records(
     census: &Census,
     grid: &GridSpec,
     layer: &str,
-    weight_field: Option<&str>,
+    value_field: Option<&str>,
 ) -> Result<Records, EngineError> {
-    let mut items = Vec::new();
-    for f in census.query(layer, &Query::default())? {
+    let feats = census.query(layer, &Query::default())?;
+    Ok(Records::from_items(feats.iter().map(|f| {
         let cell = match &f.geometry {
             Some(geo_types::Geometry::Point(p)) => grid.cell_of(p.x(), p.y()),
             _ => None,
         };
-        let w = match weight_field.map(|k| f.get(k)) {
-            None => 1.0,
-            Some(Some(FieldValue::Real(v))) => *v,
-            Some(Some(FieldValue::Integer(v))) => *v as f64,
-            Some(Some(FieldValue::Integer64(v))) => *v as f64,
-            Some(_) => 0.0,
-        };
-        items.push((text(f.get("township_code")), cell, w));
-    }
-    Ok(Records { items })
+        let v = value_field.and_then(|k| f.number(k)).unwrap_or(0.0);
+        (f.text("township_code"), cell, v)
+    })))
 }
 
 /// One unit's statistics for one level grid.
@@ -179,7 +211,6 @@ pub fn unit_stats(
     input: &LevelInput<'_>,
     population: Option<&Array2<f32>>,
     buildings: &Records,
-    values: &Records,
     dangers: &Records,
 ) -> Vec<UnitStats> {
     let k = input.scheme.count();
@@ -221,23 +252,8 @@ pub fn unit_stats(
                     }
                 })
                 .collect();
-            let count = |recs: &Records| {
-                let mut by = vec![0.0f64; k];
-                let mut other = 0.0;
-                for (code, cell, w) in &recs.items {
-                    if code != &u.code {
-                        continue;
-                    }
-                    match cell.map(|c| input.levels[c] as usize) {
-                        Some(l) if (1..=k).contains(&l) => by[l - 1] += w,
-                        _ => other += w,
-                    }
-                }
-                (by, other)
-            };
-            let (b, b0) = count(buildings);
-            let (v, _) = count(values);
-            let (h, h0) = count(dangers);
+            let b = buildings.by_level(&u.code, input.levels, k);
+            let h = dangers.by_level(&u.code, input.levels, k);
             UnitStats {
                 unit_code: u.code.clone(),
                 unit_name: u.name.clone(),
@@ -250,11 +266,11 @@ pub fn unit_stats(
                 unit_level: unit_level(&share),
                 share_by_level: share,
                 population_by_level: pop,
-                buildings_by_level: b,
-                value_wan_by_level: v,
-                hidden_dangers_by_level: h,
-                buildings_unclassified: b0,
-                hidden_dangers_unclassified: h0,
+                buildings_by_level: b.count,
+                value_wan_by_level: b.value,
+                hidden_dangers_by_level: h.count,
+                buildings_unclassified: b.unclassified_count,
+                hidden_dangers_unclassified: h.unclassified_count,
                 unit_level_rule: format!(
                     "highest level whose cumulative area share reaches {:.0}%",
                     UNIT_LEVEL_SHARE * 100.0
@@ -292,13 +308,11 @@ mod tests {
         let levels = ndarray::arr2(&[[1u8, 2], [3, 0]]);
         let score = ndarray::arr2(&[[0.9f32, 0.6], [0.3, f32::NAN]]);
         let pop = ndarray::arr2(&[[100.0f32, 40.0], [10.0, 7.0]]);
-        let b = Records {
-            items: vec![
-                ("370999001".into(), Some((0, 0)), 1.0),
-                ("370999001".into(), Some((1, 1)), 1.0),
-                ("370999002".into(), Some((0, 0)), 1.0),
-            ],
-        };
+        let b = Records::from_items([
+            ("370999001".into(), Some((0, 0)), 1.0),
+            ("370999001".into(), Some((1, 1)), 1.0),
+            ("370999002".into(), Some((0, 0)), 1.0),
+        ]);
         let s = unit_stats(
             &grid,
             &[u],
@@ -310,7 +324,6 @@ mod tests {
             },
             Some(&pop),
             &b,
-            &Records::default(),
             &Records::default(),
         );
         let s = &s[0];

@@ -26,6 +26,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use geo::Area;
 use ndarray::Array2;
 use riskcensus_core::LevelScheme;
 use riskcensus_io::files::write_atomic;
@@ -91,38 +92,27 @@ pub struct UnitSummary {
     pub prevention_trace: Option<String>,
 }
 
-fn scheme_of(path: &Path) -> Result<Option<LevelScheme>, EngineError> {
-    let r = RasterReader::open(path, 1)?;
+/// The level scheme of a level grid, from its class names.
+fn scheme_of(r: &RasterReader) -> Option<LevelScheme> {
     // CLASS_0 (nodata) plus one name per level.
-    Ok(match r.class_names().len() {
+    match r.class_names().len() {
         6 => Some(LevelScheme::Risk),
         5 => Some(LevelScheme::Geohazard),
         4 => Some(LevelScheme::Prevention),
         _ => None,
-    })
+    }
 }
 
 fn is_risk_layer(layer: &str) -> bool {
-    layer.ends_with("_risk") || layer == "flood_risk" || layer.starts_with("comprehensive")
+    layer.ends_with("_risk") || layer.starts_with("comprehensive")
 }
 
-/// Shoelace area of a polygon with holes (m² in a projected CRS).
-fn area(p: &geo_types::Polygon<f64>) -> f64 {
-    let ring = |r: &geo_types::LineString<f64>| {
-        let c = &r.0;
-        let mut s = 0.0;
-        for w in c.windows(2) {
-            s += w[0].x * w[1].y - w[1].x * w[0].y;
-        }
-        (s / 2.0).abs()
-    };
-    ring(p.exterior()) - p.interiors().iter().map(ring).sum::<f64>()
-}
-
-/// Run the zoning stage over the level grids of `stack`, writing into `out`.
+/// Run the zoning stage over the level grids of `stack` with the prevention `rules`,
+/// writing into `out`.
 pub fn zoning(
     census: &CensusConfig,
     stack: &LayerStack,
+    rules: &PreventionRules,
     out: &Path,
     opts: &ZoningOptions,
 ) -> Result<ZoningReport, EngineError> {
@@ -137,8 +127,7 @@ pub fn zoning(
     let db = Census::open(&census.dir)?;
     let units = townships(&db, grid)?;
     report.units = units.len();
-    let buildings = records(&db, grid, "buildings", None)?;
-    let values = records(&db, grid, "buildings", Some("value_wan"))?;
+    let buildings = records(&db, grid, "buildings", Some("value_wan"))?;
     let dangers = records(&db, grid, "hidden_dangers", None)?;
     let read_f32 = |id: &str| -> Result<Option<Array2<f32>>, EngineError> {
         match stack.get(id) {
@@ -151,7 +140,28 @@ pub fn zoning(
     let population = read_f32("population")?;
     let exposure = read_f32("exposure")?;
     let capacity = read_f32("capacity")?;
-    let rules = load_rules(census)?;
+    // Area-weighted mean capacity per unit (the same for every risk grid).
+    let capacity_mean: Vec<f64> = units
+        .iter()
+        .map(|u| {
+            let Some(c) = &capacity else {
+                return f64::NAN;
+            };
+            let (mut sf, mut sv) = (0.0, 0.0);
+            for &(r, cc, f) in &u.cells {
+                let v = c[(r, cc)];
+                if v.is_finite() {
+                    sf += f;
+                    sv += f * v as f64;
+                }
+            }
+            if sf > 0.0 {
+                sv / sf
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
 
     // Each cell's township: the unit covering most of it (ties: the lower code).
     let mut owner = Array2::<i32>::zeros((grid.rows, grid.cols));
@@ -180,10 +190,10 @@ pub fn zoning(
         Vec<(geo_types::Geometry<f64>, Vec<FieldValue>)>,
     )> = Vec::new();
     for (layer, path) in &level_layers {
-        let Some(scheme) = scheme_of(path)? else {
+        let reader = RasterReader::open(path, 1)?;
+        let Some(scheme) = scheme_of(&reader) else {
             continue;
         };
-        let reader = RasterReader::open(path, 1)?;
         let breaks = reader.metadata("RISKCENSUS_CLASS_BREAKS");
         let levels = reader.read_u8(grid.full_window())?;
         let score = read_f32(layer)?;
@@ -198,7 +208,6 @@ pub fn zoning(
             },
             population.as_ref(),
             &buildings,
-            &values,
             &dangers,
         );
 
@@ -225,7 +234,7 @@ pub fn zoning(
                     FieldValue::String(class.name_zh.into()),
                     FieldValue::String(class.name_en.into()),
                     FieldValue::String(units[u].code.clone()),
-                    FieldValue::Real((area(&p) * 100.0).round() / 100.0),
+                    FieldValue::Real((p.unsigned_area() * 100.0).round() / 100.0),
                 ],
             ));
         }
@@ -264,27 +273,12 @@ pub fn zoning(
             report.files.push(p.clone());
             prevention = Some(p);
         }
-        for s in stats {
+        // `unit_stats` returns one row per unit, in unit order.
+        for (s, cap_mean) in stats.into_iter().zip(&capacity_mean) {
             let placement = risky.then(|| {
-                let unit = units.iter().find(|u| u.code == s.unit_code).expect("unit");
                 let top2 = s.share_by_level.iter().take(2).sum::<f64>();
                 let pop_total: f64 = s.population_by_level.iter().sum();
                 let pop_top2 = s.population_by_level.iter().take(2).sum::<f64>();
-                let cap_mean = capacity.as_ref().map(|c| {
-                    let (mut sf, mut sv) = (0.0, 0.0);
-                    for &(r, cc, f) in &unit.cells {
-                        let v = c[(r, cc)];
-                        if v.is_finite() {
-                            sf += f;
-                            sv += f * v as f64;
-                        }
-                    }
-                    if sf > 0.0 {
-                        sv / sf
-                    } else {
-                        f64::NAN
-                    }
-                });
                 let hd: f64 =
                     s.hidden_dangers_by_level.iter().sum::<f64>() + s.hidden_dangers_unclassified;
                 let ind = BTreeMap::from([
@@ -313,7 +307,7 @@ pub fn zoning(
                             0.0
                         },
                     ),
-                    ("capacity_mean", cap_mean.unwrap_or(f64::NAN)),
+                    ("capacity_mean", *cap_mean),
                 ]);
                 rules.place(Scale::Unit, &ind)
             });
@@ -639,27 +633,6 @@ fn township_qml() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shoelace_with_a_hole() {
-        let p = geo_types::Polygon::new(
-            geo_types::LineString::from(vec![
-                (0.0, 0.0),
-                (10.0, 0.0),
-                (10.0, 10.0),
-                (0.0, 10.0),
-                (0.0, 0.0),
-            ]),
-            vec![geo_types::LineString::from(vec![
-                (2.0, 2.0),
-                (4.0, 2.0),
-                (4.0, 4.0),
-                (2.0, 4.0),
-                (2.0, 2.0),
-            ])],
-        );
-        assert_eq!(area(&p), 96.0);
-    }
 
     #[test]
     fn level_style_names_every_level_with_its_colour() {

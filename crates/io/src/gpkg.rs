@@ -85,6 +85,16 @@ impl DbFeature {
     pub fn get(&self, name: &str) -> Option<&FieldValue> {
         self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
+
+    /// A field as text ([`FieldValue::text`]); empty when absent or null.
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).map(FieldValue::text).unwrap_or_default()
+    }
+
+    /// A field as a number ([`FieldValue::number`]); `None` when absent, null or text.
+    pub fn number(&self, name: &str) -> Option<f64> {
+        self.get(name).and_then(FieldValue::number)
+    }
 }
 
 /// An open census GeoPackage.

@@ -174,6 +174,31 @@ pub enum FieldValue {
     Date { year: i32, month: u32, day: u32 },
 }
 
+impl FieldValue {
+    /// The value as text: strings as they are, numbers in Rust's shortest form,
+    /// dates as ISO `YYYY-MM-DD`, null as the empty string.
+    pub fn text(&self) -> String {
+        match self {
+            FieldValue::Null => String::new(),
+            FieldValue::Integer(i) => i.to_string(),
+            FieldValue::Integer64(i) => i.to_string(),
+            FieldValue::Real(r) => r.to_string(),
+            FieldValue::String(s) => s.clone(),
+            FieldValue::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
+        }
+    }
+
+    /// The value as a number: integers and reals; `None` for text, dates and null.
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            FieldValue::Integer(i) => Some(f64::from(*i)),
+            FieldValue::Integer64(i) => Some(*i as f64),
+            FieldValue::Real(r) => Some(*r),
+            _ => None,
+        }
+    }
+}
+
 impl From<i32> for FieldValue {
     fn from(v: i32) -> Self {
         FieldValue::Integer(v)
@@ -619,6 +644,23 @@ mod tests {
         WriteOptions {
             fixed_timestamp: Some("2026-01-01T00:00:00Z".into()),
         }
+    }
+
+    #[test]
+    fn field_values_as_text_and_number() {
+        assert_eq!(FieldValue::Integer64(370999001).text(), "370999001");
+        assert_eq!(FieldValue::Real(2.5).text(), "2.5");
+        assert_eq!(FieldValue::Null.text(), "");
+        let d = FieldValue::Date {
+            year: 2024,
+            month: 3,
+            day: 5,
+        };
+        assert_eq!(d.text(), "2024-03-05");
+        assert_eq!(FieldValue::Integer(7).number(), Some(7.0));
+        assert_eq!(FieldValue::Real(0.25).number(), Some(0.25));
+        assert_eq!(FieldValue::from("7").number(), None);
+        assert_eq!(d.number(), None);
     }
 
     #[test]

@@ -255,8 +255,8 @@ impl Yu2013 {
         let ra = solve_long_axis(repi, sin_t, cos_t, m, l, s);
         let rb = short_axis(ra, m, l, s);
         let h2 = DEPTH_KM * DEPTH_KM;
-        let ln_l = l[0] + l[1] * m + l[2] * ((ra * ra + h2).sqrt() + l[3] * (l[4] * m).exp()).ln();
-        let ln_s = s[0] + s[1] * m + s[2] * ((rb * rb + h2).sqrt() + s[3] * (s[4] * m).exp()).ln();
+        let ln_l = axis_ln(l, m, (ra * ra + h2).sqrt());
+        let ln_s = axis_ln(s, m, (rb * rb + h2).sqrt());
         let ln_y = ln_l * ln_s / ((ln_l * sin_t).powi(2) + (ln_s * cos_t).powi(2)).sqrt();
         let median = match imt {
             Imt::Pga => ln_y.exp() / (G * 100.0),
@@ -269,10 +269,15 @@ impl Yu2013 {
     }
 }
 
+/// ln Y along one axis at distance `r`: A + B·M + C·ln(r + D·e^{E·M}) (`r` is
+/// √(R² + h²) for the amplitude, R itself in the equal-amplitude relation).
+fn axis_ln(a: &Axis, m: f64, r: f64) -> f64 {
+    a[0] + a[1] * m + a[2] * (r + a[3] * (a[4] * m).exp()).ln()
+}
+
 /// Short semi-axis with the same amplitude as long semi-axis `ra` (no depth term).
 fn short_axis(ra: f64, m: f64, l: &Axis, s: &Axis) -> f64 {
-    let lhs = l[0] + l[1] * m + l[2] * (ra + l[3] * (l[4] * m).exp()).ln();
-    ((lhs - s[0] - s[1] * m) / s[2]).exp() - s[3] * (s[4] * m).exp()
+    ((axis_ln(l, m, ra) - s[0] - s[1] * m) / s[2]).exp() - s[3] * (s[4] * m).exp()
 }
 
 /// Radius of the ellipse with long semi-axis `ra` in direction θ (0 when the short
