@@ -139,6 +139,36 @@ struct CensusFile {
     vector: Vec<VectorSource>,
     #[serde(default)]
     table: Vec<TableSource>,
+    #[serde(default)]
+    zoning: ZoningOptions,
+}
+
+/// `[zoning]` of `census.toml`: how level grids are cleaned into mappable zones
+/// (both optional).
+///
+/// ```toml
+/// [zoning]
+/// mmu_m2 = 100000          # minimum mapping unit, m² (GDAL sieve; default 10 ha)
+/// majority_filter = true   # one 8-neighbour majority pass before the sieve (default false)
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ZoningOptions {
+    /// Minimum mapping unit, m² (default 0.1 km² = 10 ha): regions smaller than
+    /// this merge into their largest neighbour.
+    pub mmu_m2: f64,
+    /// Apply one pass of the 8-neighbour strict-majority filter
+    /// ([`riskcensus_kernels::majority`]) before the sieve.
+    pub majority_filter: bool,
+}
+
+impl Default for ZoningOptions {
+    fn default() -> Self {
+        Self {
+            mmu_m2: 1.0e5,
+            majority_filter: false,
+        }
+    }
 }
 
 /// A validated census workspace.
@@ -151,6 +181,7 @@ pub struct CensusConfig {
     pub rasters: Vec<RasterSource>,
     pub vectors: Vec<VectorSource>,
     pub tables: Vec<TableSource>,
+    pub zoning: ZoningOptions,
 }
 
 impl CensusConfig {
@@ -220,6 +251,12 @@ impl CensusConfig {
                 problems.push(format!("[[raster]] {}: {e}", r.id));
             }
         }
+        if !(file.zoning.mmu_m2.is_finite() && file.zoning.mmu_m2 >= 0.0) {
+            problems.push(format!(
+                "[zoning] mmu_m2 = {}: must be a finite area ≥ 0 m²",
+                file.zoning.mmu_m2
+            ));
+        }
         if !problems.is_empty() {
             return Err(err(problems.join("; ")));
         }
@@ -230,6 +267,7 @@ impl CensusConfig {
             rasters: file.raster,
             vectors: file.vector,
             tables: file.table,
+            zoning: file.zoning,
         })
     }
 
@@ -274,6 +312,27 @@ kind = "continuous"
         let c = CensusConfig::parse(d.path(), Path::new("census.toml"), GOOD).unwrap();
         assert_eq!(c.grid.rows, 10);
         assert_eq!(c.rasters[0].resampling().unwrap(), Resampling::Bilinear);
+    }
+
+    #[test]
+    fn zoning_section_is_optional_and_checked() {
+        let d = dir_with(&["dem.tif"]);
+        let c = CensusConfig::parse(d.path(), Path::new("census.toml"), GOOD).unwrap();
+        assert_eq!(c.zoning, ZoningOptions::default());
+        let text = format!("{GOOD}\n[zoning]\nmajority_filter = true\n");
+        let c = CensusConfig::parse(d.path(), Path::new("census.toml"), &text).unwrap();
+        assert!(c.zoning.majority_filter);
+        assert_eq!(c.zoning.mmu_m2, 1.0e5);
+        let text = format!("{GOOD}\n[zoning]\nmmu_m2 = -5.0\n");
+        let msg = CensusConfig::parse(d.path(), Path::new("census.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("[zoning] mmu_m2 = -5"), "{msg}");
+        let text = format!("{GOOD}\n[zoning]\nmajority = 3\n");
+        let msg = CensusConfig::parse(d.path(), Path::new("census.toml"), &text)
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("majority"), "{msg}");
     }
 
     #[test]

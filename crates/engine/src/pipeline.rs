@@ -13,7 +13,7 @@ use crate::flood_damage::{flood_damage, DamageReport, DepthDamage};
 use crate::inundation::{flood_depths, DepthScreen};
 use crate::prepare::{prepare, PrepareReport};
 use crate::progress::Progress;
-use crate::zoning::{ZoningOptions, ZoningReport};
+use crate::zoning::ZoningReport;
 
 /// What a pipeline run produced.
 #[derive(Debug, Clone)]
@@ -191,7 +191,7 @@ pub fn run_pipeline(
     )?;
     lap("assess");
     let rules = crate::zoning::load_rules(census)?;
-    let zoned = crate::zoning::zoning(census, &stack, &rules, out_dir, &ZoningOptions::default())?;
+    let zoned = crate::zoning::zoning(census, &stack, &rules, out_dir)?;
     lap("zoning");
     if !zoned.layers.is_empty() {
         operators.push(operator_entry(

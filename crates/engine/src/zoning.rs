@@ -7,20 +7,26 @@
 //! 1. **Township statistics** ([`crate::units`]): exact-coverage area shares, score
 //!    mean/max, population, buildings, value and hidden dangers per level, and the
 //!    unit's level.
-//! 2. **Zones**: the grid is cleaned to a minimum mapping unit with GDAL's sieve
-//!    filter (8-connected; regions smaller than [`ZoningOptions::mmu_m2`] merge into
-//!    their largest neighbour), cut by townships (each cell belongs to the township
+//! 2. **Zones**: the grid is cleaned — optionally one pass of the 8-neighbour
+//!    majority filter ([`ZoningOptions::majority_filter`], `[zoning]` of
+//!    `census.toml`), then GDAL's sieve filter to the minimum mapping unit
+//!    (8-connected; regions smaller than [`ZoningOptions::mmu_m2`] merge into their
+//!    largest neighbour) — cut by townships (each cell belongs to the township
 //!    covering most of it) and polygonized with GDAL: one feature per connected
 //!    region of one level in one township, with its level, names, township code and
-//!    area (m², shoelace in the census CRS).
+//!    area (m², planar area in the census CRS).
 //! 3. **Prevention zoning** for risk grids (schemes with five levels, and the
 //!    geohazard risk): per cell by the cell rules of `models/prevention.toml` from the
 //!    cell's level, `exposure` and `capacity` (`<layer>_prevention.tif`, u8, prevention
 //!    scheme), and per township by the unit rules, with the trace.
 //!
+//! 4. **Earthquake hidden-danger grades** per township (when the run has the
+//!    earthquake stage): buildings graded 重点 / 一般 / 轻微 (`unit_seismic_grades`).
+//!
 //! Outputs in the run folder: `zoning.gpkg` (layers `townships`, `zones_<layer>`,
-//! `prevention_<layer>`, tables `unit_levels`, `unit_summary`, and QGIS styles in
-//! `layer_styles`), `unit_summary.csv/.json`, `unit_levels.csv`. The GeoPackage is
+//! `prevention_<layer>`, tables `unit_levels`, `unit_summary`, `unit_seismic_grades`,
+//! and QGIS styles in `layer_styles`), `unit_summary.csv/.json`, `unit_levels.csv`,
+//! `unit_seismic_grades.csv`. The GeoPackage is
 //! written with a fixed timestamp, so the same inputs give the same bytes.
 
 use std::collections::BTreeMap;
@@ -48,18 +54,7 @@ use crate::units::{records, townships, unit_stats, LevelInput, UnitStats};
 /// The timestamp written into GeoPackages so that re-runs give identical bytes.
 pub const FIXED_TIMESTAMP: &str = "2000-01-01T00:00:00Z";
 
-/// Zoning options.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ZoningOptions {
-    /// Minimum mapping unit, m² (default 0.1 km² = 10 ha).
-    pub mmu_m2: f64,
-}
-
-impl Default for ZoningOptions {
-    fn default() -> Self {
-        Self { mmu_m2: 1.0e5 }
-    }
-}
+pub use crate::config::ZoningOptions;
 
 /// One zoned level grid.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -78,6 +73,8 @@ pub struct ZoningReport {
     pub units: usize,
     pub gpkg: Option<PathBuf>,
     pub files: Vec<PathBuf>,
+    /// The `[zoning]` options of the census used.
+    pub options: ZoningOptions,
     pub mmu_cells: usize,
 }
 
@@ -114,11 +111,12 @@ pub fn zoning(
     stack: &LayerStack,
     rules: &PreventionRules,
     out: &Path,
-    opts: &ZoningOptions,
 ) -> Result<ZoningReport, EngineError> {
     let grid = &census.grid;
+    let opts = &census.zoning;
     let mut report = ZoningReport {
         mmu_cells: (opts.mmu_m2 / grid.cell_area()).ceil().max(1.0) as usize,
+        options: opts.clone(),
         ..Default::default()
     };
     if !census.dir.join("census.gpkg").exists() {
@@ -127,6 +125,7 @@ pub fn zoning(
     let db = Census::open(&census.dir)?;
     let units = townships(&db, grid)?;
     report.units = units.len();
+    let seismic = seismic_grade_rows(stack, &units)?;
     let buildings = records(&db, grid, "buildings", Some("value_wan"))?;
     let dangers = records(&db, grid, "hidden_dangers", None)?;
     let read_f32 = |id: &str| -> Result<Option<Array2<f32>>, EngineError> {
@@ -211,8 +210,12 @@ pub fn zoning(
             &dangers,
         );
 
-        // Zones: sieve, cut by township, polygonize.
-        let mut clean = levels.clone();
+        // Zones: (majority filter,) sieve, cut by township, polygonize.
+        let mut clean = if opts.majority_filter {
+            riskcensus_kernels::majority::majority_filter(&levels, 0)
+        } else {
+            levels.clone()
+        };
         riskcensus_io::zones::sieve(&mut clean, grid, report.mmu_cells, true)?;
         let codes = Array2::from_shape_fn(clean.dim(), |c| {
             let l = clean[c] as i32;
@@ -487,6 +490,36 @@ pub fn zoning(
             ]
         }),
     )?;
+    if let Some(rows) = &seismic {
+        let spec = VectorLayerSpec::new(
+            VectorDriver::GeoPackage,
+            "unit_seismic_grades",
+            &crs,
+            GeometryType::None,
+        )
+        .fields(SEISMIC_COLUMNS.iter().enumerate().map(|(i, c)| {
+            FieldDef::new(
+                *c,
+                if i < 2 {
+                    FieldType::String
+                } else {
+                    FieldType::Integer64
+                },
+            )
+        }));
+        w.add_table(
+            &spec,
+            rows.iter().map(|r| {
+                let mut v = vec![
+                    FieldValue::String(r.code.clone()),
+                    FieldValue::String(r.name.clone()),
+                ];
+                v.extend(r.counts.iter().map(|&n| FieldValue::Integer64(n as i64)));
+                v.push(FieldValue::Integer64(r.counts.iter().sum::<u64>() as i64));
+                v
+            }),
+        )?;
+    }
     // QGIS reads the default style of a layer from the `layer_styles` table.
     let style_spec = VectorLayerSpec::new(
         VectorDriver::GeoPackage,
@@ -580,7 +613,97 @@ pub fn zoning(
     let lcsv_path = out.join("unit_levels.csv");
     write_atomic(&lcsv_path, lcsv.as_bytes())?;
     report.files.extend([json, csv_path, lcsv_path]);
+    if let Some(rows) = &seismic {
+        let mut text = SEISMIC_COLUMNS.join(",") + "\n";
+        for r in rows {
+            let total: u64 = r.counts.iter().sum();
+            let [a, b, c] = r.counts;
+            text.push_str(&format!(
+                "{},{},{a},{b},{c},{total}\n",
+                r.code,
+                quote(&r.name)
+            ));
+        }
+        let p = out.join("unit_seismic_grades.csv");
+        write_atomic(&p, text.as_bytes())?;
+        report.files.push(p);
+    }
     Ok(report)
+}
+
+/// Columns of the township table of earthquake hidden-danger grades.
+const SEISMIC_COLUMNS: [&str; 6] = [
+    "unit_code",
+    "unit_name",
+    "grade1_key",
+    "grade2_general",
+    "grade3_minor",
+    "buildings",
+];
+
+/// A township's buildings per earthquake hidden-danger grade (重点, 一般, 轻微).
+#[derive(Debug, Clone, PartialEq)]
+struct SeismicRow {
+    code: String,
+    name: String,
+    counts: [u64; 3],
+}
+
+/// Buildings per earthquake hidden-danger grade for every township (zeros where
+/// none), from the `eq_township_grades.csv` the earthquake stage writes beside its
+/// grids (its `township_code` is the building's surveyed township, as in the unit
+/// statistics). Buildings whose code is no township of the map keep a row of their
+/// own after the townships, so no building drops out of the table. `None` when the
+/// run has no earthquake stage.
+fn seismic_grade_rows(
+    stack: &LayerStack,
+    units: &[crate::units::Unit],
+) -> Result<Option<Vec<SeismicRow>>, EngineError> {
+    let Some(layer) = stack.get("eq_weak_share") else {
+        return Ok(None);
+    };
+    let path = layer.path.with_file_name("eq_township_grades.csv");
+    let err = |msg: String| EngineError::Config {
+        path: path.clone(),
+        msg,
+    };
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| err(format!("cannot read the earthquake township grades: {e}")))?;
+    let mut counts: BTreeMap<String, [u64; 3]> = BTreeMap::new();
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let parsed: Option<Vec<u64>> = f
+            .get(1..4)
+            .and_then(|g| g.iter().map(|x| x.parse().ok()).collect());
+        match (f.len(), parsed) {
+            (5, Some(g)) => {
+                let e = counts.entry(f[0].to_string()).or_default();
+                for k in 0..3 {
+                    e[k] += g[k];
+                }
+            }
+            _ => {
+                return Err(err(format!(
+                    "line {}: expected township_code and 4 counts, got {line:?}",
+                    i + 1
+                )))
+            }
+        }
+    }
+    let mut rows: Vec<SeismicRow> = units
+        .iter()
+        .map(|u| SeismicRow {
+            code: u.code.clone(),
+            name: u.name.clone(),
+            counts: counts.remove(&u.code).unwrap_or_default(),
+        })
+        .collect();
+    rows.extend(counts.into_iter().map(|(code, counts)| SeismicRow {
+        code,
+        name: "(不在乡镇图内 not a mapped township)".into(),
+        counts,
+    }));
+    Ok(Some(rows))
 }
 
 /// The prevention rules: `<census>/models/prevention.toml` if present, else the built-in.

@@ -111,6 +111,41 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     let csv = std::fs::read_to_string(r.assess_dir.join("unit_summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + summary.len());
 
+    // Earthquake hidden-danger grades per township: one row per township, the
+    // counts equal the per-building table's grades by township code.
+    let grades = rows(&gpkg, "unit_seismic_grades");
+    let mut expect: std::collections::BTreeMap<String, [i64; 3]> = Default::default();
+    let damage = std::fs::read_to_string(r.assess_dir.join("eq_building_damage.csv")).unwrap();
+    let head: Vec<&str> = damage.lines().next().unwrap().split(',').collect();
+    let col = |name: &str| head.iter().position(|h| *h == name).unwrap();
+    let (tc, gc) = (col("township_code"), col("grade"));
+    for line in damage.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let g: usize = f[gc].parse().unwrap();
+        expect.entry(f[tc].to_string()).or_default()[g - 1] += 1;
+    }
+    assert!(grades.len() >= 12, "{}", grades.len());
+    let mut total = 0;
+    for g in &grades {
+        let want = expect.remove(&s(g, "unit_code")).unwrap_or_default();
+        let got = [
+            n(g, "grade1_key") as i64,
+            n(g, "grade2_general") as i64,
+            n(g, "grade3_minor") as i64,
+        ];
+        assert_eq!(got, want, "township {}", s(g, "unit_code"));
+        assert_eq!(n(g, "buildings") as i64, want.iter().sum::<i64>());
+        total += n(g, "buildings") as i64;
+    }
+    assert!(
+        expect.is_empty(),
+        "townships missing from the table: {expect:?}"
+    );
+    assert_eq!(total, damage.lines().count() as i64 - 1);
+    assert!(total > 1000, "{total} buildings graded");
+    let csv = std::fs::read_to_string(r.assess_dir.join("unit_seismic_grades.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + grades.len());
+
     // Manifest: inputs with digests, models with parameter hashes, outputs.
     let m = without_timings(&a.path().join("manifest.json"));
     assert!(m["inputs"].as_array().unwrap().len() >= 20);
@@ -164,4 +199,24 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     )
     .unwrap();
     assert_eq!(m, without_timings(&a.path().join("manifest.json")));
+
+    // `[zoning] majority_filter = true`: one majority pass before the sieve leaves
+    // fewer zones, and the report records the option.
+    let mut census = r.census.clone();
+    census.zoning.majority_filter = true;
+    let c = tempfile::tempdir().unwrap();
+    let rules = riskcensus_engine::zoning::load_rules(&census).unwrap();
+    let filtered =
+        riskcensus_engine::zoning::zoning(&census, &again.stack, &rules, c.path()).unwrap();
+    assert!(filtered.options.majority_filter && !again.zoned.options.majority_filter);
+    let zones = |z: &riskcensus_engine::zoning::ZoningReport| -> usize {
+        z.layers.iter().map(|l| l.zones).sum()
+    };
+    assert_eq!(filtered.layers.len(), again.zoned.layers.len());
+    assert!(
+        zones(&filtered) < zones(&again.zoned),
+        "{} zones with the majority filter, {} without",
+        zones(&filtered),
+        zones(&again.zoned)
+    );
 }

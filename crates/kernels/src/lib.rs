@@ -22,9 +22,11 @@
 //! | [`hydro::hand`] | Height Above Nearest Drainage (Nobre et al. 2011) |
 //! | [`hydro::twi`] | topographic wetness index ln(a / tan β) |
 //! | [`distance`] | exact Euclidean distance transform (Felzenszwalb & Huttenlocher 2012) |
+//! | [`majority`] | 8-neighbour strict-majority filter of class grids (ESRI Majority Filter) |
 
 pub mod distance;
 pub mod hydro;
+pub mod majority;
 pub mod terrain;
 
 /// Errors of kernel parameters and input shapes. Kernels never fail on cell values:
