@@ -34,7 +34,7 @@ use riskcensus_models::earthquake::fragility::{
 };
 use riskcensus_models::earthquake::intensity::{instrumental_intensity, zoning_intensity};
 use riskcensus_models::earthquake::params::{self as eq_params, Method, Vs30Source};
-use riskcensus_models::earthquake::site::vs30_from_slope_deg;
+use riskcensus_models::earthquake::site::{vs30_from_site_class, vs30_from_slope_deg};
 
 use crate::assess::LayerStack;
 use crate::config::CensusConfig;
@@ -361,11 +361,8 @@ pub fn run_earthquake_with(
         }
         Method::Scenario => {
             let (rupture, used) = scenario_rupture(&db, p)?;
-            let slope = match &p.site.vs30 {
-                Vs30Source::Layer(_) => Some(read_stack(stack, "slope_deg", "deg", grid)?),
-                Vs30Source::Constant(_) => None,
-            };
-            let pga = exec.install(|| scenario_pga(grid, &rupture, p, slope.as_deref()))??;
+            let vs30 = site_vs30(census, stack, p)?;
+            let pga = exec.install(|| scenario_pga(grid, &rupture, p, vs30.as_deref()))??;
             (pga, Some(used))
         }
     };
@@ -762,6 +759,104 @@ fn zoning_pga(census: &CensusConfig, source: &str) -> Result<Option<Vec<f32>>, E
     Ok(Some(a.iter().copied().collect()))
 }
 
+/// Vs30 per cell (m/s, NaN where unknown) for `vs30 = "slope"` or `"site_class"`;
+/// `None` for a constant. A site-class map (NEHRP A–E, [`vs30_from_site_class`])
+/// covers its polygons by the cell-centre rule; cells no polygon covers take the
+/// slope proxy (Wald & Allen 2007). A class outside A–E, or a polygon without a
+/// class, is an error naming the source, feature and value.
+fn site_vs30(
+    census: &CensusConfig,
+    stack: &LayerStack,
+    p: &EarthquakeParams,
+) -> Result<Option<Vec<f64>>, EngineError> {
+    let grid = &census.grid;
+    let from_slope = || -> Result<Vec<f64>, EngineError> {
+        Ok(read_stack(stack, "slope_deg", "deg", grid)?
+            .into_iter()
+            .map(|s| vs30_from_slope_deg(s as f64))
+            .collect())
+    };
+    match &p.site.vs30 {
+        Vs30Source::Constant(_) => Ok(None),
+        Vs30Source::Layer(l) if l == "slope" => Ok(Some(from_slope()?)),
+        Vs30Source::Layer(_) => {
+            let site = &p.site;
+            let v = census
+                .vectors
+                .iter()
+                .find(|v| v.id == site.site_class_source)
+                .ok_or_else(|| EngineError::Layer {
+                    layer: site.site_class_source.clone(),
+                    msg: "site.vs30 = \"site_class\" needs this [[vector]] source of site-class polygons in census.toml".into(),
+                })?;
+            let path = census.source_path(&v.path);
+            let src = riskcensus_io::vector_read::VectorSource::open(&path)?;
+            let info = src.info(v.layer.as_deref())?;
+            let field = info
+                .fields
+                .iter()
+                .position(|(n, _)| *n == site.site_class_field)
+                .ok_or_else(|| EngineError::Layer {
+                    layer: site.site_class_source.clone(),
+                    msg: format!(
+                        "{}: no field `{}` (fields: {})",
+                        path.display(),
+                        site.site_class_field,
+                        info.fields
+                            .iter()
+                            .map(|f| f.0.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                })?;
+            // The distinct class texts as stored, each checked and mapped to its Vs30.
+            let mut classes: BTreeMap<String, f64> = BTreeMap::new();
+            src.read(v.layer.as_deref(), |f| -> Result<(), EngineError> {
+                let text = match &f.values[field] {
+                    riskcensus_io::vector_read::RawValue::Text(b) => {
+                        String::from_utf8_lossy(b).into_owned()
+                    }
+                    _ => String::new(),
+                };
+                if !classes.contains_key(&text) {
+                    let vs30 = vs30_from_site_class(&text).map_err(|e| EngineError::Layer {
+                        layer: site.site_class_source.clone(),
+                        msg: format!(
+                            "{} feature {} field `{}` = {text:?}: {e}",
+                            path.display(),
+                            f.index + 1,
+                            site.site_class_field
+                        ),
+                    })?;
+                    classes.insert(text, vs30);
+                }
+                Ok(())
+            })?;
+            // Burn each class's index (exact in f32) and map it to its f64 Vs30.
+            let mut vs30 = from_slope()?;
+            for (k, (class, value)) in classes.iter().enumerate() {
+                let spec = RasterizeSpec {
+                    burn: Burn::Value(k as f64),
+                    init: f32::NAN,
+                    where_clause: Some(format!(
+                        "\"{}\" = '{}'",
+                        site.site_class_field.replace('"', "\"\""),
+                        class.replace('\'', "''")
+                    )),
+                    ..RasterizeSpec::mask(v.layer.as_deref(), false)
+                };
+                let a = rasterize(&path, grid, &spec)?;
+                for (o, &b) in vs30.iter_mut().zip(a.iter()) {
+                    if !b.is_nan() {
+                        *o = *value;
+                    }
+                }
+            }
+            Ok(Some(vs30))
+        }
+    }
+}
+
 fn read_stack(
     stack: &LayerStack,
     id: &str,
@@ -902,7 +997,7 @@ fn scenario_pga(
     grid: &GridSpec,
     rupture: &PlanarRupture,
     p: &EarthquakeParams,
-    slope: Option<&[f32]>,
+    vs30: Option<&[f64]>,
 ) -> Result<Vec<f32>, EngineError> {
     let gmm = p.gmm();
     let s = &p.scenario;
@@ -912,9 +1007,9 @@ fn scenario_pga(
         .enumerate()
         .map(|(r, row)| {
             for (c, o) in row.iter_mut().enumerate() {
-                let vs30 = match (&p.site.vs30, slope) {
+                let vs30 = match (&p.site.vs30, vs30) {
                     (Vs30Source::Constant(v), _) => *v,
-                    (_, Some(sl)) => vs30_from_slope_deg(sl[r * grid.cols + c] as f64),
+                    (_, Some(v)) => v[r * grid.cols + c],
                     (_, None) => f64::NAN,
                 };
                 if vs30.is_nan() {

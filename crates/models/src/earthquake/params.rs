@@ -41,7 +41,8 @@ pub struct ScenarioSection {
     pub zbot_km: f64,
 }
 
-/// Vs30 from the slope layer or a constant.
+/// Vs30 from the slope layer (`"slope"`), a site-class map (`"site_class"`) or a
+/// constant (m/s).
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum Vs30Source {
@@ -53,6 +54,21 @@ pub enum Vs30Source {
 #[serde(deny_unknown_fields)]
 pub struct SiteSection {
     pub vs30: Vs30Source,
+    /// With `vs30 = "site_class"`: the census `[[vector]]` source of site-class
+    /// polygons (default `site_classes`).
+    #[serde(default = "default_site_class_source")]
+    pub site_class_source: String,
+    /// … and its field holding the NEHRP class A–E (default `site_class`).
+    #[serde(default = "default_site_class_field")]
+    pub site_class_field: String,
+}
+
+fn default_site_class_source() -> String {
+    "site_classes".into()
+}
+
+fn default_site_class_field() -> String {
+    "site_class".into()
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -111,9 +127,9 @@ impl EarthquakeParams {
         };
         let p: EarthquakeParams = toml::from_str(text).map_err(|e| bad(e.to_string()))?;
         if let Vs30Source::Layer(l) = &p.site.vs30 {
-            if l != "slope" {
+            if l != "slope" && l != "site_class" {
                 return Err(bad(format!(
-                    "site.vs30 must be \"slope\" or a number, not `{l}`"
+                    "site.vs30 must be \"slope\", \"site_class\" or a number, not `{l}`"
                 )));
             }
         }
