@@ -597,6 +597,15 @@ pub fn run_earthquake_with(
     let building_csv = out_dir.join("eq_building_damage.csv");
     riskcensus_io::files::write_atomic(&building_csv, csv.as_bytes())?;
     let building_gpkg = out_dir.join("eq_building_damage.gpkg");
+    // The same rows go into the census database as this run's result table.
+    let run = run_label(out_dir);
+    db.store_results(
+        RESULT_TABLE,
+        &run,
+        riskcensus_io::gpkg::DbGeometry::Point,
+        &building_fields(),
+        rows_out.iter().map(|(g, v)| (Some(g.clone()), v.clone())),
+    )?;
     write_building_gpkg(&building_gpkg, &grid.crs, rows_out)?;
     let mut tc = String::from("township_code,grade1_key,grade2_general,grade3_minor,buildings\n");
     for (t, g) in &grades {
@@ -669,11 +678,25 @@ fn csv_text(s: &str) -> String {
     }
 }
 
-fn write_building_gpkg(
-    path: &Path,
-    crs: &str,
-    rows: Vec<(geo_types::Geometry<f64>, Vec<Out>)>,
-) -> Result<(), EngineError> {
+/// Name of the per-building result table in the census database
+/// (`result_eq_buildings`, rows of every run keyed by `run`).
+pub const RESULT_TABLE: &str = "eq_buildings";
+
+/// The label a run's results carry in the census database: the name of the run
+/// folder (`out/<run-id>/assess` → `<run-id>`), else of `out_dir` itself.
+pub fn run_label(out_dir: &Path) -> String {
+    let dir = if out_dir.file_name().is_some_and(|n| n == "assess") {
+        out_dir.parent().unwrap_or(out_dir)
+    } else {
+        out_dir
+    };
+    dir.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "run".into())
+}
+
+/// Fields of the per-building damage layer (after the geometry).
+fn building_fields() -> Vec<FieldDef> {
     let mut fields = vec![
         FieldDef::new("id", FieldType::String),
         FieldDef::new("township_code", FieldType::String),
@@ -694,6 +717,15 @@ fn write_building_gpkg(
         FieldDef::new("grade", FieldType::Integer),
         FieldDef::new("grade_name", FieldType::String),
     ]);
+    fields
+}
+
+fn write_building_gpkg(
+    path: &Path,
+    crs: &str,
+    rows: Vec<(geo_types::Geometry<f64>, Vec<Out>)>,
+) -> Result<(), EngineError> {
+    let fields = building_fields();
     let spec = VectorLayerSpec::new(
         VectorDriver::GeoPackage,
         "eq_building_damage",

@@ -173,6 +173,45 @@ fn demo_stage_zoning_scenario_buildings_and_determinism() {
     }
     assert!((loss_sum - r.expected_loss_wan).abs() <= 1e-3 * r.expected_loss_wan.max(1.0));
     assert_eq!(grade1, r.grades.values().map(|g| g[0]).sum::<usize>());
+    // The census database holds the same rows as the run's result table: one per
+    // graded building under the run's label, grades as in the CSV.
+    let label = riskcensus_engine::earthquake::run_label(&out1);
+    assert_eq!(label, "eq1");
+    let stored = db
+        .results(riskcensus_engine::earthquake::RESULT_TABLE, &label)
+        .unwrap();
+    assert_eq!(stored.len(), graded);
+    let by_id: std::collections::BTreeMap<String, String> = lines[1..]
+        .iter()
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0].to_string(), f[cd].to_string())
+        })
+        .collect();
+    for f in &stored {
+        assert_eq!(f.text("run"), "eq1");
+        assert_eq!(
+            Some(&f.text("grade")),
+            by_id.get(&f.text("id")),
+            "{:?}",
+            f.text("id")
+        );
+        assert!(matches!(f.geometry, Some(geo_types::Geometry::Point(_))));
+    }
+    // Running the same run again replaces its rows instead of adding to them.
+    run_earthquake_with(
+        census,
+        &model,
+        &mut stack.clone(),
+        &out1,
+        &threads(2),
+        &NoProgress,
+    )
+    .unwrap();
+    let again = db
+        .results(riskcensus_engine::earthquake::RESULT_TABLE, &label)
+        .unwrap();
+    assert_eq!(again.len(), graded);
     // The loss grid holds the buildings' losses (f32 cells).
     let loss_grid: f64 = read(&r.grids["eq_expected_loss"])
         .iter()

@@ -24,6 +24,9 @@ pub const DB_FILE: &str = "census.gpkg";
 pub const REJECTS: &str = "_rejects";
 /// Table of batches (one row per ingest).
 pub const BATCHES: &str = "_batches";
+/// Prefix of the result tables: assessment outputs kept in the census database
+/// beside the survey layers ([`Census::store_results`]).
+pub const RESULT_PREFIX: &str = "result_";
 /// Test hook: sleep this many milliseconds inside the transaction before commit
 /// (used by the kill-mid-load test; never set in production).
 pub const TEST_PAUSE_ENV: &str = "RISKCENSUS_TEST_PAUSE_IN_TXN_MS";
@@ -713,6 +716,84 @@ impl Census {
             }
         };
         Ok(db.query(l, q.bbox, filter.as_deref())?)
+    }
+
+    /// Store one run's per-record results as the table `result_<name>` of the census
+    /// database — e.g. the earthquake damage and hidden-danger grade of every
+    /// building — so the database holds the census's risk beside its survey. Each
+    /// row carries `run` (the run's label) first, then `fields`; the run's earlier
+    /// rows are replaced in the same transaction, other runs' rows are kept, so a
+    /// reader sees the old rows or the new ones, never a mix. `name` is lowercase
+    /// ASCII letters, digits and `_`. Returns the rows written.
+    pub fn store_results(
+        &self,
+        name: &str,
+        run: &str,
+        geometry: DbGeometry,
+        fields: &[FieldDef],
+        rows: impl IntoIterator<Item = (Option<geo::Geometry<f64>>, Vec<FieldValue>)>,
+    ) -> Result<usize, SurveyError> {
+        let bad = |msg: String| SurveyError::Census {
+            path: self.db_path(),
+            msg,
+        };
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(bad(format!(
+                "result table name {name:?}: use lowercase letters, digits and '_'"
+            )));
+        }
+        let table = format!("{RESULT_PREFIX}{name}");
+        let mut all = vec![FieldDef::new("run", FieldType::String)];
+        all.extend(fields.iter().cloned());
+        let spec = TableSpec {
+            name: table.clone(),
+            geometry,
+            crs: Some(self.grid.crs.clone()),
+            fields: all,
+            unique: Vec::new(),
+        };
+        let cols: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
+        let mut db = GpkgDb::open(&self.db_path(), true)?;
+        db.transaction::<_, SurveyError>(|txn: &mut Txn<'_>| {
+            txn.ensure_table(&spec)?;
+            txn.sql(&format!(
+                "DELETE FROM \"{table}\" WHERE run = {}",
+                quote(run)
+            ))?;
+            let w = txn.writer(&table, &cols)?;
+            let mut n = 0;
+            for (geom, values) in rows {
+                if values.len() != fields.len() {
+                    return Err(bad(format!(
+                        "{table}: row {} has {} values for {} fields",
+                        n + 1,
+                        values.len(),
+                        fields.len()
+                    )));
+                }
+                let mut v = Vec::with_capacity(values.len() + 1);
+                v.push(FieldValue::String(run.to_string()));
+                v.extend(values);
+                w.insert(geom.as_ref(), &v)?;
+                n += 1;
+            }
+            Ok(n)
+        })
+    }
+
+    /// Rows of the result table `result_<name>` stored by run `run`, in FID order;
+    /// empty when there are none.
+    pub fn results(&self, name: &str, run: &str) -> Result<Vec<DbFeature>, SurveyError> {
+        let table = format!("{RESULT_PREFIX}{name}");
+        let db = GpkgDb::open_read(&self.db_path())?;
+        if !db.has_table(&table) {
+            return Ok(Vec::new());
+        }
+        Ok(db.query(&table, None, Some(&format!("run = {}", quote(run))))?)
     }
 
     /// Rows of `_batches`, oldest first.
