@@ -1,7 +1,8 @@
 //! The wildfire stage (森林火灾): daily FWI per weather station, the fire-danger
 //! climatology, the fire-weather grid, the hazard factor grids, the hazard model
 //! (`models/wildfire.toml`) and the wildland–urban interface exposure and
-//! vulnerability grids that `models/wildfire_risk.toml` composes in `assess`.
+//! vulnerability grids and the wildfire capacity (`models/wildfire_capacity.toml`)
+//! that `models/wildfire_risk.toml` composes in `assess`.
 //!
 //! Method and choices: `docs/wildfire.md`; the algorithms live in
 //! `riskcensus_models::wildfire`.
@@ -12,11 +13,14 @@
 //! |---|---|---|
 //! | `wildfire_fwi_daily.csv` | `station,date,ffmc,dmc,dc,isi,bui,fwi,dsr`, every station-day | — |
 //! | `wildfire_fwi_climatology.csv` | per station: days, FWI p90/mean/max, SSR, days per EFFIS class | — |
-//! | `fwi_p90.tif` | 90th-percentile FWI of the fire season per cell (IDW of daily weather with lapse-rate temperature, FWI run per cell) | fwi |
+//! | `fwi_p90.tif` | 90th-percentile FWI of the fire season per cell (IDW of daily weather with lapse-rate temperature; FWI run on the weather lattice, trilinear to the cells) | fwi |
 //! | `dist_farmland_edge.tif` | distance to cropland bordering forest, shrub or grass | m |
 //! | `fire_density.tif` | quartic kernel density of fire points, bandwidth 2 km | per_km2 |
 //! | `wildfire_hazard.tif`, `wildfire_hazard_level.tif` | hazard index and 5 levels | index, level |
 //! | `wildfire_exposure.tif`, `wildfire_vulnerability.tif` | WUI exposure and vulnerability | index |
+//! | `fire_rescue_potential.tif` | Hansen potential of fire-fighting personnel (Gaussian impedance, d₀ 5 km) | persons |
+//! | `dist_water.tif` | distance to the nearest water source (land cover 60, rivers, reservoirs) | m |
+//! | `wildfire_capacity.tif` | wildfire capacity index (`models/wildfire_capacity.toml`) | index |
 //!
 //! Float grids are NaN where land cover (or the DEM, for `fwi_p90`) is nodata.
 
@@ -28,6 +32,7 @@ use riskcensus_core::GridSpec;
 use riskcensus_io::{CogOptions, RasterReader};
 use riskcensus_kernels::{distance::euclidean_distance, CellSize};
 use riskcensus_models::wildfire::{
+    capacity::{rescue_potential_rows, water_mask, Crew},
     climatology::{climatology, StationClimate},
     compute_seasons,
     fwi::{self, Codes, DayWeather},
@@ -49,6 +54,9 @@ use crate::provenance::{self, tag};
 
 /// The hazard model file built into the engine.
 pub const WILDFIRE_MODEL: &str = include_str!("../../../models/wildfire.toml");
+
+/// The wildfire capacity model file built into the engine.
+pub const WILDFIRE_CAPACITY_MODEL: &str = include_str!("../../../models/wildfire_capacity.toml");
 
 /// A daily FWI table: every station-day in source-row order.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,6 +183,24 @@ pub struct WildfireOptions {
     /// Kernel-density bandwidth for fire points, metres.
     pub kde_bandwidth_m: f64,
     pub wui: WuiParams,
+    /// Spacing of the weather lattice on which the FWI system runs, metres; 0 (or
+    /// any value ≤ the census cell size) runs it in every census cell. Default
+    /// 1000 m (docs/wildfire.md, "From stations to the grid").
+    pub weather_cell_m: f64,
+    /// Elevation step of the lattice levels for the lapse-rate temperature, metres
+    /// (default 50 m = 0.325 °C at 6.5 °C/km).
+    pub weather_dz_m: f64,
+    /// Rescue teams whose `kind` contains one of these words fight forest fires and
+    /// count in the rescue potential (others, e.g. mine or water rescue, do not).
+    pub fire_crew_kinds: Vec<String>,
+    /// Distance d₀ (m) of the Gaussian impedance exp(−(d/d₀)²) of the rescue
+    /// potential (`riskcensus_models::wildfire::capacity`).
+    pub rescue_decay_m: f64,
+    /// Land-cover classes that are water sources (GlobeLand30 60 water bodies).
+    pub water_classes: Vec<u16>,
+    /// Distance layers of the stack whose zero cells are water sources too, used
+    /// when present (the `dist_<source id>` grids of prepare).
+    pub water_layers: Vec<String>,
 }
 
 impl Default for WildfireOptions {
@@ -186,6 +212,14 @@ impl Default for WildfireOptions {
             percentile: 90.0,
             kde_bandwidth_m: 2000.0,
             wui: WuiParams::default(),
+            weather_cell_m: 1000.0,
+            weather_dz_m: 50.0,
+            fire_crew_kinds: ["消防", "扑火", "fire"].map(String::from).to_vec(),
+            rescue_decay_m: 5000.0,
+            water_classes: vec![60],
+            water_layers: ["dist_rivers", "dist_reservoirs"]
+                .map(String::from)
+                .to_vec(),
         }
     }
 }
@@ -228,6 +262,11 @@ pub struct WildfireReport {
     pub layers: Vec<(String, PathBuf, String)>,
     pub hazard: PathBuf,
     pub hazard_level: Option<PathBuf>,
+    /// Rescue teams counted as fire-fighting crews, and those left out by kind.
+    pub fire_crews: usize,
+    pub other_rescue_teams: usize,
+    /// Wildfire capacity index (`models/wildfire_capacity.toml`).
+    pub capacity: PathBuf,
 }
 
 /// A weather station: position (census CRS), elevation and its validated days.
@@ -378,10 +417,9 @@ pub fn run_wildfire_with(
             ));
         }
     }
-    progress.start("wildfire: fire weather grid", grid.rows as u64);
     let calendar = Calendar::new(&stations, &seasons);
-    let p90 = exec.install(|| fwi_grid(grid, &dem, &stations, &calendar, opts, progress))?;
-    progress.finish("wildfire: fire weather grid");
+    let field = WeatherField::new(&stations, &calendar, opts);
+    let p90 = exec.install(|| fwi_grid(grid, &dem, &field, progress))??;
 
     // 4. Factor and exposure grids.
     let lc = read_layer(stack, "landcover", grid)?;
@@ -424,6 +462,71 @@ pub fn run_wildfire_with(
     };
     let (exposure, vulnerability) = wui(lc.view(), dist_wild.view(), value.view(), &opts.wui);
 
+    // 5. Capacity inputs: fire-fighting personnel potential and distance to water.
+    if !(opts.rescue_decay_m.is_finite() && opts.rescue_decay_m > 0.0) {
+        return Err(layer_err(
+            "fire_rescue_potential",
+            format!(
+                "rescue_decay_m = {}: must be a finite distance > 0 m",
+                opts.rescue_decay_m
+            ),
+        ));
+    }
+    let mut crews = Vec::new();
+    let mut other_teams = 0usize;
+    for f in db.query("rescue_teams", &Query::default())? {
+        let Some(geo_types::Geometry::Point(p)) = &f.geometry else {
+            continue;
+        };
+        let kind = f.text("kind");
+        if !opts
+            .fire_crew_kinds
+            .iter()
+            .any(|k| kind.contains(k.as_str()))
+        {
+            other_teams += 1;
+            continue;
+        }
+        let personnel = f.number("personnel").ok_or_else(|| {
+            layer_err(
+                "rescue_teams",
+                format!(
+                    "record {:?} ({kind}): field personnel is missing or not a number",
+                    f.text("id")
+                ),
+            )
+        })?;
+        crews.push(Crew {
+            x: p.x(),
+            y: p.y(),
+            personnel,
+        });
+    }
+    let potential = exec.install(|| {
+        let rows: Vec<f32> = (0..grid.rows)
+            .into_par_iter()
+            .flat_map_iter(|r| {
+                rescue_potential_rows(grid, &crews, opts.rescue_decay_m, lc.view(), r..r + 1)
+            })
+            .collect();
+        Array2::from_shape_vec((grid.rows, grid.cols), rows).expect("rows × cols")
+    })?;
+    let water_features = opts
+        .water_layers
+        .iter()
+        .filter(|id| stack.get(id).is_some())
+        .map(|id| read_layer(stack, id, grid))
+        .collect::<Result<Vec<_>, _>>()?;
+    let water = water_mask(
+        lc.view(),
+        &opts.water_classes,
+        &water_features.iter().map(|a| a.view()).collect::<Vec<_>>(),
+    );
+    let dist_water = mask_nan(
+        euclidean_distance(water.view(), cell, None)
+            .map_err(|e| layer_err("dist_water", e.to_string()))?,
+    );
+
     let mut layers = Vec::new();
     let params = format!("{opts:?}");
     for (id, a, unit) in [
@@ -432,11 +535,13 @@ pub fn run_wildfire_with(
         ("fire_density", &density, "per_km2"),
         ("wildfire_exposure", &exposure, "index"),
         ("wildfire_vulnerability", &vulnerability, "index"),
+        ("fire_rescue_potential", &potential, "persons"),
+        ("dist_water", &dist_water, "m"),
     ] {
         let mut tags = provenance::base();
         tags.insert(
             tag::SOURCE.into(),
-            "census.gpkg:weather_daily,fire_points; stack:dem,landcover,buildings_value".into(),
+            "census.gpkg:weather_daily,fire_points,rescue_teams; stack:dem,landcover,buildings_value,dist_rivers,dist_reservoirs".into(),
         );
         tags.insert(tag::UNITS.into(), unit.into());
         tags.insert(
@@ -457,37 +562,42 @@ pub fn run_wildfire_with(
         layers.push((id.to_string(), path, unit.to_string()));
     }
 
-    // 5. The hazard model (a census may override it with <census>/models/wildfire.toml).
-    let local = census.dir.join("models").join("wildfire.toml");
-    let model = if local.exists() {
-        Model::load(&local)
-    } else {
-        Model::from_toml(WILDFIRE_MODEL, Path::new("models/wildfire.toml"))
-    }
-    .map_err(|e| EngineError::Model {
-        model: "wildfire".into(),
-        msg: e.to_string(),
-    })?;
-    let rep = assess(
-        grid,
-        stack,
-        std::slice::from_ref(&model),
-        out_dir,
-        exec,
-        progress,
-    )?;
-    let run = rep
-        .runs
-        .into_iter()
-        .next()
-        .ok_or_else(|| EngineError::Model {
-            model: "wildfire".into(),
-            msg: rep
-                .skipped
-                .first()
-                .map(|s| s.1.clone())
-                .unwrap_or_else(|| "not run".into()),
-        })?;
+    // 6. The hazard and capacity models (a census may override either with
+    //    <census>/models/<name>.toml).
+    let load = |name: &str, builtin: &str| {
+        let local = census.dir.join("models").join(name);
+        if local.exists() {
+            Model::load(&local)
+        } else {
+            Model::from_toml(builtin, Path::new("models").join(name))
+        }
+        .map_err(|e| EngineError::Model {
+            model: name.trim_end_matches(".toml").into(),
+            msg: e.to_string(),
+        })
+    };
+    let models = [
+        load("wildfire.toml", WILDFIRE_MODEL)?,
+        load("wildfire_capacity.toml", WILDFIRE_CAPACITY_MODEL)?,
+    ];
+    let rep = assess(grid, stack, &models, out_dir, exec, progress)?;
+    let run_of = |id: &str| {
+        rep.runs
+            .iter()
+            .find(|r| r.model == id)
+            .cloned()
+            .ok_or_else(|| EngineError::Model {
+                model: id.into(),
+                msg: rep
+                    .skipped
+                    .iter()
+                    .find(|s| s.0 == id)
+                    .map(|s| s.1.clone())
+                    .unwrap_or_else(|| "not run".into()),
+            })
+    };
+    let run = run_of(models[0].id())?;
+    let capacity = run_of(models[1].id())?.score_path;
 
     Ok(WildfireReport {
         fwi_daily_csv,
@@ -498,6 +608,9 @@ pub fn run_wildfire_with(
         layers,
         hazard: run.score_path,
         hazard_level: run.level_path,
+        fire_crews: crews.len(),
+        other_rescue_teams: other_teams,
+        capacity,
     })
 }
 
@@ -557,25 +670,137 @@ impl Calendar {
     }
 }
 
-/// The percentile FWI of the fire-season days in every cell.
+/// The daily weather of the stations and how it reaches a point: IDW weights with
+/// the lapse-rate temperature (see `riskcensus_models::wildfire::interpolate`).
+struct WeatherField<'a> {
+    xy: Vec<(f64, f64)>,
+    zs: Vec<f64>,
+    cal: &'a Calendar,
+    opts: &'a WildfireOptions,
+}
+
+/// Reusable buffers of [`WeatherField::percentile_at`].
+struct Scratch {
+    t: Vec<f64>,
+    h: Vec<f64>,
+    w: Vec<f64>,
+    p: Vec<f64>,
+    fwis: Vec<f64>,
+}
+
+impl<'a> WeatherField<'a> {
+    fn new(stations: &[Station], cal: &'a Calendar, opts: &'a WildfireOptions) -> Self {
+        WeatherField {
+            xy: stations.iter().map(|s| (s.x, s.y)).collect(),
+            zs: stations.iter().map(|s| s.z).collect(),
+            cal,
+            opts,
+        }
+    }
+
+    fn scratch(&self) -> Scratch {
+        let n = self.xy.len();
+        Scratch {
+            t: vec![0.0; n],
+            h: vec![0.0; n],
+            w: vec![0.0; n],
+            p: vec![0.0; n],
+            fwis: Vec::new(),
+        }
+    }
+
+    /// The percentile FWI of the fire-season days at (x, y) (census CRS, metres) and
+    /// elevation `z` (m): the FWI system run from the start-up codes through every
+    /// season on the interpolated daily weather. NaN when no station reaches the
+    /// point on some day (its running balance cannot continue).
+    fn percentile_at(&self, x: f64, y: f64, z: f64, s: &mut Scratch) -> f32 {
+        let opts = self.opts;
+        let weights = idw_weights(&self.xy, x, y, &opts.idw);
+        if weights.is_empty() {
+            return f32::NAN;
+        }
+        s.fwis.clear();
+        for season in &self.cal.seasons {
+            let mut codes = Codes::STARTUP;
+            for (month, obs) in season {
+                for (i, o) in obs.iter().enumerate() {
+                    s.t[i] = o[0];
+                    s.h[i] = o[1];
+                    s.w[i] = o[2];
+                    s.p[i] = o[3];
+                }
+                let day = DayWeather {
+                    month: *month,
+                    temp_c: interpolate_temperature(
+                        &weights,
+                        &s.t,
+                        &self.zs,
+                        z,
+                        opts.lapse_c_per_m,
+                    ),
+                    rh_pct: interpolate(&weights, &s.h),
+                    wind_kmh: interpolate(&weights, &s.w),
+                    rain_mm: interpolate(&weights, &s.p),
+                };
+                if day.temp_c.is_nan() {
+                    return f32::NAN;
+                }
+                let out = fwi::step(&mut codes, &day);
+                if opts.season_months.contains(month) {
+                    s.fwis.push(out.fwi);
+                }
+            }
+        }
+        riskcensus_models::wildfire::climatology::percentile(&s.fwis, opts.percentile) as f32
+    }
+}
+
+/// The percentile FWI of the fire-season days in every cell: per cell when
+/// `weather_cell_m` ≤ the census cell size, else on the weather lattice
+/// ([`fwi_grid_lattice`]).
 fn fwi_grid(
     grid: &GridSpec,
     dem: &Array2<f32>,
-    stations: &[Station],
-    cal: &Calendar,
-    opts: &WildfireOptions,
+    field: &WeatherField,
+    progress: &dyn Progress,
+) -> Result<Array2<f32>, EngineError> {
+    let o = field.opts;
+    if !(o.weather_cell_m.is_finite() && o.weather_cell_m >= 0.0) {
+        return Err(layer_err(
+            "fwi_p90",
+            format!(
+                "weather_cell_m = {}: must be a finite length ≥ 0 m (0 = every census cell)",
+                o.weather_cell_m
+            ),
+        ));
+    }
+    if !(o.weather_dz_m.is_finite() && o.weather_dz_m > 0.0) {
+        return Err(layer_err(
+            "fwi_p90",
+            format!(
+                "weather_dz_m = {}: must be a finite length > 0 m",
+                o.weather_dz_m
+            ),
+        ));
+    }
+    if o.weather_cell_m <= grid.cell_size {
+        return Ok(fwi_grid_cells(grid, dem, field, progress));
+    }
+    Ok(fwi_grid_lattice(grid, dem, field, progress))
+}
+
+/// The exact grid: the FWI system run in every census cell (cells × days steps).
+fn fwi_grid_cells(
+    grid: &GridSpec,
+    dem: &Array2<f32>,
+    field: &WeatherField,
     progress: &dyn Progress,
 ) -> Array2<f32> {
-    let xy: Vec<(f64, f64)> = stations.iter().map(|s| (s.x, s.y)).collect();
-    let zs: Vec<f64> = stations.iter().map(|s| s.z).collect();
+    progress.start("wildfire: fire weather grid", grid.rows as u64);
     let rows: Vec<Vec<f32>> = (0..grid.rows)
         .into_par_iter()
         .map(|r| {
-            let mut t = vec![0.0; stations.len()];
-            let mut h = vec![0.0; stations.len()];
-            let mut w = vec![0.0; stations.len()];
-            let mut p = vec![0.0; stations.len()];
-            let mut fwis = Vec::new();
+            let mut s = field.scratch();
             let row: Vec<f32> = (0..grid.cols)
                 .map(|c| {
                     let z = dem[(r, c)] as f64;
@@ -583,50 +808,151 @@ fn fwi_grid(
                         return f32::NAN;
                     }
                     let (x, y) = grid.cell_center(r, c);
-                    let weights = idw_weights(&xy, x, y, &opts.idw);
-                    if weights.is_empty() {
-                        return f32::NAN;
-                    }
-                    fwis.clear();
-                    for season in &cal.seasons {
-                        let mut codes = Codes::STARTUP;
-                        for (month, obs) in season {
-                            for (i, o) in obs.iter().enumerate() {
-                                t[i] = o[0];
-                                h[i] = o[1];
-                                w[i] = o[2];
-                                p[i] = o[3];
-                            }
-                            let day = DayWeather {
-                                month: *month,
-                                temp_c: interpolate_temperature(
-                                    &weights,
-                                    &t,
-                                    &zs,
-                                    z,
-                                    opts.lapse_c_per_m,
-                                ),
-                                rh_pct: interpolate(&weights, &h),
-                                wind_kmh: interpolate(&weights, &w),
-                                rain_mm: interpolate(&weights, &p),
-                            };
-                            if day.temp_c.is_nan() {
-                                // No station within the search reported this day: the
-                                // cell's balance cannot continue; stated as nodata.
-                                return f32::NAN;
-                            }
-                            let out = fwi::step(&mut codes, &day);
-                            if opts.season_months.contains(month) {
-                                fwis.push(out.fwi);
-                            }
-                        }
-                    }
-                    riskcensus_models::wildfire::climatology::percentile(&fwis, opts.percentile)
-                        as f32
+                    field.percentile_at(x, y, z, &mut s)
                 })
                 .collect();
             progress.advance(1);
             row
+        })
+        .collect();
+    progress.finish("wildfire: fire weather grid");
+    Array2::from_shape_vec((grid.rows, grid.cols), rows.into_iter().flatten().collect())
+        .expect("rows × cols")
+}
+
+/// Where a census cell lies on the weather lattice: the lattice node above-left
+/// (j0, i0) and the fractions (ty, tx) towards the next node, in [0, 1].
+fn lattice_cell(
+    grid: &GridSpec,
+    w: f64,
+    ny: usize,
+    nx: usize,
+    r: usize,
+    c: usize,
+) -> (usize, usize, f64, f64) {
+    let (x, y) = grid.cell_center(r, c);
+    let fx = (x - grid.x_min) / w;
+    let fy = (grid.y_max - y) / w;
+    let i0 = (fx.floor().max(0.0) as usize).min(nx - 2);
+    let j0 = (fy.floor().max(0.0) as usize).min(ny - 2);
+    (j0, i0, fy - j0 as f64, fx - i0 as f64)
+}
+
+/// The fire-weather grid on a coarser weather lattice, interpolated to the cells.
+///
+/// Lattice nodes stand every `weather_cell_m` metres from the grid's upper-left
+/// corner (x_min + i·W, y_max − j·W) until they enclose the grid, so every cell
+/// centre lies inside a lattice square (no extrapolation). At each node the FWI
+/// system runs at the elevation levels z₀ + k·Δz (Δz = `weather_dz_m`, z₀ the DEM
+/// minimum) that bracket the DEM elevations of the cells the node serves; a cell
+/// takes the linear interpolation between its two levels at each of its four nodes,
+/// then the bilinear interpolation of the four: trilinear in (x, y, z). The IDW
+/// weights vary smoothly between stations and the lapse rate is the only elevation
+/// term, so (x, y) is sampled at W and elevation at Δz instead of every cell —
+/// with the same elevation effect as the per-cell run (a mean elevation per coarse
+/// cell would flatten the ridges and valleys that the lapse rate resolves).
+/// Deterministic: every node level and every cell is computed independently, and
+/// results are collected in a fixed order. A cell is NaN where its DEM is NaN or a
+/// node level it uses is NaN.
+fn fwi_grid_lattice(
+    grid: &GridSpec,
+    dem: &Array2<f32>,
+    field: &WeatherField,
+    progress: &dyn Progress,
+) -> Array2<f32> {
+    let w = field.opts.weather_cell_m;
+    let dz = field.opts.weather_dz_m;
+    let nx = ((grid.cols as f64 * grid.cell_size) / w).ceil() as usize + 1;
+    let ny = ((grid.rows as f64 * grid.cell_size) / w).ceil() as usize + 1;
+    // Elevation range each node serves.
+    let mut zlo = vec![f64::INFINITY; nx * ny];
+    let mut zhi = vec![f64::NEG_INFINITY; nx * ny];
+    let mut z0 = f64::INFINITY;
+    for ((r, c), z) in dem.indexed_iter() {
+        let z = *z as f64;
+        if z.is_nan() {
+            continue;
+        }
+        z0 = z0.min(z);
+        let (j0, i0, _, _) = lattice_cell(grid, w, ny, nx, r, c);
+        for n in [
+            j0 * nx + i0,
+            j0 * nx + i0 + 1,
+            (j0 + 1) * nx + i0,
+            (j0 + 1) * nx + i0 + 1,
+        ] {
+            zlo[n] = zlo[n].min(z);
+            zhi[n] = zhi[n].max(z);
+        }
+    }
+    if !z0.is_finite() {
+        return Array2::from_elem((grid.rows, grid.cols), f32::NAN);
+    }
+    // Jobs: (node, level), node by node; `first[n]` = (first level, index of its job).
+    let mut jobs: Vec<(usize, i64)> = Vec::new();
+    let mut first: Vec<(i64, usize)> = vec![(0, usize::MAX); nx * ny];
+    for n in 0..nx * ny {
+        if zlo[n] > zhi[n] {
+            continue;
+        }
+        let k0 = ((zlo[n] - z0) / dz).floor() as i64;
+        let k1 = ((zhi[n] - z0) / dz).ceil() as i64;
+        first[n] = (k0, jobs.len());
+        jobs.extend((k0..=k1).map(|k| (n, k)));
+    }
+    progress.start("wildfire: fire weather grid", jobs.len() as u64);
+    let values: Vec<f32> = jobs
+        .par_iter()
+        .map_init(
+            || field.scratch(),
+            |s, &(n, k)| {
+                let (j, i) = (n / nx, n % nx);
+                let x = grid.x_min + i as f64 * w;
+                let y = grid.y_max - j as f64 * w;
+                let v = field.percentile_at(x, y, z0 + k as f64 * dz, s);
+                progress.advance(1);
+                v
+            },
+        )
+        .collect();
+    progress.finish("wildfire: fire weather grid");
+    let at = |n: usize, z: f64| -> f64 {
+        let (k0, base) = first[n];
+        let kz = (z - z0) / dz;
+        let kf = kz.floor();
+        let tz = kz - kf;
+        let idx = base + (kf as i64 - k0) as usize;
+        let v0 = values[idx] as f64;
+        if tz > 0.0 {
+            v0 + tz * (values[idx + 1] as f64 - v0)
+        } else {
+            v0
+        }
+    };
+    let rows: Vec<Vec<f32>> = (0..grid.rows)
+        .into_par_iter()
+        .map(|r| {
+            (0..grid.cols)
+                .map(|c| {
+                    let z = dem[(r, c)] as f64;
+                    if z.is_nan() {
+                        return f32::NAN;
+                    }
+                    let (j0, i0, ty, tx) = lattice_cell(grid, w, ny, nx, r, c);
+                    let mut v = 0.0;
+                    for (n, wt) in [
+                        (j0 * nx + i0, (1.0 - ty) * (1.0 - tx)),
+                        (j0 * nx + i0 + 1, (1.0 - ty) * tx),
+                        ((j0 + 1) * nx + i0, ty * (1.0 - tx)),
+                        ((j0 + 1) * nx + i0 + 1, ty * tx),
+                    ] {
+                        if wt > 0.0 {
+                            v += wt * at(n, z);
+                        }
+                    }
+                    v as f32
+                })
+                .collect()
         })
         .collect();
     Array2::from_shape_vec((grid.rows, grid.cols), rows.into_iter().flatten().collect())

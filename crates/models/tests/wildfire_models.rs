@@ -1,4 +1,4 @@
-//! models/wildfire.toml and models/wildfire_risk.toml parse, validate and score the
+//! models/wildfire.toml, wildfire_capacity.toml and wildfire_risk.toml parse, validate and score the
 //! cases the hazard is built for (hand-checked with the file's transforms).
 
 use std::path::PathBuf;
@@ -89,9 +89,53 @@ fn wildfire_risk_composes_h_e_v_c() {
             ("wildfire_hazard", 0.8),
             ("wildfire_exposure", 0.5),
             ("wildfire_vulnerability", 0.6),
-            ("capacity", 0.4),
+            ("wildfire_capacity", 0.4),
         ],
     );
     // R = 0.8·0.5·0.6·(1 − 0.5·0.4) = 0.192.
     assert!((r - 0.192).abs() < 1e-6, "{r}");
+    // Capacity unknown (NaN) → no reduction: 0.8·0.5·0.6 = 0.24.
+    let r = score(
+        &m,
+        &[
+            ("wildfire_hazard", 0.8),
+            ("wildfire_exposure", 0.5),
+            ("wildfire_vulnerability", 0.6),
+            ("wildfire_capacity", f32::NAN),
+        ],
+    );
+    assert!((r - 0.24).abs() < 1e-6, "{r}");
+}
+
+#[test]
+fn wildfire_capacity_hand_calculation() {
+    let m = model("wildfire_capacity.toml");
+    assert_eq!(m.id(), "wildfire_capacity");
+    // 30 persons within reach → ramp 0.5; water at 1.5 km → FuzzySmall 0.5.
+    let c = score(
+        &m,
+        &[("fire_rescue_potential", 30.0), ("dist_water", 1500.0)],
+    );
+    assert!((c - 0.5).abs() < 1e-6, "{c}");
+    // 90 persons (capped at 1), water at 3 km: 1/(1 + 2³) = 1/9;
+    // C = 0.6·1 + 0.4/9.
+    let c = score(
+        &m,
+        &[("fire_rescue_potential", 90.0), ("dist_water", 3000.0)],
+    );
+    assert!((c as f64 - (0.6 + 0.4 / 9.0)).abs() < 1e-6, "{c}");
+    // No crew and no water in the grid (+∞ m): 0. Nodata propagates.
+    let c = score(
+        &m,
+        &[
+            ("fire_rescue_potential", 0.0),
+            ("dist_water", f32::INFINITY),
+        ],
+    );
+    assert_eq!(c, 0.0);
+    let c = score(
+        &m,
+        &[("fire_rescue_potential", f32::NAN), ("dist_water", 100.0)],
+    );
+    assert!(c.is_nan());
 }

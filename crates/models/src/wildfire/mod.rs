@@ -8,10 +8,12 @@
 //! - [`climatology`]: per-station fire-season statistics (90th-percentile FWI, days
 //!   per danger class);
 //! - [`interpolate`]: inverse-distance weighting with a temperature lapse rate;
-//! - [`hazard`]: kernel density of fire points and the wildland–urban interface.
+//! - [`hazard`]: kernel density of fire points and the wildland–urban interface;
+//! - [`capacity`]: fire-fighting personnel potential and water-source cells.
 //!
 //! Method notes, agreement figures and simplifications: `docs/wildfire.md`.
 
+pub mod capacity;
 pub mod climatology;
 pub mod fwi;
 pub mod hazard;
