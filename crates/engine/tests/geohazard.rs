@@ -281,6 +281,39 @@ fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
     let (r_people, cap) = risk_with(&census, &stack, &unmonitored, &dir.path().join("people"));
     let (r_nobody, _) = risk_with(&census, &stack, &nobody, &dir.path().join("nobody"));
     let (r_prof, _) = risk_with(&census, &stack, &professional, &dir.path().join("prof"));
+    // The grade enters E_g through its lookup (特大型 1.0 … 小型 0.25): E_g is at least
+    // the score of the cell's grade, and grades are present.
+    let grade: Vec<f32> = {
+        let rd = riskcensus_io::RasterReader::open(
+            &dir.path().join("people/geohazard_threat_grade.tif"),
+            1,
+        )
+        .unwrap();
+        rd.read_f32(census.grid.full_window())
+            .unwrap()
+            .iter()
+            .copied()
+            .collect()
+    };
+    let e_g: Vec<f32> = {
+        let rd =
+            riskcensus_io::RasterReader::open(&dir.path().join("people/geohazard_exposure.tif"), 1)
+                .unwrap();
+        rd.read_f32(census.grid.full_window())
+            .unwrap()
+            .iter()
+            .copied()
+            .collect()
+    };
+    let mut graded = 0;
+    for (g, e) in grade.iter().zip(&e_g) {
+        if !g.is_nan() && *g > 0.0 {
+            let score = [1.0, 0.75, 0.5, 0.25][*g as usize - 1];
+            assert!(*e >= score - 1e-6, "grade {g}: E_g {e}");
+            graded += 1;
+        }
+    }
+    assert_eq!(graded, t.zone_cells);
     let mut higher = 0;
     for i in 0..r_people.len() {
         if r_people[i].is_nan() {
