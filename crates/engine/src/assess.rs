@@ -52,6 +52,14 @@ pub const BUILTIN_MODELS: &[(&str, &str)] = &[
         include_str!("../../../models/earthquake_risk.toml"),
     ),
     (
+        "geohazard_exposure.toml",
+        include_str!("../../../models/geohazard_exposure.toml"),
+    ),
+    (
+        "geohazard_capacity.toml",
+        include_str!("../../../models/geohazard_capacity.toml"),
+    ),
+    (
         "geohazard_risk.toml",
         include_str!("../../../models/geohazard_risk.toml"),
     ),

@@ -43,11 +43,13 @@ use riskcensus_io::raster::RasterReader;
 use riskcensus_io::rasterize::{rasterize, RasterizeSpec};
 use riskcensus_io::vector_read::{RawValue, VectorSource};
 use riskcensus_io::{CogOptions, CogWriter, LevelLegend};
-use riskcensus_models::geohazard::levels::{self, natural_breaks};
+use riskcensus_models::geohazard::levels;
 use riskcensus_models::geohazard::logistic::LogisticFit;
+use riskcensus_models::geohazard::params::ThreatSpec;
 use riskcensus_models::geohazard::params::HAZARD_TYPES;
 use riskcensus_models::geohazard::roc::{rate_curve, roc_curve, RateCurve, RocCurve};
 use riskcensus_models::geohazard::sampling::{draw, SampleSet};
+use riskcensus_models::geohazard::threat::{grade_name, threat_grids, ThreatPoint};
 use riskcensus_models::geohazard::{
     check_count, class_table, ClassCounts, ClassRow, Classifier, GeohazardError, LevelRule,
     SampleTable, TrainedModel,
@@ -141,8 +143,12 @@ pub struct ModelReport {
     pub prediction_rate_auc: f64,
     pub index_min: f64,
     pub index_max: f64,
-    /// Breaks of the normalised index between levels 4|3, 3|2, 2|1.
+    /// Inner upper bounds of the normalised index: the largest value of levels 4, 3
+    /// and 2 (a value equal to a bound stays in the lower level).
     pub level_breaks: Vec<f64>,
+    /// All four upper bounds (the last is the maximum for natural breaks, +∞ for
+    /// fixed breaks).
+    pub level_bounds: Vec<f64>,
     pub level_method: &'static str,
     /// Share of the study area per level 1..=4 and of all hazard cells in it.
     pub level_area_share: Vec<f64>,
@@ -273,8 +279,8 @@ pub fn fit_grid(
         msg: "no cell has a class in every factor: the factor grids do not overlap".into(),
     })?;
     levels::normalise(&mut score, lo, hi);
-    let (breaks, level_method) = level_breaks(&score, &params.levels);
-    let lv: Vec<u8> = score.iter().map(|&v| levels::level(v, &breaks)).collect();
+    let (breaks, level_method) = level_breaks(&score, &params.levels)?;
+    let lv: Vec<u8> = score.iter().map(|&v| breaks.classify(v)).collect();
     let mut area_share = vec![0.0; 4];
     let mut hazard_share = vec![0.0; 4];
     for &l in &lv {
@@ -325,7 +331,8 @@ pub fn fit_grid(
         prediction_rate_auc: prediction.as_ref().map_or(f64::NAN, |c| c.auc),
         index_min: lo as f64,
         index_max: hi as f64,
-        level_breaks: breaks,
+        level_breaks: breaks.inner().to_vec(),
+        level_bounds: breaks.bounds.clone(),
         level_method,
         level_area_share: area_share,
         level_hazard_share: hazard_share,
@@ -343,11 +350,37 @@ pub fn fit_grid(
     })
 }
 
-fn level_breaks(values: &[f32], rule: &LevelRule) -> (Vec<f64>, &'static str) {
-    match rule {
-        LevelRule::NaturalBreaks => (natural_breaks(values, 4), "natural_breaks"),
-        LevelRule::FixedBreaks { breaks } => (breaks.clone(), "fixed_breaks"),
-    }
+/// The four-level breaks of a normalised index, in the zoning crate's upper-bound
+/// convention (`riskcensus_zoning::Breaks`: a value belongs to the first ascending
+/// class whose bound it does not exceed; level code = 4 − class). Natural breaks are
+/// the exact Fisher–Jenks optimum over the full population of valid cells quantised
+/// to `riskcensus_zoning::breaks::DEFAULT_STEP` = 1e-4 (issue 9: full-population breaks), the
+/// same solver `assess` uses for `natural_breaks` models; fixed breaks are the three
+/// inner upper bounds of the parameter file. An index with fewer than four distinct
+/// quantised values gets one level per value, counted from level 1 down.
+fn level_breaks(
+    values: &[f32],
+    rule: &LevelRule,
+) -> Result<(riskcensus_zoning::Breaks, &'static str), EngineError> {
+    let zerr = |e: riskcensus_zoning::ZoningError| EngineError::Model {
+        model: MODEL.into(),
+        msg: format!("four-level classification: {e}"),
+    };
+    Ok(match rule {
+        LevelRule::NaturalBreaks => {
+            let mut h = riskcensus_zoning::Histogram::new(riskcensus_zoning::breaks::DEFAULT_STEP)
+                .map_err(zerr)?;
+            h.add(values).map_err(zerr)?;
+            // Coarse factors can leave fewer than four distinct values: then one
+            // class per value, the highest level 1 (as many levels as values).
+            let k = h.bins().len().clamp(1, 4);
+            (h.jenks(k).map_err(zerr)?, "natural_breaks")
+        }
+        LevelRule::FixedBreaks { breaks } => (
+            riskcensus_zoning::Breaks::from_inner(breaks).map_err(zerr)?,
+            "fixed_breaks",
+        ),
+    })
 }
 
 // ---------------------------------------------------------------- standalone
@@ -838,6 +871,242 @@ fn write_report(
     Ok(path)
 }
 
+// ---------------------------------------------------------------- threat grids
+
+/// What [`threat_layers`] wrote and counted.
+#[derive(Debug, Clone, Serialize)]
+pub struct ThreatSummary {
+    pub points: usize,
+    /// Σ people threatened over the points (persons).
+    pub people: f64,
+    /// Σ property threatened over the points (万元).
+    pub property_wan: f64,
+    /// Points per danger grade 1 特大型 … 4 小型, and with none (nothing threatened).
+    pub grade_counts: [usize; 5],
+    /// Points per monitoring code as used: professional, mass, none.
+    pub monitoring_counts: [usize; 3],
+    /// Points whose `threat_pop` / `threat_value_wan` / `monitoring` / `scale` is not
+    /// recorded (counted as 0 persons, 0 万元, `default_monitoring`,
+    /// `default_radius_m`).
+    pub missing_threat_pop: usize,
+    pub missing_threat_value: usize,
+    pub missing_monitoring: usize,
+    pub missing_scale: usize,
+    /// Cells inside at least one threat zone.
+    pub zone_cells: usize,
+    /// The files (paths are left out of the report, which names them relative to
+    /// the output folder, so two runs into different folders write the same report).
+    #[serde(skip)]
+    pub people_grid: PathBuf,
+    #[serde(skip)]
+    pub property_grid: PathBuf,
+    #[serde(skip)]
+    pub grade_grid: PathBuf,
+    #[serde(skip)]
+    pub capacity_grid: PathBuf,
+    #[serde(skip)]
+    pub table: PathBuf,
+    /// Output-relative file names of the grids and the table.
+    pub files: [&'static str; 5],
+}
+
+/// The threat grids of the hidden-danger points (`riskcensus_models::geohazard::threat`):
+/// `geohazard_threat_pop` (persons/km², 0 outside every zone), `geohazard_threat_value`
+/// (万元/km²), `geohazard_threat_grade` (u8 1 特大型 … 4 小型, 0 none) and
+/// `geohazard_point_capacity` (monitoring index, NaN outside every zone), inserted
+/// into `stack` for `models/geohazard_exposure.toml` and
+/// `models/geohazard_capacity.toml`, plus `geohazard/threat_points.csv` (one row per
+/// point). `records` come from the census database, already checked by the survey
+/// validator at ingest (a negative `threat_pop` or an unknown `monitoring` code is
+/// rejected there and listed in `_rejects`); a record that still breaks the rules
+/// (a database written by another tool) is a named error here. Every point counts,
+/// whatever its type: a subsidence threatens people as a landslide does.
+pub fn threat_layers(
+    grid: &GridSpec,
+    records: &[HiddenDanger],
+    spec: &ThreatSpec,
+    source: &Path,
+    out_dir: &Path,
+    stack: &mut LayerStack,
+    tags: &riskcensus_io::Provenance,
+) -> Result<ThreatSummary, EngineError> {
+    let bad = |h: &HiddenDanger, field: &str, msg: String| {
+        inv_err(
+            source,
+            format!(
+                "layer hidden_dangers, record {} (id {:?}): field `{field}`: {msg}",
+                h.point.record, h.id
+            ),
+        )
+    };
+    let mut pts = Vec::with_capacity(records.len());
+    let mut caps = Vec::with_capacity(records.len());
+    let mut sum = ThreatSummary {
+        points: records.len(),
+        people: 0.0,
+        property_wan: 0.0,
+        grade_counts: [0; 5],
+        monitoring_counts: [0; 3],
+        missing_threat_pop: 0,
+        missing_threat_value: 0,
+        missing_monitoring: 0,
+        missing_scale: 0,
+        zone_cells: 0,
+        people_grid: out_dir.join("geohazard_threat_pop.tif"),
+        property_grid: out_dir.join("geohazard_threat_value.tif"),
+        grade_grid: out_dir.join("geohazard_threat_grade.tif"),
+        capacity_grid: out_dir.join("geohazard_point_capacity.tif"),
+        table: out_dir.join("geohazard").join("threat_points.csv"),
+        files: [
+            "geohazard_threat_pop.tif",
+            "geohazard_threat_value.tif",
+            "geohazard_threat_grade.tif",
+            "geohazard_point_capacity.tif",
+            "geohazard/threat_points.csv",
+        ],
+    };
+    for h in records {
+        let nonneg = |v: Option<f64>, field: &str, unit: &str| match v {
+            Some(x) if !(x.is_finite() && x >= 0.0) => {
+                Err(bad(h, field, format!("{x} {unit} is not a count ≥ 0")))
+            }
+            _ => Ok(v),
+        };
+        let people = nonneg(h.threat_pop, "threat_pop", "persons")?;
+        let property = nonneg(h.threat_value_wan, "threat_value_wan", "万元")?;
+        sum.missing_threat_pop += usize::from(people.is_none());
+        sum.missing_threat_value += usize::from(property.is_none());
+        sum.missing_monitoring += usize::from(h.monitoring.is_none());
+        sum.missing_scale += usize::from(h.scale.is_none());
+        let radius = spec.radius(h.scale.as_deref()).ok_or_else(|| {
+            bad(
+                h,
+                "scale",
+                format!(
+                    "unknown code {:?}; known: small, medium, large, huge",
+                    h.scale.as_deref().unwrap_or("")
+                ),
+            )
+        })?;
+        let capacity = spec.capacity(h.monitoring.as_deref()).ok_or_else(|| {
+            bad(
+                h,
+                "monitoring",
+                format!(
+                    "unknown code {:?}; known: professional (专业监测), mass (群测群防), none (未监测)",
+                    h.monitoring.as_deref().unwrap_or("")
+                ),
+            )
+        })?;
+        let used = h.monitoring.as_deref().unwrap_or(&spec.default_monitoring);
+        let k = ["professional", "mass", "none"]
+            .iter()
+            .position(|m| *m == used)
+            .expect("checked by capacity()");
+        sum.monitoring_counts[k] += 1;
+        let (people, property) = (people.unwrap_or(0.0), property.unwrap_or(0.0));
+        sum.people += people;
+        sum.property_wan += property;
+        pts.push(ThreatPoint {
+            col: (h.point.x - grid.x_min) / grid.cell_size,
+            row: (grid.y_max - h.point.y) / grid.cell_size,
+            radius_m: radius,
+            people,
+            property_wan: property,
+            capacity,
+        });
+        caps.push(capacity);
+    }
+    let g = threat_grids(&pts, grid.rows, grid.cols, grid.cell_size);
+    for z in &g.points {
+        sum.grade_counts[if z.grade == 0 {
+            4
+        } else {
+            z.grade as usize - 1
+        }] += 1;
+    }
+    sum.zone_cells = g.capacity.iter().filter(|c| !c.is_nan()).count();
+    let mut t = tags.clone();
+    t.insert(tag::SOURCE.into(), "census.gpkg:hidden_dangers".into());
+    t.insert(
+        "RISKCENSUS_THREAT_RULE".into(),
+        format!(
+            "radius_m small={} medium={} large={} huge={} default={}; monitoring professional={} mass={} none={} default={}",
+            spec.radius_m.small, spec.radius_m.medium, spec.radius_m.large, spec.radius_m.huge,
+            spec.default_radius_m, spec.monitoring.professional, spec.monitoring.mass,
+            spec.monitoring.none, spec.default_monitoring
+        ),
+    );
+    let p = write_f32(
+        out_dir,
+        "geohazard_threat_pop",
+        grid,
+        &g.people_per_km2,
+        &t,
+        "persons/km2",
+    )?;
+    stack.insert("geohazard_threat_pop", p, "persons/km2");
+    let p = write_f32(
+        out_dir,
+        "geohazard_threat_value",
+        grid,
+        &g.property_per_km2,
+        &t,
+        "wan_cny/km2",
+    )?;
+    stack.insert("geohazard_threat_value", p, "wan_cny/km2");
+    let p = write_f32(
+        out_dir,
+        "geohazard_point_capacity",
+        grid,
+        &g.capacity,
+        &t,
+        "index",
+    )?;
+    stack.insert("geohazard_point_capacity", p, "index");
+    {
+        let path = &sum.grade_grid;
+        let mut w = CogWriter::<u8>::create(path, grid, Some(0.0), CogOptions::default())?;
+        w.write_window(grid.full_window(), &g.grade)?;
+        let mut tt = t.clone();
+        tt.insert(tag::LAYER.into(), "geohazard_threat_grade".into());
+        tt.insert(tag::UNITS.into(), "class".into());
+        tt.insert(
+            "RISKCENSUS_CLASS_NAMES".into(),
+            (1..=4u8).map(grade_name).collect::<Vec<_>>().join(","),
+        );
+        w.set_tags(&tt);
+        w.finish()?;
+        stack.insert("geohazard_threat_grade", path.clone(), "class");
+    }
+    let mut s = String::from(
+        "record,id,x,y,type,scale,radius_m,zone_cells,threat_pop,threat_value_wan,grade,grade_name,monitoring,capacity\n",
+    );
+    for (i, h) in records.iter().enumerate() {
+        let _ = writeln!(
+            s,
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            h.point.record,
+            h.id,
+            h.point.x,
+            h.point.y,
+            h.point.kind.as_deref().unwrap_or(""),
+            h.scale.as_deref().unwrap_or(""),
+            pts[i].radius_m,
+            g.points[i].cells,
+            pts[i].people,
+            pts[i].property_wan,
+            g.points[i].grade,
+            grade_name(g.points[i].grade),
+            h.monitoring.as_deref().unwrap_or(""),
+            caps[i]
+        );
+    }
+    std::fs::create_dir_all(out_dir.join("geohazard")).map_err(EngineError::fs(out_dir))?;
+    write_text(&sum.table, &s)?;
+    Ok(sum)
+}
+
 // ---------------------------------------------------------------- census stage
 
 /// What the census stage did.
@@ -852,6 +1121,8 @@ pub struct GeohazardReport {
     pub candidates: Option<PathBuf>,
     pub candidate_table: Option<PathBuf>,
     pub candidate_cells: usize,
+    /// The threat grids of the hidden-danger points (`[threat]` of the parameters).
+    pub threat: Option<ThreatSummary>,
     pub report: PathBuf,
 }
 
@@ -887,7 +1158,8 @@ pub fn run_geohazard(
         fg.columns.push(col);
         progress.advance(1);
     }
-    let all = hidden_dangers(census)?;
+    let records = read_hidden_dangers(census)?;
+    let all: Vec<InventoryPoint> = records.iter().map(|h| h.point.clone()).collect();
     let db = census.dir.join("census.gpkg");
     check_inside(&all, grid, &db)?;
     let training = filter_types(all.clone(), &params.hazard_types, &db)?;
@@ -939,10 +1211,11 @@ pub fn run_geohazard(
                 (s as f64 * (t.base + (1.0 - t.base) * tt)) as f32
             })
             .collect();
-        let (breaks, _) = level_breaks(&h, &params.levels);
-        let hl: Vec<u8> = h.iter().map(|&v| levels::level(v, &breaks)).collect();
+        let (breaks, _) = level_breaks(&h, &params.levels)?;
+        let hl: Vec<u8> = h.iter().map(|&v| breaks.classify(v)).collect();
         let mut ht = tags.clone();
-        ht.insert("RISKCENSUS_CLASS_BREAKS".into(), join(&breaks));
+        ht.insert("RISKCENSUS_CLASS_BREAKS".into(), join(breaks.inner()));
+        ht.insert("RISKCENSUS_CLASS_BOUNDS".into(), join(&breaks.bounds));
         ht.insert(
             "RISKCENSUS_TRIGGER".into(),
             format!("{} x0={} x1={} base={}", t.layer, t.x0, t.x1, t.base),
@@ -952,7 +1225,7 @@ pub fn run_geohazard(
         stack.insert("geohazard_hazard", &hp, "index");
         hazard_path = Some(hp);
         hazard_level_path = Some(hlp);
-        hazard_breaks = breaks;
+        hazard_breaks = breaks.inner().to_vec();
     }
     progress.advance(1);
     // Candidates.
@@ -994,6 +1267,13 @@ pub fn run_geohazard(
         )?);
     }
     progress.advance(1);
+    // What the points threaten (risk inputs).
+    let threat = match &params.threat {
+        Some(spec) => Some(threat_layers(
+            grid, &records, spec, &db, out_dir, stack, &tags,
+        )?),
+        None => None,
+    };
     let extra = [
         ("hazard_breaks", serde_json::json!(hazard_breaks)),
         (
@@ -1003,6 +1283,10 @@ pub fn run_geohazard(
         ("candidate_cells", serde_json::json!(cand_cells)),
         ("model_id", serde_json::json!(params.id)),
         ("model_version", serde_json::json!(params.version)),
+        (
+            "threat",
+            serde_json::to_value(&threat).expect("serialisable"),
+        ),
     ];
     let report = write_report(&out_dir.join("geohazard"), &fitted.report, &extra)?;
     progress.finish("geohazard");
@@ -1016,6 +1300,7 @@ pub fn run_geohazard(
         candidates: cand_path,
         candidate_table: cand_table,
         candidate_cells: cand_cells,
+        threat,
         report,
     })
 }
@@ -1094,39 +1379,56 @@ fn rasterize_lithology(census: &CensusConfig, out_dir: &Path) -> Result<PathBuf,
     write_f32(out_dir, "lithology", &census.grid, &out, &tags, "class")
 }
 
-/// The hidden-danger points of the census database (census CRS).
-fn hidden_dangers(census: &CensusConfig) -> Result<Vec<InventoryPoint>, EngineError> {
+/// A hidden-danger record of the census database: its location (census CRS, x/y),
+/// type, and what it threatens, as the survey validator stored it (codes of the
+/// schema's `scale` and `monitoring` domains).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HiddenDanger {
+    pub point: InventoryPoint,
+    /// The record's `id` (统一编号).
+    pub id: String,
+    pub scale: Option<String>,
+    /// People threatened, persons (`threat_pop`); `None` when not recorded.
+    pub threat_pop: Option<f64>,
+    /// Property threatened, 万元 (`threat_value_wan`); `None` when not recorded.
+    pub threat_value_wan: Option<f64>,
+    /// `professional`, `mass` or `none`; `None` when not recorded.
+    pub monitoring: Option<String>,
+}
+
+/// The `hidden_dangers` of the census database (census CRS), in feature order.
+pub fn read_hidden_dangers(census: &CensusConfig) -> Result<Vec<HiddenDanger>, EngineError> {
     let c = riskcensus_survey::Census::open(&census.dir)?;
     let feats = c.query(
         "hidden_dangers",
         &riskcensus_survey::census::Query::default(),
     )?;
-    let mut pts = Vec::new();
+    let mut out = Vec::new();
     for f in feats {
         let Some(geo_types::Geometry::Point(p)) = &f.geometry else {
             continue;
         };
-        let kind = f.get("type").map(|v| field_text(v));
-        pts.push(InventoryPoint {
-            x: p.x(),
-            y: p.y(),
-            kind,
-            record: f.fid as usize,
+        let text = |k: &str| {
+            f.get(k)
+                .map(|v| v.text().trim().to_string())
+                .filter(|t| !t.is_empty())
+        };
+        let num = |k: &str| f.get(k).and_then(|v| v.number());
+        out.push(HiddenDanger {
+            point: InventoryPoint {
+                x: p.x(),
+                y: p.y(),
+                kind: f.get("type").map(|v| v.text()),
+                record: f.fid as usize,
+            },
+            id: text("id").unwrap_or_default(),
+            scale: text("scale"),
+            threat_pop: num("threat_pop"),
+            threat_value_wan: num("threat_value_wan"),
+            monitoring: text("monitoring"),
         });
     }
-    Ok(pts)
-}
-
-fn field_text(v: &riskcensus_survey::FieldValue) -> String {
-    use riskcensus_survey::FieldValue as V;
-    match v {
-        V::String(s) => s.clone(),
-        V::Integer(i) => i.to_string(),
-        V::Integer64(i) => i.to_string(),
-        V::Real(r) => r.to_string(),
-        V::Null => String::new(),
-        V::Date { year, month, day } => format!("{year:04}-{month:02}-{day:02}"),
-    }
+    Ok(out)
 }
 
 /// Candidate cells (CSV, by susceptibility descending) and their villages (CSV).

@@ -11,7 +11,8 @@ use riskcensus_core::GridSpec;
 use riskcensus_engine::config::CensusConfig;
 use riskcensus_engine::executor::ExecOptions;
 use riskcensus_engine::geohazard::{
-    params_from, run_geohazard, train_standalone, Method, StandaloneOptions,
+    params_from, read_hidden_dangers, run_geohazard, threat_layers, train_standalone, HiddenDanger,
+    Method, StandaloneOptions,
 };
 use riskcensus_engine::progress::NoProgress;
 use riskcensus_engine::EngineError;
@@ -82,6 +83,11 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
         "geohazard/roc.csv",
         "geohazard/success_rate.csv",
         "geohazard/prediction_rate.csv",
+        "geohazard/threat_points.csv",
+        "geohazard_threat_pop.tif",
+        "geohazard_threat_value.tif",
+        "geohazard_threat_grade.tif",
+        "geohazard_point_capacity.tif",
     ] {
         let x = std::fs::read(dir.path().join("a").join(f)).unwrap();
         let y = std::fs::read(dir.path().join("b").join(f)).unwrap();
@@ -96,8 +102,8 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
         m.level_area_share
     );
     assert!(a.candidate_cells > 0);
-    // Risk composes in assess from models/geohazard_risk.toml (a census-local model
-    // here; built in once listed in BUILTIN_MODELS): R = H·E·V·(1 − αC) ≤ H.
+    // Risk composes in assess from models/geohazard_risk.toml (a census-local copy
+    // here, overriding the built-in one): R = H·E_g·V·(1 − αC_g) ≤ H.
     let models = census.dir.join("models");
     std::fs::create_dir_all(&models).unwrap();
     std::fs::copy(
@@ -122,15 +128,7 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
         &NoProgress,
     )
     .unwrap();
-    let list = riskcensus_engine::assess::load_models(
-        &census.dir,
-        &[
-            "exposure".into(),
-            "capacity".into(),
-            "geohazard_risk".into(),
-        ],
-    )
-    .unwrap();
+    let list = riskcensus_engine::assess::load_models(&census.dir, &risk_models()).unwrap();
     riskcensus_engine::assess::assess(
         &census.grid,
         &mut stack,
@@ -154,6 +152,318 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
     }
     assert!(n > 1000, "{n} risk cells");
     assert!(dir.path().join("c/geohazard_risk_level.tif").exists());
+}
+
+fn risk_models() -> Vec<String> {
+    [
+        "exposure",
+        "capacity",
+        "geohazard_exposure",
+        "geohazard_capacity",
+        "geohazard_risk",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Threat grids from `records` into `out`, then the risk models; returns
+/// (risk, capacity index C) grids.
+fn risk_with(
+    census: &CensusConfig,
+    stack: &riskcensus_engine::assess::LayerStack,
+    records: &[HiddenDanger],
+    out: &Path,
+) -> (Vec<f32>, Vec<f32>) {
+    let params = params_from(None).unwrap();
+    let mut stack = stack.clone();
+    std::fs::create_dir_all(out).unwrap();
+    threat_layers(
+        &census.grid,
+        records,
+        params.threat.as_ref().unwrap(),
+        Path::new("census.gpkg"),
+        out,
+        &mut stack,
+        &Default::default(),
+    )
+    .unwrap();
+    let list = riskcensus_engine::assess::load_models(&census.dir, &risk_models()).unwrap();
+    let exec = ExecOptions::default();
+    riskcensus_engine::assess::assess(&census.grid, &mut stack, &list, out, &exec, &NoProgress)
+        .unwrap();
+    let read = |f: &str| -> Vec<f32> {
+        let r = riskcensus_io::RasterReader::open(&out.join(f), 1).unwrap();
+        r.read_f32(census.grid.full_window())
+            .unwrap()
+            .iter()
+            .copied()
+            .collect()
+    };
+    (read("geohazard_risk.tif"), read("capacity.tif"))
+}
+
+#[test]
+fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
+    let (dir, census) = demo_small();
+    let exec = ExecOptions::default();
+    let prepared = riskcensus_engine::prepare::prepare(
+        &census,
+        &dir.path().join("layers"),
+        &exec,
+        &NoProgress,
+    )
+    .unwrap();
+    let mut stack = prepared.stack();
+    let r = run_geohazard(
+        &census,
+        &mut stack,
+        &dir.path().join("g"),
+        &exec,
+        &NoProgress,
+    )
+    .unwrap();
+    let t = r.threat.as_ref().expect("threat grids");
+    let records = read_hidden_dangers(&census).unwrap();
+    println!(
+        "demo 150 m: {} points, {} persons, {} 万元 threatened; grades 特大/大/中/小/none {:?}; monitoring professional/mass/none {:?}; {} zone cells",
+        t.points, t.people, t.property_wan, t.grade_counts, t.monitoring_counts, t.zone_cells
+    );
+    // The demo's bad record (type 滑破) is rejected at ingest; the others all count.
+    assert_eq!(t.points, records.len());
+    let pop_sum: f64 = records.iter().filter_map(|h| h.threat_pop).sum();
+    assert_eq!(t.people, pop_sum);
+    // The grid conserves the people: Σ density × cell area = Σ threat_pop.
+    let read = |f: &str| -> Vec<f32> {
+        let rd = riskcensus_io::RasterReader::open(&dir.path().join("g").join(f), 1).unwrap();
+        rd.read_f32(census.grid.full_window())
+            .unwrap()
+            .iter()
+            .copied()
+            .collect()
+    };
+    let km2 = census.grid.cell_size * census.grid.cell_size / 1e6;
+    let grid_people: f64 = read("geohazard_threat_pop.tif")
+        .iter()
+        .map(|&v| v as f64 * km2)
+        .sum();
+    assert!(
+        (grid_people - pop_sum).abs() < 1e-3 * pop_sum,
+        "{grid_people} vs {pop_sum}"
+    );
+
+    // Same susceptibility and hazard throughout; every point unmonitored, so the
+    // capacity term is the census one in all variants.
+    let unmonitored: Vec<HiddenDanger> = records
+        .iter()
+        .cloned()
+        .map(|mut h| {
+            h.monitoring = Some("none".into());
+            h
+        })
+        .collect();
+    let nobody: Vec<HiddenDanger> = unmonitored
+        .iter()
+        .cloned()
+        .map(|mut h| {
+            h.threat_pop = Some(0.0);
+            h.threat_value_wan = Some(0.0);
+            h
+        })
+        .collect();
+    let professional: Vec<HiddenDanger> = records
+        .iter()
+        .cloned()
+        .map(|mut h| {
+            h.monitoring = Some("professional".into());
+            h
+        })
+        .collect();
+    let (r_people, cap) = risk_with(&census, &stack, &unmonitored, &dir.path().join("people"));
+    let (r_nobody, _) = risk_with(&census, &stack, &nobody, &dir.path().join("nobody"));
+    let (r_prof, _) = risk_with(&census, &stack, &professional, &dir.path().join("prof"));
+    // The grade enters E_g through its lookup (特大型 1.0 … 小型 0.25): E_g is at least
+    // the score of the cell's grade, and grades are present.
+    let grade: Vec<f32> = {
+        let rd = riskcensus_io::RasterReader::open(
+            &dir.path().join("people/geohazard_threat_grade.tif"),
+            1,
+        )
+        .unwrap();
+        rd.read_f32(census.grid.full_window())
+            .unwrap()
+            .iter()
+            .copied()
+            .collect()
+    };
+    let e_g: Vec<f32> = {
+        let rd =
+            riskcensus_io::RasterReader::open(&dir.path().join("people/geohazard_exposure.tif"), 1)
+                .unwrap();
+        rd.read_f32(census.grid.full_window())
+            .unwrap()
+            .iter()
+            .copied()
+            .collect()
+    };
+    let mut graded = 0;
+    for (g, e) in grade.iter().zip(&e_g) {
+        if !g.is_nan() && *g > 0.0 {
+            let score = [1.0, 0.75, 0.5, 0.25][*g as usize - 1];
+            assert!(*e >= score - 1e-6, "grade {g}: E_g {e}");
+            graded += 1;
+        }
+    }
+    assert_eq!(graded, t.zone_cells);
+    let mut higher = 0;
+    for i in 0..r_people.len() {
+        if r_people[i].is_nan() {
+            assert!(r_nobody[i].is_nan());
+            continue;
+        }
+        assert!(
+            r_people[i] >= r_nobody[i],
+            "cell {i}: {} < {}",
+            r_people[i],
+            r_nobody[i]
+        );
+        higher += usize::from(r_people[i] > r_nobody[i]);
+    }
+    // The cell of the point threatening the most people scores higher with its people.
+    let top = records
+        .iter()
+        .max_by(|a, b| {
+            a.threat_pop
+                .unwrap_or(0.0)
+                .total_cmp(&b.threat_pop.unwrap_or(0.0))
+        })
+        .unwrap();
+    let (row, col) = census.grid.cell_of(top.point.x, top.point.y).unwrap();
+    let c = row * census.grid.cols + col;
+    assert!(
+        r_people[c] > r_nobody[c],
+        "top point {} ({:?} persons): risk {} with, {} without",
+        top.id,
+        top.threat_pop,
+        r_people[c],
+        r_nobody[c]
+    );
+    assert!(higher >= 10, "{higher} cells");
+    // Professional monitoring (capacity 0.8) lowers risk wherever the census capacity
+    // is below 0.8 inside a zone, and changes nothing elsewhere.
+    let zone = read("geohazard_point_capacity.tif");
+    let (mut lower, mut zone_cells) = (0, 0);
+    for i in 0..r_prof.len() {
+        if r_prof[i].is_nan() {
+            continue;
+        }
+        if zone[i].is_nan() {
+            assert_eq!(
+                r_prof[i].to_bits(),
+                r_people[i].to_bits(),
+                "cell {i} outside every zone"
+            );
+            continue;
+        }
+        zone_cells += 1;
+        if r_people[i] > 0.0 && cap[i] < 0.8 {
+            assert!(
+                r_prof[i] < r_people[i],
+                "cell {i}: monitored {} ≥ unmonitored {}",
+                r_prof[i],
+                r_people[i]
+            );
+            lower += 1;
+        } else {
+            assert!(r_prof[i] <= r_people[i]);
+        }
+    }
+    println!("risk higher with people threatened in {higher} cells; lower with professional monitoring in {lower} of {zone_cells} zone cells");
+    assert!(lower >= 10, "{lower} of {zone_cells}");
+}
+
+#[test]
+fn bad_hidden_danger_records_are_rejected_with_names() {
+    let (dir, census) = demo_small();
+    // At ingest: the survey validator rejects a negative threat_pop and an unknown
+    // monitoring code, naming record, field and rule, and keeps them out of the
+    // database.
+    let records = read_hidden_dangers(&census).unwrap();
+    let p = &records[0].point;
+    let csv = dir.path().join("bad_dangers.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "id,type,threat_pop,monitoring,x,y\nHD1,滑坡,-5,群测群防,{x},{y}\nHD2,滑坡,12,卫星监测,{x},{y}\nHD3,滑坡,7,专业监测,{x},{y}\n",
+            x = p.x,
+            y = p.y
+        ),
+    )
+    .unwrap();
+    let c = riskcensus_survey::Census::open(&census.dir).unwrap();
+    let rep = c
+        .validate(
+            &csv,
+            &riskcensus_survey::IngestOptions {
+                layer: "hidden_dangers".into(),
+                source_crs: Some(census.grid.crs.clone()),
+                x: Some("x".into()),
+                y: Some("y".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        (rep.read, rep.loaded, rep.rejected),
+        (3, 1, 2),
+        "{:?}",
+        rep.problems
+    );
+    let fields: Vec<(&str, &str)> = rep
+        .problems
+        .iter()
+        .map(|q| (q.field.as_str(), q.rule.name()))
+        .collect();
+    assert_eq!(fields, [("threat_pop", "range"), ("monitoring", "domain")]);
+    // Past ingest (a database written by another tool): the stage names the record
+    // and field instead of scoring it.
+    let params = params_from(None).unwrap();
+    let spec = params.threat.as_ref().unwrap();
+    let mut stack = riskcensus_engine::assess::LayerStack::default();
+    for (field, mutate) in [
+        (
+            "threat_pop",
+            (|h: &mut HiddenDanger| h.threat_pop = Some(-5.0)) as fn(&mut HiddenDanger),
+        ),
+        ("monitoring", |h: &mut HiddenDanger| {
+            h.monitoring = Some("卫星监测".into())
+        }),
+        ("scale", |h: &mut HiddenDanger| {
+            h.scale = Some("giant".into())
+        }),
+    ] {
+        let mut bad = records.clone();
+        mutate(&mut bad[3]);
+        let e = threat_layers(
+            &census.grid,
+            &bad,
+            spec,
+            Path::new("census.gpkg"),
+            &dir.path().join("t"),
+            &mut stack,
+            &Default::default(),
+        )
+        .err()
+        .expect("an error");
+        let msg = e.to_string();
+        assert!(e.is_input_error(), "{msg}");
+        for n in [
+            "hidden_dangers",
+            &format!("record {}", bad[3].point.record),
+            &format!("`{field}`"),
+        ] {
+            assert!(msg.contains(n), "{n:?} not in {msg}");
+        }
+    }
 }
 
 /// The 30 m demo, generated beforehand by `riskcensus demo --out $RISKCENSUS_GEOHAZARD_DEMO`.

@@ -18,8 +18,9 @@ use crate::Global;
 /// 滑坡/崩塌/泥石流/地面塌陷/地裂缝), or any vector file of points in that CRS.
 /// Sampling (1 non-hazard cell per hazard cell, none within 300 m of a point, 30 %
 /// stratified test set), the hazard types that train (landslide, collapse, debris
-/// flow), the minimum of 30 hazard cells and the four levels (natural breaks) come
-/// from models/geohazard.toml or --params.
+/// flow), the minimum of 30 hazard cells and the four levels (exact Fisher–Jenks
+/// natural breaks over every valid cell, the zoning crate's upper bounds) come from
+/// models/geohazard.toml or --params.
 ///
 /// Outputs in --out:
 ///   susceptibility.tif        normalised index in [0, 1], f32, NaN nodata

@@ -13,7 +13,8 @@
 //! - [`sampling`]: hazard cells, buffered seeded non-hazard cells, stratified split;
 //! - [`roc`]: ROC, AUC (Mann–Whitney, ties ½), success/prediction-rate curves;
 //! - [`model`]: the trained model (lookup tables + combination) and the class table;
-//! - [`levels`]: normalisation and four-level natural/fixed breaks;
+//! - [`threat`]: danger grade (险情分级), threat zones, point monitoring capacity;
+//! - [`levels`]: normalisation of the index to [0, 1] (the engine draws the levels);
 //! - [`params`]: `models/geohazard.toml` → validated [`GeohazardParams`].
 //!
 //! Class codes are u16, 1-based per factor, 0 = nodata. Cell indices are row-major
@@ -33,6 +34,7 @@ pub mod model;
 pub mod params;
 pub mod roc;
 pub mod sampling;
+pub mod threat;
 
 pub use classes::Classifier;
 pub use counts::{ClassCounts, SampleTable};

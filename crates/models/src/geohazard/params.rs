@@ -11,6 +11,8 @@
 //! [[factors]]       id, layer, unit, bounds = [...] | codes = [...], expert = [score per class], description
 //! [expert]          factors = [...], matrix = [[...]]        # AHP over the factors
 //! [trigger]         layer, unit, x0, x1, base                 # rainfall modulation of hazard
+//! [threat]          radius_m = {small, medium, large, huge}, default_radius_m,
+//!                   monitoring = {professional, mass, none}, default_monitoring
 //! [classification]  method = "natural_breaks" | "fixed_breaks", breaks = [...]
 //! ```
 
@@ -95,7 +97,71 @@ pub struct ParamsSpec {
     pub factors: Vec<FactorSpec>,
     pub expert: Option<AhpSpec>,
     pub trigger: Option<TriggerSpec>,
+    pub threat: Option<ThreatSpec>,
     pub classification: ClassificationSpec,
+}
+
+/// `[threat]`: the threat zone radius by scale and the monitoring capacity
+/// (`super::threat`).
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ThreatSpec {
+    /// Radius in metres per `scale` code (small, medium, large, huge).
+    pub radius_m: ScaleRadii,
+    /// Radius in metres of a point without a scale.
+    pub default_radius_m: f64,
+    /// Capacity index in [0, 1] per `monitoring` code.
+    pub monitoring: MonitoringCapacity,
+    /// Capacity of a point whose monitoring is not recorded.
+    pub default_monitoring: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScaleRadii {
+    pub small: f64,
+    pub medium: f64,
+    pub large: f64,
+    pub huge: f64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct MonitoringCapacity {
+    pub professional: f64,
+    pub mass: f64,
+    pub none: f64,
+}
+
+impl ThreatSpec {
+    /// The radius of a `scale` code of the census schema (`small` … `huge`); `None`
+    /// for an unknown code.
+    pub fn radius(&self, scale: Option<&str>) -> Option<f64> {
+        Some(match scale {
+            None | Some("") => self.default_radius_m,
+            Some("small") => self.radius_m.small,
+            Some("medium") => self.radius_m.medium,
+            Some("large") => self.radius_m.large,
+            Some("huge") => self.radius_m.huge,
+            Some(_) => return None,
+        })
+    }
+
+    /// The capacity of a `monitoring` code of the census schema (`professional`,
+    /// `mass`, `none`; missing → `default_monitoring`); `None` for an unknown code.
+    pub fn capacity(&self, monitoring: Option<&str>) -> Option<f64> {
+        let code = match monitoring {
+            None | Some("") => self.default_monitoring.as_str(),
+            Some(c) => c,
+        };
+        Some(match code {
+            "professional" => self.monitoring.professional,
+            "mass" => self.monitoring.mass,
+            "none" => self.monitoring.none,
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -153,9 +219,11 @@ pub struct Factor {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum LevelRule {
-    /// Fisher–Jenks natural breaks of the normalised index (see `levels`).
+    /// Exact Fisher–Jenks natural breaks of the normalised index over the full
+    /// population (drawn by the engine with `riskcensus_zoning`).
     NaturalBreaks,
-    /// Three ascending breaks on the normalised index in [0, 1].
+    /// Three ascending inner upper bounds on the normalised index in [0, 1] (a value
+    /// equal to a bound stays in the lower level, as `riskcensus_zoning::Breaks`).
     FixedBreaks { breaks: Vec<f64> },
 }
 
@@ -173,6 +241,7 @@ pub struct GeohazardParams {
     /// AHP over the factors (weights in factor order), when given.
     pub expert: Option<Ahp>,
     pub trigger: Option<TriggerSpec>,
+    pub threat: Option<ThreatSpec>,
     pub levels: LevelRule,
 }
 
@@ -343,6 +412,48 @@ fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError
             return Err(err("trigger.base", "must be in [0, 1]".into()));
         }
     }
+    if let Some(t) = &s.threat {
+        let r = &t.radius_m;
+        let radii = [r.small, r.medium, r.large, r.huge];
+        if radii
+            .iter()
+            .chain([&t.default_radius_m])
+            .any(|v| !(v.is_finite() && *v >= 0.0))
+        {
+            return Err(err(
+                "threat.radius_m",
+                "radii must be finite and ≥ 0 metres".into(),
+            ));
+        }
+        if radii.windows(2).any(|w| w[0] > w[1]) {
+            return Err(err(
+                "threat.radius_m",
+                "radii must not decrease from small to huge".into(),
+            ));
+        }
+        let m = &t.monitoring;
+        if [m.professional, m.mass, m.none]
+            .iter()
+            .any(|v| !(0.0..=1.0).contains(v))
+        {
+            return Err(err(
+                "threat.monitoring",
+                "capacities must be in [0, 1]".into(),
+            ));
+        }
+        if !(m.professional >= m.mass && m.mass >= m.none) {
+            return Err(err(
+                "threat.monitoring",
+                "capacities must rank professional ≥ mass ≥ none".into(),
+            ));
+        }
+        if !["professional", "mass", "none"].contains(&t.default_monitoring.as_str()) {
+            return Err(err(
+                "threat.default_monitoring",
+                format!("{:?}: use professional, mass or none", t.default_monitoring),
+            ));
+        }
+    }
     let levels = match (s.classification.method.as_str(), &s.classification.breaks) {
         ("natural_breaks", None) => LevelRule::NaturalBreaks,
         ("fixed_breaks", Some(b)) => {
@@ -377,6 +488,7 @@ fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError
         factors,
         expert,
         trigger: s.trigger,
+        threat: s.threat,
         levels,
     })
 }
