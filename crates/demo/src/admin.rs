@@ -1,5 +1,7 @@
 //! Administrative units of the demo county: the county boundary, 12 townships
-//! (3 街道 + 9 镇, Voronoi cells of seeded seats clipped to the county) and villages.
+//! (3 街道 + 9 镇, Voronoi cells of seeded seats clipped to the county) and villages
+//! (seats, and synthetic boundaries 村界: the Voronoi cells of the village seats of a
+//! township clipped to the township, so the villages of a township tile it).
 //!
 //! Codes: county `370999` (GB/T 2260 style; 3709 is the prefix of Tai'an, 99 is an
 //! unused county number); townships 9 digits = county + 3 (001–099 街道, 101–199 镇,
@@ -36,6 +38,9 @@ pub struct Village {
     pub population: u32,
     /// In the hills (hill mask > 0.35).
     pub upland: bool,
+    /// Synthetic boundary (村界): the seat's Voronoi cell among the seats of its
+    /// township, clipped to the township ([`village_areas`]).
+    pub area: MultiPolygon,
 }
 
 pub struct Admin {
@@ -82,7 +87,7 @@ const COMMUNITY_STEMS: [&str; 16] = [
 pub fn build(land: &Landscape, rng: &mut ChaCha8Rng) -> Admin {
     let county = county_boundary(land);
     let seats = township_seats(land, &county, rng);
-    let cells = voronoi(&seats);
+    let cells = voronoi(&seats.iter().map(|s| s.0).collect::<Vec<_>>());
     let cmp = MultiPolygon::new(vec![county.clone()]);
     let mut townships: Vec<Township> = seats
         .iter()
@@ -107,7 +112,30 @@ pub fn build(land: &Landscape, rng: &mut ChaCha8Rng) -> Admin {
         villages: Vec::new(),
     };
     admin.villages = villages(land, &admin, rng);
+    let areas = village_areas(&admin);
+    for (v, a) in admin.villages.iter_mut().zip(areas) {
+        v.area = a;
+    }
     admin
+}
+
+/// Village boundaries (村界), synthetic: per township, the Voronoi cells of its
+/// village seats (nearest-seat regions, the same rule the census uses to give a record
+/// a village when only seats are surveyed) intersected with the township polygon (geo
+/// boolean ops). The cells of one township's seats cover the plane, so the villages
+/// of a township tile it; every seat lies in its own cell. In `admin.villages` order.
+pub fn village_areas(admin: &Admin) -> Vec<MultiPolygon> {
+    let mut out = vec![MultiPolygon::new(vec![]); admin.villages.len()];
+    for (ti, t) in admin.townships.iter().enumerate() {
+        let idx: Vec<usize> = (0..admin.villages.len())
+            .filter(|&i| admin.villages[i].township == ti)
+            .collect();
+        let pts: Vec<Coord> = idx.iter().map(|&i| admin.villages[i].pos).collect();
+        for (&i, cell) in idx.iter().zip(voronoi(&pts)) {
+            out[i] = t.area.intersection(&MultiPolygon::new(vec![cell]));
+        }
+    }
+    out
 }
 
 /// Area of the county polygon (m²): the city the demo models covers ≈ 815 km².
@@ -240,9 +268,11 @@ fn township_seats(land: &Landscape, county: &Polygon, rng: &mut ChaCha8Rng) -> V
     seats
 }
 
-/// Voronoi cells of the seats, by clipping a large rectangle with the perpendicular
-/// bisector half-planes (Sutherland–Hodgman against a line).
-fn voronoi(seats: &[Seat]) -> Vec<Polygon> {
+/// Voronoi cells of the points, by clipping a rectangle (the study area + 5 km) with
+/// the perpendicular bisector half-planes (Sutherland–Hodgman against a line).
+/// O(n²) per call: fine for the 12 township seats and the ≤ ~60 village seats of a
+/// township.
+fn voronoi(seats: &[Coord]) -> Vec<Polygon> {
     let m = 5_000.0;
     let rect = vec![
         Coord {
@@ -271,7 +301,7 @@ fn voronoi(seats: &[Seat]) -> Vec<Polygon> {
                 if i == j {
                     continue;
                 }
-                let (a, b) = (si.0, sj.0);
+                let (a, b) = (*si, *sj);
                 let (nx, ny) = (b.x - a.x, b.y - a.y);
                 let (mx, my) = ((a.x + b.x) / 2.0, (a.y + b.y) / 2.0);
                 let side = |p: &Coord| (p.x - mx) * nx + (p.y - my) * ny;
@@ -403,6 +433,7 @@ fn villages(land: &Landscape, admin: &Admin, rng: &mut ChaCha8Rng) -> Vec<Villag
             pos: p,
             population,
             upland,
+            area: MultiPolygon::new(vec![]),
         });
     }
     out

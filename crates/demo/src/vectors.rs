@@ -185,6 +185,40 @@ fn admin(ctx: &mut Ctx) -> Result<(), DemoError> {
     let n_v = w
         .add_layer(&spec, vills)
         .map_err(ctx.io_err("villages", rel))?;
+    // Village boundaries (村界), synthetic: see `admin::village_areas`.
+    let bounds: Vec<Feat> = a
+        .villages
+        .iter()
+        .map(|v| {
+            (
+                Geometry::MultiPolygon(v.area.clone()),
+                vec![
+                    s(&v.code),
+                    s(&v.name),
+                    s(v.kind),
+                    s(&a.townships[v.township].code),
+                    V::Integer(v.population as i32),
+                    V::Real(round(geo::Area::unsigned_area(&v.area) / 1e6, 4)),
+                ],
+            )
+        })
+        .collect();
+    let spec = gpkg(
+        crs,
+        "village_boundaries",
+        GeometryType::MultiPolygon,
+        vec![
+            f("code", T::String),
+            f("name", T::String),
+            f("kind", T::String),
+            f("township", T::String),
+            f("population", T::Integer),
+            f("area_km2", T::Real),
+        ],
+    );
+    let n_vb = w
+        .add_layer(&spec, bounds)
+        .map_err(ctx.io_err("village_boundaries", rel))?;
     let mut seats: Vec<Feat> = vec![(
         Geometry::Point(Point::from(ctx.land.town)),
         vec![
@@ -246,6 +280,16 @@ fn admin(ctx: &mut Ctx) -> Result<(), DemoError> {
         n_t,
     );
     register(ctx, "villages", rel, Some("villages"), "point", None, "村（社区）驻地 villages and urban communities: 12-digit code, name, parent township code, population", n_v);
+    register(
+        ctx,
+        "village_boundaries",
+        rel,
+        Some("village_boundaries"),
+        "polygon",
+        None,
+        "村界 village boundaries (synthetic: Voronoi cells of the village seats within their township, clipped to it): 12-digit code, name, kind, parent township code, population, area_km2",
+        n_vb,
+    );
     register(
         ctx,
         "seats",

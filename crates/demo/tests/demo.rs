@@ -488,3 +488,42 @@ fn d8_streams_follow_the_mapped_rivers() {
         "{on_river} of {streams}"
     );
 }
+
+/// Village boundaries (村界) tile their township: per township the village areas sum
+/// to the township's area (within 1e-6 relative: boolean-op rounding), every village
+/// seat lies inside its own polygon and in no other village's of its township, and
+/// every township has villages.
+#[test]
+fn village_boundaries_tile_their_township_and_hold_their_seat() {
+    use geo::Contains;
+    let land = Landscape::new(20260101);
+    let mut rng = <rand_chacha::ChaCha8Rng as rand::SeedableRng>::seed_from_u64(20260101);
+    rng.set_stream(1);
+    let admin = riskcensus_demo::admin::build(&land, &mut rng);
+    assert!(admin.villages.len() > 300, "{}", admin.villages.len());
+    for (ti, t) in admin.townships.iter().enumerate() {
+        let town = geo::Area::unsigned_area(&t.area);
+        let vs: Vec<_> = admin.villages.iter().filter(|v| v.township == ti).collect();
+        assert!(!vs.is_empty(), "{} has no village", t.code);
+        let sum: f64 = vs.iter().map(|v| geo::Area::unsigned_area(&v.area)).sum();
+        assert!(
+            ((sum - town) / town).abs() < 1e-6,
+            "{}: villages {sum} m² vs township {town} m²",
+            t.code
+        );
+        for v in &vs {
+            assert!(
+                v.code.starts_with(&t.code) && v.code.len() == 12,
+                "{}",
+                v.code
+            );
+            let p = geo::Point::from(v.pos);
+            assert!(v.area.contains(&p), "{} not in its own polygon", v.code);
+            for w in &vs {
+                if w.code != v.code {
+                    assert!(!w.area.contains(&p), "{} inside {}", v.code, w.code);
+                }
+            }
+        }
+    }
+}

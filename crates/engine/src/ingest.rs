@@ -27,7 +27,7 @@ pub fn engine_error(e: SurveyError) -> EngineError {
 /// schema's own names; unknown ids are skipped.
 pub fn layer_for_source(id: &str) -> Option<&'static str> {
     Some(match id {
-        "county" | "townships" | "villages" | "admin_units" => "admin_units",
+        "county" | "townships" | "villages" | "village_boundaries" | "admin_units" => "admin_units",
         "seats" | "admin_seats" => "admin_seats",
         "seismic_pga" | "seismic_zones" => "seismic_zones",
         "rescue_stations" | "rescue_teams" => "rescue_teams",

@@ -1,16 +1,19 @@
-//! Admin-unit statistics of level grids: per township, the area-weighted share of
-//! each level, the mean and maximum score, the population, buildings, building value
-//! and hidden-danger points per level, and the unit's own level.
+//! Admin-unit statistics of level grids: per township and per village, the
+//! area-weighted share of each level, the mean and maximum score, the population,
+//! buildings, building value and hidden-danger points per level, and the unit's own
+//! level.
 //!
-//! - **Area weighting.** Each cell counts with the exact fraction of it the township
+//! - **Area weighting.** Each cell counts with the exact fraction of it the unit's
 //!   polygon covers (exactextract's rule, [`riskcensus_zoning::coverage`]), so a
-//!   township's level areas sum to its polygon area inside the grid. Score mean =
+//!   unit's level areas sum to its polygon area inside the grid, and units that tile
+//!   a parent (the villages of a township) sum to the parent's. Score mean =
 //!   Σ f·v / Σ f over valid cells; max over cells with f > 0. Nodata cells (level 0,
 //!   score NaN) are left out of every sum.
 //! - **Population** (persons per cell, the prepared `population` layer) is split the
 //!   same way: Σ f·p per level.
 //! - **Buildings and hidden-danger points** are records, each carrying its township
-//!   code (assigned at ingest by point in polygon); a record counts in its township at
+//!   and village codes (assigned at ingest by point in polygon); a record counts in its
+//!   township (`township_code`) or village (`village_code`) at
 //!   the level of the cell it stands on (a record on a nodata cell counts under level
 //!   0, "unclassified").
 //! - **Unit level rule.** A unit takes the highest level *l* (1 = highest) whose
@@ -19,8 +22,9 @@
 //!   level I or II is a level-II township even when most of it is low — the reading
 //!   a prevention plan needs. The rule and its threshold are written into every row.
 //!
-//! Units are the census database's `admin_units` with 9-digit codes (townships),
-//! sorted by code; sums run row-major in f64, so results do not depend on threads.
+//! Units are the census database's `admin_units` of one level ([`AdminLevel`]:
+//! townships, 9-digit codes; villages, 12-digit codes), polygons only, sorted by
+//! code; sums run row-major in f64, so results do not depend on threads.
 
 use std::collections::BTreeMap;
 
@@ -35,16 +39,66 @@ use crate::ingest::{Census, Query};
 /// The cumulative area share that sets a unit's level.
 pub const UNIT_LEVEL_SHARE: f64 = 0.2;
 
-/// A township: code, name and its cells with their covered fractions.
+/// The admin level of a unit (the `level` field of the census `admin_units`, which
+/// ingest fills from the code length when a source leaves it out: 9 digits =
+/// township, 12 = village).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AdminLevel {
+    Township,
+    Village,
+}
+
+impl AdminLevel {
+    /// The value of the `level` field (schema domain `admin_level`).
+    pub fn id(self) -> &'static str {
+        match self {
+            AdminLevel::Township => "township",
+            AdminLevel::Village => "village",
+        }
+    }
+
+    /// The field of a point record (buildings, hidden dangers) naming its unit at
+    /// this level, assigned at ingest by point in polygon.
+    pub fn record_field(self) -> &'static str {
+        match self {
+            AdminLevel::Township => "township_code",
+            AdminLevel::Village => "village_code",
+        }
+    }
+
+    fn code_len(self) -> usize {
+        match self {
+            AdminLevel::Township => 9,
+            AdminLevel::Village => 12,
+        }
+    }
+}
+
+/// An admin unit (township or village): code, name, parent and its cells with their
+/// covered fractions.
 #[derive(Debug, Clone)]
 pub struct Unit {
     pub code: String,
     pub name: String,
+    /// The parent unit's code: a village's township (the `parent_code` field, else
+    /// the first 9 digits of its code); empty for a township.
+    pub parent: String,
     /// Polygon area inside the grid, m² (Σ fractions × cell area).
     pub area_m2: f64,
     /// (row, col, fraction), row-major.
     pub cells: Vec<(usize, usize, f64)>,
     pub geometry: geo_types::MultiPolygon<f64>,
+}
+
+/// The units of one level of the census database.
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    /// Units with a polygon, sorted by code, with their exact cell coverage.
+    pub units: Vec<Unit>,
+    /// Codes of the units of this level that have no polygon (village seats loaded
+    /// as points): they get no statistics, and the zoning report names them.
+    pub without_polygon: Vec<String>,
 }
 
 /// Point records with a position, grouped by township: buildings or hidden-danger
@@ -102,16 +156,30 @@ struct LevelSums {
 
 /// The townships of the census database with their exact cell coverage on `grid`.
 pub fn townships(census: &Census, grid: &GridSpec) -> Result<Vec<Unit>, EngineError> {
-    let mut units = Vec::new();
+    Ok(units(census, grid, AdminLevel::Township)?.units)
+}
+
+/// The units of `level` of the census database (`admin_units` rows whose `level`
+/// field is the level's id, or, where the field is empty, whose code has the level's
+/// length) with their exact cell coverage on `grid`, sorted by code. Units with a
+/// polygon geometry are returned in [`Units::units`]; point-only units (village
+/// seats) in [`Units::without_polygon`]. A unit outside the grid keeps its row with
+/// no cells and area 0, so it does not vanish from the tables.
+pub fn units(census: &Census, grid: &GridSpec, level: AdminLevel) -> Result<Units, EngineError> {
+    let mut out = Units::default();
     for f in census.query("admin_units", &Query::default())? {
         let code = f.text("code");
-        if code.len() != 9 {
+        let l = f.text("level");
+        if l != level.id() && !(l.is_empty() && code.len() == level.code_len()) {
             continue;
         }
         let mp = match &f.geometry {
             Some(geo_types::Geometry::Polygon(p)) => geo_types::MultiPolygon(vec![p.clone()]),
             Some(geo_types::Geometry::MultiPolygon(m)) => m.clone(),
-            _ => continue,
+            _ => {
+                out.without_polygon.push(code);
+                continue;
+            }
         };
         let rings = Rings::from(&mp);
         let cells: Vec<(usize, usize, f64)> = match bbox_window(&rings, grid) {
@@ -125,16 +193,29 @@ pub fn townships(census: &Census, grid: &GridSpec) -> Result<Vec<Unit>, EngineEr
             None => Vec::new(),
         };
         let area_m2 = cells.iter().map(|c| c.2).sum::<f64>() * grid.cell_area();
-        units.push(Unit {
+        let parent = match level {
+            AdminLevel::Township => String::new(),
+            AdminLevel::Village => {
+                let p = f.text("parent_code");
+                if p.is_empty() {
+                    code.get(..9).unwrap_or("").to_string()
+                } else {
+                    p
+                }
+            }
+        };
+        out.units.push(Unit {
             code,
             name: f.text("name"),
+            parent,
             area_m2,
             cells,
             geometry: mp,
         });
     }
-    units.sort_by(|a, b| a.code.cmp(&b.code));
-    Ok(units)
+    out.units.sort_by(|a, b| a.code.cmp(&b.code));
+    out.without_polygon.sort();
+    Ok(out)
 }
 
 /// Point records of a census layer with their township and cell (one query);
@@ -145,15 +226,67 @@ pub fn records(
     layer: &str,
     value_field: Option<&str>,
 ) -> Result<Records, EngineError> {
-    let feats = census.query(layer, &Query::default())?;
-    Ok(Records::from_items(feats.iter().map(|f| {
-        let cell = match &f.geometry {
-            Some(geo_types::Geometry::Point(p)) => grid.cell_of(p.x(), p.y()),
-            _ => None,
-        };
-        let v = value_field.and_then(|k| f.number(k)).unwrap_or(0.0);
-        (f.text("township_code"), cell, v)
-    })))
+    Ok(PointRecords::load(census, grid, layer, value_field)?.by(AdminLevel::Township))
+}
+
+/// Point records of a census layer with their township and village codes (assigned
+/// at ingest; empty when none), cell and value, in database order.
+#[derive(Debug, Clone, Default)]
+pub struct PointRecords {
+    items: Vec<(String, String, Option<(usize, usize)>, f64)>,
+}
+
+impl PointRecords {
+    /// Read `layer` once; `value_field` gives each record its value (0 without).
+    pub fn load(
+        census: &Census,
+        grid: &GridSpec,
+        layer: &str,
+        value_field: Option<&str>,
+    ) -> Result<Self, EngineError> {
+        let feats = census.query(layer, &Query::default())?;
+        Ok(PointRecords {
+            items: feats
+                .iter()
+                .map(|f| {
+                    let cell = match &f.geometry {
+                        Some(geo_types::Geometry::Point(p)) => grid.cell_of(p.x(), p.y()),
+                        _ => None,
+                    };
+                    (
+                        f.text(AdminLevel::Township.record_field()),
+                        f.text(AdminLevel::Village.record_field()),
+                        cell,
+                        value_field.and_then(|k| f.number(k)).unwrap_or(0.0),
+                    )
+                })
+                .collect(),
+        })
+    }
+
+    /// The records grouped by their unit at `level`.
+    pub fn by(&self, level: AdminLevel) -> Records {
+        Records::from_items(self.items.iter().map(|(t, v, cell, x)| {
+            let code = match level {
+                AdminLevel::Township => t,
+                AdminLevel::Village => v,
+            };
+            (code.clone(), *cell, *x)
+        }))
+    }
+
+    /// How many records lie in one of `townships` but carry a village code that is
+    /// none of `villages` (both sorted): they count in their township's rows and in
+    /// no village's.
+    pub fn in_township_without_village(&self, townships: &[&str], villages: &[&str]) -> usize {
+        self.items
+            .iter()
+            .filter(|(t, v, _, _)| {
+                townships.binary_search(&t.as_str()).is_ok()
+                    && villages.binary_search(&v.as_str()).is_err()
+            })
+            .count()
+    }
 }
 
 /// One unit's statistics for one level grid.
@@ -303,6 +436,7 @@ mod tests {
             name: "甲镇".into(),
             area_m2: 30_000.0,
             cells: vec![(0, 0, 1.0), (0, 1, 0.5), (1, 0, 1.0), (1, 1, 0.5)],
+            parent: String::new(),
             geometry: geo_types::MultiPolygon(vec![]),
         };
         let levels = ndarray::arr2(&[[1u8, 2], [3, 0]]);

@@ -20,13 +20,21 @@
 //!    cell's level, `exposure` and `capacity` (`<layer>_prevention.tif`, u8, prevention
 //!    scheme), and per township by the unit rules, with the trace.
 //!
+//! Villages: when the census has village polygons (村界, `admin_units` of level
+//! `village`), steps 1 and 3 run per village too, into the tables `village_levels`
+//! and `village_summary` (the township tables' columns plus `township_code`,
+//! `township_name`; docs/zoning.md says why separate tables) and the layer
+//! `villages`. A village whose township code is no mapped township keeps its rows,
+//! flagged; point-only villages are listed in the report.
+//!
 //! 4. **Earthquake hidden-danger grades** per township (when the run has the
 //!    earthquake stage): buildings graded 重点 / 一般 / 轻微 (`unit_seismic_grades`).
 //!
-//! Outputs in the run folder: `zoning.gpkg` (layers `townships`, `zones_<layer>`,
-//! `prevention_<layer>`, tables `unit_levels`, `unit_summary`, `unit_seismic_grades`,
-//! and QGIS styles in `layer_styles`), `unit_summary.csv/.json`, `unit_levels.csv`,
-//! `unit_seismic_grades.csv`. The GeoPackage is
+//! Outputs in the run folder: `zoning.gpkg` (layers `townships`, `villages`,
+//! `zones_<layer>`, tables `unit_levels`, `unit_summary`, `village_levels`,
+//! `village_summary`, `unit_seismic_grades`, and QGIS styles in `layer_styles`),
+//! `unit_summary.csv/.json`, `unit_levels.csv`, `village_summary.csv/.json`,
+//! `village_levels.csv`, `unit_seismic_grades.csv`. The GeoPackage is
 //! written with a fixed timestamp, so the same inputs give the same bytes.
 
 use std::collections::BTreeMap;
@@ -49,7 +57,7 @@ use crate::error::EngineError;
 use crate::ingest::Census;
 use crate::prevention::{PreventionRules, Scale};
 use crate::provenance::{self, tag};
-use crate::units::{records, townships, unit_stats, LevelInput, UnitStats};
+use crate::units::{unit_stats, AdminLevel, LevelInput, PointRecords, Unit, UnitStats};
 
 /// The timestamp written into GeoPackages so that re-runs give identical bytes.
 pub const FIXED_TIMESTAMP: &str = "2000-01-01T00:00:00Z";
@@ -76,9 +84,22 @@ pub struct ZoningReport {
     /// The `[zoning]` options of the census used.
     pub options: ZoningOptions,
     pub mmu_cells: usize,
+    /// Villages with a boundary polygon (each has rows in the village tables).
+    pub villages: usize,
+    /// Village units loaded as seats only (points): no village statistics for them.
+    pub villages_without_polygon: Vec<String>,
+    /// Villages whose township code is no mapped township (kept, flagged in the
+    /// tables' `township_name`).
+    pub villages_outside_townships: Vec<String>,
+    /// Buildings and hidden-danger points in a mapped township whose `village_code`
+    /// is no village polygon (when the census has village polygons): they count in
+    /// their township's rows but in no village's.
+    pub buildings_without_village: usize,
+    pub hidden_dangers_without_village: usize,
 }
 
-/// A township's placement for one layer.
+/// A unit's statistics and prevention placement for one layer (townships in
+/// `unit_summary`, villages in `village_summary`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitSummary {
     #[serde(flatten)]
@@ -123,11 +144,35 @@ pub fn zoning(
         return Ok(report);
     }
     let db = Census::open(&census.dir)?;
-    let units = townships(&db, grid)?;
+    let units = crate::units::units(&db, grid, AdminLevel::Township)?.units;
     report.units = units.len();
+    let v = crate::units::units(&db, grid, AdminLevel::Village)?;
+    let villages = v.units;
+    let with_villages = !villages.is_empty();
+    report.villages = villages.len();
+    report.villages_without_polygon = v.without_polygon;
+    report.villages_outside_townships = villages
+        .iter()
+        .filter(|v| units.binary_search_by(|t| t.code.cmp(&v.parent)).is_err())
+        .map(|v| v.code.clone())
+        .collect();
     let seismic = seismic_grade_rows(stack, &units)?;
-    let buildings = records(&db, grid, "buildings", Some("value_wan"))?;
-    let dangers = records(&db, grid, "hidden_dangers", None)?;
+    let building_points = PointRecords::load(&db, grid, "buildings", Some("value_wan"))?;
+    let danger_points = PointRecords::load(&db, grid, "hidden_dangers", None)?;
+    let (buildings, v_buildings) = (
+        building_points.by(AdminLevel::Township),
+        building_points.by(AdminLevel::Village),
+    );
+    let (dangers, v_dangers) = (
+        danger_points.by(AdminLevel::Township),
+        danger_points.by(AdminLevel::Village),
+    );
+    if with_villages {
+        let t: Vec<&str> = units.iter().map(|u| u.code.as_str()).collect();
+        let v: Vec<&str> = villages.iter().map(|u| u.code.as_str()).collect();
+        report.buildings_without_village = building_points.in_township_without_village(&t, &v);
+        report.hidden_dangers_without_village = danger_points.in_township_without_village(&t, &v);
+    }
     let read_f32 = |id: &str| -> Result<Option<Array2<f32>>, EngineError> {
         match stack.get(id) {
             Some(l) => Ok(Some(
@@ -140,27 +185,8 @@ pub fn zoning(
     let exposure = read_f32("exposure")?;
     let capacity = read_f32("capacity")?;
     // Area-weighted mean capacity per unit (the same for every risk grid).
-    let capacity_mean: Vec<f64> = units
-        .iter()
-        .map(|u| {
-            let Some(c) = &capacity else {
-                return f64::NAN;
-            };
-            let (mut sf, mut sv) = (0.0, 0.0);
-            for &(r, cc, f) in &u.cells {
-                let v = c[(r, cc)];
-                if v.is_finite() {
-                    sf += f;
-                    sv += f * v as f64;
-                }
-            }
-            if sf > 0.0 {
-                sv / sf
-            } else {
-                f64::NAN
-            }
-        })
-        .collect();
+    let capacity_mean = mean_per_unit(&units, capacity.as_ref());
+    let v_capacity_mean = mean_per_unit(&villages, capacity.as_ref());
 
     // Each cell's township: the unit covering most of it (ties: the lower code).
     let mut owner = Array2::<i32>::zeros((grid.rows, grid.cols));
@@ -183,6 +209,7 @@ pub fn zoning(
     level_layers.sort();
 
     let mut summaries: Vec<UnitSummary> = Vec::new();
+    let mut v_summaries: Vec<UnitSummary> = Vec::new();
     let mut zones_layers: Vec<(
         String,
         LevelScheme,
@@ -208,6 +235,19 @@ pub fn zoning(
             population.as_ref(),
             &buildings,
             &dangers,
+        );
+        let v_stats = unit_stats(
+            grid,
+            &villages,
+            &LevelInput {
+                layer,
+                scheme,
+                levels: &levels,
+                score: score.as_ref(),
+            },
+            population.as_ref(),
+            &v_buildings,
+            &v_dangers,
         );
 
         // Zones: (majority filter,) sieve, cut by township, polygonize.
@@ -277,56 +317,8 @@ pub fn zoning(
             prevention = Some(p);
         }
         // `unit_stats` returns one row per unit, in unit order.
-        for (s, cap_mean) in stats.into_iter().zip(&capacity_mean) {
-            let placement = risky.then(|| {
-                let top2 = s.share_by_level.iter().take(2).sum::<f64>();
-                let pop_total: f64 = s.population_by_level.iter().sum();
-                let pop_top2 = s.population_by_level.iter().take(2).sum::<f64>();
-                let hd: f64 =
-                    s.hidden_dangers_by_level.iter().sum::<f64>() + s.hidden_dangers_unclassified;
-                let ind = BTreeMap::from([
-                    (
-                        "risk_level",
-                        if s.unit_level == 0 {
-                            f64::NAN
-                        } else {
-                            s.unit_level as f64
-                        },
-                    ),
-                    ("top2_share", top2),
-                    (
-                        "population_top2_share",
-                        if pop_total > 0.0 {
-                            pop_top2 / pop_total
-                        } else {
-                            0.0
-                        },
-                    ),
-                    (
-                        "hidden_danger_density",
-                        if s.area_km2 > 0.0 {
-                            hd / s.area_km2
-                        } else {
-                            0.0
-                        },
-                    ),
-                    ("capacity_mean", *cap_mean),
-                ]);
-                rules.place(Scale::Unit, &ind)
-            });
-            summaries.push(UnitSummary {
-                prevention_tier: placement.as_ref().map(|p| p.tier),
-                prevention_name: placement.as_ref().map(|p| {
-                    LevelScheme::Prevention
-                        .class(p.tier)
-                        .map(|c| c.name_zh.to_string())
-                        .unwrap_or_default()
-                }),
-                prevention_rule: placement.as_ref().map(|p| p.rule.clone()),
-                prevention_trace: placement.map(|p| p.trace),
-                stats: s,
-            });
-        }
+        summaries.extend(place(stats, &capacity_mean, rules, risky));
+        v_summaries.extend(place(v_stats, &v_capacity_mean, rules, risky));
         report.layers.push(ZonedLayer {
             layer: layer.clone(),
             scheme: scheme.id().to_string(),
@@ -371,6 +363,35 @@ pub fn zoning(
         }),
     )?;
     let mut styles: Vec<(String, String)> = vec![("townships".into(), township_qml())];
+    if with_villages {
+        let vspec = VectorLayerSpec::new(
+            VectorDriver::GeoPackage,
+            "villages",
+            &crs,
+            GeometryType::MultiPolygon,
+        )
+        .fields([
+            FieldDef::new("code", FieldType::String),
+            FieldDef::new("name", FieldType::String),
+            FieldDef::new("township_code", FieldType::String),
+            FieldDef::new("area_km2", FieldType::Real),
+        ]);
+        w.add_layer(
+            &vspec,
+            villages.iter().map(|u| {
+                (
+                    geo_types::Geometry::MultiPolygon(u.geometry.clone()),
+                    vec![
+                        FieldValue::String(u.code.clone()),
+                        FieldValue::String(u.name.clone()),
+                        FieldValue::String(u.parent.clone()),
+                        FieldValue::Real(u.area_m2 / 1.0e6),
+                    ],
+                )
+            }),
+        )?;
+        styles.push(("villages".into(), village_qml()));
+    }
     for (name, scheme, feats) in zones_layers {
         let spec = VectorLayerSpec::new(
             VectorDriver::GeoPackage,
@@ -388,108 +409,50 @@ pub fn zoning(
         w.add_layer(&spec, feats)?;
         styles.push((name, level_qml(scheme)));
     }
-    let k_max = 5;
-    let mut lvl_fields = vec![
-        FieldDef::new("unit_code", FieldType::String),
-        FieldDef::new("unit_name", FieldType::String),
-        FieldDef::new("layer", FieldType::String),
-        FieldDef::new("level", FieldType::Integer),
-        FieldDef::new("level_zh", FieldType::String),
-    ];
-    for f in [
-        "area_km2",
-        "share",
-        "population",
-        "buildings",
-        "value_wan",
-        "hidden_dangers",
-    ] {
-        lvl_fields.push(FieldDef::new(f, FieldType::Real));
+    // Unit tables: townships in `unit_levels` / `unit_summary`, villages in
+    // `village_levels` / `village_summary` (the same columns plus the village's
+    // township), written only when the census has village polygons.
+    let parents: Parents = villages
+        .iter()
+        .map(|v| {
+            let name = units
+                .binary_search_by(|t| t.code.cmp(&v.parent))
+                .map(|i| units[i].name.clone())
+                .unwrap_or_else(|_| NO_TOWNSHIP.to_string());
+            (v.code.clone(), (v.parent.clone(), name))
+        })
+        .collect();
+    let mut tables = vec![(
+        "unit",
+        level_rows(&summaries, None),
+        summary_rows(&summaries, None),
+    )];
+    if with_villages {
+        tables.push((
+            "village",
+            level_rows(&v_summaries, Some(&parents)),
+            summary_rows(&v_summaries, Some(&parents)),
+        ));
     }
-    let lspec = VectorLayerSpec::new(
-        VectorDriver::GeoPackage,
-        "unit_levels",
-        &crs,
-        GeometryType::None,
-    )
-    .fields(lvl_fields);
-    let mut level_rows = Vec::new();
-    for s in &summaries {
-        let scheme = match s.stats.scheme.as_str() {
-            "geohazard4" => LevelScheme::Geohazard,
-            "prevention3" => LevelScheme::Prevention,
-            _ => LevelScheme::Risk,
-        };
-        for l in 0..s.stats.area_km2_by_level.len().min(k_max) {
-            level_rows.push(vec![
-                FieldValue::String(s.stats.unit_code.clone()),
-                FieldValue::String(s.stats.unit_name.clone()),
-                FieldValue::String(s.stats.layer.clone()),
-                FieldValue::Integer(l as i32 + 1),
-                FieldValue::String(
-                    scheme
-                        .class(l as u8 + 1)
-                        .map(|c| c.name_zh)
-                        .unwrap_or("")
-                        .into(),
-                ),
-                FieldValue::Real(s.stats.area_km2_by_level[l]),
-                FieldValue::Real(s.stats.share_by_level[l]),
-                FieldValue::Real(s.stats.population_by_level[l]),
-                FieldValue::Real(s.stats.buildings_by_level[l]),
-                FieldValue::Real(s.stats.value_wan_by_level[l]),
-                FieldValue::Real(s.stats.hidden_dangers_by_level[l]),
-            ]);
-        }
+    for (prefix, lrows, srows) in &tables {
+        let with_parent = *prefix == "village";
+        let spec = VectorLayerSpec::new(
+            VectorDriver::GeoPackage,
+            &format!("{prefix}_levels"),
+            &crs,
+            GeometryType::None,
+        )
+        .fields(level_fields(with_parent));
+        w.add_table(&spec, lrows.clone())?;
+        let spec = VectorLayerSpec::new(
+            VectorDriver::GeoPackage,
+            &format!("{prefix}_summary"),
+            &crs,
+            GeometryType::None,
+        )
+        .fields(summary_fields(with_parent));
+        w.add_table(&spec, srows.clone())?;
     }
-    w.add_table(&lspec, level_rows.clone())?;
-    let sspec = VectorLayerSpec::new(
-        VectorDriver::GeoPackage,
-        "unit_summary",
-        &crs,
-        GeometryType::None,
-    )
-    .fields([
-        FieldDef::new("unit_code", FieldType::String),
-        FieldDef::new("unit_name", FieldType::String),
-        FieldDef::new("layer", FieldType::String),
-        FieldDef::new("area_km2", FieldType::Real),
-        FieldDef::new("score_mean", FieldType::Real),
-        FieldDef::new("score_max", FieldType::Real),
-        FieldDef::new("unit_level", FieldType::Integer),
-        FieldDef::new("unit_level_rule", FieldType::String),
-        FieldDef::new("prevention_tier", FieldType::Integer),
-        FieldDef::new("prevention_name", FieldType::String),
-        FieldDef::new("prevention_rule", FieldType::String),
-        FieldDef::new("prevention_trace", FieldType::String),
-    ]);
-    let opt_r = |v: Option<f64>| v.map(FieldValue::Real).unwrap_or(FieldValue::Null);
-    let opt_s = |v: &Option<String>| {
-        v.clone()
-            .map(FieldValue::String)
-            .unwrap_or(FieldValue::Null)
-    };
-    w.add_table(
-        &sspec,
-        summaries.iter().map(|s| {
-            vec![
-                FieldValue::String(s.stats.unit_code.clone()),
-                FieldValue::String(s.stats.unit_name.clone()),
-                FieldValue::String(s.stats.layer.clone()),
-                FieldValue::Real(s.stats.area_km2),
-                opt_r(s.stats.score_mean),
-                opt_r(s.stats.score_max),
-                FieldValue::Integer(s.stats.unit_level as i32),
-                FieldValue::String(s.stats.unit_level_rule.clone()),
-                s.prevention_tier
-                    .map(|t| FieldValue::Integer(t as i32))
-                    .unwrap_or(FieldValue::Null),
-                opt_s(&s.prevention_name),
-                opt_s(&s.prevention_rule),
-                opt_s(&s.prevention_trace),
-            ]
-        }),
-    )?;
     if let Some(rows) = &seismic {
         let spec = VectorLayerSpec::new(
             VectorDriver::GeoPackage,
@@ -564,55 +527,41 @@ pub fn zoning(
     report.files.push(gpkg.clone());
     report.gpkg = Some(gpkg);
 
-    // CSV and JSON tables.
-    let json = out.join("unit_summary.json");
-    write_atomic(
-        &json,
-        serde_json::to_string_pretty(&summaries)
-            .expect("serialisable")
-            .as_bytes(),
-    )?;
-    let mut csv = String::from(
-        "unit_code,unit_name,layer,area_km2,score_mean,score_max,unit_level,prevention_tier,prevention_name,prevention_rule,prevention_trace\n",
-    );
-    let num = |v: Option<f64>| v.map(|x| format!("{x}")).unwrap_or_default();
-    for s in &summaries {
-        csv.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{},{},{}\n",
-            s.stats.unit_code,
-            quote(&s.stats.unit_name),
-            s.stats.layer,
-            s.stats.area_km2,
-            num(s.stats.score_mean),
-            num(s.stats.score_max),
-            s.stats.unit_level,
-            s.prevention_tier.map(|t| t.to_string()).unwrap_or_default(),
-            s.prevention_name.clone().unwrap_or_default(),
-            s.prevention_rule.clone().unwrap_or_default(),
-            quote(s.prevention_trace.as_deref().unwrap_or("")),
-        ));
+    // CSV and JSON tables (the summary CSV leaves out the rule text, which every row
+    // repeats; the GeoPackage and JSON keep it).
+    for (prefix, lrows, srows) in &tables {
+        let with_parent = *prefix == "village";
+        let json = out.join(format!("{prefix}_summary.json"));
+        let body = if with_parent {
+            let rows: Vec<VillageSummary> = v_summaries
+                .iter()
+                .map(|s| {
+                    let (tc, tn) = parents[&s.stats.unit_code].clone();
+                    VillageSummary {
+                        township_code: tc,
+                        township_name: tn,
+                        summary: s.clone(),
+                    }
+                })
+                .collect();
+            serde_json::to_string_pretty(&rows)
+        } else {
+            serde_json::to_string_pretty(&summaries)
+        }
+        .expect("serialisable");
+        write_atomic(&json, body.as_bytes())?;
+        let csv_path = out.join(format!("{prefix}_summary.csv"));
+        write_atomic(
+            &csv_path,
+            csv_text(&summary_fields(with_parent), srows, &["unit_level_rule"]).as_bytes(),
+        )?;
+        let lcsv_path = out.join(format!("{prefix}_levels.csv"));
+        write_atomic(
+            &lcsv_path,
+            csv_text(&level_fields(with_parent), lrows, &[]).as_bytes(),
+        )?;
+        report.files.extend([json, csv_path, lcsv_path]);
     }
-    let csv_path = out.join("unit_summary.csv");
-    write_atomic(&csv_path, csv.as_bytes())?;
-    let mut lcsv = String::from(
-        "unit_code,unit_name,layer,level,level_zh,area_km2,share,population,buildings,value_wan,hidden_dangers\n",
-    );
-    for r in &level_rows {
-        let cells: Vec<String> = r
-            .iter()
-            .map(|v| match v {
-                FieldValue::String(s) => quote(s),
-                FieldValue::Integer(i) => i.to_string(),
-                FieldValue::Real(x) => format!("{x}"),
-                _ => String::new(),
-            })
-            .collect();
-        lcsv.push_str(&cells.join(","));
-        lcsv.push('\n');
-    }
-    let lcsv_path = out.join("unit_levels.csv");
-    write_atomic(&lcsv_path, lcsv.as_bytes())?;
-    report.files.extend([json, csv_path, lcsv_path]);
     if let Some(rows) = &seismic {
         let mut text = SEISMIC_COLUMNS.join(",") + "\n";
         for r in rows {
@@ -629,6 +578,270 @@ pub fn zoning(
         report.files.push(p);
     }
     Ok(report)
+}
+
+/// `township_name` of a village whose township code is no mapped township.
+const NO_TOWNSHIP: &str = "(不在乡镇图内 not a mapped township)";
+
+/// Village code → (township code, township name).
+type Parents = BTreeMap<String, (String, String)>;
+
+/// A village row of `village_summary.json`: the unit summary with its township.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VillageSummary {
+    pub township_code: String,
+    pub township_name: String,
+    #[serde(flatten)]
+    pub summary: UnitSummary,
+}
+
+/// Area-weighted mean of `layer` per unit (Σ f·v / Σ f over valid cells; NaN
+/// without a layer or a valid cell).
+fn mean_per_unit(units: &[Unit], layer: Option<&Array2<f32>>) -> Vec<f64> {
+    units
+        .iter()
+        .map(|u| {
+            let Some(c) = layer else {
+                return f64::NAN;
+            };
+            let (mut sf, mut sv) = (0.0, 0.0);
+            for &(r, cc, f) in &u.cells {
+                let v = c[(r, cc)];
+                if v.is_finite() {
+                    sf += f;
+                    sv += f * v as f64;
+                }
+            }
+            if sf > 0.0 {
+                sv / sf
+            } else {
+                f64::NAN
+            }
+        })
+        .collect()
+}
+
+/// Each unit's prevention placement by the unit rules (risk grids only), from its
+/// statistics and mean capacity; `stats` and `capacity_mean` are in unit order.
+fn place(
+    stats: Vec<UnitStats>,
+    capacity_mean: &[f64],
+    rules: &PreventionRules,
+    risky: bool,
+) -> Vec<UnitSummary> {
+    stats
+        .into_iter()
+        .zip(capacity_mean)
+        .map(|(s, cap_mean)| {
+            let placement = risky.then(|| {
+                let top2 = s.share_by_level.iter().take(2).sum::<f64>();
+                let pop_total: f64 = s.population_by_level.iter().sum();
+                let pop_top2 = s.population_by_level.iter().take(2).sum::<f64>();
+                let hd: f64 =
+                    s.hidden_dangers_by_level.iter().sum::<f64>() + s.hidden_dangers_unclassified;
+                let ind = BTreeMap::from([
+                    (
+                        "risk_level",
+                        if s.unit_level == 0 {
+                            f64::NAN
+                        } else {
+                            s.unit_level as f64
+                        },
+                    ),
+                    ("top2_share", top2),
+                    (
+                        "population_top2_share",
+                        if pop_total > 0.0 {
+                            pop_top2 / pop_total
+                        } else {
+                            0.0
+                        },
+                    ),
+                    (
+                        "hidden_danger_density",
+                        if s.area_km2 > 0.0 {
+                            hd / s.area_km2
+                        } else {
+                            0.0
+                        },
+                    ),
+                    ("capacity_mean", *cap_mean),
+                ]);
+                rules.place(Scale::Unit, &ind)
+            });
+            UnitSummary {
+                prevention_tier: placement.as_ref().map(|p| p.tier),
+                prevention_name: placement.as_ref().map(|p| {
+                    LevelScheme::Prevention
+                        .class(p.tier)
+                        .map(|c| c.name_zh.to_string())
+                        .unwrap_or_default()
+                }),
+                prevention_rule: placement.as_ref().map(|p| p.rule.clone()),
+                prevention_trace: placement.map(|p| p.trace),
+                stats: s,
+            }
+        })
+        .collect()
+}
+
+/// The unit code and name columns, then the township columns of village tables.
+fn key_fields(with_parent: bool) -> Vec<FieldDef> {
+    let mut v = vec![
+        FieldDef::new("unit_code", FieldType::String),
+        FieldDef::new("unit_name", FieldType::String),
+    ];
+    if with_parent {
+        v.push(FieldDef::new("township_code", FieldType::String));
+        v.push(FieldDef::new("township_name", FieldType::String));
+    }
+    v
+}
+
+fn key_values(s: &UnitSummary, parents: Option<&Parents>) -> Vec<FieldValue> {
+    let mut v = vec![
+        FieldValue::String(s.stats.unit_code.clone()),
+        FieldValue::String(s.stats.unit_name.clone()),
+    ];
+    if let Some(p) = parents {
+        let (tc, tn) = p
+            .get(&s.stats.unit_code)
+            .cloned()
+            .unwrap_or_else(|| (String::new(), NO_TOWNSHIP.into()));
+        v.push(FieldValue::String(tc));
+        v.push(FieldValue::String(tn));
+    }
+    v
+}
+
+/// Columns of `unit_levels` / `village_levels`: one row per unit, layer and level.
+fn level_fields(with_parent: bool) -> Vec<FieldDef> {
+    let mut v = key_fields(with_parent);
+    v.push(FieldDef::new("layer", FieldType::String));
+    v.push(FieldDef::new("level", FieldType::Integer));
+    v.push(FieldDef::new("level_zh", FieldType::String));
+    for f in [
+        "area_km2",
+        "share",
+        "population",
+        "buildings",
+        "value_wan",
+        "hidden_dangers",
+    ] {
+        v.push(FieldDef::new(f, FieldType::Real));
+    }
+    v
+}
+
+fn level_rows(summaries: &[UnitSummary], parents: Option<&Parents>) -> Vec<Vec<FieldValue>> {
+    let k_max = 5;
+    let mut rows = Vec::new();
+    for s in summaries {
+        let scheme = match s.stats.scheme.as_str() {
+            "geohazard4" => LevelScheme::Geohazard,
+            "prevention3" => LevelScheme::Prevention,
+            _ => LevelScheme::Risk,
+        };
+        for l in 0..s.stats.area_km2_by_level.len().min(k_max) {
+            let mut row = key_values(s, parents);
+            row.extend([
+                FieldValue::String(s.stats.layer.clone()),
+                FieldValue::Integer(l as i32 + 1),
+                FieldValue::String(
+                    scheme
+                        .class(l as u8 + 1)
+                        .map(|c| c.name_zh)
+                        .unwrap_or("")
+                        .into(),
+                ),
+                FieldValue::Real(s.stats.area_km2_by_level[l]),
+                FieldValue::Real(s.stats.share_by_level[l]),
+                FieldValue::Real(s.stats.population_by_level[l]),
+                FieldValue::Real(s.stats.buildings_by_level[l]),
+                FieldValue::Real(s.stats.value_wan_by_level[l]),
+                FieldValue::Real(s.stats.hidden_dangers_by_level[l]),
+            ]);
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Columns of `unit_summary` / `village_summary`: one row per unit and layer.
+fn summary_fields(with_parent: bool) -> Vec<FieldDef> {
+    let mut v = key_fields(with_parent);
+    v.extend([
+        FieldDef::new("layer", FieldType::String),
+        FieldDef::new("area_km2", FieldType::Real),
+        FieldDef::new("score_mean", FieldType::Real),
+        FieldDef::new("score_max", FieldType::Real),
+        FieldDef::new("unit_level", FieldType::Integer),
+        FieldDef::new("unit_level_rule", FieldType::String),
+        FieldDef::new("prevention_tier", FieldType::Integer),
+        FieldDef::new("prevention_name", FieldType::String),
+        FieldDef::new("prevention_rule", FieldType::String),
+        FieldDef::new("prevention_trace", FieldType::String),
+    ]);
+    v
+}
+
+fn summary_rows(summaries: &[UnitSummary], parents: Option<&Parents>) -> Vec<Vec<FieldValue>> {
+    let opt_r = |v: Option<f64>| v.map(FieldValue::Real).unwrap_or(FieldValue::Null);
+    let opt_s = |v: &Option<String>| {
+        v.clone()
+            .map(FieldValue::String)
+            .unwrap_or(FieldValue::Null)
+    };
+    summaries
+        .iter()
+        .map(|s| {
+            let mut row = key_values(s, parents);
+            row.extend([
+                FieldValue::String(s.stats.layer.clone()),
+                FieldValue::Real(s.stats.area_km2),
+                opt_r(s.stats.score_mean),
+                opt_r(s.stats.score_max),
+                FieldValue::Integer(s.stats.unit_level as i32),
+                FieldValue::String(s.stats.unit_level_rule.clone()),
+                s.prevention_tier
+                    .map(|t| FieldValue::Integer(t as i32))
+                    .unwrap_or(FieldValue::Null),
+                opt_s(&s.prevention_name),
+                opt_s(&s.prevention_rule),
+                opt_s(&s.prevention_trace),
+            ]);
+            row
+        })
+        .collect()
+}
+
+/// CSV text of table rows (header from the fields), leaving out the `skip` columns;
+/// null → empty, reals in Rust's shortest round-trip form.
+fn csv_text(fields: &[FieldDef], rows: &[Vec<FieldValue>], skip: &[&str]) -> String {
+    let keep: Vec<usize> = (0..fields.len())
+        .filter(|&i| !skip.contains(&fields[i].name.as_str()))
+        .collect();
+    let mut text = keep
+        .iter()
+        .map(|&i| fields[i].name.clone())
+        .collect::<Vec<_>>()
+        .join(",");
+    text.push('\n');
+    for r in rows {
+        let cells: Vec<String> = keep
+            .iter()
+            .map(|&i| match &r[i] {
+                FieldValue::String(s) => quote(s),
+                FieldValue::Integer(i) => i.to_string(),
+                FieldValue::Integer64(i) => i.to_string(),
+                FieldValue::Real(x) => format!("{x}"),
+                _ => String::new(),
+            })
+            .collect();
+        text.push_str(&cells.join(","));
+        text.push('\n');
+    }
+    text
 }
 
 /// Columns of the township table of earthquake hidden-danger grades.
@@ -751,6 +964,16 @@ pub fn level_qml(scheme: LevelScheme) -> String {
 /// Township outlines: no fill, dark outline.
 fn township_qml() -> String {
     r#"<qgis version="3.28.0" styleCategories="Symbology"><renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols><symbol type="fill" alpha="1" clip_to_extent="1" force_rhr="0" name="0"><layer class="SimpleFill" enabled="1" locked="0" pass="0"><Option type="Map"><Option type="QString" name="color" value="0,0,0,0"/><Option type="QString" name="outline_color" value="40,40,40,255"/><Option type="QString" name="outline_width" value="0.4"/><Option type="QString" name="style" value="no"/></Option></layer></symbol></symbols></renderer-v2></qgis>"#.to_string()
+}
+
+/// Village outlines: no fill, thin grey outline.
+fn village_qml() -> String {
+    township_qml()
+        .replace("40,40,40,255", "120,120,120,255")
+        .replace(
+            r#"name="outline_width" value="0.4""#,
+            r#"name="outline_width" value="0.15""#,
+        )
 }
 
 #[cfg(test)]

@@ -111,6 +111,135 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     let csv = std::fs::read_to_string(r.assess_dir.join("unit_summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + summary.len());
 
+    // Villages: every village polygon of the census has a row per layer in
+    // `village_summary`; per village and layer the level shares sum to 1; over the
+    // villages of a township, area and population per level equal the township's
+    // within 1e-6 relative (the village polygons tile their township) and buildings
+    // and hidden dangers per level equal the township's exactly.
+    let villages = rows(&gpkg, "villages");
+    assert!(villages.len() > 300, "{} villages", villages.len());
+    let vsummary = rows(&gpkg, "village_summary");
+    let vflood: Vec<&DbFeature> = vsummary
+        .iter()
+        .filter(|f| s(f, "layer") == "flood_risk")
+        .collect();
+    assert_eq!(vflood.len(), villages.len());
+    assert_eq!(vsummary.len(), villages.len() * summary.len() / 12);
+    for f in &vflood {
+        let tier = n(f, "prevention_tier") as u8;
+        assert!((1..=3).contains(&tier), "{}", s(f, "unit_code"));
+        assert!(s(f, "prevention_trace").starts_with(&s(f, "prevention_rule")));
+        assert!(s(f, "unit_code").starts_with(&s(f, "township_code")));
+        assert!(
+            !s(f, "township_name").starts_with('('),
+            "{}",
+            s(f, "unit_code")
+        );
+    }
+    let mut vshare: std::collections::BTreeMap<(String, String), f64> = Default::default();
+    // (township, layer, level) → [area, population, buildings, value, hidden dangers]
+    type Key = (String, String, i64);
+    let mut by_town: std::collections::BTreeMap<Key, [f64; 5]> = Default::default();
+    let cols = [
+        "area_km2",
+        "population",
+        "buildings",
+        "value_wan",
+        "hidden_dangers",
+    ];
+    for f in rows(&gpkg, "village_levels") {
+        *vshare
+            .entry((s(&f, "unit_code"), s(&f, "layer")))
+            .or_default() += n(&f, "share");
+        let e = by_town
+            .entry((
+                s(&f, "township_code"),
+                s(&f, "layer"),
+                n(&f, "level") as i64,
+            ))
+            .or_default();
+        for (k, c) in cols.iter().enumerate() {
+            e[k] += n(&f, c);
+        }
+    }
+    // A village all on nodata of a layer keeps its row there: shares 0, level 0,
+    // no score.
+    assert_eq!(vshare.len(), vsummary.len());
+    let mut unclassified = Vec::new();
+    for (k, t) in &vshare {
+        let row = vsummary
+            .iter()
+            .find(|f| s(f, "unit_code") == k.0 && s(f, "layer") == k.1)
+            .unwrap();
+        if *t == 0.0 {
+            assert_eq!(s(row, "unit_level"), "0", "{k:?}");
+            assert_eq!(s(row, "score_mean"), "", "{k:?}");
+            unclassified.push(k.clone());
+        } else {
+            assert!((t - 1.0).abs() < 1e-9, "{k:?}: {t}");
+        }
+    }
+    eprintln!("village rows without a classified cell: {unclassified:?}");
+    assert!(unclassified.len() < vshare.len() / 100, "{unclassified:?}");
+    let town_levels = rows(&gpkg, "unit_levels");
+    assert_eq!(by_town.len(), town_levels.len());
+    // Area and population: within 1e-6 of the township's value, plus 1e-9 of the
+    // township's total over its levels — boolean-op rounding of the village polygons
+    // along the township boundary moves a few mm², which on a level holding a few
+    // hundred m² exceeds 1e-6 of the level's own value.
+    let mut tot: std::collections::BTreeMap<(String, String), [f64; 2]> = Default::default();
+    for f in &town_levels {
+        let e = tot.entry((s(f, "unit_code"), s(f, "layer"))).or_default();
+        e[0] += n(f, "area_km2");
+        e[1] += n(f, "population");
+    }
+    let (mut checked_pop, mut checked_bld) = (0.0, 0.0);
+    let (mut max_rel, mut max_rel_tot) = ([0.0f64; 2], [0.0f64; 2]);
+    for f in &town_levels {
+        let key = (s(f, "unit_code"), s(f, "layer"), n(f, "level") as i64);
+        let v = by_town.get(&key).unwrap_or_else(|| panic!("{key:?}"));
+        let total = tot[&(key.0.clone(), key.1.clone())];
+        for (k, c) in cols.iter().enumerate() {
+            let t = n(f, c);
+            if k < 2 {
+                let d = (v[k] - t).abs();
+                assert!(
+                    d <= 1e-6 * t.abs() + 1e-9 * total[k],
+                    "{key:?} {c}: villages {} vs township {t}",
+                    v[k]
+                );
+                if t > 0.0 {
+                    max_rel[k] = max_rel[k].max(d / t);
+                }
+                max_rel_tot[k] = max_rel_tot[k].max(d / total[k].max(f64::MIN_POSITIVE));
+            } else if k == 3 {
+                assert!((v[k] - t).abs() <= 1e-9 * t.abs(), "{key:?} {c}");
+            } else {
+                assert_eq!(v[k], t, "{key:?} {c}");
+            }
+        }
+        checked_pop += v[1];
+        checked_bld += v[2];
+    }
+    eprintln!(
+        "villages vs township per level (area, population): max relative {max_rel:?}, max relative to the township total {max_rel_tot:?}"
+    );
+    assert!(
+        checked_pop > 1.0e5 && checked_bld > 1000.0,
+        "{checked_pop} {checked_bld}"
+    );
+    let csv = std::fs::read_to_string(r.assess_dir.join("village_summary.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + vsummary.len());
+    assert!(csv
+        .lines()
+        .next()
+        .unwrap()
+        .starts_with("unit_code,unit_name,township_code,"));
+    let zr = &r.run.zoned;
+    assert_eq!(zr.villages, villages.len());
+    assert!(zr.villages_without_polygon.is_empty() && zr.villages_outside_townships.is_empty());
+    assert_eq!(zr.buildings_without_village, 0);
+
     // Earthquake hidden-danger grades per township: one row per township, the
     // counts equal the per-building table's grades by township code.
     let grades = rows(&gpkg, "unit_seismic_grades");
@@ -172,6 +301,17 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         std::fs::read(b.path().join("assess/zoning.gpkg")).unwrap(),
         "zoning.gpkg differs between identical runs"
     );
+    for f in [
+        "village_summary.csv",
+        "village_levels.csv",
+        "village_summary.json",
+    ] {
+        assert_eq!(
+            std::fs::read(r.assess_dir.join(f)).unwrap(),
+            std::fs::read(b.path().join("assess").join(f)).unwrap(),
+            "{f} differs between identical runs"
+        );
+    }
     assert_eq!(m, without_timings(&b.path().join("manifest.json")));
 
     // Resume: running the pipeline again over the finished run keeps every model's
@@ -218,5 +358,61 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         "{} zones with the majority filter, {} without",
         zones(&filtered),
         zones(&again.zoned)
+    );
+
+    // A village whose township code is no mapped township keeps its rows, flagged;
+    // a census without village polygons gets the township tables only, unchanged.
+    let d = tempfile::tempdir().unwrap();
+    for f in ["census.toml", "census.gpkg"] {
+        std::fs::copy(r.census.dir.join(f), d.path().join(f)).unwrap();
+    }
+    let mut census = r.census.clone();
+    census.dir = d.path().to_path_buf();
+    let db = GpkgDb::open(&d.path().join("census.gpkg"), false).unwrap();
+    let first = s(&villages[0], "code");
+    db.sql(&format!(
+        "UPDATE admin_units SET parent_code = '370999999' WHERE code = '{first}'"
+    ))
+    .unwrap();
+    drop(db);
+    let o1 = tempfile::tempdir().unwrap();
+    let z = riskcensus_engine::zoning::zoning(&census, &again.stack, &rules, o1.path()).unwrap();
+    assert_eq!(z.villages_outside_townships, [first.clone()]);
+    assert_eq!(z.villages, villages.len());
+    let orphan: Vec<DbFeature> = rows(&o1.path().join("zoning.gpkg"), "village_summary")
+        .into_iter()
+        .filter(|f| s(f, "unit_code") == first)
+        .collect();
+    assert_eq!(orphan.len(), summary.len() / 12);
+    assert!(orphan.iter().all(|f| s(f, "township_code") == "370999999"
+        && s(f, "township_name").contains("not a mapped township")));
+    let db = GpkgDb::open(&d.path().join("census.gpkg"), false).unwrap();
+    db.sql("DELETE FROM admin_units WHERE level = 'village'")
+        .unwrap();
+    drop(db);
+    let o2 = tempfile::tempdir().unwrap();
+    let z = riskcensus_engine::zoning::zoning(&census, &again.stack, &rules, o2.path()).unwrap();
+    assert_eq!((z.villages, z.units), (0, 12));
+    let g2 = o2.path().join("zoning.gpkg");
+    let tables = GpkgDb::open_read(&g2).unwrap().tables();
+    assert!(
+        !tables.iter().any(|t| t.starts_with("village")),
+        "{tables:?}"
+    );
+    assert!(!o2.path().join("village_summary.csv").exists());
+    for t in ["unit_summary", "unit_levels"] {
+        let key = |f: &DbFeature| format!("{:?}", f.get("unit_code").zip(f.get("layer")));
+        let (a, b) = (rows(&gpkg, t), rows(&g2, t));
+        assert_eq!(a.len(), b.len(), "{t}");
+        for (x, y) in a.iter().zip(&b) {
+            assert_eq!(key(x), key(y), "{t}");
+            assert_eq!(s(x, "share"), s(y, "share"), "{t}");
+            assert_eq!(s(x, "buildings"), s(y, "buildings"), "{t}");
+            assert_eq!(s(x, "prevention_trace"), s(y, "prevention_trace"), "{t}");
+        }
+    }
+    assert_eq!(
+        std::fs::read(r.assess_dir.join("unit_summary.csv")).unwrap(),
+        std::fs::read(o2.path().join("unit_summary.csv")).unwrap()
     );
 }

@@ -131,10 +131,30 @@ pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
         println!("  skipped {id}: {why}");
     }
     if !r.zoned.layers.is_empty() {
+        let z = &r.zoned;
         println!(
-            "zoning ({} townships, minimum mapping unit {} cells):",
-            r.zoned.units, r.zoned.mmu_cells
+            "zoning ({} townships, {} villages, minimum mapping unit {} cells):",
+            z.units, z.villages, z.mmu_cells
         );
+        // Villages the village tables leave out or flag: say so, never silently.
+        if !z.villages_without_polygon.is_empty() {
+            println!(
+                "  note: {} villages have no boundary polygon (seats only) and no village rows",
+                z.villages_without_polygon.len()
+            );
+        }
+        if !z.villages_outside_townships.is_empty() {
+            println!(
+                "  note: villages whose township is not mapped (rows kept, flagged): {}",
+                z.villages_outside_townships.join(", ")
+            );
+        }
+        if z.buildings_without_village + z.hidden_dangers_without_village > 0 {
+            println!(
+                "  note: {} buildings and {} hidden-danger points lie in no village polygon (counted in their township only)",
+                z.buildings_without_village, z.hidden_dangers_without_village
+            );
+        }
         for z in &r.zoned.layers {
             println!(
                 "  {:<22} {:>6} zones  scheme {:<12}{}",
@@ -179,7 +199,10 @@ pub fn print_summary(r: &RunReport, grid: &riskcensus_core::GridSpec, seconds: f
         hazards.into_iter().collect::<Vec<_>>().join(", ")
     );
     println!("  {:<24} {levels} level grids", "levels");
-    println!("  {:<24} {} townships", "units", r.zoned.units);
+    println!(
+        "  {:<24} {} townships, {} villages",
+        "units", r.zoned.units, r.zoned.villages
+    );
     for (stage, s) in &r.timings {
         println!("  {:<24} {s:.1} s", stage);
     }
