@@ -966,6 +966,16 @@ fn hidden_dangers(ctx: &mut Ctx) -> Result<(), DemoError> {
         } else {
             "未监测"
         };
+        // Relocation, without drawing from the generator (the rest of the census stays
+        // as it was): some of the most-threatened points have moved their people or
+        // plan to.
+        let relocation = if people > 100 && i % 3 == 0 {
+            "已搬迁"
+        } else if people > 80 && i % 2 == 0 {
+            "计划搬迁"
+        } else {
+            "未搬迁"
+        };
         // The deliberately bad record: a type outside the schema (a typo of 滑坡).
         let kind = if i == bad_at { "滑破" } else { kind };
         let town = town_code(ctx, *p);
@@ -986,6 +996,7 @@ fn hidden_dangers(ctx: &mut Ctx) -> Result<(), DemoError> {
                 V::Real(property),
                 s(monitor),
                 s(town),
+                s(relocation),
             ],
         ));
     }
@@ -1006,6 +1017,7 @@ fn hidden_dangers(ctx: &mut Ctx) -> Result<(), DemoError> {
         f("THREAT_VAL", T::Real).width(12).precision(1),
         f("MONITOR", T::String).width(10),
         f("TOWN_CODE", T::String).width(9),
+        f("BQBR", T::String).width(10),
     ])
     .encoding("CP936", false);
     let n = riskcensus_io::vector::write_layer(&ctx.path(rel), &spec, &wopts(), feats)
@@ -1017,7 +1029,7 @@ fn hidden_dangers(ctx: &mut Ctx) -> Result<(), DemoError> {
         None,
         "point",
         Some("GBK"),
-        "地质灾害隐患点 geological hidden-danger points: ZHDBH code, NAME, TYPE 滑坡/崩塌/泥石流/地面塌陷/地裂缝, SCALE, VOLUME_M3, STABILITY, THREAT_POP persons, THREAT_VAL 万元, MONITOR, TOWN_CODE; DBF in GBK with no .cpg",
+        "地质灾害隐患点 geological hidden-danger points: ZHDBH code, NAME, TYPE 滑坡/崩塌/泥石流/地面塌陷/地裂缝, SCALE, VOLUME_M3, STABILITY, THREAT_POP persons, THREAT_VAL 万元, MONITOR, TOWN_CODE, BQBR 已搬迁/计划搬迁/未搬迁 (relocation); DBF in GBK with no .cpg",
         n,
     );
     Ok(())

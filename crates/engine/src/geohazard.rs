@@ -892,6 +892,14 @@ pub struct ThreatSummary {
     pub missing_threat_value: usize,
     pub missing_monitoring: usize,
     pub missing_scale: usize,
+    /// Points whose people have been relocated (`relocation = done`): they keep their
+    /// row in the table but threaten no one in the grids; and the people and property
+    /// so removed from the threat.
+    pub relocated_points: usize,
+    pub relocated_people: f64,
+    pub relocated_property_wan: f64,
+    /// Points with relocation planned (reported; no effect until done).
+    pub relocation_planned: usize,
     /// Cells inside at least one threat zone.
     pub zone_cells: usize,
     /// The files (paths are left out of the report, which names them relative to
@@ -951,6 +959,10 @@ pub fn threat_layers(
         missing_threat_value: 0,
         missing_monitoring: 0,
         missing_scale: 0,
+        relocated_points: 0,
+        relocated_people: 0.0,
+        relocated_property_wan: 0.0,
+        relocation_planned: 0,
         zone_cells: 0,
         people_grid: out_dir.join("geohazard_threat_pop.tif"),
         property_grid: out_dir.join("geohazard_threat_value.tif"),
@@ -1004,7 +1016,27 @@ pub fn threat_layers(
             .position(|m| *m == used)
             .expect("checked by capacity()");
         sum.monitoring_counts[k] += 1;
-        let (people, property) = (people.unwrap_or(0.0), property.unwrap_or(0.0));
+        let (mut people, mut property) = (people.unwrap_or(0.0), property.unwrap_or(0.0));
+        // Relocation (搬迁避让): once the people have moved, the point threatens no one
+        // and nothing there; a planned relocation changes nothing yet.
+        match h.relocation.as_deref() {
+            None | Some("none") => {}
+            Some("planned") => sum.relocation_planned += 1,
+            Some("done") => {
+                sum.relocated_points += 1;
+                sum.relocated_people += people;
+                sum.relocated_property_wan += property;
+                people = 0.0;
+                property = 0.0;
+            }
+            Some(other) => {
+                return Err(bad(
+                    h,
+                    "relocation",
+                    format!("unknown code {other:?}; known: done (已搬迁), planned (计划搬迁), none (未搬迁)"),
+                ))
+            }
+        }
         sum.people += people;
         sum.property_wan += property;
         pts.push(ThreatPoint {
@@ -1080,12 +1112,12 @@ pub fn threat_layers(
         stack.insert("geohazard_threat_grade", path.clone(), "class");
     }
     let mut s = String::from(
-        "record,id,x,y,type,scale,radius_m,zone_cells,threat_pop,threat_value_wan,grade,grade_name,monitoring,capacity\n",
+        "record,id,x,y,type,scale,radius_m,zone_cells,threat_pop,threat_value_wan,grade,grade_name,monitoring,capacity,relocation\n",
     );
     for (i, h) in records.iter().enumerate() {
         let _ = writeln!(
             s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
             h.point.record,
             h.id,
             h.point.x,
@@ -1099,7 +1131,8 @@ pub fn threat_layers(
             g.points[i].grade,
             grade_name(g.points[i].grade),
             h.monitoring.as_deref().unwrap_or(""),
-            caps[i]
+            caps[i],
+            h.relocation.as_deref().unwrap_or("")
         );
     }
     std::fs::create_dir_all(out_dir.join("geohazard")).map_err(EngineError::fs(out_dir))?;
@@ -1394,6 +1427,8 @@ pub struct HiddenDanger {
     pub threat_value_wan: Option<f64>,
     /// `professional`, `mass` or `none`; `None` when not recorded.
     pub monitoring: Option<String>,
+    /// Relocation (搬迁避让) `done`, `planned` or `none`; `None` when not recorded.
+    pub relocation: Option<String>,
 }
 
 /// The `hidden_dangers` of the census database (census CRS), in feature order.
@@ -1426,6 +1461,7 @@ pub fn read_hidden_dangers(census: &CensusConfig) -> Result<Vec<HiddenDanger>, E
             threat_pop: num("threat_pop"),
             threat_value_wan: num("threat_value_wan"),
             monitoring: text("monitoring"),
+            relocation: text("relocation"),
         });
     }
     Ok(out)

@@ -230,8 +230,29 @@ fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
     );
     // The demo's bad record (type 滑破) is rejected at ingest; the others all count.
     assert_eq!(t.points, records.len());
-    let pop_sum: f64 = records.iter().filter_map(|h| h.threat_pop).sum();
+    // People of relocated points (搬迁避让 done) no longer count as threatened.
+    let relocated = |h: &&HiddenDanger| h.relocation.as_deref() == Some("done");
+    let pop_sum: f64 = records
+        .iter()
+        .filter(|h| !relocated(h))
+        .filter_map(|h| h.threat_pop)
+        .sum();
+    let moved: f64 = records
+        .iter()
+        .filter(relocated)
+        .filter_map(|h| h.threat_pop)
+        .sum();
     assert_eq!(t.people, pop_sum);
+    assert_eq!(t.relocated_people, moved);
+    assert_eq!(t.relocated_points, records.iter().filter(relocated).count());
+    assert!(
+        t.relocated_points > 0 && moved > 0.0,
+        "the demo has relocated points"
+    );
+    println!(
+        "relocation: {} points done ({} persons), {} planned",
+        t.relocated_points, t.relocated_people, t.relocation_planned
+    );
     // The grid conserves the people: Σ density × cell area = Σ threat_pop.
     let read = |f: &str| -> Vec<f32> {
         let rd = riskcensus_io::RasterReader::open(&dir.path().join("g").join(f), 1).unwrap();
@@ -258,6 +279,7 @@ fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
         .cloned()
         .map(|mut h| {
             h.monitoring = Some("none".into());
+            h.relocation = None;
             h
         })
         .collect();
@@ -379,6 +401,33 @@ fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
     }
     println!("risk higher with people threatened in {higher} cells; lower with professional monitoring in {lower} of {zone_cells} zone cells");
     assert!(lower >= 10, "{lower} of {zone_cells}");
+
+    // Relocation: every point relocated is the same risk as nobody threatened, bit for
+    // bit; relocation only planned changes nothing.
+    let with = |code: &str| -> Vec<HiddenDanger> {
+        unmonitored
+            .iter()
+            .cloned()
+            .map(|mut h| {
+                h.relocation = Some(code.into());
+                h
+            })
+            .collect()
+    };
+    let (r_done, _) = risk_with(&census, &stack, &with("done"), &dir.path().join("done"));
+    let (r_planned, _) = risk_with(&census, &stack, &with("planned"), &dir.path().join("plan"));
+    for i in 0..r_done.len() {
+        assert_eq!(
+            r_done[i].to_bits(),
+            r_nobody[i].to_bits(),
+            "cell {i} relocated"
+        );
+        assert_eq!(
+            r_planned[i].to_bits(),
+            r_people[i].to_bits(),
+            "cell {i} planned"
+        );
+    }
 }
 
 #[test]
@@ -439,6 +488,9 @@ fn bad_hidden_danger_records_are_rejected_with_names() {
         }),
         ("scale", |h: &mut HiddenDanger| {
             h.scale = Some("giant".into())
+        }),
+        ("relocation", |h: &mut HiddenDanger| {
+            h.relocation = Some("moved".into())
         }),
     ] {
         let mut bad = records.clone();

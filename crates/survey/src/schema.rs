@@ -304,6 +304,22 @@ pub static MONITORING: Domain = Domain {
     ],
 };
 
+/// Relocation (搬迁避让) of the people a hidden-danger point threatens: one of the
+/// two measures of the national prevention programme besides engineering works.
+pub static RELOCATION: Domain = Domain {
+    name: "relocation",
+    values: &[
+        v("done", "已搬迁", "relocated", &["已搬迁避让", "搬迁完成"]),
+        v(
+            "planned",
+            "计划搬迁",
+            "relocation planned",
+            &["搬迁中", "拟搬迁"],
+        ),
+        v("none", "未搬迁", "not relocated", &["无", "否"]),
+    ],
+};
+
 pub static EVENT_TYPE: Domain = Domain {
     name: "event_type",
     values: &[
@@ -393,6 +409,7 @@ pub static DOMAINS: &[&Domain] = &[
     &SCALE,
     &STABILITY,
     &MONITORING,
+    &RELOCATION,
     &EVENT_TYPE,
     &FACILITY_KIND,
     &ROAD_CLASS,
@@ -576,6 +593,11 @@ pub static LAYERS: &[Layer] = &[
                 "monitor",
                 "监测",
                 "监测方式",
+            ]),
+            f("relocation", "搬迁避让", "relocation", Code(&RELOCATION)).alias(&[
+                "bqbr",
+                "搬迁避让",
+                "搬迁",
             ]),
             TOWNSHIP,
         ],
