@@ -36,6 +36,19 @@ pub struct DemoReport {
     pub run_seconds: f64,
 }
 
+/// Generate the demo census into `dir` and load every survey source into its
+/// database, without preparing or assessing it (for tests and services that run
+/// the stages themselves). A source that cannot be loaded is an error naming it;
+/// rejected records stay in `_rejects` as with `riskcensus ingest`.
+pub fn ingested_demo_census(dir: &Path, demo: &DemoOptions) -> Result<CensusConfig, EngineError> {
+    riskcensus_demo::generate(dir, demo)?;
+    let census = CensusConfig::load(dir)?;
+    for (_, r) in ingest_census_sources(&census)? {
+        r.map_err(crate::ingest::engine_error)?;
+    }
+    Ok(census)
+}
+
 /// Generate the demo census under `out/census`, prepare its layers under
 /// `out/layers` and assess it into `out/assess`.
 pub fn run_demo(

@@ -22,7 +22,6 @@ use riskcensus_models::earthquake::{
 use ndarray::ArrayView2;
 use rayon::prelude::*;
 use riskcensus_core::GridSpec;
-use riskcensus_io::raster::RasterReader;
 use riskcensus_io::rasterize::{rasterize, Burn, RasterizeSpec};
 use riskcensus_io::vector::{
     FieldDef, FieldType, FieldValue as Out, GeometryType, VectorDriver, VectorLayerSpec,
@@ -803,9 +802,15 @@ fn site_vs30(
 ) -> Result<Option<Vec<f64>>, EngineError> {
     let grid = &census.grid;
     let from_slope = || -> Result<Vec<f64>, EngineError> {
-        Ok(read_stack(stack, "slope_deg", "deg", grid)?
-            .into_iter()
-            .map(|s| vs30_from_slope_deg(s as f64))
+        let slope = stack.read_grid(
+            "slope_deg",
+            Some("deg"),
+            grid,
+            "Vs30 from slope (the earthquake scenario)",
+        )?;
+        Ok(slope
+            .iter()
+            .map(|&s| vs30_from_slope_deg(s as f64))
             .collect())
     };
     match &p.site.vs30 {
@@ -887,34 +892,6 @@ fn site_vs30(
             Ok(Some(vs30))
         }
     }
-}
-
-fn read_stack(
-    stack: &LayerStack,
-    id: &str,
-    unit: &str,
-    grid: &GridSpec,
-) -> Result<Vec<f32>, EngineError> {
-    let l = stack.get(id).ok_or_else(|| EngineError::Layer {
-        layer: id.into(),
-        msg: "the earthquake scenario needs this layer (Vs30 from slope) but the stack has none"
-            .into(),
-    })?;
-    if l.unit != unit {
-        return Err(EngineError::Layer {
-            layer: id.into(),
-            msg: format!("unit `{}`, expected `{unit}`", l.unit),
-        });
-    }
-    let r = RasterReader::open(&l.path, 1)?;
-    let g = r.info().grid()?;
-    if !g.same_lattice(grid) || g.rows != grid.rows || g.cols != grid.cols {
-        return Err(EngineError::Layer {
-            layer: id.into(),
-            msg: "not on the census grid".into(),
-        });
-    }
-    Ok(r.read_f32(grid.full_window())?.iter().copied().collect())
 }
 
 /// The fault's rupture: trace end points of its longest part, dip from its `dip`

@@ -57,7 +57,7 @@ use riskcensus_models::geohazard::{
 pub use riskcensus_models::geohazard::{GeohazardParams, Method};
 use serde::Serialize;
 
-use crate::assess::LayerStack;
+use crate::assess::{read_on_grid, row_major, LayerStack};
 use crate::config::CensusConfig;
 use crate::error::EngineError;
 use crate::executor::ExecOptions;
@@ -1339,19 +1339,7 @@ pub fn run_geohazard(
 }
 
 fn read_path(path: &Path, grid: &GridSpec) -> Result<Vec<f32>, EngineError> {
-    let r = RasterReader::open(path, 1)?;
-    let g = r.info().grid()?;
-    if !g.same_lattice(grid) || g.rows != grid.rows || g.cols != grid.cols {
-        return Err(EngineError::Layer {
-            layer: path.display().to_string(),
-            msg: "not on the census grid".into(),
-        });
-    }
-    let a = r.read_f32(grid.full_window())?;
-    Ok(a.as_standard_layout()
-        .as_slice()
-        .expect("standard layout")
-        .to_vec())
+    Ok(row_major(read_on_grid(path, grid)?))
 }
 
 fn read_layer(
@@ -1360,21 +1348,12 @@ fn read_layer(
     unit: &str,
     grid: &GridSpec,
 ) -> Result<Vec<f32>, EngineError> {
-    let l = stack.get(id).ok_or_else(|| EngineError::Layer {
-        layer: id.into(),
-        msg: "the geohazard model needs this layer but the stack has none (models/geohazard.toml)"
-            .into(),
-    })?;
-    if l.unit != unit {
-        return Err(EngineError::Layer {
-            layer: id.into(),
-            msg: format!(
-                "the stack declares unit `{}`, models/geohazard.toml expects `{unit}`",
-                l.unit
-            ),
-        });
-    }
-    read_path(&l.path, grid)
+    Ok(row_major(stack.read_grid(
+        id,
+        Some(unit),
+        grid,
+        "the geohazard model (models/geohazard.toml)",
+    )?))
 }
 
 /// Rasterize the `lithology` source's `code` field (Roman I–IV, or 1–4) onto the

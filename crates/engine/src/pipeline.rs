@@ -191,7 +191,13 @@ pub fn run_pipeline(
     )?;
     lap("assess");
     let rules = crate::zoning::load_rules(census)?;
-    let zoned = crate::zoning::zoning(census, &stack, &rules, out_dir)?;
+    let zoned = crate::zoning::zoning(
+        census,
+        &stack,
+        &rules,
+        earthquake.as_ref().map(|e| &e.grades),
+        out_dir,
+    )?;
     lap("zoning");
     if !zoned.layers.is_empty() {
         operators.push(operator_entry(

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use ndarray::Array2;
 use rayon::prelude::*;
 use riskcensus_core::GridSpec;
-use riskcensus_io::{CogOptions, RasterReader};
+use riskcensus_io::CogOptions;
 use riskcensus_kernels::{distance::euclidean_distance, CellSize};
 use riskcensus_models::wildfire::{
     capacity::{rescue_potential_rows, water_mask, Crew},
@@ -303,14 +303,7 @@ fn layer_err(layer: &str, msg: impl Into<String>) -> EngineError {
 }
 
 fn read_layer(stack: &LayerStack, id: &str, grid: &GridSpec) -> Result<Array2<f32>, EngineError> {
-    let l = stack.get(id).ok_or_else(|| {
-        layer_err(
-            id,
-            "missing from the layer stack (needed by the wildfire stage)",
-        )
-    })?;
-    let r = RasterReader::open(&l.path, 1)?;
-    Ok(r.read_f32(grid.full_window())?)
+    stack.read_grid(id, None, grid, "the wildfire stage")
 }
 
 fn text_of(v: Option<&FieldValue>) -> Option<String> {

@@ -126,11 +126,13 @@ fn is_risk_layer(layer: &str) -> bool {
 }
 
 /// Run the zoning stage over the level grids of `stack` with the prevention `rules`,
-/// writing into `out`.
+/// writing into `out`; `seismic_grades` (the earthquake stage's buildings per grade
+/// per township, when it ran) becomes the `unit_seismic_grades` table.
 pub fn zoning(
     census: &CensusConfig,
     stack: &LayerStack,
     rules: &PreventionRules,
+    seismic_grades: Option<&BTreeMap<String, [usize; 3]>>,
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
     let grid = &census.grid;
@@ -156,7 +158,7 @@ pub fn zoning(
         .filter(|v| units.binary_search_by(|t| t.code.cmp(&v.parent)).is_err())
         .map(|v| v.code.clone())
         .collect();
-    let seismic = seismic_grade_rows(stack, &units)?;
+    let seismic = seismic_grades.map(|g| seismic_grade_rows(g, &units));
     let building_points = PointRecords::load(&db, grid, "buildings", Some("value_wan"))?;
     let danger_points = PointRecords::load(&db, grid, "hidden_dangers", None)?;
     let (buildings, v_buildings) = (
@@ -338,59 +340,46 @@ pub fn zoning(
         },
     )?;
     let crs = grid.crs.clone();
-    let tspec = VectorLayerSpec::new(
-        VectorDriver::GeoPackage,
-        "townships",
-        &crs,
-        GeometryType::MultiPolygon,
-    )
-    .fields([
-        FieldDef::new("code", FieldType::String),
-        FieldDef::new("name", FieldType::String),
-        FieldDef::new("area_km2", FieldType::Real),
-    ]);
-    w.add_layer(
-        &tspec,
-        units.iter().map(|u| {
-            (
-                geo_types::Geometry::MultiPolygon(u.geometry.clone()),
-                vec![
-                    FieldValue::String(u.code.clone()),
-                    FieldValue::String(u.name.clone()),
-                    FieldValue::Real(u.area_m2 / 1.0e6),
-                ],
-            )
-        }),
-    )?;
-    let mut styles: Vec<(String, String)> = vec![("townships".into(), township_qml())];
-    if with_villages {
-        let vspec = VectorLayerSpec::new(
+    // Unit outlines: townships, and villages (with their township) when present.
+    let outlines = [
+        ("townships", &units, false, township_qml()),
+        ("villages", &villages, true, village_qml()),
+    ];
+    let mut styles: Vec<(String, String)> = Vec::new();
+    for (name, list, with_parent, qml) in outlines {
+        if with_parent && !with_villages {
+            continue;
+        }
+        let mut fields = vec![
+            FieldDef::new("code", FieldType::String),
+            FieldDef::new("name", FieldType::String),
+        ];
+        if with_parent {
+            fields.push(FieldDef::new("township_code", FieldType::String));
+        }
+        fields.push(FieldDef::new("area_km2", FieldType::Real));
+        let spec = VectorLayerSpec::new(
             VectorDriver::GeoPackage,
-            "villages",
+            name,
             &crs,
             GeometryType::MultiPolygon,
         )
-        .fields([
-            FieldDef::new("code", FieldType::String),
-            FieldDef::new("name", FieldType::String),
-            FieldDef::new("township_code", FieldType::String),
-            FieldDef::new("area_km2", FieldType::Real),
-        ]);
+        .fields(fields);
         w.add_layer(
-            &vspec,
-            villages.iter().map(|u| {
-                (
-                    geo_types::Geometry::MultiPolygon(u.geometry.clone()),
-                    vec![
-                        FieldValue::String(u.code.clone()),
-                        FieldValue::String(u.name.clone()),
-                        FieldValue::String(u.parent.clone()),
-                        FieldValue::Real(u.area_m2 / 1.0e6),
-                    ],
-                )
+            &spec,
+            list.iter().map(|u| {
+                let mut v = vec![
+                    FieldValue::String(u.code.clone()),
+                    FieldValue::String(u.name.clone()),
+                ];
+                if with_parent {
+                    v.push(FieldValue::String(u.parent.clone()));
+                }
+                v.push(FieldValue::Real(u.area_m2 / 1.0e6));
+                (geo_types::Geometry::MultiPolygon(u.geometry.clone()), v)
             }),
         )?;
-        styles.push(("villages".into(), village_qml()));
+        styles.push((name.into(), qml));
     }
     for (name, scheme, feats) in zones_layers {
         let spec = VectorLayerSpec::new(
@@ -863,60 +852,34 @@ struct SeismicRow {
 }
 
 /// Buildings per earthquake hidden-danger grade for every township (zeros where
-/// none), from the `eq_township_grades.csv` the earthquake stage writes beside its
-/// grids (its `township_code` is the building's surveyed township, as in the unit
-/// statistics). Buildings whose code is no township of the map keep a row of their
-/// own after the townships, so no building drops out of the table. `None` when the
-/// run has no earthquake stage.
+/// none), from the earthquake stage's per-township counts (keyed by the building's
+/// surveyed `township_code`, as in the unit statistics). Buildings whose code is no
+/// township of the map keep a row of their own after the townships, so no building
+/// drops out of the table.
 fn seismic_grade_rows(
-    stack: &LayerStack,
+    grades: &BTreeMap<String, [usize; 3]>,
     units: &[crate::units::Unit],
-) -> Result<Option<Vec<SeismicRow>>, EngineError> {
-    let Some(layer) = stack.get("eq_weak_share") else {
-        return Ok(None);
-    };
-    let path = layer.path.with_file_name("eq_township_grades.csv");
-    let err = |msg: String| EngineError::Config {
-        path: path.clone(),
-        msg,
-    };
-    let text = std::fs::read_to_string(&path)
-        .map_err(|e| err(format!("cannot read the earthquake township grades: {e}")))?;
-    let mut counts: BTreeMap<String, [u64; 3]> = BTreeMap::new();
-    for (i, line) in text.lines().enumerate().skip(1) {
-        let f: Vec<&str> = line.split(',').collect();
-        let parsed: Option<Vec<u64>> = f
-            .get(1..4)
-            .and_then(|g| g.iter().map(|x| x.parse().ok()).collect());
-        match (f.len(), parsed) {
-            (5, Some(g)) => {
-                let e = counts.entry(f[0].to_string()).or_default();
-                for k in 0..3 {
-                    e[k] += g[k];
-                }
-            }
-            _ => {
-                return Err(err(format!(
-                    "line {}: expected township_code and 4 counts, got {line:?}",
-                    i + 1
-                )))
-            }
-        }
-    }
+) -> Vec<SeismicRow> {
+    let count = |g: &[usize; 3]| g.map(|n| n as u64);
     let mut rows: Vec<SeismicRow> = units
         .iter()
         .map(|u| SeismicRow {
             code: u.code.clone(),
             name: u.name.clone(),
-            counts: counts.remove(&u.code).unwrap_or_default(),
+            counts: grades.get(&u.code).map(count).unwrap_or_default(),
         })
         .collect();
-    rows.extend(counts.into_iter().map(|(code, counts)| SeismicRow {
-        code,
-        name: "(不在乡镇图内 not a mapped township)".into(),
-        counts,
-    }));
-    Ok(Some(rows))
+    rows.extend(
+        grades
+            .iter()
+            .filter(|(code, _)| !units.iter().any(|u| &u.code == *code))
+            .map(|(code, g)| SeismicRow {
+                code: code.clone(),
+                name: "(不在乡镇图内 not a mapped township)".into(),
+                counts: count(g),
+            }),
+    );
+    rows
 }
 
 /// The prevention rules: `<census>/models/prevention.toml` if present, else the built-in.

@@ -572,7 +572,7 @@ fn pipeline_is_byte_identical_across_threads_and_tiles() {
     // The small demo census (the committed fixture's generator settings), with its
     // survey layers ingested so the building-based stages run too.
     let src = tempfile::tempdir().unwrap();
-    riskcensus_demo::generate(
+    let census = riskcensus_engine::demo::ingested_demo_census(
         src.path(),
         &riskcensus_demo::DemoOptions {
             resolution_m: 150.0,
@@ -580,10 +580,6 @@ fn pipeline_is_byte_identical_across_threads_and_tiles() {
         },
     )
     .unwrap();
-    let census = CensusConfig::load(src.path()).unwrap();
-    for (id, r) in riskcensus_engine::ingest::ingest_census_sources(&census).unwrap() {
-        r.unwrap_or_else(|e| panic!("{id}: {e}"));
-    }
     let tester = PipelineTester {
         paths: vec![
             ExecPath {

@@ -20,7 +20,7 @@ use riskcensus_io::{CogOptions, CogWriter};
 
 fn demo_small() -> (tempfile::TempDir, CensusConfig) {
     let src = tempfile::tempdir().unwrap();
-    riskcensus_demo::generate(
+    let census = riskcensus_engine::demo::ingested_demo_census(
         src.path(),
         &riskcensus_demo::DemoOptions {
             resolution_m: 150.0,
@@ -28,11 +28,21 @@ fn demo_small() -> (tempfile::TempDir, CensusConfig) {
         },
     )
     .unwrap();
-    let census = CensusConfig::load(src.path()).unwrap();
-    for (id, r) in riskcensus_engine::ingest::ingest_census_sources(&census).unwrap() {
-        r.unwrap_or_else(|e| panic!("{id}: {e}"));
-    }
     (src, census)
+}
+
+/// Band 1 of a census-grid raster, row-major.
+fn read_tif(path: &Path, census: &CensusConfig) -> Vec<f32> {
+    riskcensus_engine::assess::row_major(
+        riskcensus_engine::assess::read_on_grid(path, &census.grid).unwrap(),
+    )
+}
+
+/// The prepared layer stack of `census` under `layers`.
+fn prepared_stack(census: &CensusConfig, layers: &Path) -> riskcensus_engine::assess::LayerStack {
+    riskcensus_engine::prepare::prepare(census, layers, &ExecOptions::default(), &NoProgress)
+        .unwrap()
+        .stack()
 }
 
 fn run_stage(
@@ -41,8 +51,7 @@ fn run_stage(
     out: &Path,
 ) -> riskcensus_engine::geohazard::GeohazardReport {
     let exec = ExecOptions::default();
-    let prepared = riskcensus_engine::prepare::prepare(census, layers, &exec, &NoProgress).unwrap();
-    let mut stack = prepared.stack();
+    let mut stack = prepared_stack(census, layers);
     let r = run_geohazard(census, &mut stack, out, &exec, &NoProgress).unwrap();
     assert!(stack.get("geohazard_hazard").is_some());
     assert!(stack.get("geohazard_susceptibility").is_some());
@@ -112,14 +121,7 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
     )
     .unwrap();
     let exec = ExecOptions::default();
-    let prepared = riskcensus_engine::prepare::prepare(
-        &census,
-        &dir.path().join("layers"),
-        &exec,
-        &NoProgress,
-    )
-    .unwrap();
-    let mut stack = prepared.stack();
+    let mut stack = prepared_stack(&census, &dir.path().join("layers"));
     run_geohazard(
         &census,
         &mut stack,
@@ -191,14 +193,7 @@ fn risk_with(
     let exec = ExecOptions::default();
     riskcensus_engine::assess::assess(&census.grid, &mut stack, &list, out, &exec, &NoProgress)
         .unwrap();
-    let read = |f: &str| -> Vec<f32> {
-        let r = riskcensus_io::RasterReader::open(&out.join(f), 1).unwrap();
-        r.read_f32(census.grid.full_window())
-            .unwrap()
-            .iter()
-            .copied()
-            .collect()
-    };
+    let read = |f: &str| read_tif(&out.join(f), census);
     (read("geohazard_risk.tif"), read("capacity.tif"))
 }
 
@@ -206,14 +201,7 @@ fn risk_with(
 fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
     let (dir, census) = demo_small();
     let exec = ExecOptions::default();
-    let prepared = riskcensus_engine::prepare::prepare(
-        &census,
-        &dir.path().join("layers"),
-        &exec,
-        &NoProgress,
-    )
-    .unwrap();
-    let mut stack = prepared.stack();
+    let mut stack = prepared_stack(&census, &dir.path().join("layers"));
     let r = run_geohazard(
         &census,
         &mut stack,
@@ -254,14 +242,7 @@ fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
         t.relocated_points, t.relocated_people, t.relocation_planned
     );
     // The grid conserves the people: Σ density × cell area = Σ threat_pop.
-    let read = |f: &str| -> Vec<f32> {
-        let rd = riskcensus_io::RasterReader::open(&dir.path().join("g").join(f), 1).unwrap();
-        rd.read_f32(census.grid.full_window())
-            .unwrap()
-            .iter()
-            .copied()
-            .collect()
-    };
+    let read = |f: &str| read_tif(&dir.path().join("g").join(f), &census);
     let km2 = census.grid.cell_size * census.grid.cell_size / 1e6;
     let grid_people: f64 = read("geohazard_threat_pop.tif")
         .iter()
@@ -305,28 +286,11 @@ fn hidden_danger_points_raise_risk_and_monitoring_lowers_it() {
     let (r_prof, _) = risk_with(&census, &stack, &professional, &dir.path().join("prof"));
     // The grade enters E_g through its lookup (特大型 1.0 … 小型 0.25): E_g is at least
     // the score of the cell's grade, and grades are present.
-    let grade: Vec<f32> = {
-        let rd = riskcensus_io::RasterReader::open(
-            &dir.path().join("people/geohazard_threat_grade.tif"),
-            1,
-        )
-        .unwrap();
-        rd.read_f32(census.grid.full_window())
-            .unwrap()
-            .iter()
-            .copied()
-            .collect()
-    };
-    let e_g: Vec<f32> = {
-        let rd =
-            riskcensus_io::RasterReader::open(&dir.path().join("people/geohazard_exposure.tif"), 1)
-                .unwrap();
-        rd.read_f32(census.grid.full_window())
-            .unwrap()
-            .iter()
-            .copied()
-            .collect()
-    };
+    let grade = read_tif(
+        &dir.path().join("people/geohazard_threat_grade.tif"),
+        &census,
+    );
+    let e_g = read_tif(&dir.path().join("people/geohazard_exposure.tif"), &census);
     let mut graded = 0;
     for (g, e) in grade.iter().zip(&e_g) {
         if !g.is_nan() && *g > 0.0 {

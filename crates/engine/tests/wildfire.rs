@@ -27,7 +27,7 @@ fn fixtures() -> PathBuf {
 #[test]
 fn demo_wildfire_stage() {
     let src = tempfile::tempdir().unwrap();
-    riskcensus_demo::generate(
+    let census = riskcensus_engine::demo::ingested_demo_census(
         src.path(),
         &riskcensus_demo::DemoOptions {
             resolution_m: 150.0,
@@ -35,10 +35,6 @@ fn demo_wildfire_stage() {
         },
     )
     .unwrap();
-    let census = CensusConfig::load(src.path()).unwrap();
-    for (id, r) in riskcensus_engine::ingest::ingest_census_sources(&census).unwrap() {
-        r.unwrap_or_else(|e| panic!("{id}: {e}"));
-    }
     let out = tempfile::tempdir().unwrap();
     let exec = ExecOptions::default();
     let prep = prepare(&census, &out.path().join("layers"), &exec, &NoProgress).unwrap();

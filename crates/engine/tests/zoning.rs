@@ -346,8 +346,14 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     census.zoning.majority_filter = true;
     let c = tempfile::tempdir().unwrap();
     let rules = riskcensus_engine::zoning::load_rules(&census).unwrap();
-    let filtered =
-        riskcensus_engine::zoning::zoning(&census, &again.stack, &rules, c.path()).unwrap();
+    let filtered = riskcensus_engine::zoning::zoning(
+        &census,
+        &again.stack,
+        &rules,
+        again.earthquake.as_ref().map(|e| &e.grades),
+        c.path(),
+    )
+    .unwrap();
     assert!(filtered.options.majority_filter && !again.zoned.options.majority_filter);
     let zones = |z: &riskcensus_engine::zoning::ZoningReport| -> usize {
         z.layers.iter().map(|l| l.zones).sum()
@@ -376,7 +382,14 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     .unwrap();
     drop(db);
     let o1 = tempfile::tempdir().unwrap();
-    let z = riskcensus_engine::zoning::zoning(&census, &again.stack, &rules, o1.path()).unwrap();
+    let z = riskcensus_engine::zoning::zoning(
+        &census,
+        &again.stack,
+        &rules,
+        again.earthquake.as_ref().map(|e| &e.grades),
+        o1.path(),
+    )
+    .unwrap();
     assert_eq!(z.villages_outside_townships, [first.clone()]);
     assert_eq!(z.villages, villages.len());
     let orphan: Vec<DbFeature> = rows(&o1.path().join("zoning.gpkg"), "village_summary")
@@ -391,7 +404,14 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         .unwrap();
     drop(db);
     let o2 = tempfile::tempdir().unwrap();
-    let z = riskcensus_engine::zoning::zoning(&census, &again.stack, &rules, o2.path()).unwrap();
+    let z = riskcensus_engine::zoning::zoning(
+        &census,
+        &again.stack,
+        &rules,
+        again.earthquake.as_ref().map(|e| &e.grades),
+        o2.path(),
+    )
+    .unwrap();
     assert_eq!((z.villages, z.units), (0, 12));
     let g2 = o2.path().join("zoning.gpkg");
     let tables = GpkgDb::open_read(&g2).unwrap().tables();
