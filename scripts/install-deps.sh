@@ -34,17 +34,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 
-# Optional: Chromium, to check the HTML report headless (the report test skips that
-# part with a note when it is absent). Installed only where the apt lists carry it.
+# Chromium, for the report's real-browser check (the report test fails without it
+# when CI is set, and skips with a note otherwise). The policy is read into a variable
+# first: piping apt-cache into `grep -q` under `set -o pipefail` fails whenever grep
+# exits early, which made this step skip on every machine.
 if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   SUDO=""
   [ "$(id -u)" -ne 0 ] && SUDO="sudo"
-  if apt-cache policy chromium 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+  policy="$(apt-cache policy chromium 2>/dev/null || true)"
+  if ! grep -q 'Candidate: [0-9]' <<<"$policy"; then
+    # Fresh machines start with empty package lists.
+    $SUDO apt-get update -qq || true
+    policy="$(apt-cache policy chromium 2>/dev/null || true)"
+  fi
+  if grep -q 'Candidate: [0-9]' <<<"$policy"; then
     echo "installing chromium (report check)" >&2
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends chromium >/dev/null \
-      || echo "note: chromium could not be installed; the report's browser check will be skipped" >&2
+      || echo "note: chromium could not be installed; the report's browser check cannot run" >&2
   else
-    echo "note: no chromium package in the apt lists; the report's browser check will be skipped" >&2
+    echo "note: no chromium package in the apt lists; the report's browser check cannot run" >&2
   fi
 fi
 

@@ -42,6 +42,22 @@ pub fn layer_for_source(id: &str) -> Option<&'static str> {
 pub fn ingest_census_sources(
     config: &CensusConfig,
 ) -> Result<Vec<(String, Result<IngestReport, SurveyError>)>, EngineError> {
+    ingest_sources(config, false)
+}
+
+/// Ingest the sources of the census that no committed batch has loaded yet
+/// ([`Census::is_loaded`]): what a run does before it prepares, so a census whose
+/// load was killed part-way is completed, and a loaded census is left alone.
+pub fn ingest_pending_sources(
+    config: &CensusConfig,
+) -> Result<Vec<(String, Result<IngestReport, SurveyError>)>, EngineError> {
+    ingest_sources(config, true)
+}
+
+fn ingest_sources(
+    config: &CensusConfig,
+    pending_only: bool,
+) -> Result<Vec<(String, Result<IngestReport, SurveyError>)>, EngineError> {
     let census = Census::from_parts(
         &config.dir,
         &config.census.name,
@@ -85,7 +101,18 @@ pub fn ingest_census_sources(
     jobs.sort_by_key(|(_, layer, _, _)| *layer != "admin_units");
     let mut out = Vec::new();
     for (id, _, path, opts) in jobs {
-        let r = census.ingest(&config.source_path(path), &opts);
+        let source = config.source_path(path);
+        if pending_only {
+            match census.is_loaded(&source, &opts) {
+                Ok(true) => continue,
+                Ok(false) => {}
+                Err(e) => {
+                    out.push((id, Err(e)));
+                    continue;
+                }
+            }
+        }
+        let r = census.ingest(&source, &opts);
         out.push((id, r));
     }
     Ok(out)

@@ -54,6 +54,12 @@ pub fn sweep_stale_temps(dir: &Path) -> Result<Vec<PathBuf>, IoError> {
         let Some(rest) = name.strip_prefix('.') else {
             continue;
         };
+        // SQLite's companions of a temporary GeoPackage (a killed writer's journal)
+        // belong to it: ".<name>.<tag>-<pid>-<n>.gpkg-journal".
+        let rest = ["-journal", "-wal", "-shm"]
+            .iter()
+            .find_map(|s| rest.strip_suffix(s))
+            .unwrap_or(rest);
         // ".<name>.<tag>-<pid>-<n>[.ext]": the pid is the second-last '-' field.
         let stem = rest.split('.').filter(|p| p.contains('-')).last();
         let pid = stem.and_then(|s| {
@@ -349,11 +355,13 @@ mod sweep_tests {
         let ours = temp_sibling(&d.path().join("slope.tif"), "cog");
         let output = d.path().join("hand.tif");
         let other = d.path().join(".gitignore");
-        for p in [&dead, &ours, &output, &other] {
+        // The journal of a temporary GeoPackage whose writer was killed mid-transaction.
+        let journal = d.path().join(".zoning.gpkg.partial-4294967-9.gpkg-journal");
+        for p in [&dead, &ours, &output, &other, &journal] {
             std::fs::write(p, b"x").unwrap();
         }
         let removed = sweep_stale_temps(d.path()).unwrap();
-        assert_eq!(removed, vec![dead.clone()]);
+        assert_eq!(removed, vec![dead.clone(), journal.clone()]);
         assert!(!dead.exists() && ours.exists() && output.exists() && other.exists());
     }
 }

@@ -149,8 +149,18 @@ impl GpkgDb {
     }
 
     /// Open read-only (queries).
+    ///
+    /// A process killed inside a write transaction leaves a *hot journal*
+    /// (`<db>-journal`) that SQLite must roll back before anyone reads the file; a
+    /// read-only connection cannot, and fails with "attempt to write a readonly
+    /// database". So when a journal lies beside the file, the database is first opened
+    /// for update and read once, which makes SQLite roll a hot journal back (and does
+    /// nothing when the journal belongs to a live writer, whose lock SQLite honours).
     pub fn open_read(path: &Path) -> Result<Self, IoError> {
         crate::init();
+        if journal_path(path).exists() {
+            recover_hot_journal(path)?;
+        }
         let ds = retry_busy(|| {
             Dataset::open_ex(
                 path,
@@ -190,6 +200,14 @@ impl GpkgDb {
     /// Table names.
     pub fn tables(&self) -> Vec<String> {
         self.ds.layers().map(|l| l.name()).collect()
+    }
+
+    /// Field names of a table, in table order (empty when it does not exist).
+    pub fn columns(&self, table: &str) -> Vec<String> {
+        self.ds
+            .layer_by_name(table)
+            .map(|l| l.defn().fields().map(|f| f.name()).collect())
+            .unwrap_or_default()
     }
 
     /// Number of rows in a table (0 when it does not exist).
@@ -295,6 +313,23 @@ impl GpkgDb {
             .is_some_and(|s| s == "ok");
         Ok(ok)
     }
+}
+
+/// The rollback journal SQLite keeps beside a database during a write transaction.
+pub fn journal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_os_string();
+    name.push("-journal");
+    PathBuf::from(name)
+}
+
+/// Open `path` for update and read from it, so that SQLite rolls back a hot journal
+/// left by a killed writer (see [`GpkgDb::open_read`]).
+fn recover_hot_journal(path: &Path) -> Result<(), IoError> {
+    let db = GpkgDb::open(path, false)?;
+    // Any read takes the shared lock, at which point SQLite checks for a hot journal
+    // and rolls it back.
+    db.sql("SELECT count(*) FROM sqlite_master")?;
+    Ok(())
 }
 
 /// `YYYY-MM-DD` → [`FieldValue::Date`] (else the text).

@@ -104,6 +104,8 @@ pub struct IngestOptions {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IngestReport {
     pub source: String,
+    /// The layer read inside a multi-layer source, when one was named.
+    pub source_layer: Option<String>,
     pub layer: String,
     pub format: String,
     pub sha256: String,
@@ -153,6 +155,8 @@ struct Valid {
 struct Prepared {
     layer: &'static Layer,
     src: Source,
+    /// The layer read inside a multi-layer source (GeoPackage), as resolved.
+    source_layer: Option<String>,
     plan: FieldPlan,
     crs: Option<SourceCrs>,
     notes: Vec<String>,
@@ -247,6 +251,7 @@ fn batches_spec() -> TableSpec {
             i("unchanged"),
             s("engine_version"),
             s("notes"),
+            s("source_layer"),
         ],
         unique: vec!["batch_id".into()],
     }
@@ -486,6 +491,7 @@ impl Census {
                     n(report.unchanged),
                     env!("CARGO_PKG_VERSION").into(),
                     report.notes.join("; ").into(),
+                    report.source_layer.clone().unwrap_or_default().into(),
                 ],
             )?;
             if let Some(ms) = std::env::var(TEST_PAUSE_ENV)
@@ -502,6 +508,7 @@ impl Census {
     fn report(&self, p: &Prepared, dry_run: bool) -> IngestReport {
         IngestReport {
             source: p.src.path.display().to_string(),
+            source_layer: p.source_layer.clone(),
             layer: p.layer.name.into(),
             format: p.src.format.clone(),
             sha256: p.src.sha256.clone(),
@@ -554,6 +561,7 @@ impl Census {
             geometry_required: layer.geometry_required,
         };
         let src = Source::open(source, &ropts)?;
+        let source_layer = ropts.source_layer.clone();
         let mut notes = Vec::new();
         if let Some((enc, how)) = &src.encoding {
             if how.starts_with("detected") {
@@ -607,6 +615,7 @@ impl Census {
         Ok(Prepared {
             layer,
             src,
+            source_layer,
             plan,
             crs,
             notes,
@@ -794,6 +803,34 @@ impl Census {
             return Ok(Vec::new());
         }
         Ok(db.query(&table, None, Some(&format!("run = {}", quote(run))))?)
+    }
+
+    /// True when this source (same census layer, same source layer, same file
+    /// digest) has been loaded by a committed batch: the `_batches` row is written in
+    /// the batch's own transaction, so its presence means the records are in. A run
+    /// that ingests "if needed" loads exactly the sources for which this is false,
+    /// so a load killed part-way is completed by the next run.
+    pub fn is_loaded(&self, source: &Path, opts: &IngestOptions) -> Result<bool, SurveyError> {
+        if !self.db_path().exists() {
+            return Ok(false);
+        }
+        let p = self.prepare(source, opts)?;
+        let db = GpkgDb::open_read(&self.db_path())?;
+        // Batches written before the `source_layer` column existed cannot say which
+        // layer of a multi-layer file they loaded: load again (reloads are idempotent).
+        if !db.columns(BATCHES).iter().any(|c| c == "source_layer") {
+            return Ok(false);
+        }
+        let mut filter = format!(
+            "layer = {} AND source_sha256 = {}",
+            quote(p.layer.name),
+            quote(&p.src.sha256)
+        );
+        match &p.source_layer {
+            Some(l) => filter.push_str(&format!(" AND source_layer = {}", quote(l))),
+            None => filter.push_str(" AND (source_layer IS NULL OR source_layer = '')"),
+        }
+        Ok(!db.query(BATCHES, None, Some(&filter))?.is_empty())
     }
 
     /// Rows of `_batches`, oldest first.

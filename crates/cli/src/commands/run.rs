@@ -50,9 +50,10 @@ pub fn execute(t: &Target, g: &Global) -> Result<(), EngineError> {
     let t0 = std::time::Instant::now();
     let census = CensusConfig::load(census_dir)?;
     let out = census_dir.join("out").join(run_id);
-    // Ingest if needed: a census without its database is loaded first.
-    if !census_dir.join("census.gpkg").exists() {
-        for (id, r) in riskcensus_engine::ingest::ingest_census_sources(&census)? {
+    // Ingest if needed: every source no committed batch has loaded (all of them for
+    // a census without its database; the rest of a load that was killed).
+    {
+        for (id, r) in riskcensus_engine::ingest::ingest_pending_sources(&census)? {
             match r {
                 Ok(rep) if !g.quiet && !g.json => println!(
                     "ingested {id}: {} read, {} loaded, {} rejected",
