@@ -180,14 +180,14 @@ pub fn generate(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError
         opts,
         land,
         admin,
-        cfg: config::CensusConfig::new(opts.seed, &grid),
+        cfg: config::new_config(opts.seed, &grid),
         files: Vec::new(),
     };
     rasters::write_all(&mut ctx)?;
     vectors::write_all(&mut ctx)?;
     tables::write_all(&mut ctx)?;
     tables::write_readme(&mut ctx)?;
-    ctx.cfg.write(&dir.join("census.toml"))?;
+    config::write_config(&ctx.cfg, &dir.join(riskcensus_contracts::layout::CENSUS_FILE))?;
     Ok(DemoSummary {
         grid,
         files: ctx.files,

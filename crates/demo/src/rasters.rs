@@ -6,7 +6,7 @@ use ndarray::Array2;
 use riskcensus_io::crs::Transformer;
 use riskcensus_io::geotiff::write_geotiff;
 
-use crate::config::RasterSource;
+use crate::config::{RasterKind, RasterSource};
 use crate::landscape::{smoothstep, X0, X1, Y0, Y1};
 use crate::{Ctx, DemoError};
 
@@ -43,10 +43,14 @@ fn add(
     ctx.cfg.raster.push(RasterSource {
         id: id.into(),
         path: rel.into(),
-        kind: kind.into(),
-        resampling: resampling.into(),
-        units: units.into(),
-        description: desc.into(),
+        kind: match kind {
+            "categorical" => RasterKind::Categorical,
+            "count" => RasterKind::Count,
+            _ => RasterKind::Continuous,
+        },
+        resampling: Some(resampling.into()),
+        units: Some(units.into()),
+        description: Some(desc.into()),
     });
     ctx.record(id, rel, n);
 }

@@ -76,12 +76,12 @@ fn register(ctx: &mut Ctx, id: &str, rel: &str, lonlat: bool, enc: Enc, desc: &s
         x: lonlat.then(|| "lon".into()),
         y: lonlat.then(|| "lat".into()),
         crs: lonlat.then(|| "EPSG:4490".into()),
-        encoding: if enc == Enc::Gbk {
+        encoding: Some(if enc == Enc::Gbk {
             "GBK".into()
         } else {
             "UTF-8".into()
-        },
-        description: desc.into(),
+        }),
+        description: Some(desc.into()),
     });
     ctx.record(id, rel, n);
 }

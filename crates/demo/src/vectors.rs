@@ -14,7 +14,7 @@ use riskcensus_io::vector::{
 };
 
 use crate::admin::{dist, wet};
-use crate::config::VectorSource;
+use crate::config::{GeometryKind, VectorSource};
 use crate::landscape::{X0, X1, Y0, Y1};
 use crate::{Ctx, DemoError};
 
@@ -62,9 +62,13 @@ fn register(
         id: id.into(),
         path: rel.into(),
         layer: layer.map(Into::into),
-        geometry: geom.into(),
+        geometry: match geom {
+            "point" => GeometryKind::Point,
+            "line" => GeometryKind::Line,
+            _ => GeometryKind::Polygon,
+        },
         encoding: enc.map(Into::into),
-        description: desc.into(),
+        description: Some(desc.into()),
     });
     ctx.record(id, rel, n);
 }

@@ -5,182 +5,63 @@
 //! Paths in `census.toml` are relative to the census folder. The grid is north-up in
 //! a projected CRS (metres); see [`riskcensus_core::GridSpec`].
 
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use riskcensus_contracts::census_toml::CensusFile;
+pub use riskcensus_contracts::census_toml::{
+    CensusInfo, GeometryKind, RasterKind, RasterSource, TableSource, VectorSource, ZoningOptions,
+};
+pub use riskcensus_contracts::layout::CENSUS_FILE;
 use riskcensus_core::GridSpec;
 use riskcensus_io::Resampling;
-use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
 
-/// File name of the census configuration inside a census folder.
-pub const CENSUS_FILE: &str = "census.toml";
-
-/// `[census]`: who the census is for.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct CensusInfo {
-    pub name: String,
-    /// Admin code of the county or city (GB/T 2260 style).
-    pub code: String,
-    /// Seed of the generator that made the data, when synthetic.
-    #[serde(default)]
-    pub seed: Option<u64>,
-}
-
-/// How a raster layer's values behave under resampling.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum RasterKind {
-    /// Measured quantities (elevation, rainfall): bilinear, cubic or average.
-    Continuous,
-    /// Class codes (land cover, lithology): nearest or mode.
-    Categorical,
-    /// Counts per cell (population): sum.
-    Count,
-}
-
-/// `[[raster]]`: a raster survey layer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RasterSource {
-    pub id: String,
-    pub path: PathBuf,
-    pub kind: RasterKind,
-    /// GDAL warp method; defaults by kind (bilinear, nearest, sum).
-    #[serde(default)]
-    pub resampling: Option<String>,
-    #[serde(default)]
-    pub units: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-impl RasterSource {
-    /// The validated resampling method for warping onto the census grid.
-    pub fn resampling(&self) -> Result<Resampling, String> {
-        let r = match &self.resampling {
-            None => match self.kind {
-                RasterKind::Continuous => Resampling::Bilinear,
-                RasterKind::Categorical => Resampling::Nearest,
-                RasterKind::Count => Resampling::Sum,
-            },
-            Some(name) => {
-                Resampling::parse(name).ok_or_else(|| format!("unknown resampling {name:?}"))?
-            }
-        };
-        let fits = match self.kind {
-            RasterKind::Categorical => matches!(r, Resampling::Nearest | Resampling::Mode),
-            RasterKind::Count => matches!(r, Resampling::Sum | Resampling::Nearest),
-            RasterKind::Continuous => !matches!(r, Resampling::Mode | Resampling::Sum),
-        };
-        if !fits {
-            return Err(format!(
-                "resampling {:?} does not suit a {:?} layer",
-                r.name(),
-                self.kind
-            ));
-        }
-        Ok(r)
+/// The validated resampling method for warping a raster source onto the census
+/// grid: its `resampling`, or the default of its kind (bilinear, nearest, sum); an
+/// error when the method does not suit the kind (a mode of rainfall, a bilinear
+/// land-cover class).
+pub fn resampling_of(r: &RasterSource) -> Result<Resampling, String> {
+    let m = match &r.resampling {
+        None => match r.kind {
+            RasterKind::Continuous => Resampling::Bilinear,
+            RasterKind::Categorical => Resampling::Nearest,
+            RasterKind::Count => Resampling::Sum,
+        },
+        Some(name) => Resampling::parse(name).ok_or_else(|| format!("unknown resampling {name:?}"))?,
+    };
+    let fits = match r.kind {
+        RasterKind::Categorical => matches!(m, Resampling::Nearest | Resampling::Mode),
+        RasterKind::Count => matches!(m, Resampling::Sum | Resampling::Nearest),
+        RasterKind::Continuous => !matches!(m, Resampling::Mode | Resampling::Sum),
+    };
+    if !fits {
+        return Err(format!(
+            "resampling {:?} does not suit a {:?} layer",
+            m.name(),
+            r.kind
+        ));
     }
+    Ok(m)
 }
 
-/// Geometry type of a vector survey layer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GeometryKind {
-    Point,
-    Line,
-    Polygon,
-}
-
-/// `[[vector]]`: a GeoPackage / Shapefile / GeoJSON survey layer.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct VectorSource {
-    pub id: String,
-    pub path: PathBuf,
-    #[serde(default)]
-    pub layer: Option<String>,
-    pub geometry: GeometryKind,
-    #[serde(default)]
-    pub encoding: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-/// `[[table]]`: a CSV survey table, optionally with point coordinates.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TableSource {
-    pub id: String,
-    pub path: PathBuf,
-    #[serde(default)]
-    pub x: Option<String>,
-    #[serde(default)]
-    pub y: Option<String>,
-    #[serde(default)]
-    pub crs: Option<String>,
-    #[serde(default)]
-    pub encoding: Option<String>,
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CensusFile {
-    census: CensusInfo,
-    grid: GridSpec,
-    #[serde(default)]
-    raster: Vec<RasterSource>,
-    #[serde(default)]
-    vector: Vec<VectorSource>,
-    #[serde(default)]
-    table: Vec<TableSource>,
-    #[serde(default)]
-    zoning: ZoningOptions,
-}
-
-/// `[zoning]` of `census.toml`: how level grids are cleaned into mappable zones
-/// (both optional).
-///
-/// ```toml
-/// [zoning]
-/// mmu_m2 = 100000          # minimum mapping unit, m² (GDAL sieve; default 10 ha)
-/// majority_filter = true   # one 8-neighbour majority pass before the sieve (default false)
-/// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct ZoningOptions {
-    /// Minimum mapping unit, m² (default 0.1 km² = 10 ha): regions smaller than
-    /// this merge into their largest neighbour.
-    pub mmu_m2: f64,
-    /// Apply one pass of the 8-neighbour strict-majority filter
-    /// ([`riskcensus_kernels::majority`]) before the sieve.
-    pub majority_filter: bool,
-}
-
-impl Default for ZoningOptions {
-    fn default() -> Self {
-        Self {
-            mmu_m2: 1.0e5,
-            majority_filter: false,
-        }
-    }
-}
-
-/// A validated census workspace.
+/// A validated census workspace: `census.toml` ([`CensusFile`]) checked, with the
+/// folder it lives in.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CensusConfig {
     /// The census folder (paths below are relative to it).
     pub dir: PathBuf,
+    /// `[census]`.
     pub census: CensusInfo,
+    /// `[grid]`.
     pub grid: GridSpec,
+    /// `[[raster]]` sources.
     pub rasters: Vec<RasterSource>,
+    /// `[[vector]]` sources.
     pub vectors: Vec<VectorSource>,
+    /// `[[table]]` sources.
     pub tables: Vec<TableSource>,
+    /// `[zoning]`.
     pub zoning: ZoningOptions,
 }
 
@@ -203,8 +84,10 @@ impl CensusConfig {
             path: path.to_path_buf(),
             msg,
         };
-        let file: CensusFile =
-            toml::from_str(text).map_err(|e| err(e.to_string().trim_end().to_string()))?;
+        let file = CensusFile::parse(text, path).map_err(|e| match e {
+            riskcensus_contracts::CensusTomlError::Parse { message, .. } => err(message),
+            e => err(e.to_string()),
+        })?;
         file.grid
             .validate()
             .map_err(|e| err(format!("[grid]: {e}")))?;
@@ -218,44 +101,11 @@ impl CensusConfig {
             }
             Err(e) => return Err(err(format!("[grid] crs: {e}"))),
         }
-        let mut problems = Vec::new();
-        let mut ids = BTreeSet::new();
-        let all_ids = file
-            .raster
-            .iter()
-            .map(|r| ("raster", &r.id, &r.path))
-            .chain(file.vector.iter().map(|v| ("vector", &v.id, &v.path)))
-            .chain(file.table.iter().map(|t| ("table", &t.id, &t.path)));
-        for (kind, id, p) in all_ids {
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                problems.push(format!(
-                    "[[{kind}]] id {id:?}: use letters, digits, '_' or '-'"
-                ));
-            }
-            if !ids.insert(id.clone()) {
-                problems.push(format!("[[{kind}]] id {id:?} is used twice"));
-            }
-            if !dir.join(p).exists() {
-                problems.push(format!(
-                    "[[{kind}]] {id}: file {} does not exist",
-                    p.display()
-                ));
-            }
-        }
+        let mut problems = file.problems(dir);
         for r in &file.raster {
-            if let Err(e) = r.resampling() {
+            if let Err(e) = resampling_of(r) {
                 problems.push(format!("[[raster]] {}: {e}", r.id));
             }
-        }
-        if !(file.zoning.mmu_m2.is_finite() && file.zoning.mmu_m2 >= 0.0) {
-            problems.push(format!(
-                "[zoning] mmu_m2 = {}: must be a finite area ≥ 0 m²",
-                file.zoning.mmu_m2
-            ));
         }
         if !problems.is_empty() {
             return Err(err(problems.join("; ")));
@@ -311,7 +161,7 @@ kind = "continuous"
         let d = dir_with(&["dem.tif"]);
         let c = CensusConfig::parse(d.path(), Path::new("census.toml"), GOOD).unwrap();
         assert_eq!(c.grid.rows, 10);
-        assert_eq!(c.rasters[0].resampling().unwrap(), Resampling::Bilinear);
+        assert_eq!(resampling_of(&c.rasters[0]).unwrap(), Resampling::Bilinear);
     }
 
     #[test]

@@ -11,51 +11,14 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::Serialize;
+
+use riskcensus_contracts::layout::MANIFEST;
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
 use crate::pipeline::RunReport;
 
-#[derive(Debug, Clone, Serialize)]
-pub struct Manifest {
-    pub engine_version: String,
-    pub gdal_version: String,
-    pub census: CensusEntry,
-    pub inputs: Vec<FileEntry>,
-    pub models: Vec<ModelEntry>,
-    pub seeds: BTreeMap<String, u64>,
-    pub zoning: serde_json::Value,
-    pub outputs: Vec<FileEntry>,
-    pub timings: BTreeMap<String, f64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct CensusEntry {
-    /// The census folder relative to the run folder (`census` for the demo,
-    /// `../..` for `<census>/out/<run-id>`), `/`-separated.
-    pub dir: String,
-    pub name: String,
-    pub code: String,
-    pub grid: riskcensus_core::GridSpec,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct FileEntry {
-    pub id: String,
-    pub path: String,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ModelEntry {
-    pub id: String,
-    pub version: String,
-    pub param_hash: String,
-    pub output: String,
-    pub method: Option<String>,
-    pub breaks: Option<Vec<f64>>,
-}
+pub use riskcensus_contracts::manifest::{CensusEntry, FileEntry, Manifest, ModelEntry};
 
 fn rel(base: &Path, p: &Path) -> String {
     p.strip_prefix(base)
@@ -128,7 +91,7 @@ pub fn build(
     let mut outputs = Vec::new();
     for f in files {
         let name = rel(run_dir, &f);
-        if name == "manifest.json" || name.ends_with(".partial") || name.contains("/.") {
+        if name == MANIFEST || name.ends_with(".partial") || name.contains("/.") {
             continue;
         }
         outputs.push(FileEntry {
@@ -170,7 +133,7 @@ pub fn write(
     let mut v = serde_json::to_value(&m).expect("serialisable");
     // Paths inside the zoning report are absolute: keep them relative to the run.
     relativise(&mut v, run_dir);
-    let path = run_dir.join("manifest.json");
+    let path = run_dir.join(MANIFEST);
     riskcensus_io::files::write_atomic(
         &path,
         serde_json::to_string_pretty(&v)

@@ -258,7 +258,7 @@ fn prepare_one(
     grid_text: &str,
 ) -> Result<PreparedLayer, EngineError> {
     let src_path = census.source_path(&src.path);
-    let resampling = src.resampling().map_err(|msg| EngineError::Layer {
+    let resampling = crate::config::resampling_of(src).map_err(|msg| EngineError::Layer {
         layer: src.id.clone(),
         msg,
     })?;

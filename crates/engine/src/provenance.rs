@@ -2,22 +2,8 @@
 
 use riskcensus_io::Provenance;
 
-/// Tag names, shared by writers and readers.
-pub mod tag {
-    pub const ENGINE_VERSION: &str = "RISKCENSUS_ENGINE_VERSION";
-    pub const GDAL_VERSION: &str = "RISKCENSUS_GDAL_VERSION";
-    pub const LAYER: &str = "RISKCENSUS_LAYER";
-    pub const UNITS: &str = "RISKCENSUS_UNITS";
-    /// The source as a census-relative path, layer id or file name — never an
-    /// absolute path, so outputs are byte-identical wherever they are written.
-    pub const SOURCE: &str = "RISKCENSUS_SOURCE";
-    pub const SOURCE_SHA256: &str = "RISKCENSUS_SOURCE_SHA256";
-    pub const RESAMPLING: &str = "RISKCENSUS_RESAMPLING";
-    pub const CACHE_KEY: &str = "RISKCENSUS_CACHE_KEY";
-    pub const MODEL_ID: &str = "RISKCENSUS_MODEL_ID";
-    pub const PARAM_HASH: &str = "RISKCENSUS_PARAM_HASH";
-    pub const INPUT_DIGESTS: &str = "RISKCENSUS_INPUT_DIGESTS";
-}
+/// Tag names, shared by writers and readers (the contract of `riskcensus-contracts`).
+pub use riskcensus_contracts::tags as tag;
 
 /// The tags every output carries: engine and GDAL versions.
 pub fn base() -> Provenance {

@@ -1,7 +1,8 @@
 //! What every map of a run shares, read once: hillshade, townships with label points,
 //! rivers, the CRS note and the data date.
 
-use std::path::Path;
+use riskcensus_contracts::tables::census::{self, BATCHES};
+use riskcensus_contracts::tables::zoning;
 
 use geo::InteriorPoint;
 use geo_types::{Geometry, MultiLineString, MultiPolygon};
@@ -16,7 +17,7 @@ use crate::run::{open_gpkg, rows, Fields, Run};
 /// the census database; rivers are drawn when the census has a `rivers` table.
 pub fn load(run: &Run) -> Result<Basemap, ReportError> {
     let grid = run.grid().clone();
-    let hs_path = run.dir.join("layers").join("hillshade.tif");
+    let hs_path = run.layout.layers().join("hillshade.tif");
     if !hs_path.exists() {
         return Err(ReportError::Missing {
             path: hs_path,
@@ -41,10 +42,10 @@ pub fn load(run: &Run) -> Result<Basemap, ReportError> {
     let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
     let zpath = zdb.path().to_path_buf();
     let mut townships = Vec::new();
-    for f in rows(&zdb, "townships", "township boundaries")? {
+    for f in rows(&zdb, zoning::TOWNSHIPS, "township boundaries")? {
         let r = Fields {
             path: &zpath,
-            table: "townships",
+            table: zoning::TOWNSHIPS,
             f: &f,
         };
         let code = r.text("code")?;
@@ -78,8 +79,8 @@ pub fn load(run: &Run) -> Result<Basemap, ReportError> {
 
     let cdb = open_gpkg(&run.census_gpkg(), "census database named by the manifest")?;
     let mut rivers = Vec::new();
-    if cdb.has_table("rivers") {
-        for f in cdb.query("rivers", None, None)? {
+    if cdb.has_table(census::RIVERS) {
+        for f in cdb.query(census::RIVERS, None, None)? {
             match f.geometry {
                 Some(Geometry::LineString(l)) => rivers.push(MultiLineString(vec![l])),
                 Some(Geometry::MultiLineString(m)) => rivers.push(m),
@@ -87,7 +88,7 @@ pub fn load(run: &Run) -> Result<Basemap, ReportError> {
             }
         }
     }
-    let data_date = data_date(&run.census_dir, &cdb)?;
+    let data_date = data_date(run.census.as_ref(), &cdb)?;
     Ok(Basemap {
         grid,
         hillshade: Some(hillshade),
@@ -114,32 +115,21 @@ pub fn crs_note(code: &str, wkt: &str) -> String {
 /// The data date: `[census] date` of census.toml when given, else the day the last
 /// survey batch was loaded (`_batches.finished_at`, date part), marked `(入库 loaded)`.
 fn data_date(
-    census_dir: &Path,
+    census: Option<&riskcensus_contracts::CensusFile>,
     db: &riskcensus_io::gpkg::GpkgDb,
 ) -> Result<Option<String>, ReportError> {
-    let toml_path = census_dir.join("census.toml");
-    if let Ok(text) = std::fs::read_to_string(&toml_path) {
-        if let Ok(v) = text.parse::<toml::Table>() {
-            if let Some(d) = v
-                .get("census")
-                .and_then(|c| c.get("date").or_else(|| c.get("data_date")))
-            {
-                return Ok(Some(match d {
-                    toml::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                }));
-            }
-        }
+    if let Some(d) = census.and_then(|c| c.census.date.clone()) {
+        return Ok(Some(d));
     }
-    if !db.has_table("_batches") {
+    if !db.has_table(BATCHES) {
         return Ok(None);
     }
     let path = db.path().to_path_buf();
     let mut best: Option<String> = None;
-    for f in db.query("_batches", None, None)? {
+    for f in db.query(BATCHES, None, None)? {
         let r = Fields {
             path: &path,
-            table: "_batches",
+            table: BATCHES,
             f: &f,
         };
         if let Some(t) = r.opt_text("finished_at")? {

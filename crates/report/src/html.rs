@@ -12,6 +12,8 @@
 //! shortest round-trip form of the f64 read from `zoning.gpkg`) beside the rounded
 //! text, so a test can check every number against the GeoPackage.
 
+use riskcensus_contracts::layout;
+use riskcensus_contracts::tables::census::{BATCHES, REJECTS};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::{Path, PathBuf};
@@ -221,45 +223,45 @@ fn section_area(
     );
 
     // Survey layers declared in census.toml.
-    let toml_path = run.census_dir.join("census.toml");
-    if let Ok(text) = std::fs::read_to_string(&toml_path) {
-        if let Ok(t) = text.parse::<toml::Table>() {
+    if let Some(c) = &run.census {
+        let _ = write!(
+            o,
+            r#"<h3>调查数据图层 <span class="en">Survey layers (census.toml)</span></h3><table><thead><tr><th>类型 kind</th><th>标识 id</th><th>文件 file</th><th>说明 description</th></tr></thead><tbody>"#
+        );
+        let rows = c
+            .raster
+            .iter()
+            .map(|r| ("栅格 raster", &r.id, &r.path, None, &r.description))
+            .chain(c.vector.iter().map(|v| {
+                ("矢量 vector", &v.id, &v.path, v.layer.as_ref(), &v.description)
+            }))
+            .chain(
+                c.table
+                    .iter()
+                    .map(|t| ("表格 table", &t.id, &t.path, None, &t.description)),
+            );
+        for (kind, id, path, layer, description) in rows {
+            let file = match layer {
+                Some(l) => format!("{} ({l})", path.display()),
+                None => path.display().to_string(),
+            };
             let _ = write!(
                 o,
-                r#"<h3>调查数据图层 <span class="en">Survey layers (census.toml)</span></h3><table><thead><tr><th>类型 kind</th><th>标识 id</th><th>文件 file</th><th>说明 description</th></tr></thead><tbody>"#
+                "<tr><td>{kind}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
+                esc(id),
+                esc(&file),
+                esc(description.as_deref().unwrap_or(""))
             );
-            for (key, kind) in [
-                ("raster", "栅格 raster"),
-                ("vector", "矢量 vector"),
-                ("table", "表格 table"),
-            ] {
-                if let Some(toml::Value::Array(items)) = t.get(key) {
-                    for it in items {
-                        let s = |k: &str| it.get(k).and_then(|v| v.as_str()).unwrap_or("");
-                        let file = match it.get("layer").and_then(|v| v.as_str()) {
-                            Some(l) => format!("{} ({l})", s("path")),
-                            None => s("path").to_string(),
-                        };
-                        let _ = write!(
-                            o,
-                            "<tr><td>{kind}</td><td><code>{}</code></td><td><code>{}</code></td><td>{}</td></tr>",
-                            esc(s("id")),
-                            esc(&file),
-                            esc(s("description"))
-                        );
-                    }
-                }
-            }
-            o.push_str("</tbody></table>");
         }
+        o.push_str("</tbody></table>");
     }
 
     // Loads and rejects.
     let path = cdb.path().to_path_buf();
-    if !cdb.has_table("_batches") {
+    if !cdb.has_table(BATCHES) {
         return Err(ReportError::MissingTable {
             path,
-            table: "_batches".into(),
+            table: BATCHES.into(),
             what: "ingest batches (records read, loaded, rejected)".into(),
         });
     }
@@ -268,10 +270,10 @@ fn section_area(
         r#"<h3>入库统计 <span class="en">Records loaded into the census database</span></h3><table><thead><tr><th>批次 batch</th><th>图层 layer</th><th>来源 source</th><th>格式 format</th><th>编码 encoding</th><th class="num">读取 read</th><th class="num">入库 loaded</th><th class="num">拒收 rejected</th><th class="num">新增 inserted</th><th class="num">更新 updated</th><th class="num">未变 unchanged</th></tr></thead><tbody>"#
     );
     let mut tot = [0i64; 6];
-    for f in cdb.query("_batches", None, None)? {
+    for f in cdb.query(BATCHES, None, None)? {
         let r = Fields {
             path: &path,
-            table: "_batches",
+            table: BATCHES,
             f: &f,
         };
         let nums = [
@@ -306,13 +308,13 @@ fn section_area(
             .collect::<String>()
     );
 
-    if cdb.has_table("_rejects") {
+    if cdb.has_table(REJECTS) {
         // (layer, rule) → (count, first message)
         let mut by: BTreeMap<(String, String, String), (usize, String)> = BTreeMap::new();
-        for f in cdb.query("_rejects", None, None)? {
+        for f in cdb.query(REJECTS, None, None)? {
             let r = Fields {
                 path: &path,
-                table: "_rejects",
+                table: REJECTS,
                 f: &f,
             };
             let e = by
@@ -702,7 +704,7 @@ fn section_validation(o: &mut String, run: &Run) -> Result<(), ReportError> {
         p.extension().is_some_and(|e| e == "json")
             && !matches!(
                 p.file_name().and_then(|n| n.to_str()),
-                Some("manifest.json" | "unit_summary.json")
+                Some(layout::MANIFEST | "unit_summary.json")
             )
     }) {
         let text = std::fs::read_to_string(f).map_err(ReportError::fs(f))?;
@@ -808,7 +810,7 @@ fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.starts_with('.') || name == "census" || name == "maps" {
+        if name.starts_with('.') || name == "census" || name == layout::MAPS {
             continue;
         }
         if p.is_dir() {

@@ -111,7 +111,7 @@ pub fn render_maps(
     font: &CjkFont,
     web_only: bool,
 ) -> Result<(Vec<RenderedMap>, Vec<PathBuf>), ReportError> {
-    let maps_dir = r.dir.join("maps");
+    let maps_dir = r.layout.maps();
     std::fs::create_dir_all(&maps_dir).map_err(ReportError::fs(&maps_dir))?;
     let pages: &[PageSize] = if web_only { &[WEB] } else { &[WEB, A4_PRINT] };
     let mut rendered = Vec::new();
@@ -159,7 +159,7 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
     let base = basemap::load(&r)?;
     let (maps, written) = render_maps(&r, &base, &font, opts.web_only)?;
     let page = html::build(&r, &base, &maps, opts)?;
-    let html_path = r.dir.join("report.html");
+    let html_path = r.layout.report_html();
     write_atomic(&html_path, page.as_bytes())?;
     Ok(ReportSummary {
         html: html_path,

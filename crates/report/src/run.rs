@@ -6,63 +6,19 @@
 //! risk and comprehensive levels) and `assess/<layer>_prevention.tif` (prevention
 //! tiers) is drawn, so a hazard stage added later appears without a change here.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use riskcensus_core::{GridSpec, Hazard, LevelScheme};
 use riskcensus_io::gpkg::{DbFeature, GpkgDb};
 use riskcensus_io::vector::FieldValue;
-use serde::Deserialize;
 
 use crate::error::ReportError;
 use crate::map::LegendClass;
 
-/// The parts of `manifest.json` the report reads (unknown fields are kept in `raw`).
-#[derive(Debug, Clone, Deserialize)]
-pub struct Manifest {
-    pub engine_version: String,
-    #[serde(default)]
-    pub gdal_version: String,
-    pub census: CensusEntry,
-    #[serde(default)]
-    pub inputs: Vec<FileEntry>,
-    #[serde(default)]
-    pub models: Vec<ModelEntry>,
-    #[serde(default)]
-    pub seeds: BTreeMap<String, u64>,
-    #[serde(default)]
-    pub zoning: serde_json::Value,
-    #[serde(default)]
-    pub outputs: Vec<FileEntry>,
-    #[serde(default)]
-    pub timings: BTreeMap<String, f64>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct CensusEntry {
-    /// Census folder relative to the run folder.
-    pub dir: String,
-    pub name: String,
-    pub code: String,
-    pub grid: GridSpec,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct FileEntry {
-    pub id: String,
-    pub path: String,
-    pub sha256: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct ModelEntry {
-    pub id: String,
-    pub version: String,
-    pub param_hash: String,
-    pub output: String,
-    pub method: Option<String>,
-    pub breaks: Option<Vec<f64>>,
-}
+pub use riskcensus_contracts::manifest::{CensusEntry, FileEntry, Manifest, ModelEntry};
+use riskcensus_contracts::census_toml::CensusFile;
+use riskcensus_contracts::layout::{self, RunLayout};
+use riskcensus_contracts::tables::zoning;
 
 /// Kind of a level grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -168,9 +124,17 @@ fn capitalise(s: &str) -> String {
 /// An open run folder.
 #[derive(Debug, Clone)]
 pub struct Run {
+    /// The run folder.
     pub dir: PathBuf,
+    /// Its layout (folder and file names).
+    pub layout: RunLayout,
+    /// Its `manifest.json`.
     pub manifest: Manifest,
+    /// The census folder the manifest names.
     pub census_dir: PathBuf,
+    /// The census's `census.toml`, when it can still be read.
+    pub census: Option<CensusFile>,
+    /// The level and prevention grids of the run, in map order.
     pub grids: Vec<LevelGridFile>,
 }
 
@@ -189,13 +153,18 @@ impl Run {
     /// Open `dir`: parse the manifest and discover the level grids.
     pub fn open(dir: &Path) -> Result<Self, ReportError> {
         need(dir, "run folder")?;
-        let mpath = dir.join("manifest.json");
+        let layout = RunLayout::new(dir);
+        let mpath = layout.manifest();
         need(&mpath, "manifest.json written at the end of a run")?;
         let text = std::fs::read_to_string(&mpath).map_err(ReportError::fs(&mpath))?;
-        let manifest: Manifest = serde_json::from_str(&text)
+        let manifest = Manifest::from_json(&text)
             .map_err(|e| ReportError::invalid(&mpath, format!("not a run manifest: {e}")))?;
         let census_dir = dir.join(&manifest.census.dir);
-        let assess = dir.join("assess");
+        let census_toml = census_dir.join(layout::CENSUS_FILE);
+        let census = std::fs::read_to_string(&census_toml)
+            .ok()
+            .and_then(|t| CensusFile::parse(&t, &census_toml).ok());
+        let assess = layout.assess();
         need(&assess, "assess/ folder of level grids")?;
         let mut grids = Vec::new();
         let mut names: Vec<PathBuf> = std::fs::read_dir(&assess)
@@ -237,8 +206,10 @@ impl Run {
         grids.sort_by_key(order_key);
         Ok(Self {
             dir: dir.to_path_buf(),
+            layout,
             manifest,
             census_dir,
+            census,
             grids,
         })
     }
@@ -247,17 +218,19 @@ impl Run {
         &self.manifest.census.grid
     }
 
+    /// The run's zoning GeoPackage.
     pub fn zoning_gpkg(&self) -> PathBuf {
-        self.dir.join("assess").join("zoning.gpkg")
+        self.layout.zoning_gpkg()
     }
 
+    /// The census database of the run's census.
     pub fn census_gpkg(&self) -> PathBuf {
-        self.census_dir.join("census.gpkg")
+        self.census_dir.join(layout::CENSUS_DB)
     }
 
     /// The manifest's model entry whose output is `layer`.
     pub fn model_for(&self, layer: &str) -> Option<&ModelEntry> {
-        self.manifest.models.iter().find(|m| m.output == layer)
+        self.manifest.model_for(layer)
     }
 }
 
@@ -403,12 +376,12 @@ pub fn read_unit_tables(db: &GpkgDb) -> Result<UnitTables, ReportError> {
     let mut out = UnitTables::default();
     for f in rows(
         db,
-        "unit_summary",
+        zoning::UNIT_SUMMARY,
         "per-township summary of each zoned layer",
     )? {
         let r = Fields {
             path: &path,
-            table: "unit_summary",
+            table: zoning::UNIT_SUMMARY,
             f: &f,
         };
         out.summary.push(UnitSummary {
@@ -426,10 +399,10 @@ pub fn read_unit_tables(db: &GpkgDb) -> Result<UnitTables, ReportError> {
             prevention_trace: r.opt_text("prevention_trace")?,
         });
     }
-    for f in rows(db, "unit_levels", "per-township area and exposure by level")? {
+    for f in rows(db, zoning::UNIT_LEVELS, "per-township area and exposure by level")? {
         let r = Fields {
             path: &path,
-            table: "unit_levels",
+            table: zoning::UNIT_LEVELS,
             f: &f,
         };
         out.levels.push(UnitLevel {

@@ -8,7 +8,7 @@ use geo::{Area, BoundingRect, MapCoordsInPlace};
 use riskcensus_core::GridSpec;
 use riskcensus_io::gpkg::{DbFeature, DbGeometry, GpkgDb, TableSpec, Txn};
 use riskcensus_io::vector::{FieldDef, FieldType, FieldValue};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use crate::admin::AdminIndex;
@@ -19,31 +19,21 @@ use crate::source::{ReadOptions, Source, SrcGeom, SrcRecord};
 use crate::validate::{problem, FieldPlan, Problem, Rule};
 
 /// File name of the census database inside a census folder.
-pub const DB_FILE: &str = "census.gpkg";
+pub use riskcensus_contracts::layout::CENSUS_DB as DB_FILE;
 /// Table of rejected records (one row per problem).
-pub const REJECTS: &str = "_rejects";
+pub use riskcensus_contracts::tables::census::REJECTS;
 /// Table of batches (one row per ingest).
-pub const BATCHES: &str = "_batches";
+pub use riskcensus_contracts::tables::census::BATCHES;
 /// Prefix of the result tables: assessment outputs kept in the census database
 /// beside the survey layers ([`Census::store_results`]).
-pub const RESULT_PREFIX: &str = "result_";
+pub use riskcensus_contracts::tables::census::RESULT_PREFIX;
+use riskcensus_contracts::census_toml::{CensusFile, CensusTomlError};
+use riskcensus_contracts::layout::CENSUS_FILE;
 /// Test hook: sleep this many milliseconds inside the transaction before commit
 /// (used by the kill-mid-load test; never set in production).
 pub const TEST_PAUSE_ENV: &str = "RISKCENSUS_TEST_PAUSE_IN_TXN_MS";
 
 const CHUNK: usize = 4096;
-
-#[derive(Deserialize)]
-struct CensusToml {
-    census: CensusHead,
-    grid: GridSpec,
-}
-
-#[derive(Deserialize)]
-struct CensusHead {
-    name: String,
-    code: String,
-}
 
 /// An offset web-map coordinate system converted to WGS 84 before projection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -262,13 +252,17 @@ fn quote(s: &str) -> String {
 }
 
 impl Census {
-    /// Open a census folder: reads `[census]` and `[grid]` of `census.toml`.
+    /// Open a census folder: reads `[census]` and `[grid]` of `census.toml` (the
+    /// whole file is parsed through the one schema of `riskcensus-contracts`).
     pub fn open(dir: &Path) -> Result<Self, SurveyError> {
-        let path = dir.join("census.toml");
+        let path = dir.join(CENSUS_FILE);
         let text = std::fs::read_to_string(&path).map_err(SurveyError::fs(&path))?;
-        let t: CensusToml = toml::from_str(&text).map_err(|e| SurveyError::Census {
+        let t = CensusFile::parse(&text, &path).map_err(|e| SurveyError::Census {
             path: path.clone(),
-            msg: e.to_string().trim_end().to_string(),
+            msg: match e {
+                CensusTomlError::Parse { message, .. } => message,
+                e => e.to_string(),
+            },
         })?;
         t.grid.validate().map_err(|e| SurveyError::Census {
             path: path.clone(),

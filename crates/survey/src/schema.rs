@@ -168,6 +168,7 @@ const fn v(
     }
 }
 
+use riskcensus_contracts::tables::census as T;
 use Kind::{Code, Date, Integer, Real, Text};
 
 // ---------------------------------------------------------------- value domains
@@ -441,7 +442,7 @@ const TOWNSHIP: Field = f(
 /// Every census layer.
 pub static LAYERS: &[Layer] = &[
     Layer {
-        name: "admin_units",
+        name: T::ADMIN_UNITS,
         zh: "行政区划",
         en: "admin units (county, township, village)",
         geometry: Geom::Any,
@@ -475,7 +476,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "admin_seats",
+        name: T::ADMIN_SEATS,
         zh: "行政驻地",
         en: "seats of government",
         geometry: Geom::Point,
@@ -490,7 +491,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "buildings",
+        name: T::BUILDINGS,
         zh: "房屋建筑",
         en: "buildings",
         geometry: Geom::Point,
@@ -534,7 +535,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "population",
+        name: T::POPULATION,
         zh: "人口",
         en: "population per unit or grid cell",
         geometry: Geom::Any,
@@ -557,7 +558,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "hidden_dangers",
+        name: T::HIDDEN_DANGERS,
         zh: "地质灾害隐患点",
         en: "geological hidden-danger points",
         geometry: Geom::Point,
@@ -603,7 +604,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "disaster_events",
+        name: T::DISASTER_EVENTS,
         zh: "历史灾害事件",
         en: "historical disaster events",
         geometry: Geom::Point,
@@ -641,7 +642,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "shelters",
+        name: T::SHELTERS,
         zh: "应急避难场所",
         en: "emergency shelters",
         geometry: Geom::Point,
@@ -665,7 +666,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "rescue_teams",
+        name: T::RESCUE_TEAMS,
         zh: "救援队伍和站点",
         en: "rescue teams and stations",
         geometry: Geom::Point,
@@ -686,7 +687,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "material_reserves",
+        name: T::MATERIAL_RESERVES,
         zh: "应急物资储备",
         en: "emergency material reserves",
         geometry: Geom::Point,
@@ -727,7 +728,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "key_facilities",
+        name: T::KEY_FACILITIES,
         zh: "重点设施",
         en: "key facilities (schools, hospitals, chemical plants, reservoirs, dikes)",
         geometry: Geom::Any,
@@ -750,7 +751,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "reservoirs",
+        name: T::RESERVOIRS,
         zh: "水库",
         en: "reservoirs",
         geometry: Geom::Any,
@@ -773,7 +774,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "rivers",
+        name: T::RIVERS,
         zh: "河流",
         en: "rivers",
         geometry: Geom::Line,
@@ -797,7 +798,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "faults",
+        name: T::FAULTS,
         zh: "断层",
         en: "faults",
         geometry: Geom::Line,
@@ -821,7 +822,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "roads",
+        name: T::ROADS,
         zh: "道路",
         en: "roads",
         geometry: Geom::Line,
@@ -839,7 +840,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "lithology",
+        name: T::LITHOLOGY,
         zh: "工程地质岩组",
         en: "lithology (engineering rock groups)",
         geometry: Geom::Polygon,
@@ -859,7 +860,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "land_cover",
+        name: T::LAND_COVER,
         zh: "土地覆盖",
         en: "land cover",
         geometry: Geom::Polygon,
@@ -871,7 +872,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "seismic_zones",
+        name: T::SEISMIC_ZONES,
         zh: "地震动参数区划",
         en: "seismic ground-motion zones",
         geometry: Geom::Polygon,
@@ -891,7 +892,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "weather_daily",
+        name: T::WEATHER_DAILY,
         zh: "气象站日值",
         en: "weather-station daily series",
         geometry: Geom::Point,
@@ -921,7 +922,7 @@ pub static LAYERS: &[Layer] = &[
         ],
     },
     Layer {
-        name: "fire_points",
+        name: T::FIRE_POINTS,
         zh: "火点",
         en: "fire points (historical fires and hot spots)",
         geometry: Geom::Point,
@@ -1009,5 +1010,17 @@ mod tests {
                 assert_eq!(d.lookup(v.zh), Some(v.code), "{}: {}", d.name, v.zh);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod contract_tests {
+    /// The schema gives fields to exactly the census tables the contract names.
+    #[test]
+    fn schema_layers_are_the_contract_tables() {
+        assert_eq!(
+            super::layer_names(),
+            riskcensus_contracts::tables::census::ALL.to_vec()
+        );
     }
 }
