@@ -6,7 +6,10 @@
 //! arguments.
 
 mod commands;
+mod error;
 mod progress;
+
+pub use error::CliError;
 
 use std::process::ExitCode;
 
@@ -91,7 +94,7 @@ fn main() -> ExitCode {
                 eprintln!("  caused by: {s}");
                 src = s.source();
             }
-            ExitCode::from(if e.is_input_error() { 2 } else { 1 })
+            ExitCode::from(e.exit_code())
         }
     }
 }

@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressStyle};
-use riskcensus_engine::progress::{NoProgress, Progress};
+use riskcensus::progress::{NoProgress, Progress};
 
 pub struct Bars {
     bar: Mutex<Option<ProgressBar>>,

@@ -114,7 +114,10 @@ mod tests {
     fn run_folders() {
         let r = RunLayout::of_census(Path::new("c"), "spring");
         assert_eq!(r.dir, Path::new("c/out/spring"));
-        assert_eq!(r.zoning_gpkg(), Path::new("c/out/spring/assess/zoning.gpkg"));
+        assert_eq!(
+            r.zoning_gpkg(),
+            Path::new("c/out/spring/assess/zoning.gpkg")
+        );
         assert_eq!(r.manifest(), Path::new("c/out/spring/manifest.json"));
         assert!(check_run_id("2026-spring").is_ok());
         for bad in ["", "a/b", ".hidden", "a\\b"] {

@@ -24,8 +24,11 @@ pub mod config;
 pub mod landscape;
 pub mod noise;
 mod rasters;
+pub mod run;
 mod tables;
 mod vectors;
+
+pub use run::{ingested_demo_census, run_demo, DemoReport, DemoRunError, CENSUS_DIR};
 
 /// Fixed timestamp written where a format records one (GeoPackage, DBF header).
 pub const FIXED_TIMESTAMP: &str = "2026-01-01T00:00:00Z";
@@ -187,7 +190,10 @@ pub fn generate(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError
     vectors::write_all(&mut ctx)?;
     tables::write_all(&mut ctx)?;
     tables::write_readme(&mut ctx)?;
-    config::write_config(&ctx.cfg, &dir.join(riskcensus_contracts::layout::CENSUS_FILE))?;
+    config::write_config(
+        &ctx.cfg,
+        &dir.join(riskcensus_contracts::layout::CENSUS_FILE),
+    )?;
     Ok(DemoSummary {
         grid,
         files: ctx.files,

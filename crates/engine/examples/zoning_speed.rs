@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use riskcensus_engine::zonal::{raster_breaks, zonal_stats, Method, PolygonSpec, Rule};
+use riskcensus_engine::tools::zonal::{raster_breaks, zonal_stats, Method, PolygonSpec, Rule};
 
 fn best<T>(reps: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut out = None;

@@ -28,7 +28,9 @@ pub fn resampling_of(r: &RasterSource) -> Result<Resampling, String> {
             RasterKind::Categorical => Resampling::Nearest,
             RasterKind::Count => Resampling::Sum,
         },
-        Some(name) => Resampling::parse(name).ok_or_else(|| format!("unknown resampling {name:?}"))?,
+        Some(name) => {
+            Resampling::parse(name).ok_or_else(|| format!("unknown resampling {name:?}"))?
+        }
     };
     let fits = match r.kind {
         RasterKind::Categorical => matches!(m, Resampling::Nearest | Resampling::Mode),

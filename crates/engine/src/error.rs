@@ -10,8 +10,6 @@ pub enum EngineError {
     Config { path: PathBuf, msg: String },
     #[error(transparent)]
     Io(#[from] IoError),
-    #[error("demo census: {0}")]
-    Demo(#[from] riskcensus_demo::DemoError),
     #[error("{path}: {source}")]
     Fs {
         path: PathBuf,
@@ -26,6 +24,15 @@ pub enum EngineError {
     Model { model: String, msg: String },
     #[error("cannot build a thread pool of {threads} threads: {msg}")]
     Threads { threads: usize, msg: String },
+    /// The maps or the report of a run could not be made.
+    #[error("{}: report", run_dir.display())]
+    Report {
+        /// The run folder.
+        run_dir: PathBuf,
+        /// The cause.
+        #[source]
+        source: riskcensus_report::ReportError,
+    },
 }
 
 impl EngineError {
@@ -38,7 +45,8 @@ impl EngineError {
             }
             EngineError::Survey(e) => e.is_input_error(),
             EngineError::Io(e) => e.is_input_error(),
-            EngineError::Demo(_) | EngineError::Threads { .. } => false,
+            EngineError::Report { source, .. } => source.is_input_error(),
+            EngineError::Threads { .. } => false,
             EngineError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
         }
     }

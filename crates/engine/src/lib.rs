@@ -1,57 +1,55 @@
-//! RiskCensus as a library: the facade other services call.
+//! RiskCensus as a library: the engine other services call.
 //!
-//! - [`config`]: the census workspace (`census.toml`) as validated types;
-//! - [`executor`]: the tiled executor — plan tiles with halo, read → score with
-//!   rayon → write in tile order through one writer;
-//! - [`progress`]: the small trait through which stages report progress (the
-//!   library never prints);
-//! - [`prepare`]: the stage that builds the census layer stack: rasters warped onto
-//!   the census grid, [`terrain`] derivatives of the DEM and [`distance`] layers, all
-//!   cached COGs;
-//! - [`demo`]: the built-in demo census, generated and prepared.
+//! - [`run()`]: a whole census run — ingest what the database lacks, the stages,
+//!   `manifest.json`, maps and report — with [`RunOptions`] and a [`progress`] sink;
+//! - [`stage`]: the interface every stage implements and the context it runs in;
+//!   [`stages`]: the built-in stages, one folder each (prepare, flood, earthquake,
+//!   geohazard, wildfire, assess, zoning);
+//! - [`config`]: `census.toml` as validated types; [`ingest`]: the census database;
+//! - [`stack`]: the layer stack stages read and extend; [`output`]: how stages write;
+//!   [`score`]: scoring model files over the stack (the assess stage's machinery);
+//! - [`executor`]: the tiled executor (read → score with rayon → write in tile
+//!   order); [`progress`]: the trait through which the library reports progress
+//!   (it never prints);
+//! - [`tools`]: standalone tools outside a run (class breaks, zonal statistics);
+//!   [`inspect`]: describe a raster or a census.
 //!
 //! The library never builds the global rayon pool: pass a thread count in
 //! [`executor::ExecOptions`] and a local pool is used.
 //!
 //! ```no_run
-//! use riskcensus_engine::{config::CensusConfig, prepare, progress::NoProgress, executor::ExecOptions};
-//! let census = CensusConfig::load(std::path::Path::new("out/demo/census"))?;
-//! let report = prepare::prepare(&census, std::path::Path::new("out/demo/layers"), &ExecOptions::default(), &NoProgress)?;
-//! for layer in &report.layers {
-//!     println!("{} -> {} ({})", layer.id, layer.path.display(), if layer.cached { "cached" } else { "built" });
+//! use riskcensus_engine::{run, RunOptions, progress::NoProgress};
+//! let report = run(std::path::Path::new("my-county"), &RunOptions::default(), &NoProgress)?;
+//! for s in &report.stages {
+//!     match &s.skipped {
+//!         Some(why) => println!("{}: skipped ({why})", s.id),
+//!         None => println!("{}: {:.1} s", s.id, s.seconds),
+//!     }
 //! }
 //! # Ok::<(), riskcensus_engine::EngineError>(())
 //! ```
 
-pub mod assess;
 pub mod config;
-pub mod demo;
-pub mod distance;
-pub mod earthquake;
 pub mod error;
 pub mod executor;
-pub mod exposure;
-pub mod flood_damage;
-pub mod geohazard;
 pub mod ingest;
 pub mod inspect;
-pub mod inundation;
 pub mod manifest;
-pub mod pipeline;
-pub mod prepare;
-pub mod prevention;
+pub mod output;
 pub mod progress;
 pub mod provenance;
-pub mod shelter;
-pub mod terrain;
-pub mod units;
-pub mod wildfire;
-pub mod zonal;
-pub mod zoning;
+pub mod run;
+pub mod score;
+pub mod stack;
+pub mod stage;
+pub mod stages;
+pub mod tools;
 
 pub use error::EngineError;
 /// Atomic whole-file writes, for library users and the CLI.
 pub use riskcensus_io::files::write_atomic;
+pub use run::{run, run_in, RunOptions, RunReport, StageRun};
+pub use stage::{Context, Stage, StageOutcome};
 
 /// The engine's version, written into every output's provenance.
 pub const ENGINE_VERSION: &str = env!("CARGO_PKG_VERSION");

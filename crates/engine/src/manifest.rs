@@ -11,12 +11,10 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-
 use riskcensus_contracts::layout::MANIFEST;
 
-use crate::config::CensusConfig;
 use crate::error::EngineError;
-use crate::pipeline::RunReport;
+use crate::run::RunReport;
 
 pub use riskcensus_contracts::manifest::{CensusEntry, FileEntry, Manifest, ModelEntry};
 
@@ -44,14 +42,12 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), EngineError> {
     Ok(())
 }
 
-/// Build the manifest of a finished run whose outputs live in `output_dirs` (each
-/// inside `run_dir`; paths are written relative to `run_dir`).
-pub fn build(
-    census: &CensusConfig,
-    report: &RunReport,
-    run_dir: &Path,
-    output_dirs: &[&Path],
-) -> Result<Manifest, EngineError> {
+/// Build the manifest of a finished run: its outputs are the files of the run's
+/// layer and assessment folders, written relative to the run folder.
+pub fn build(report: &RunReport) -> Result<Manifest, EngineError> {
+    let census = &report.census;
+    let run_dir = report.layout.dir.as_path();
+    let output_dirs = report.layout.output_dirs();
     let mut inputs = Vec::new();
     let sources = census
         .rasters
@@ -68,8 +64,9 @@ pub fn build(
     }
     inputs.sort_by(|a, b| a.id.cmp(&b.id));
     let mut models: Vec<ModelEntry> = report
-        .assessed
-        .runs
+        .assessed()
+        .map(|a| a.runs.as_slice())
+        .unwrap_or_default()
         .iter()
         .map(|m| ModelEntry {
             id: m.model.clone(),
@@ -80,12 +77,12 @@ pub fn build(
             breaks: m.breaks.clone(),
         })
         .collect();
-    models.extend(report.operators.iter().cloned());
+    models.extend(report.operators().cloned());
     models.sort_by(|a, b| a.id.cmp(&b.id).then(a.output.cmp(&b.output)));
     let mut seeds = BTreeMap::from([("census".to_string(), census.census.seed.unwrap_or(0))]);
-    seeds.extend(report.seeds.iter().map(|(k, v)| (k.clone(), *v)));
+    seeds.extend(report.seeds().map(|(k, v)| (k.clone(), *v)));
     let mut files = Vec::new();
-    for d in output_dirs {
+    for d in &output_dirs {
         files_under(d, &mut files)?;
     }
     let mut outputs = Vec::new();
@@ -116,20 +113,16 @@ pub fn build(
         inputs,
         models,
         seeds,
-        zoning: serde_json::to_value(&report.zoned).expect("serialisable"),
+        zoning: serde_json::to_value(report.zoned()).expect("serialisable"),
         outputs,
         timings: report.timings.iter().cloned().collect(),
     })
 }
 
-/// Write `<run_dir>/manifest.json` (atomically) and return its path.
-pub fn write(
-    census: &CensusConfig,
-    report: &RunReport,
-    run_dir: &Path,
-    output_dirs: &[&Path],
-) -> Result<PathBuf, EngineError> {
-    let m = build(census, report, run_dir, output_dirs)?;
+/// Write the run's `manifest.json` (atomically) and return its path.
+pub fn write(report: &RunReport) -> Result<PathBuf, EngineError> {
+    let run_dir = report.layout.dir.as_path();
+    let m = build(report)?;
     let mut v = serde_json::to_value(&m).expect("serialisable");
     // Paths inside the zoning report are absolute: keep them relative to the run.
     relativise(&mut v, run_dir);

@@ -233,7 +233,13 @@ fn section_area(
             .iter()
             .map(|r| ("栅格 raster", &r.id, &r.path, None, &r.description))
             .chain(c.vector.iter().map(|v| {
-                ("矢量 vector", &v.id, &v.path, v.layer.as_ref(), &v.description)
+                (
+                    "矢量 vector",
+                    &v.id,
+                    &v.path,
+                    v.layer.as_ref(),
+                    &v.description,
+                )
             }))
             .chain(
                 c.table

@@ -15,9 +15,9 @@ use riskcensus_io::vector::FieldValue;
 use crate::error::ReportError;
 use crate::map::LegendClass;
 
-pub use riskcensus_contracts::manifest::{CensusEntry, FileEntry, Manifest, ModelEntry};
 use riskcensus_contracts::census_toml::CensusFile;
 use riskcensus_contracts::layout::{self, RunLayout};
+pub use riskcensus_contracts::manifest::{CensusEntry, FileEntry, Manifest, ModelEntry};
 use riskcensus_contracts::tables::zoning;
 
 /// Kind of a level grid.
@@ -399,7 +399,11 @@ pub fn read_unit_tables(db: &GpkgDb) -> Result<UnitTables, ReportError> {
             prevention_trace: r.opt_text("prevention_trace")?,
         });
     }
-    for f in rows(db, zoning::UNIT_LEVELS, "per-township area and exposure by level")? {
+    for f in rows(
+        db,
+        zoning::UNIT_LEVELS,
+        "per-township area and exposure by level",
+    )? {
         let r = Fields {
             path: &path,
             table: zoning::UNIT_LEVELS,

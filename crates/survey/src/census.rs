@@ -18,17 +18,17 @@ use crate::schema::{self, Geom, Kind, Layer};
 use crate::source::{ReadOptions, Source, SrcGeom, SrcRecord};
 use crate::validate::{problem, FieldPlan, Problem, Rule};
 
+use riskcensus_contracts::census_toml::{CensusFile, CensusTomlError};
 /// File name of the census database inside a census folder.
 pub use riskcensus_contracts::layout::CENSUS_DB as DB_FILE;
-/// Table of rejected records (one row per problem).
-pub use riskcensus_contracts::tables::census::REJECTS;
+use riskcensus_contracts::layout::CENSUS_FILE;
 /// Table of batches (one row per ingest).
 pub use riskcensus_contracts::tables::census::BATCHES;
+/// Table of rejected records (one row per problem).
+pub use riskcensus_contracts::tables::census::REJECTS;
 /// Prefix of the result tables: assessment outputs kept in the census database
 /// beside the survey layers ([`Census::store_results`]).
 pub use riskcensus_contracts::tables::census::RESULT_PREFIX;
-use riskcensus_contracts::census_toml::{CensusFile, CensusTomlError};
-use riskcensus_contracts::layout::CENSUS_FILE;
 /// Test hook: sleep this many milliseconds inside the transaction before commit
 /// (used by the kill-mid-load test; never set in production).
 pub const TEST_PAUSE_ENV: &str = "RISKCENSUS_TEST_PAUSE_IN_TXN_MS";

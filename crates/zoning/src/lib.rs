@@ -14,9 +14,11 @@
 //! links no GDAL: callers read rasters and polygons through `riskcensus_io`.
 
 pub mod breaks;
+pub mod counts;
 pub mod coverage;
 pub mod error;
 pub mod zonal;
 
 pub use breaks::{Breaks, Histogram, Method};
+pub use counts::{UnitCountRow, UnitCounts};
 pub use error::ZoningError;

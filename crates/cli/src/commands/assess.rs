@@ -1,6 +1,6 @@
 //! `riskcensus assess`: score hazards and risk on a census with the model library.
 
-use riskcensus_engine::EngineError;
+use crate::CliError;
 
 use crate::Global;
 
@@ -20,6 +20,6 @@ pub struct Args {
     target: super::run::Target,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     super::run::execute(&a.target, g)
 }

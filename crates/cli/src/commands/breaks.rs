@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::zonal::{raster_breaks, Method, DEFAULT_STEP};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::tools::zonal::{raster_breaks, Method, DEFAULT_STEP};
 
 use crate::Global;
 
@@ -34,11 +34,8 @@ pub struct Args {
     step: f64,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
-    let bad = |msg: String| EngineError::Config {
-        path: a.raster.clone(),
-        msg,
-    };
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
+    let bad = |msg: String| CliError::Args(msg);
     let method = match Method::parse(&a.method) {
         Some(Method::Fixed) | None => {
             return Err(bad(format!(

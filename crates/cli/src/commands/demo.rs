@@ -2,8 +2,9 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::demo::{run_demo, DemoOptions};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::demo::{run_demo, DemoOptions};
+use riskcensus::RunOptions;
 
 use crate::Global;
 
@@ -30,43 +31,43 @@ pub struct Args {
     seed: u64,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let resolution_m = match a.cells {
-        Some(n) if n > 0 => (riskcensus_engine::demo::study_area_m2() / n as f64).sqrt(),
-        Some(_) => {
-            return Err(EngineError::Layer {
-                layer: "demo".into(),
-                msg: "--cells must be > 0".into(),
-            })
-        }
+        Some(n) if n > 0 => (riskcensus::demo::study_area_m2() / n as f64).sqrt(),
+        Some(_) => return Err(CliError::Args("--cells must be > 0".into())),
         None => a.resolution,
     };
     if !(resolution_m.is_finite() && (5.0..=2000.0).contains(&resolution_m)) {
-        return Err(EngineError::Layer {
-            layer: "demo".into(),
-            msg: format!("resolution {resolution_m} m is outside 5–2000 m"),
-        });
+        return Err(CliError::Args(format!(
+            "--resolution {resolution_m} m is outside 5–2000 m"
+        )));
     }
     let progress = crate::progress::for_cli(g.quiet || g.json);
     let opts = DemoOptions {
         resolution_m,
         seed: a.seed,
     };
-    let r = run_demo(&a.out, &opts, &super::exec_options(g), progress.as_ref())?;
-    // Every run ends with its maps and report (issue: planners look before they read).
-    let t_report = std::time::Instant::now();
-    let report = riskcensus_report::render_report(&a.out, &super::report::options(false, None))
-        .map_err(|e| super::report::to_engine_error(&a.out, e))?;
-    let report_seconds = t_report.elapsed().as_secs_f64();
+    let run_opts = RunOptions {
+        exec: super::exec_options(g),
+        ..RunOptions::default()
+    };
+    let r = run_demo(&a.out, &opts, &run_opts, progress.as_ref())?;
+    let report = r.run.report.as_ref().expect("the demo draws its report");
+    let report_seconds = r
+        .run
+        .timings
+        .iter()
+        .find(|(s, _)| s == "report")
+        .map_or(0.0, |t| t.1);
     if g.json {
         super::print_json(&serde_json::json!({
             "census_dir": r.census_dir,
-            "layers_dir": r.layers_dir,
-            "assess_dir": r.assess_dir,
-            "grid": r.census.grid,
+            "layers_dir": r.run.layout.layers(),
+            "assess_dir": r.run.layout.assess(),
+            "grid": r.run.census.grid,
             "files": r.files.iter().map(|(id, p, n)| serde_json::json!({"id": id, "path": p, "count": n})).collect::<Vec<_>>(),
-            "layers": r.run.prepared.all_layers().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
-            "ingested": r.ingested.iter().map(|(id, rep)| match rep {
+            "layers": r.run.prepared().map(|p| p.all_layers()).unwrap_or_default().iter().map(|(id, p, c)| serde_json::json!({"id": id, "path": p, "cached": c})).collect::<Vec<_>>(),
+            "ingested": r.run.ingested.iter().map(|(id, rep)| match rep {
                 Ok(rep) => serde_json::json!({"id": id, "layer": rep.layer, "read": rep.read, "loaded": rep.loaded, "rejected": rep.rejected,
                     "problems": rep.problems.iter().map(|p| serde_json::json!({"source": p.source, "record": p.record, "field": p.field, "value": p.value, "rule": p.rule.name(), "message": p.message})).collect::<Vec<_>>()}),
                 Err(e) => serde_json::json!({"id": id, "error": e}),
@@ -79,11 +80,11 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             "report_seconds": report_seconds,
         }));
     } else if !g.quiet {
-        let grid = &r.census.grid;
+        let grid = &r.run.census.grid;
         println!(
             "demo census {} ({}): {} × {} cells of {} m in {} — {:.2} M cells",
-            r.census.census.name,
-            r.census.census.code,
+            r.run.census.census.name,
+            r.run.census.census.code,
             grid.rows,
             grid.cols,
             grid.cell_size,
@@ -96,13 +97,15 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         }
         println!(
             "census database {}:",
-            r.census_dir.join("census.gpkg").display()
+            r.census_dir
+                .join(riskcensus::contracts::layout::CENSUS_DB)
+                .display()
         );
         println!(
             "  {:<20} {:<16} {:>8} {:>8} {:>8}",
             "source", "layer", "read", "loaded", "rejected"
         );
-        for (id, rep) in &r.ingested {
+        for (id, rep) in &r.run.ingested {
             match rep {
                 Ok(rep) => println!(
                     "  {id:<20} {:<16} {:>8} {:>8} {:>8}",
@@ -112,6 +115,7 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             }
         }
         let rejects: Vec<_> = r
+            .run
             .ingested
             .iter()
             .filter_map(|(_, rep)| rep.as_ref().ok())
@@ -131,16 +135,12 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
                 );
             }
         }
-        super::run::print_run(&r.run, &r.layers_dir, &r.assess_dir);
+        super::run::print_run(&r.run);
         println!(
-            "generated in {:.1} s, ingested in {:.1} s, prepared and assessed in {:.1} s",
-            r.generate_seconds, r.ingest_seconds, r.run_seconds
+            "generated in {:.1} s, run (ingest, stages, report) in {:.1} s",
+            r.generate_seconds, r.run_seconds
         );
-        super::run::print_summary(
-            &r.run,
-            grid,
-            r.generate_seconds + r.ingest_seconds + r.run_seconds,
-        );
+        super::run::print_summary(&r.run, r.generate_seconds + r.run_seconds);
     }
     Ok(())
 }

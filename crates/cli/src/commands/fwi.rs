@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::wildfire::{format_fwi_csv, fwi_from_csv, write_fwi_csv};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::stages::wildfire::{format_fwi_csv, fwi_from_csv, write_fwi_csv};
 
 use crate::Global;
 
@@ -36,7 +36,7 @@ pub struct Args {
     decimals: usize,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let table = fwi_from_csv(&a.weather)?;
     if !g.quiet && table.seasons.len() > 1 {
         for s in &table.seasons {

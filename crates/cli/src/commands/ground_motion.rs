@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::earthquake::ground_motion_csv;
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::stages::earthquake::ground_motion_csv;
 
 use crate::Global;
 
@@ -40,11 +40,11 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let text = ground_motion_csv(&a.gmm, &a.imt, &a.input)?;
     match &a.out {
         Some(p) => {
-            riskcensus_engine::write_atomic(p, text.as_bytes())?;
+            riskcensus::write_atomic(p, text.as_bytes()).map_err(riskcensus::EngineError::from)?;
             if !g.quiet {
                 eprintln!("wrote {} rows to {}", text.lines().count() - 1, p.display());
             }

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::ingest::{engine_error, Census, IngestOptions, IngestReport};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::ingest::{engine_error, Census, IngestOptions, IngestReport};
 
 use crate::Global;
 
@@ -72,7 +72,7 @@ impl Args {
     }
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let census = Census::open(&a.census).map_err(engine_error)?;
     let report = census
         .ingest(&a.source_path(), &a.options())
@@ -81,31 +81,29 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
 }
 
 /// Print a report (table or JSON) and turn rejects into exit code 2.
-pub fn finish(r: &IngestReport, g: &Global) -> Result<(), EngineError> {
+pub fn finish(r: &IngestReport, g: &Global) -> Result<(), CliError> {
     if g.json {
         super::print_json(r);
     } else if !g.quiet {
         print_report(r);
     }
     if r.rejected > 0 {
-        return Err(EngineError::Layer {
-            layer: r.layer.clone(),
-            msg: format!(
-                "{}: {} of {} records rejected ({}); {}",
-                r.source,
-                r.rejected,
-                r.read,
-                rule_counts(r),
-                if r.dry_run {
-                    format!("{} records are valid (dry run: nothing written)", r.loaded)
-                } else {
-                    format!(
-                        "the {} valid records were loaded; rejects are in the _rejects table (batch {})",
-                        r.loaded, r.batch_id
-                    )
-                }
-            ),
-        });
+        let what = if r.dry_run {
+            format!("{} records are valid (dry run: nothing written)", r.loaded)
+        } else {
+            format!(
+                "the {} valid records were loaded; rejects are in the _rejects table (batch {})",
+                r.loaded, r.batch_id
+            )
+        };
+        return Err(CliError::Rejected(format!(
+            "layer {}: {}: {} of {} records rejected ({}); {what}",
+            r.layer,
+            r.source,
+            r.rejected,
+            r.read,
+            rule_counts(r),
+        )));
     }
     Ok(())
 }

@@ -2,8 +2,8 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::inspect::{inspect, Inspection};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::inspect::{inspect, Inspection};
 
 use crate::Global;
 
@@ -20,7 +20,7 @@ pub struct Args {
     path: PathBuf,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let i = inspect(&a.path)?;
     if g.json {
         super::print_json(&i);

@@ -15,7 +15,7 @@ pub mod terrain;
 pub mod validate;
 pub mod zonal;
 
-use riskcensus_engine::executor::ExecOptions;
+use riskcensus::executor::ExecOptions;
 
 use crate::Global;
 

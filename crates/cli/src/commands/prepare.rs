@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::config::CensusConfig;
-use riskcensus_engine::prepare::prepare;
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::config::CensusConfig;
+use riskcensus::stages::prepare::prepare;
 
 use crate::Global;
 
@@ -23,7 +23,7 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let census = CensusConfig::load(&a.census)?;
     let out = a.out.unwrap_or_else(|| a.census.join("layers"));
     let progress = crate::progress::for_cli(g.quiet || g.json);

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use riskcensus_engine::EngineError;
-use riskcensus_report::{render_report, ReportError, ReportOptions};
+use crate::CliError;
+use riskcensus::report::{render_report, ReportOptions};
 
 use crate::Global;
 
@@ -29,37 +29,25 @@ pub struct Args {
     font: Option<PathBuf>,
 }
 
-/// The report options the CLI uses, with the engine's built-in model files (so the
-/// report can list the factors and weights of models the census does not override).
+/// The report options the CLI uses: the library's defaults (which carry the
+/// shipped model files, so the report can list the factors and weights of models
+/// the census does not override), with the command's flags.
 pub fn options(web_only: bool, font: Option<PathBuf>) -> ReportOptions {
     ReportOptions {
         web_only,
-        builtin_models: riskcensus_engine::assess::BUILTIN_MODELS,
         font,
+        ..riskcensus::RunOptions::default().report_options
     }
 }
 
-/// Report errors as engine errors, keeping the exit-code class: a missing or
-/// malformed run file is bad input (2), a missing font or a disk error a failure (1).
-pub fn to_engine_error(run_dir: &std::path::Path, e: ReportError) -> EngineError {
-    match e {
-        ReportError::Io(e) => EngineError::Io(e),
-        ReportError::Fs { path, source } => EngineError::Fs { path, source },
-        e if e.is_input_error() => EngineError::Config {
-            path: run_dir.to_path_buf(),
-            msg: format!("report: {e}"),
-        },
-        e => EngineError::Fs {
-            path: run_dir.to_path_buf(),
-            source: std::io::Error::other(format!("report: {e}")),
-        },
-    }
-}
-
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let t0 = Instant::now();
-    let summary = render_report(&a.run_dir, &options(a.web_only, a.font))
-        .map_err(|e| to_engine_error(&a.run_dir, e))?;
+    let summary = render_report(&a.run_dir, &options(a.web_only, a.font)).map_err(|source| {
+        CliError::Report {
+            run_dir: a.run_dir.clone(),
+            source,
+        }
+    })?;
     let secs = t0.elapsed().as_secs_f64();
     if g.json {
         super::print_json(&serde_json::json!({
@@ -76,7 +64,9 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
             "maps      {} PNG for {} level grids in {}",
             summary.maps.len(),
             summary.grids.len(),
-            a.run_dir.join("maps").display()
+            riskcensus::contracts::RunLayout::new(&a.run_dir)
+                .maps()
+                .display()
         );
         println!(
             "font      {} ({})",

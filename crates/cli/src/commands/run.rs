@@ -1,16 +1,14 @@
-//! `riskcensus run`: the whole pipeline on a census, as far as the engine goes.
+//! `riskcensus run`: the whole census run (the library's `riskcensus::run`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use riskcensus_engine::config::CensusConfig;
-use riskcensus_engine::pipeline::{run_pipeline, RunReport};
-use riskcensus_engine::EngineError;
+use riskcensus::{RunOptions, RunReport};
 
-use crate::Global;
+use crate::{CliError, Global};
 
-/// Run the pipeline on a census folder: prepare the layer stack, run the flood depth
-/// screen and every model of the library whose inputs the stack has. Zoning,
-/// statistics and reports join as they are built.
+/// Run a census: load the survey sources the census database lacks, prepare the
+/// layer stack, run every hazard stage whose data the census has, the model library
+/// and zoning, and write manifest.json, the maps and report.html.
 ///
 /// Example:
 ///   riskcensus run out/demo/census --run-id 2026-spring
@@ -27,78 +25,57 @@ pub struct Target {
     /// Census folder (holding census.toml).
     census: PathBuf,
     /// Name of the run; outputs go to <census>/out/<run-id>/.
-    #[arg(long, default_value = "latest")]
+    #[arg(long, default_value = riskcensus::contracts::layout::DEFAULT_RUN_ID)]
     run_id: String,
     /// Run only these models (ids, repeatable); default: all.
     #[arg(long = "model", value_name = "ID")]
     models: Vec<String>,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     execute(&a.target, g)
 }
 
-/// Run the pipeline on the target census into `<census>/out/<run_id>/`.
-pub fn execute(t: &Target, g: &Global) -> Result<(), EngineError> {
-    let (census_dir, run_id, models): (&Path, &str, &[String]) = (&t.census, &t.run_id, &t.models);
-    if run_id.is_empty() || run_id.contains(['/', '\\']) || run_id.starts_with('.') {
-        return Err(EngineError::Layer {
-            layer: "run".into(),
-            msg: format!("run id {run_id:?} must be a plain folder name"),
-        });
-    }
+/// Run the target census into `<census>/out/<run_id>/`.
+pub fn execute(t: &Target, g: &Global) -> Result<(), CliError> {
+    riskcensus::contracts::layout::check_run_id(&t.run_id).map_err(CliError::Args)?;
     let t0 = std::time::Instant::now();
-    let census = CensusConfig::load(census_dir)?;
-    let out = census_dir.join("out").join(run_id);
-    // Ingest if needed: every source no committed batch has loaded (all of them for
-    // a census without its database; the rest of a load that was killed).
-    {
-        for (id, r) in riskcensus_engine::ingest::ingest_pending_sources(&census)? {
-            match r {
-                Ok(rep) if !g.quiet && !g.json => println!(
-                    "ingested {id}: {} read, {} loaded, {} rejected",
-                    rep.read, rep.loaded, rep.rejected
-                ),
-                Ok(_) => {}
-                Err(e) => return Err(riskcensus_engine::ingest::engine_error(e)),
-            }
-        }
-    }
     let progress = crate::progress::for_cli(g.quiet || g.json);
-    let (layers, assess) = (out.join("layers"), out.join("assess"));
-    let r = run_pipeline(
-        &census,
-        &layers,
-        &assess,
-        models,
-        &super::exec_options(g),
-        progress.as_ref(),
-    )?;
-    let manifest = riskcensus_engine::manifest::write(&census, &r, &out, &[&layers, &assess])?;
-    let report = riskcensus_report::render_report(&out, &super::report::options(false, None))
-        .map_err(|e| super::report::to_engine_error(&out, e))?;
+    let opts = RunOptions {
+        run_id: t.run_id.clone(),
+        models: t.models.clone(),
+        exec: super::exec_options(g),
+        ..RunOptions::default()
+    };
+    let r = riskcensus::run(&t.census, &opts, progress.as_ref())?;
     if g.json {
-        super::print_json(
-            &serde_json::json!({"run_dir": out, "run": r.summary(), "report": report.html}),
-        );
+        super::print_json(&r.summary());
     } else if !g.quiet {
-        println!("run {run_id} → {}", out.display());
-        print_run(&r, &layers, &assess);
-        println!("manifest: {}", manifest.display());
-        println!(
-            "report: {} ({} maps)",
-            report.html.display(),
-            report.maps.len()
-        );
-        print_summary(&r, &census.grid, t0.elapsed().as_secs_f64());
+        println!("run {} → {}", t.run_id, r.layout.dir.display());
+        print_ingested(&r);
+        print_run(&r);
+        print_summary(&r, t0.elapsed().as_secs_f64());
     }
     Ok(())
 }
 
+/// Print the sources a run loaded into the census database.
+pub fn print_ingested(r: &RunReport) {
+    for (id, rep) in &r.ingested {
+        match rep {
+            Ok(rep) => println!(
+                "ingested {id}: {} read, {} loaded, {} rejected",
+                rep.read, rep.loaded, rep.rejected
+            ),
+            Err(e) => println!("ingest of {id} failed: {e}"),
+        }
+    }
+}
+
 /// Print what a run produced.
-pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
-    println!("layer stack in {}:", layers.display());
-    for (id, p, cached) in r.prepared.all_layers() {
+pub fn print_run(r: &RunReport) {
+    println!("layer stack in {}:", r.layout.layers().display());
+    for (id, p, cached) in r.prepared().map(|p| p.all_layers()).unwrap_or_default() {
         println!(
             "  {:<22} {}{}",
             id,
@@ -106,11 +83,12 @@ pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
             if cached { " (cached)" } else { "" }
         );
     }
-    println!("assessment in {}:", assess.display());
-    for (id, p) in &r.depths {
+    println!("assessment in {}:", r.layout.assess().display());
+    for (id, p) in r.flood().map(|f| f.depths.as_slice()).unwrap_or_default() {
         println!("  {:<22} {}", id, p.display());
     }
-    for m in &r.assessed.runs {
+    let assessed = r.assessed().cloned().unwrap_or_default();
+    for m in &assessed.runs {
         println!(
             "  {:<22} {}  (model {}@{}, params {})",
             m.output,
@@ -128,11 +106,17 @@ pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
             );
         }
     }
-    for (id, why) in &r.assessed.skipped {
+    for (id, why) in &assessed.skipped {
         println!("  skipped {id}: {why}");
     }
-    if !r.zoned.layers.is_empty() {
-        let z = &r.zoned;
+    for s in &r.stages {
+        if let Some(why) = &s.skipped {
+            println!("  stage {} skipped: {why}", s.id);
+        }
+    }
+    let zoned = r.zoned().cloned().unwrap_or_default();
+    if !zoned.layers.is_empty() {
+        let z = &zoned;
         println!(
             "zoning ({} townships, {} villages, minimum mapping unit {} cells):",
             z.units, z.villages, z.mmu_cells
@@ -156,7 +140,7 @@ pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
                 z.buildings_without_village, z.hidden_dangers_without_village
             );
         }
-        for z in &r.zoned.layers {
+        for z in &zoned.layers {
             println!(
                 "  {:<22} {:>6} zones  scheme {:<12}{}",
                 z.layer,
@@ -169,9 +153,13 @@ pub fn print_run(r: &RunReport, layers: &Path, assess: &Path) {
                 }
             );
         }
-        if let Some(g) = &r.zoned.gpkg {
+        if let Some(g) = &zoned.gpkg {
             println!("  {}", g.display());
         }
+    }
+    println!("manifest: {}", r.manifest.display());
+    if let Some(rep) = &r.report {
+        println!("report: {} ({} maps)", rep.html.display(), rep.maps.len());
     }
 }
 
@@ -184,14 +172,15 @@ pub fn peak_rss_mib() -> Option<f64> {
 }
 
 /// The final summary table of a run.
-pub fn print_summary(r: &RunReport, grid: &riskcensus_core::GridSpec, seconds: f64) {
-    let hazards: std::collections::BTreeSet<&str> = r
-        .zoned
+pub fn print_summary(r: &RunReport, seconds: f64) {
+    let grid = &r.census.grid;
+    let zoned = r.zoned().cloned().unwrap_or_default();
+    let hazards: std::collections::BTreeSet<&str> = zoned
         .layers
         .iter()
         .filter_map(|z| z.layer.split('_').next())
         .collect();
-    let levels = r.zoned.layers.len();
+    let levels = zoned.layers.len();
     println!("summary:");
     println!("  {:<24} {}", "cells", grid.cell_count());
     println!(
@@ -202,7 +191,7 @@ pub fn print_summary(r: &RunReport, grid: &riskcensus_core::GridSpec, seconds: f
     println!("  {:<24} {levels} level grids", "levels");
     println!(
         "  {:<24} {} townships, {} villages",
-        "units", r.zoned.units, r.zoned.villages
+        "units", zoned.units, zoned.villages
     );
     for (stage, s) in &r.timings {
         println!("  {:<24} {s:.1} s", stage);

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::geohazard::{params_from, train_standalone, Method, StandaloneOptions};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::stages::geohazard::{params_from, train_standalone, Method, StandaloneOptions};
 
 use crate::Global;
 
@@ -58,7 +58,7 @@ pub struct Args {
     out: PathBuf,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let params = params_from(a.params.as_deref())?;
     let opts = StandaloneOptions {
         method: Method::parse(&a.method).expect("clap checked the method"),

@@ -2,9 +2,9 @@
 
 use std::path::PathBuf;
 
-use riskcensus_engine::terrain::GradientAlg;
-use riskcensus_engine::terrain::{terrain, TerrainOptions};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::stages::prepare::terrain::GradientAlg;
+use riskcensus::stages::prepare::terrain::{terrain, TerrainOptions};
 
 use crate::Global;
 
@@ -54,7 +54,7 @@ pub struct Args {
     relief_radius: usize,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let opts = TerrainOptions {
         method: if a.method == "zt" {
             GradientAlg::ZevenbergenThorne

@@ -1,7 +1,7 @@
 //! `riskcensus validate`: the dry run of `ingest` (same arguments, nothing written).
 
-use riskcensus_engine::ingest::{engine_error, Census};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::ingest::{engine_error, Census};
 
 use crate::Global;
 
@@ -19,7 +19,7 @@ pub struct Args {
     pub inner: super::ingest::Args,
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let a = a.inner;
     let census = Census::open(&a.census).map_err(engine_error)?;
     let report = census

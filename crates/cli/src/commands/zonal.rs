@@ -3,8 +3,8 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use riskcensus_engine::zonal::{zonal_stats, PolygonSpec, Rule, ZoneStatsRow};
-use riskcensus_engine::EngineError;
+use crate::CliError;
+use riskcensus::tools::zonal::{zonal_stats, PolygonSpec, Rule, ZoneStatsRow};
 
 use crate::Global;
 
@@ -66,11 +66,8 @@ fn csv_field(s: &str) -> String {
     }
 }
 
-pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
-    let bad = |msg: String| EngineError::Config {
-        path: a.polygons.clone(),
-        msg,
-    };
+pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
+    let bad = |msg: String| CliError::Args(msg);
     let rule = Rule::parse(&a.rule)
         .ok_or_else(|| bad(format!("--rule {:?}: expected fraction or center", a.rule)))?;
     let stats: Vec<&str> = a.stats.split(',').map(str::trim).collect();
@@ -106,7 +103,7 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
     }
     match &a.out {
         Some(p) => {
-            riskcensus_engine::write_atomic(p, text.as_bytes())?;
+            riskcensus::write_atomic(p, text.as_bytes()).map_err(riskcensus::EngineError::from)?;
             if !g.quiet {
                 eprintln!("{} zones → {}", rows.len(), p.display());
             }
@@ -114,7 +111,7 @@ pub fn run(a: Args, g: &Global) -> Result<(), EngineError> {
         None => {
             std::io::stdout()
                 .write_all(text.as_bytes())
-                .map_err(|source| EngineError::Fs {
+                .map_err(|source| CliError::Output {
                     path: "<stdout>".into(),
                     source,
                 })?;

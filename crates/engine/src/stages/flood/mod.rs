@@ -1,0 +1,117 @@
+//! The flood stage (洪涝): the HAND inundation screen gives the flood depth of each
+//! design event ([`depth`]), and the buildings' depth–damage curves give their loss
+//! per event and the expected annual damage ([`damage`]). The flood hazard, exposure,
+//! vulnerability and risk indices are model files scored by the assess stage.
+
+pub mod damage;
+pub mod depth;
+
+use serde::Serialize;
+
+use crate::error::EngineError;
+use crate::run::operator_entry;
+use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
+use damage::{flood_damage, DamageReport, DepthDamage};
+use depth::{flood_depths, DepthScreen};
+
+/// What the flood stage wrote.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FloodReport {
+    /// (layer id, path) of the depth grids, one per design event.
+    pub depths: Vec<(String, std::path::PathBuf)>,
+    /// Per-building damage and the loss grids.
+    pub damage: DamageReport,
+}
+
+/// The flood stage.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FloodStage;
+
+/// The flood stage's id.
+pub const ID: &str = "flood";
+
+fn screen(cx: &Context<'_>) -> Result<DepthScreen, EngineError> {
+    let path = cx.census.dir.join("models/flood_depth.toml");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(EngineError::fs(&path))?;
+        DepthScreen::parse(&text, &path)
+    } else {
+        Ok(DepthScreen::builtin())
+    }
+}
+
+fn curves(cx: &Context<'_>) -> Result<DepthDamage, EngineError> {
+    let path = cx.census.dir.join("models/flood_depth_damage.toml");
+    if path.exists() {
+        let text = std::fs::read_to_string(&path).map_err(EngineError::fs(&path))?;
+        DepthDamage::parse(&text, &path)
+    } else {
+        Ok(DepthDamage::builtin())
+    }
+}
+
+impl Stage for FloodStage {
+    fn id(&self) -> &str {
+        ID
+    }
+
+    fn needs(&self, cx: &Context<'_>) -> Result<Needs, EngineError> {
+        Ok(Needs {
+            tables: Vec::new(),
+            layers: vec![screen(cx)?.input],
+        })
+    }
+
+    fn writes(&self) -> Writes {
+        Writes {
+            layers: vec![
+                "flood_depth_<T>y",
+                "flood_loss_<T>y",
+                "flood_damage_ratio_<T>y",
+                "flood_ead",
+            ],
+            files: vec!["flood_building_damage.csv"],
+        }
+    }
+
+    /// The screen runs when no filter is given or the filter names its id.
+    fn selected(&self, filter: &[String]) -> bool {
+        filter.is_empty() || filter.iter().any(|m| m == "flood_depth")
+    }
+
+    fn run(&self, cx: &mut Context<'_>) -> Result<StageOutcome, EngineError> {
+        let screen = screen(cx)?;
+        let out = cx.layout.assess();
+        let depths = flood_depths(
+            &cx.census.grid,
+            &mut cx.stack,
+            &screen,
+            &out,
+            cx.exec,
+            cx.progress,
+        )?;
+        let curves = curves(cx)?;
+        let events: Vec<(u32, String)> = screen
+            .stages
+            .iter()
+            .map(|s| {
+                (
+                    s.return_period_years,
+                    DepthScreen::layer_id(s.return_period_years),
+                )
+            })
+            .collect();
+        let damage = flood_damage(cx.census, &mut cx.stack, &events, &curves, &out)?;
+        let mut outcome = StageOutcome::with_details(FloodReport { depths, damage });
+        outcome.operators = vec![
+            operator_entry(&screen.id, &screen.version, &screen, "flood_depth_<T>y"),
+            operator_entry(
+                &curves.id,
+                &curves.version,
+                &curves,
+                "flood_loss_<T>y, flood_damage_ratio_<T>y, flood_ead",
+            ),
+        ];
+        Ok(outcome)
+    }
+}

@@ -1,0 +1,41 @@
+//! The built-in stages of a run, one folder each, in run order:
+//!
+//! | stage | folder | needs | writes |
+//! |---|---|---|---|
+//! | [`prepare`] | `layers/` | `census.toml` sources | the layer stack: warped rasters, densities, terrain and hydrology, distances, building and shelter grids |
+//! | [`flood`] | `assess/` | `hand` | flood depth per design event, building damage, loss and EAD grids |
+//! | [`earthquake`] | `assess/` | buildings | PGA, intensity, hazard, building damage and hidden-danger grades, loss and deaths |
+//! | [`geohazard`] | `assess/` | hidden dangers | susceptibility, hazard, threat of the hidden-danger points, candidates |
+//! | [`wildfire`] | `assess/` | daily weather | FWI, fire weather, hazard, WUI exposure and vulnerability, capacity |
+//! | [`assess`] | `assess/` | — | the model library (`models/*.toml`) in dependency order |
+//! | [`zoning`] | `assess/` | — | zones, township and village tables, prevention zoning, `zoning.gpkg` |
+//!
+//! A stage reads what earlier stages left in the layer stack or published in the
+//! [`Context`](crate::stage::Context), never another stage's code. A new hazard is a
+//! new folder here (its stage), its science in `riskcensus-models`, its model files
+//! in `models/`, and one line in [`builtin`].
+
+pub mod assess;
+pub mod earthquake;
+pub mod flood;
+pub mod geohazard;
+pub mod prepare;
+pub mod wildfire;
+pub mod zoning;
+
+use std::sync::Arc;
+
+use crate::stage::Stage;
+
+/// The built-in stages in run order (hazard stages between prepare and assess).
+pub fn builtin() -> Vec<Arc<dyn Stage>> {
+    vec![
+        Arc::new(prepare::PrepareStage),
+        Arc::new(flood::FloodStage),
+        Arc::new(earthquake::EarthquakeStage),
+        Arc::new(geohazard::GeohazardStage),
+        Arc::new(wildfire::WildfireStage),
+        Arc::new(assess::AssessStage),
+        Arc::new(zoning::ZoningStage),
+    ]
+}

@@ -1,0 +1,22 @@
+//! The end-to-end suite of RiskCensus: one integration test binary (built as the
+//! `riskcensus-cli` package's test `tests`, so it can run the `riskcensus` binary),
+//! one module per area. Helpers shared by several modules live in [`util`] (running
+//! the binary) and in `riskcensus-testkit` (fixtures, rasters, synthetic data).
+//!
+//! Run one area with a filter, e.g. `cargo test -p riskcensus-cli --test tests resume`.
+
+mod util;
+
+mod breaks_zonal;
+mod cli;
+mod earthquake;
+mod engine;
+mod fwi;
+mod geohazard;
+mod ground_motion;
+mod ingest;
+mod report;
+mod resume;
+mod susceptibility;
+mod wildfire;
+mod zoning;

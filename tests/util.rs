@@ -1,0 +1,33 @@
+//! Running the `riskcensus` binary from the suite.
+
+use std::process::{Command, Output};
+
+/// The `riskcensus` binary built for this test run.
+pub fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_riskcensus"))
+}
+
+/// Run `riskcensus` with `args` and collect its output.
+pub fn run(args: &[&str]) -> Output {
+    bin()
+        .args(args)
+        .output()
+        .expect("the riskcensus binary runs")
+}
+
+/// Its standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `out` when the command succeeded; else a failure showing its output.
+pub fn ok(out: Output, what: &str) -> Output {
+    assert!(
+        out.status.success(),
+        "{what} failed ({:?}):\n{}\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
