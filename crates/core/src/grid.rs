@@ -10,20 +10,42 @@ use serde::{Deserialize, Serialize};
 
 use crate::window::Window;
 
+/// Why a [`GridSpec`] was refused: each variant names the offending value.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum GridError {
+    /// The CRS string is empty; a grid without a CRS is an input error, never guessed.
     #[error("grid has no CRS: every census grid needs one (e.g. EPSG:4548)")]
     NoCrs,
+    /// The cell size (metres) is not finite or not positive.
     #[error("grid cell size must be finite and > 0, got {0}")]
     BadCellSize(f64),
+    /// The grid has zero rows or zero columns.
     #[error("grid shape must be at least 1×1, got {rows}×{cols}")]
-    Empty { rows: usize, cols: usize },
+    Empty {
+        /// Rows asked for.
+        rows: usize,
+        /// Columns asked for.
+        cols: usize,
+    },
+    /// The north-west corner `(x_min, y_max)` is not finite.
     #[error("grid origin must be finite, got ({x}, {y})")]
-    BadOrigin { x: f64, y: f64 },
+    BadOrigin {
+        /// x of the western edge.
+        x: f64,
+        /// y of the northern edge.
+        y: f64,
+    },
+    /// The geotransform has rotation terms (`gt[2]`, `gt[4]`) or a non-negative `gt[5]`.
     #[error("geotransform is rotated or sheared ({0:?}): census grids are north-up")]
     Rotated([f64; 6]),
+    /// Pixel width `gt[1]` and height `-gt[5]` differ by more than 1e-9 relative.
     #[error("geotransform cells are not square: {dx} × {dy}")]
-    NotSquare { dx: f64, dy: f64 },
+    NotSquare {
+        /// Pixel width `gt[1]`.
+        dx: f64,
+        /// Pixel height `-gt[5]`.
+        dy: f64,
+    },
 }
 
 /// The census grid: CRS, north-west corner, square cell size and shape.
@@ -38,7 +60,9 @@ pub struct GridSpec {
     pub y_max: f64,
     /// cell edge length (metres).
     pub cell_size: f64,
+    /// Number of rows, north to south.
     pub rows: usize,
+    /// Number of columns, west to east.
     pub cols: usize,
 }
 
@@ -99,6 +123,8 @@ impl GridSpec {
         Self::new(crs, gt[0], gt[3], dx, rows, cols)
     }
 
+    /// Check the invariants [`GridSpec::new`] enforces: non-empty CRS, finite cell size > 0,
+    /// at least 1×1 cells and a finite origin. Call it after deserialising a grid.
     pub fn validate(&self) -> Result<(), GridError> {
         if self.crs.trim().is_empty() {
             return Err(GridError::NoCrs);
@@ -133,10 +159,12 @@ impl GridSpec {
         ]
     }
 
+    /// x of the eastern edge (metres).
     pub fn x_max(&self) -> f64 {
         self.x_min + self.cols as f64 * self.cell_size
     }
 
+    /// y of the southern edge (metres).
     pub fn y_min(&self) -> f64 {
         self.y_max - self.rows as f64 * self.cell_size
     }
@@ -146,6 +174,7 @@ impl GridSpec {
         (self.x_min, self.y_min(), self.x_max(), self.y_max)
     }
 
+    /// Number of cells, `rows × cols`.
     pub fn cell_count(&self) -> usize {
         self.rows * self.cols
     }

@@ -10,14 +10,20 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Hazard {
+    /// Flood and waterlogging (洪涝).
     Flood,
+    /// Earthquake (地震).
     Earthquake,
+    /// Geological hazards: landslide, collapse, debris flow, subsidence (地质灾害).
     Geohazard,
+    /// Forest fire (森林火灾).
     Wildfire,
+    /// Comprehensive risk (综合风险), combining the single hazards.
     Comprehensive,
 }
 
 impl Hazard {
+    /// Every hazard, single hazards first and [`Hazard::Comprehensive`] last.
     pub const ALL: [Hazard; 5] = [
         Hazard::Flood,
         Hazard::Earthquake,
@@ -26,6 +32,7 @@ impl Hazard {
         Hazard::Comprehensive,
     ];
 
+    /// Stable snake_case identifier, as in serde, file names and manifests (`"flood"`).
     pub fn id(self) -> &'static str {
         match self {
             Hazard::Flood => "flood",
@@ -36,6 +43,7 @@ impl Hazard {
         }
     }
 
+    /// Chinese name of the hazard for maps and reports (`"洪涝"`).
     pub fn name_zh(self) -> &'static str {
         match self {
             Hazard::Flood => "洪涝",
@@ -60,7 +68,9 @@ impl Hazard {
 pub struct LevelClass {
     /// u8 code in level rasters (1-based; 0 is nodata).
     pub code: u8,
+    /// Chinese name shown on maps and in tables (`"高风险"`).
     pub name_zh: &'static str,
+    /// English name shown beside the Chinese one (`"I high"`).
     pub name_en: &'static str,
     /// RGB colour for maps and GeoTIFF colour tables.
     pub rgb: [u8; 3],
@@ -160,6 +170,7 @@ const PREVENTION: [LevelClass; 3] = [
 ];
 
 impl LevelScheme {
+    /// The classes of the scheme in code order, 1 first.
     pub fn classes(self) -> &'static [LevelClass] {
         match self {
             LevelScheme::Risk => &RISK,
@@ -177,6 +188,7 @@ impl LevelScheme {
         }
     }
 
+    /// Number of classes (5, 4 or 3), excluding the nodata code 0.
     pub fn count(self) -> usize {
         self.classes().len()
     }

@@ -36,9 +36,13 @@ impl Tile {
 /// A plan of tiles over a `rows × cols` grid.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TilePlan {
+    /// Grid rows covered by the plan.
     pub rows: usize,
+    /// Grid columns covered by the plan.
     pub cols: usize,
+    /// Edge length of a square tile core, in cells (≥ 1); edge tiles may be smaller.
     pub tile_size: usize,
+    /// Cells of neighbourhood read on each side of the core, clipped at the grid edge.
     pub halo: usize,
 }
 
@@ -53,18 +57,22 @@ impl TilePlan {
         }
     }
 
+    /// Number of tile rows (the last one may be short).
     pub fn tile_rows(&self) -> usize {
         self.rows.div_ceil(self.tile_size)
     }
 
+    /// Number of tile columns (the last one may be narrow).
     pub fn tile_cols(&self) -> usize {
         self.cols.div_ceil(self.tile_size)
     }
 
+    /// Number of tiles in the plan.
     pub fn len(&self) -> usize {
         self.tile_rows() * self.tile_cols()
     }
 
+    /// True when the plan has no tiles (a grid with no rows or no columns).
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -3,17 +3,23 @@
 use serde::{Deserialize, Serialize};
 
 /// A rectangle of cells: `rows × cols` cells whose top-left cell is
-/// `(row_off, col_off)`. Offsets may be negative only transiently, while a halo is
-/// computed; every window handed to I/O lies inside its raster.
+/// `(row_off, col_off)`. Offsets are unsigned: a halo is clipped at the grid edge
+/// before its window is built (see [`TilePlan`](crate::TilePlan)), so every window
+/// handed to I/O lies inside its raster.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Window {
+    /// Row of the top-left cell.
     pub row_off: usize,
+    /// Column of the top-left cell.
     pub col_off: usize,
+    /// Height in cells.
     pub rows: usize,
+    /// Width in cells.
     pub cols: usize,
 }
 
 impl Window {
+    /// The window of `rows × cols` cells whose top-left cell is `(row_off, col_off)`.
     pub const fn new(row_off: usize, col_off: usize, rows: usize, cols: usize) -> Self {
         Self {
             row_off,
@@ -28,6 +34,7 @@ impl Window {
         self.rows * self.cols
     }
 
+    /// True when the window holds no cell (zero rows or zero columns).
     pub const fn is_empty(&self) -> bool {
         self.rows == 0 || self.cols == 0
     }

@@ -61,7 +61,7 @@ pub fn sweep_stale_temps(dir: &Path) -> Result<Vec<PathBuf>, IoError> {
             .find_map(|s| rest.strip_suffix(s))
             .unwrap_or(rest);
         // ".<name>.<tag>-<pid>-<n>[.ext]": the pid is the second-last '-' field.
-        let stem = rest.split('.').filter(|p| p.contains('-')).last();
+        let stem = rest.split('.').rfind(|p| p.contains('-'));
         let pid = stem.and_then(|s| {
             let parts: Vec<&str> = s.rsplitn(3, '-').collect();
             (parts.len() == 3 && parts[0].chars().all(|c| c.is_ascii_digit()))
@@ -192,6 +192,8 @@ impl<T: GdalType + Copy> CogWriter<T> {
         Ok(w)
     }
 
+    /// The final path of the COG; nothing exists there until [`CogWriter::finish`] renames
+    /// the intermediate into place.
     pub fn destination(&self) -> &Path {
         &self.dest
     }

@@ -40,6 +40,8 @@ pub struct Transformer {
 }
 
 impl Transformer {
+    /// A transformation from CRS `from` to CRS `to` (`EPSG:n`, WKT or anything
+    /// [`spatial_ref`] takes), both with `(x, y)` axis order.
     pub fn new(from: &str, to: &str) -> Result<Self, IoError> {
         let src = spatial_ref(from)?;
         let dst = spatial_ref(to)?;

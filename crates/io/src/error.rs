@@ -4,74 +4,133 @@ use std::path::PathBuf;
 
 use riskcensus_core::Window;
 
+/// Errors of raster and vector I/O. Each names the file (and band, window, layer or
+/// CRS) and keeps GDAL's error as its `source`; [`IoError::is_input_error`] sorts
+/// them for the CLI's exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum IoError {
+    /// GDAL cannot open the file (missing driver, corrupt or not a dataset).
     #[error("{path}: cannot open: {source}")]
     Open {
+        /// The file.
         path: PathBuf,
+        /// GDAL's error.
         #[source]
         source: gdal::errors::GdalError,
     },
+    /// The dataset opened but has no raster band.
     #[error("{path}: not a raster (no bands)")]
-    NoBands { path: PathBuf },
+    NoBands {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A band number (1-based) beyond the raster's band count.
     #[error("{path}: band {band} does not exist (the raster has {count} band(s))")]
     NoSuchBand {
+        /// The file.
         path: PathBuf,
+        /// The band asked for, 1-based.
         band: usize,
+        /// Bands the raster has.
         count: usize,
     },
+    /// The dataset declares no CRS; a CRS is never guessed.
     #[error("{path}: has no CRS; every input must declare one (a CRS is never guessed)")]
-    NoCrs { path: PathBuf },
+    NoCrs {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The geotransform is missing, rotated or not north-up.
     #[error("{path}: geotransform is missing or rotated ({gt:?}); rasters must be north-up")]
-    BadGeotransform { path: PathBuf, gt: [f64; 6] },
+    BadGeotransform {
+        /// The file.
+        path: PathBuf,
+        /// The geotransform GDAL reports.
+        gt: [f64; 6],
+    },
+    /// The dataset's CRS cannot be interpreted by GDAL/PROJ.
     #[error("{path}: CRS {crs:?} is not understood: {source}")]
     BadCrs {
+        /// The file.
         path: PathBuf,
+        /// The CRS as the file declares it.
         crs: String,
+        /// GDAL's error.
         #[source]
         source: gdal::errors::GdalError,
     },
+    /// A windowed read failed (a truncated or corrupt block).
     #[error("{path}: band {band}: cannot read window {window:?}: {source}")]
     Read {
+        /// The file.
         path: PathBuf,
+        /// The band, 1-based.
         band: usize,
+        /// The window read, in cells of the raster.
         window: Window,
+        /// GDAL's error.
         #[source]
         source: gdal::errors::GdalError,
     },
+    /// A windowed write failed (disk full, I/O error).
     #[error("{path}: band {band}: cannot write window {window:?}: {source}")]
     Write {
+        /// The output file.
         path: PathBuf,
+        /// The band, 1-based.
         band: usize,
+        /// The window written, in cells of the raster.
         window: Window,
+        /// GDAL's error.
         #[source]
         source: gdal::errors::GdalError,
     },
+    /// Any other GDAL call failed; `what` names the step.
     #[error("{path}: {what}: {source}")]
     Gdal {
+        /// The file the call concerned.
         path: PathBuf,
+        /// The step, e.g. `"setting geotransform"`.
         what: String,
+        /// GDAL's error.
         #[source]
         source: gdal::errors::GdalError,
     },
+    /// The file opened but its content breaks a rule of the engine (a grid that is not
+    /// square, a window outside the raster, a geometry of the wrong type).
     #[error("{path}: {what}")]
-    Invalid { path: PathBuf, what: String },
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong, for the user.
+        what: String,
+    },
+    /// A file-system operation failed (create, rename, remove, a missing file).
     #[error("{path}: {source}")]
     Fs {
+        /// The path operated on.
         path: PathBuf,
+        /// The OS error.
         #[source]
         source: std::io::Error,
     },
+    /// A CRS definition (`EPSG:n` or WKT) that GDAL/PROJ cannot parse.
     #[error("CRS {crs:?}: {source}")]
     Crs {
+        /// The definition as given.
         crs: String,
+        /// GDAL's error.
         #[source]
         source: gdal::errors::GdalError,
     },
+    /// No coordinate transformation between two CRSs, or a point it cannot transform.
     #[error("cannot transform coordinates from {from} to {to}: {msg}")]
     Transform {
+        /// Source CRS as given.
         from: String,
+        /// Target CRS as given.
         to: String,
+        /// GDAL/PROJ's message.
         msg: String,
     },
 }

@@ -34,13 +34,14 @@ pub fn write_geotiff<T: GdalType + Copy>(
         let srs = crate::crs::spatial_ref(crs)?;
         ds.set_spatial_ref(&srs)
             .map_err(IoError::gdal(path, "setting CRS"))?;
-        let mut band = ds.rasterband(1).map_err(IoError::gdal(path, "band 1"))?;
-        band.set_no_data_value(nodata)
-            .map_err(IoError::gdal(path, "setting nodata"))?;
-        let mut buf = Buffer::new((cols, rows), data.iter().copied().collect());
-        band.write((0, 0), (cols, rows), &mut buf)
-            .map_err(IoError::gdal(path, "writing band 1"))?;
-        drop(band);
+        {
+            let mut band = ds.rasterband(1).map_err(IoError::gdal(path, "band 1"))?;
+            band.set_no_data_value(nodata)
+                .map_err(IoError::gdal(path, "setting nodata"))?;
+            let mut buf = Buffer::new((cols, rows), data.iter().copied().collect());
+            band.write((0, 0), (cols, rows), &mut buf)
+                .map_err(IoError::gdal(path, "writing band 1"))?;
+        }
         ds.close().map_err(IoError::gdal(path, "closing"))?;
         std::fs::rename(&tmp, path).map_err(IoError::fs(path))
     })();

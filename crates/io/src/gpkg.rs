@@ -37,10 +37,15 @@ pub enum DbGeometry {
     None,
     /// Any geometry type (e.g. admin units: polygons and points).
     Any,
+    /// Points (survey point layers).
     Point,
+    /// Single lines.
     LineString,
+    /// Single polygons.
     Polygon,
+    /// Multi-lines (survey line layers are stored as these).
     MultiLineString,
+    /// Multi-polygons (survey polygon layers are stored as these).
     MultiPolygon,
 }
 
@@ -63,18 +68,25 @@ impl DbGeometry {
 /// SQLite itself, whatever the writer does).
 #[derive(Debug, Clone, PartialEq)]
 pub struct TableSpec {
+    /// Table name in the GeoPackage.
     pub name: String,
+    /// Geometry type of the table, or [`DbGeometry::None`] for an attribute table.
     pub geometry: DbGeometry,
     /// CRS of a spatial table (`EPSG:n` or WKT).
     pub crs: Option<String>,
+    /// Attribute fields, in column order.
     pub fields: Vec<FieldDef>,
+    /// Columns that each get a UNIQUE index.
     pub unique: Vec<String>,
 }
 
 /// One feature read back from the database.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbFeature {
+    /// GeoPackage feature id (the table's primary key).
     pub fid: i64,
+    /// Geometry in the table CRS, `(x, y)` order; `None` for attribute tables and null
+    /// geometries.
     pub geometry: Option<geo_types::Geometry<f64>>,
     /// `(field name, value)` in table order; text as UTF-8.
     pub values: Vec<(String, FieldValue)>,
@@ -183,6 +195,7 @@ impl GpkgDb {
         Ok(db)
     }
 
+    /// Path of the GeoPackage file.
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -17,24 +17,33 @@ use crate::error::IoError;
 /// What the engine needs to know about a raster file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RasterInfo {
+    /// The file as opened.
     pub path: PathBuf,
+    /// GDAL's short driver name (`GTiff`, `GPKG`, …).
     pub driver: String,
     /// Columns (x size) and rows (y size).
     pub cols: usize,
+    /// Rows (y size).
     pub rows: usize,
+    /// Number of bands (≥ 1).
     pub bands: usize,
+    /// GDAL geotransform; north-up (`gt[2] = gt[4] = 0`, `gt[5] < 0`) once validated.
     pub geotransform: [f64; 6],
     /// CRS as WKT.
     pub crs_wkt: String,
     /// `EPSG:n` if the CRS identifies as one.
     pub crs_code: Option<String>,
+    /// True for a geographic (lon/lat) CRS, which a census grid must not be.
     pub crs_is_geographic: bool,
     /// Per band: data type name and declared nodata.
     pub band_types: Vec<String>,
+    /// Declared nodata value per band (index 0 = band 1), `None` when the band declares
+    /// none.
     pub nodata: Vec<Option<f64>>,
     /// GeoTIFF layout (`COG` for Cloud-Optimized GeoTIFFs), from the IMAGE_STRUCTURE
     /// metadata domain.
     pub layout: Option<String>,
+    /// Number of overview levels of band 1.
     pub overviews: usize,
 }
 
@@ -155,10 +164,12 @@ impl RasterReader {
         Ok(Self { ds, info, band })
     }
 
+    /// What was found when the raster was opened and validated.
     pub fn info(&self) -> &RasterInfo {
         &self.info
     }
 
+    /// The selected band, 1-based.
     pub fn band(&self) -> usize {
         self.band
     }

@@ -33,6 +33,7 @@ pub enum Burn {
 pub struct RasterizeSpec {
     /// Layer name; `None` for the first (single-layer formats).
     pub layer: Option<String>,
+    /// The value burnt into covered cells.
     pub burn: Burn,
     /// Burn every touched cell instead of the cell-centre rule.
     pub all_touched: bool,

@@ -71,11 +71,17 @@ pub enum GeometryType {
     /// An attribute table without geometry (GeoPackage `attributes`); see
     /// [`VectorWriter::add_table`].
     None,
+    /// Single points.
     Point,
+    /// Single lines (geo `Line`s are accepted).
     LineString,
+    /// Single polygons (geo `Rect`s and `Triangle`s are accepted).
     Polygon,
+    /// Multi-points; single points are accepted too.
     MultiPoint,
+    /// Multi-lines; single lines are accepted too.
     MultiLineString,
+    /// Multi-polygons; single polygons are accepted too.
     MultiPolygon,
 }
 
@@ -122,9 +128,13 @@ impl GeometryType {
 /// Attribute field type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldType {
+    /// 32-bit signed integer (OGR `OFTInteger`).
     Integer,
+    /// 64-bit signed integer (OGR `OFTInteger64`).
     Integer64,
+    /// Double-precision float (OGR `OFTReal`).
     Real,
+    /// UTF-8 text (OGR `OFTString`), recoded to the Shapefile code page on write.
     String,
     /// A calendar date (no time), written from [`FieldValue::Date`].
     Date,
@@ -133,7 +143,9 @@ pub enum FieldType {
 /// An attribute field of a layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldDef {
+    /// Field name as written to the layer.
     pub name: String,
+    /// Field type.
     pub ty: FieldType,
     /// Field width (characters or digits); `None` leaves the driver default.
     pub width: Option<i32>,
@@ -142,6 +154,7 @@ pub struct FieldDef {
 }
 
 impl FieldDef {
+    /// A field with the driver's default width and precision.
     pub fn new(name: impl Into<String>, ty: FieldType) -> Self {
         Self {
             name: name.into(),
@@ -151,11 +164,13 @@ impl FieldDef {
         }
     }
 
+    /// Set the width (characters or digits).
     pub fn width(mut self, width: i32) -> Self {
         self.width = Some(width);
         self
     }
 
+    /// Set the decimals of a `Real` field.
     pub fn precision(mut self, precision: i32) -> Self {
         self.precision = Some(precision);
         self
@@ -166,12 +181,25 @@ impl FieldDef {
 /// (`Integer` values are also accepted by `Integer64` and `Real` fields).
 #[derive(Debug, Clone, PartialEq)]
 pub enum FieldValue {
+    /// No value (SQL NULL; an empty DBF cell).
     Null,
+    /// For `Integer`, `Integer64` and `Real` fields.
     Integer(i32),
+    /// For `Integer64` fields.
     Integer64(i64),
+    /// For `Real` fields.
     Real(f64),
+    /// For `String` fields, in UTF-8.
     String(String),
-    Date { year: i32, month: u32, day: u32 },
+    /// For `Date` fields; a calendar date without time.
+    Date {
+        /// Year, e.g. 2024.
+        year: i32,
+        /// Month, 1–12.
+        month: u32,
+        /// Day of the month, 1–31.
+        day: u32,
+    },
 }
 
 impl FieldValue {
@@ -233,12 +261,15 @@ impl<T: Into<FieldValue>> From<Option<T>> for FieldValue {
 /// What a layer holds and how it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VectorLayerSpec {
+    /// Output format.
     pub driver: VectorDriver,
     /// Layer name (for a Shapefile the file stem is used instead).
     pub layer: String,
     /// CRS of the geometries (`EPSG:n` or WKT); required.
     pub crs: String,
+    /// Declared geometry type; each geometry written must fit it.
     pub geometry: GeometryType,
+    /// Attribute fields, in column order.
     pub fields: Vec<FieldDef>,
     /// Code page of a Shapefile's DBF as GDAL names it (`CP936` for GBK, `UTF-8`);
     /// `None` = UTF-8. Strings are given in UTF-8 and recoded by OGR. Ignored by
@@ -253,6 +284,8 @@ pub struct VectorLayerSpec {
 }
 
 impl VectorLayerSpec {
+    /// A layer spec with no fields, UTF-8 text (a `.cpg` written for Shapefiles) and no
+    /// extra options.
     pub fn new(
         driver: VectorDriver,
         layer: impl Into<String>,
@@ -271,11 +304,13 @@ impl VectorLayerSpec {
         }
     }
 
+    /// Add one field.
     pub fn field(mut self, f: FieldDef) -> Self {
         self.fields.push(f);
         self
     }
 
+    /// Add fields in order.
     pub fn fields(mut self, f: impl IntoIterator<Item = FieldDef>) -> Self {
         self.fields.extend(f);
         self
@@ -289,6 +324,7 @@ impl VectorLayerSpec {
         self
     }
 
+    /// Add a GDAL layer creation option (`KEY=VALUE`).
     pub fn option(mut self, kv: impl Into<String>) -> Self {
         self.options.push(kv.into());
         self

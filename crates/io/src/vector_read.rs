@@ -23,18 +23,26 @@ use crate::error::IoError;
 /// Type of a source attribute field, as OGR declares it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RawFieldType {
+    /// OGR `Integer` or `Integer64`, read as [`RawValue::Integer`].
     Integer,
+    /// OGR `Real`, read as [`RawValue::Real`].
     Real,
+    /// OGR `String`, read as undecoded [`RawValue::Text`].
     Text,
+    /// OGR `Date` or `DateTime`, read as ISO text (`YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SS`).
     Date,
+    /// Any other OGR type (time, lists, binary), read as OGR's text form.
     Other,
 }
 
 /// One attribute value as stored in the source.
 #[derive(Debug, Clone, PartialEq)]
 pub enum RawValue {
+    /// The field is null or unset.
     Null,
+    /// An integer field's value.
     Integer(i64),
+    /// A real field's value.
     Real(f64),
     /// Undecoded text bytes (dates and other types are given as OGR's text form).
     Text(Vec<u8>),
@@ -43,6 +51,7 @@ pub enum RawValue {
 /// A source layer's description.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawLayerInfo {
+    /// Layer name.
     pub name: String,
     /// Field names (bytes decoded lossily as UTF-8; DBF names are ASCII in practice)
     /// and types, in source order.
@@ -66,6 +75,7 @@ pub struct RawFeature {
     pub index: u64,
     /// The source's feature id (`FID`), when it has one.
     pub fid: Option<u64>,
+    /// One value per field of [`RawLayerInfo::fields`], in the same order.
     pub values: Vec<RawValue>,
     /// `Ok(None)` for a feature without geometry, `Err` when the geometry cannot be
     /// converted (an unsupported curve type, a corrupt blob).
@@ -119,6 +129,7 @@ impl VectorSource {
         &self.driver
     }
 
+    /// Path of the source as opened.
     pub fn path(&self) -> &Path {
         &self.path
     }

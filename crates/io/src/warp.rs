@@ -18,11 +18,20 @@ use crate::raster::open_validated;
 /// Resampling methods offered for warping (GDAL's names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Resampling {
+    /// Nearest neighbour (`near`): categorical layers, no new values.
     Nearest,
+    /// Most frequent source value in the cell (`mode`): categorical layers when
+    /// downsampling.
     Mode,
+    /// Bilinear interpolation (`bilinear`): continuous layers at similar resolution.
     Bilinear,
+    /// Cubic convolution (`cubic`): smooth continuous layers such as elevation.
     Cubic,
+    /// Area-weighted mean of the source cells (`average`): continuous layers when
+    /// downsampling.
     Average,
+    /// Sum of the source cells (`sum`): counts such as population per cell, conserving the
+    /// total.
     Sum,
 }
 

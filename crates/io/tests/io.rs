@@ -70,7 +70,7 @@ fn cog_round_trip_with_tags_legend_and_overviews() {
     let mut w =
         CogWriter::<f32>::create(&f_path, &grid, Some(f64::NAN), CogOptions::default()).unwrap();
     let value = |r: usize, c: usize| {
-        if (r + c) % 97 == 0 {
+        if (r + c).is_multiple_of(97) {
             f32::NAN
         } else {
             (r * 1000 + c) as f32 * 0.5

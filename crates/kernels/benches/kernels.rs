@@ -4,6 +4,9 @@
 //! `cargo bench -p riskcensus-kernels --bench kernels`
 //! (`-- slope` etc. to filter). Throughput is reported in cells.
 
+// `criterion_group!` expands to an undocumented `pub fn`; nothing else here is public.
+#![allow(missing_docs)]
+
 mod synth;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};

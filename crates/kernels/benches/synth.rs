@@ -11,9 +11,11 @@ use ndarray::Array2;
 pub struct Lcg(u64);
 
 impl Lcg {
+    /// A generator seeded with `seed` (mixed with a constant so that seed 0 is usable).
     pub fn new(seed: u64) -> Self {
         Self(seed ^ 0x9E37_79B9_7F4A_7C15)
     }
+    /// The next value in [0, 1): the top 24 bits of the state, so every value is exact in f32.
     pub fn next_f32(&mut self) -> f32 {
         self.0 = self
             .0

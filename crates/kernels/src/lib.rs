@@ -10,17 +10,17 @@
 //!
 //! | module | holds |
 //! |---|---|
-//! | [`terrain::slope`] | slope in degrees or percent, Horn (1981) or Zevenbergen–Thorne (1987) |
-//! | [`terrain::aspect`] | aspect in degrees clockwise from north |
-//! | [`terrain::curvature`] | plan and profile curvature (Zevenbergen–Thorne 1987), 1/m |
-//! | [`terrain::relief`] | local relief (max − min) and terrain ruggedness index (Riley et al. 1999) |
-//! | [`terrain::hillshade`] | Horn hillshade matching `gdaldem hillshade` |
+//! | [`terrain::slope`](mod@terrain::slope) | slope in degrees or percent, Horn (1981) or Zevenbergen–Thorne (1987) |
+//! | [`terrain::aspect`](mod@terrain::aspect) | aspect in degrees clockwise from north |
+//! | [`terrain::curvature`](mod@terrain::curvature) | plan and profile curvature (Zevenbergen–Thorne 1987), 1/m |
+//! | [`terrain::relief`](mod@terrain::relief) | local relief (max − min) and terrain ruggedness index (Riley et al. 1999) |
+//! | [`terrain::hillshade`](mod@terrain::hillshade) | Horn hillshade matching `gdaldem hillshade` |
 //! | [`hydro::fill`] | priority-flood + ε depression filling (Barnes, Lehman & Mulla 2014) |
-//! | [`hydro::d8`] | D8 steepest-descent flow direction, ESRI codes (O'Callaghan & Mark 1984) |
-//! | [`hydro::accumulation`] | D8 flow accumulation (cells) and upstream area (m²) |
-//! | [`hydro::streams`] | stream cells from an accumulation threshold |
-//! | [`hydro::hand`] | Height Above Nearest Drainage (Nobre et al. 2011) |
-//! | [`hydro::twi`] | topographic wetness index ln(a / tan β) |
+//! | [`hydro::d8`](mod@hydro::d8) | D8 steepest-descent flow direction, ESRI codes (O'Callaghan & Mark 1984) |
+//! | [`hydro::accumulation`](mod@hydro::accumulation) | D8 flow accumulation (cells) and upstream area (m²) |
+//! | [`hydro::streams`](mod@hydro::streams) | stream cells from an accumulation threshold |
+//! | [`hydro::hand`](mod@hydro::hand) | Height Above Nearest Drainage (Nobre et al. 2011) |
+//! | [`hydro::twi`](mod@hydro::twi) | topographic wetness index ln(a / tan β) |
 //! | [`distance`] | exact Euclidean distance transform (Felzenszwalb & Huttenlocher 2012) |
 //! | [`majority`] | 8-neighbour strict-majority filter of class grids (ESRI Majority Filter) |
 
@@ -33,22 +33,45 @@ pub mod terrain;
 /// NaN is nodata and flows through as documented by each kernel.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum KernelError {
+    /// A cell size (metres) that is not finite or not positive; see [`CellSize::new`].
     #[error("cell size must be finite and > 0 metres, got {0}")]
     BadCellSize(f64),
+    /// Two inputs of one kernel differ in shape.
     #[error("{what}: shape {got:?} does not match {expected:?}")]
     ShapeMismatch {
+        /// Which inputs, e.g. `"stream mask vs filled DEM"`.
         what: &'static str,
+        /// Shape `(rows, cols)` the kernel expected.
         expected: (usize, usize),
+        /// Shape `(rows, cols)` it was given.
         got: (usize, usize),
     },
+    /// A D8 direction grid holds a code that is neither 0, 255 nor a power of two.
     #[error("cell ({row}, {col}): {code} is not a D8 code (0, 255 or a power of two)")]
-    BadD8Code { row: usize, col: usize, code: u8 },
+    BadD8Code {
+        /// Row of the offending cell.
+        row: usize,
+        /// Column of the offending cell.
+        col: usize,
+        /// The code found there.
+        code: u8,
+    },
+    /// D8 directions loop, so flow from this cell never reaches an outlet.
     #[error("cell ({row}, {col}): D8 directions form a cycle on or above this cell")]
-    D8Cycle { row: usize, col: usize },
+    D8Cycle {
+        /// Row of a cell on or upstream of the cycle.
+        row: usize,
+        /// Column of a cell on or upstream of the cycle.
+        col: usize,
+    },
+    /// A scalar parameter outside its domain.
     #[error("parameter `{name}` = {value} is invalid: {reason}")]
     BadParameter {
+        /// Parameter name as in the kernel's signature.
         name: &'static str,
+        /// Value given.
         value: f64,
+        /// Why it was refused.
         reason: &'static str,
     },
 }

@@ -3,6 +3,9 @@
 //! every cell + the class statistics (+ IRLS for lr on the samples); scoring = the
 //! per-cell lookup and combination. `cargo bench -p riskcensus-models --bench geohazard`.
 
+// `criterion_group!` expands to an undocumented `pub fn`; nothing else here is public.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -23,9 +26,9 @@ fn data(cells: usize) -> Data {
         .map(|&k| (0..cells).map(|_| rng.random_range(1..=k as u16)).collect())
         .collect();
     let mut hazard = Vec::new();
-    for i in 0..cells {
+    for (i, &class) in columns[0].iter().enumerate() {
         // Hazard more likely in high classes of the first factor.
-        if rng.random::<f64>() < 2e-5 * columns[0][i] as f64 {
+        if rng.random::<f64>() < 2e-5 * class as f64 {
             hazard.push(i);
         }
     }
@@ -49,8 +52,8 @@ fn train(d: &Data, method: Method) -> TrainedModel {
     let mut row = vec![0u16; nf];
     let cells = d.columns[0].len();
     for i in 0..cells {
-        for f in 0..nf {
-            row[f] = d.columns[f][i];
+        for (v, column) in row.iter_mut().zip(&d.columns) {
+            *v = column[i];
         }
         counts.add_area(&row);
     }
@@ -62,8 +65,8 @@ fn train(d: &Data, method: Method) -> TrainedModel {
         .map(|i| (i, 1u8))
         .chain(d.negatives.iter().map(|i| (i, 0u8)))
     {
-        for f in 0..nf {
-            row[f] = d.columns[f][i];
+        for (v, column) in row.iter_mut().zip(&d.columns) {
+            *v = column[i];
         }
         if l == 1 {
             counts.add_hazard(&row);

@@ -41,6 +41,7 @@ pub const TOLERANCE: f64 = 1e-12;
 pub struct Ahp {
     /// Normalised principal eigenvector (Σ = 1), in matrix row order.
     pub weights: Vec<f64>,
+    /// Principal eigenvalue λmax = (1/n) Σ_i (A·w)_i / w_i; n for a consistent matrix.
     pub lambda_max: f64,
     /// CI = (λmax − n)/(n − 1); 0 for n ≤ 2.
     pub ci: f64,
@@ -53,24 +54,50 @@ pub struct Ahp {
 /// Why a matrix cannot be analysed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum AhpError {
+    /// The matrix has no rows.
     #[error("matrix is empty")]
     Empty,
+    /// A row's length differs from the number of rows.
     #[error("matrix has {n} rows but row {row} has {len} entries")]
-    NotSquare { n: usize, row: usize, len: usize },
+    NotSquare {
+        /// Number of rows.
+        n: usize,
+        /// The offending row, 0-based.
+        row: usize,
+        /// Its number of entries.
+        len: usize,
+    },
+    /// The order n exceeds 15, the largest with a random index in [`RANDOM_INDEX`].
     #[error("order {0} is larger than 15, the largest with a published random index")]
     TooLarge(usize),
+    /// An entry is not finite or not positive.
     #[error("entry [{row}][{col}] = {value} must be finite and > 0")]
-    NotPositive { row: usize, col: usize, value: f64 },
+    NotPositive {
+        /// Row of the entry, 0-based.
+        row: usize,
+        /// Column of the entry, 0-based.
+        col: usize,
+        /// The entry.
+        value: f64,
+    },
+    /// Diagonal entry `(i, a_ii)` is not 1.
     #[error("diagonal entry [{0}][{0}] = {1} must be 1")]
     Diagonal(usize, f64),
+    /// a_ji differs from 1/a_ij by more than [`RECIPROCAL_RTOL`].
     #[error("not reciprocal: a[{row}][{col}] = {a_ij} but a[{col}][{row}] = {a_ji} (expected 1/{a_ij} = {expected})")]
     NotReciprocal {
+        /// Row i, 0-based.
         row: usize,
+        /// Column j, 0-based.
         col: usize,
+        /// The entry a_ij.
         a_ij: f64,
+        /// The entry a_ji.
         a_ji: f64,
+        /// 1/a_ij.
         expected: f64,
     },
+    /// The power iteration did not reach [`TOLERANCE`] within this many iterations.
     #[error("power iteration did not converge in {0} iterations")]
     NoConvergence(usize),
 }

@@ -31,21 +31,28 @@ pub const WEIGHT_SUM_TOL: f64 = 1e-6;
 pub struct Input {
     /// Layer id in the census layer stack.
     pub id: String,
+    /// Unit of the layer values as the file states it (`m`, `mm`, `deg`, `index`, …).
     pub unit: String,
+    /// Free text from the model file.
     pub description: Option<String>,
 }
 
 /// A validated factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Factor {
+    /// Factor id, unique in the model (the key of `weights.direct` and the AHP matrix).
     pub id: String,
     /// Input layer id.
     pub input: String,
     /// Position of the input in [`Model::inputs`] (the order of the scorer's slices).
     pub input_index: usize,
+    /// Unit of the input values the transform reads.
     pub unit: String,
+    /// Raw value → score in [0, 1] (see [`crate::transform`]).
     pub transform: Transform,
+    /// What a NaN input scores.
     pub nodata: Nodata,
+    /// Free text from the model file.
     pub description: Option<String>,
 }
 
@@ -56,18 +63,33 @@ pub struct Factor {
 pub enum Aggregation {
     /// Weighted linear combination (WLC; Malczewski 1999, Voogd 1983):
     /// r = w_0·s_0 + w_1·s_1 + … (sum taken left to right).
-    WeightedSum { weights: Vec<f64> },
+    WeightedSum {
+        /// w_i > 0, one per factor in [`Model::factors`] order, summing to 1 (direct weights
+        /// within [`WEIGHT_SUM_TOL`]).
+        weights: Vec<f64>,
+    },
     /// Weighted product (multiplicative model, Malczewski 1999):
     /// r = s_0^{w_0} · s_1^{w_1} · … (product taken left to right).
-    WeightedProduct { weights: Vec<f64> },
+    WeightedProduct {
+        /// w_i > 0, one per factor in [`Model::factors`] order, summing to 1 (direct weights
+        /// within [`WEIGHT_SUM_TOL`]).
+        weights: Vec<f64>,
+    },
     /// r = max_i s_i (NaN if any propagating factor is NaN).
     Max,
     /// Risk composition R = H·E·V·(1 − α·C), evaluated as ((H·E)·V)·(1 − α·C);
     /// without a capacity factor R = (H·E)·V. The factors are ordered H, E, V[, C].
-    Risk { alpha: f64, capacity: bool },
+    Risk {
+        /// Mitigation effectiveness α in [0, 1] ([`DEFAULT_ALPHA`] unless the file sets
+        /// it).
+        alpha: f64,
+        /// True when a capacity factor C is the fourth factor.
+        capacity: bool,
+    },
 }
 
 impl Aggregation {
+    /// The weights of a weighted sum or product, `None` for `Max` and `Risk`.
     pub fn weights(&self) -> Option<&[f64]> {
         match self {
             Aggregation::WeightedSum { weights } | Aggregation::WeightedProduct { weights } => {
@@ -82,12 +104,17 @@ impl Aggregation {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Weighting {
+    /// The aggregation takes no weights (`max`, `risk`).
     None,
+    /// Weights given in `[weights.direct]`.
     Direct,
+    /// Weights derived from `[weights.ahp]` by Saaty's eigenvector method.
     Ahp {
         /// Factor ids in matrix order.
         factors: Vec<String>,
+        /// The pairwise comparison matrix as given.
         matrix: Vec<Vec<f64>>,
+        /// Weights, λmax, CI and CR (CR < [`crate::ahp::CR_LIMIT`]).
         result: Ahp,
     },
 }
@@ -123,15 +150,20 @@ impl Model {
         ModelSpec::parse(text, origin)?.check()
     }
 
+    /// Model id from the file, as recorded in the manifest.
     pub fn id(&self) -> &str {
         &self.id
     }
+    /// Model version from the file, as recorded in the manifest.
     pub fn version(&self) -> &str {
         &self.version
     }
+    /// Human-readable name, if the file gives one.
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
+    /// The hazard the model scores, if the file declares one (none for exposure or
+    /// capacity indices).
     pub fn hazard(&self) -> Option<Hazard> {
         self.hazard
     }
@@ -139,6 +171,7 @@ impl Model {
     pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
+    /// References to the method's sources, as listed in the file.
     pub fn sources(&self) -> &[String] {
         &self.sources
     }
@@ -150,12 +183,15 @@ impl Model {
     pub fn factors(&self) -> &[Factor] {
         &self.factors
     }
+    /// How factor scores combine per cell.
     pub fn aggregation(&self) -> &Aggregation {
         &self.aggregation
     }
+    /// Where the weights came from (direct or AHP, with the AHP result).
     pub fn weighting(&self) -> &Weighting {
         &self.weighting
     }
+    /// The classification into level codes, if the file has a `[classification]`.
     pub fn classification(&self) -> Option<&Classification> {
         self.classification.as_ref()
     }

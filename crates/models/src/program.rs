@@ -447,10 +447,12 @@ impl Program {
         Ok(self)
     }
 
+    /// Cells per chunk (1..=[`MAX_CHUNK`]).
     pub fn chunk(&self) -> usize {
         self.chunk
     }
 
+    /// Id of the model the program was compiled from.
     pub fn model_id(&self) -> &str {
         &self.model_id
     }

@@ -66,6 +66,7 @@ pub struct LookupClass {
     pub code: u16,
     /// Human name, e.g. "built-up".
     pub name: Option<String>,
+    /// Score of the class, in [0, 1].
     pub score: f64,
 }
 
@@ -80,33 +81,67 @@ pub enum Transform {
     /// f64 from the file's values, then rounded to f32; a multiply rather than a
     /// divide per cell); x0 ↦ 0, x1 ↦ 1. Decreasing when x0 > x1 (e.g. HAND:
     /// x0 = 15 m ↦ 0, x1 = 0 m ↦ 1). x0 ≠ x1.
-    Ramp { x0: f64, x1: f64 },
+    Ramp {
+        /// x0, the value that scores 0 (factor unit).
+        x0: f64,
+        /// x1, the value that scores 1 (factor unit).
+        x1: f64,
+    },
     /// Esri Fuzzy Large: s = 1 / (1 + (x/m)^(−k)), increasing, s(m) = 0.5; m > 0,
     /// k > 0 (Esri's default spread is 5). Defined as 0 for x ≤ 0.
-    FuzzyLarge { midpoint: f64, spread: f64 },
+    FuzzyLarge {
+        /// m, the value that scores 0.5 (factor unit).
+        midpoint: f64,
+        /// k, the exponent; larger is steeper.
+        spread: f64,
+    },
     /// Esri Fuzzy Small: s = 1 / (1 + (x/m)^k), decreasing, s(m) = 0.5; m > 0, k > 0.
     /// Defined as 1 for x ≤ 0.
-    FuzzySmall { midpoint: f64, spread: f64 },
+    FuzzySmall {
+        /// m, the value that scores 0.5 (factor unit).
+        midpoint: f64,
+        /// k, the exponent; larger is steeper.
+        spread: f64,
+    },
     /// Esri Fuzzy Gaussian: s = exp(−k·(x − m)²), 1 at m; k > 0 (Esri default 0.1).
-    FuzzyGaussian { midpoint: f64, spread: f64 },
+    FuzzyGaussian {
+        /// m, the value that scores 1 (factor unit).
+        midpoint: f64,
+        /// k, per squared factor unit; larger is narrower.
+        spread: f64,
+    },
     /// Logistic: s = 1 / (1 + exp(−a·(x − m))); s(m) = 0.5, increasing for a > 0,
     /// decreasing for a < 0; a ≠ 0.
-    Sigmoid { midpoint: f64, slope: f64 },
+    Sigmoid {
+        /// m, the value that scores 0.5 (factor unit).
+        midpoint: f64,
+        /// a, per factor unit; negative for a decreasing curve.
+        slope: f64,
+    },
     /// Piecewise-linear table through (x_i, y_i), x strictly ascending, y in [0, 1];
     /// y_0 below x_0 and y_{n−1} above x_{n−1}. Between x_i ≤ x < x_{i+1}:
     /// t = (x − x_i)/(x_{i+1} − x_i), s = y_i + t·(y_{i+1} − y_i).
-    Piecewise { points: Vec<(f64, f64)> },
+    Piecewise {
+        /// (x_i, y_i), x strictly ascending, y in [0, 1].
+        points: Vec<(f64, f64)>,
+    },
     /// Categorical lookup: class code → score; other values per `unknown`.
     Lookup {
+        /// The classes, each code once.
         classes: Vec<LookupClass>,
+        /// What a value outside the table scores.
         unknown: Unknown,
     },
     /// Log scaling: s = min(ln(1 + max(x, 0)) / ln(1 + M), 1), M = `max` > 0 the value
     /// that scores 1 (e.g. the largest flow accumulation, in cells).
-    Log { max: f64 },
+    Log {
+        /// M, the value that scores 1 (factor unit, > 0).
+        max: f64,
+    },
 }
 
 impl Transform {
+    /// The `kind` name used in model files (`ramp`, `fuzzy_large`, …).
     pub fn kind(&self) -> &'static str {
         match self {
             Transform::Identity => "identity",

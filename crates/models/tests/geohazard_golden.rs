@@ -146,8 +146,8 @@ fn logistic_regression_agrees_with_scikit_learn_to_1e_6() {
     let fit = m.logistic.as_ref().unwrap();
     let want = vector(&d.golden["logistic"]["coefficients"]);
     let want_se = vector(&d.golden["logistic"]["std_errors"]);
-    let e = max_rel(&[fit.coefficients.clone()], &[want]);
-    let e_se = max_rel(&[fit.std_errors.clone()], &[want_se]);
+    let e = max_rel(std::slice::from_ref(&fit.coefficients), &[want]);
+    let e_se = max_rel(std::slice::from_ref(&fit.std_errors), &[want_se]);
     println!(
         "LR: {} IRLS iterations; max relative difference vs scikit-learn: coefficients {e:.3e}, standard errors {e_se:.3e}",
         fit.iterations

@@ -1,8 +1,11 @@
-//! Criterion benches (issue 9 item 9): exact Jenks on 10 M cells (histogram of tiles
-//! + Fisher DP), and zonal statistics over the demo's 12 townships on a ~1 M-cell
+//! Criterion benches (issue 9 item 9): exact Jenks on 10 M cells (histogram of tiles,
+//! then the Fisher DP), and zonal statistics over the demo's 12 townships on a ~1 M-cell
 //! 30 m grid. Synthetic values from fixed formulas / seeds.
 //!
 //!   cargo bench -p riskcensus-zoning --bench zoning
+
+// `criterion_group!` expands to an undocumented `pub fn`; nothing else here is public.
+#![allow(missing_docs)]
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ndarray::Array2;

@@ -43,6 +43,7 @@ pub const FRACTION_EPS: f64 = 1e-12;
 /// may or may not repeat its first vertex at the end.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Rings {
+    /// Per polygon, its exterior ring then its holes; vertices `(x, y)` in the grid's CRS.
     pub polygons: Vec<Vec<Vec<(f64, f64)>>>,
 }
 
@@ -124,6 +125,7 @@ pub struct CoverageRow {
 /// fractions with no leading or trailing zero.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Coverage {
+    /// Covered rows, ascending; rows the polygon misses are absent.
     pub rows: Vec<CoverageRow>,
 }
 

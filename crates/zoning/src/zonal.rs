@@ -27,11 +27,14 @@ use crate::error::ZoningError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rule {
+    /// Each cell weighted by the exact fraction of it the polygon covers (exactextract).
     Fraction,
+    /// A cell counts in full iff its centre is inside the polygon.
     Center,
 }
 
 impl Rule {
+    /// The identifier used on the command line and in manifests (`fraction`, `center`).
     pub fn id(self) -> &'static str {
         match self {
             Rule::Fraction => "fraction",

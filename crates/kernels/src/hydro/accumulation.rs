@@ -10,7 +10,7 @@
 //! Memory: the output (u32, 4 B/cell) plus one state byte per cell holding the
 //! direction index (high nibble) and the remaining donor count (low nibble).
 //!
-//! Conventions: codes as in [`super::d8`]; [`super::NO_FLOW`] cells, cells pointing
+//! Conventions: codes as in [`super::d8`](mod@super::d8); [`super::NO_FLOW`] cells, cells pointing
 //! off the grid and cells pointing at a [`super::D8_NODATA`] cell are outlets (their
 //! flow leaves the grid there). Nodata cells get 0 (every valid cell is ≥ 1).
 
@@ -25,7 +25,7 @@ const DONE: u8 = 0x0F;
 ///
 /// Errors: [`KernelError::BadD8Code`] for a code that is not 0, 255 or a power of two,
 /// [`KernelError::D8Cycle`] (naming one cell on or below the cycle) if the directions
-/// loop, which never happens for [`super::d8`] output.
+/// loop, which never happens for [`super::d8`](super::d8()) output.
 pub fn accumulation(dirs: ArrayView2<u8>) -> Result<Array2<u32>, KernelError> {
     let (rows, cols) = dirs.dim();
     let d = contiguous(&dirs);

@@ -7,7 +7,7 @@
 //! elevation and a FIFO `pit` for cells raised inside depressions. Every cell inside a
 //! depression or on a flat is raised to `nextafter(z_parent, +∞)` of the cell that
 //! reached it, so **every non-outlet cell ends strictly higher than at least one
-//! neighbour** and D8 ([`super::d8`]) drains every cell to an outlet with no flat
+//! neighbour** and D8 ([`super::d8`](super::d8())) drains every cell to an outlet with no flat
 //! resolution step. O(n log n).
 //!
 //! - Units: metres in, metres out; the output is `≥` the input everywhere.

@@ -5,8 +5,8 @@
 //! D8 path from each cell to the first stream cell it reaches; HAND is the cell's
 //! elevation minus that stream cell's elevation.
 //!
-//! - Input: the filled DEM (metres), its D8 codes ([`super::d8`]) and a stream mask
-//!   ([`super::streams`]). Output metres: **0 on stream cells**; ≥ 0 elsewhere when the
+//! - Input: the filled DEM (metres), its D8 codes ([`super::d8`](super::d8())) and a stream mask
+//!   ([`super::streams`](super::streams())). Output metres: **0 on stream cells**; ≥ 0 elsewhere when the
 //!   directions come from the same filled DEM (D8 always steps down).
 //! - NaN where the cell is nodata, or its path reaches an outlet (code 0, off the
 //!   grid, or into nodata) before reaching a stream.

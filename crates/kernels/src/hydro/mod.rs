@@ -9,7 +9,7 @@
 //!                        filled + dirs + mask ─hand→ HAND;  area + slope ─twi→ TWI
 //! ```
 //!
-//! D8 codes are ESRI's (see [`d8`]); [`D8_NODATA`] marks nodata cells and 0 marks
+//! D8 codes are ESRI's (see [`d8`](mod@d8)); [`D8_NODATA`] marks nodata cells and 0 marks
 //! outlets. Axis order `(row, col)`, row 0 north.
 
 pub mod accumulation;

@@ -8,7 +8,7 @@
 //! `tan β` is floored at `min_tan_slope` so flat cells give a finite index
 //! ([`DEFAULT_MIN_TAN_SLOPE`] = 0.001, i.e. 0.057°; Sørensen et al. 2006 discuss the
 //! choice). Pass the slope of the **unfilled** DEM in degrees (e.g. Horn,
-//! [`crate::terrain::slope`]). NaN in either input gives NaN.
+//! [`crate::terrain::slope`](crate::terrain::slope())). NaN in either input gives NaN.
 
 use ndarray::{Array2, ArrayView2, Zip};
 

@@ -31,7 +31,9 @@ use crate::CellSize;
 /// Plan and profile curvature grids, 1/m.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curvature {
+    /// Plan curvature (ZT eq. 17), 1/m: > 0 where flow converges (hollows), < 0 on ridges.
     pub plan: Array2<f32>,
+    /// Profile curvature (ZT eq. 16), 1/m: > 0 where convex along the slope line, < 0 where concave.
     pub profile: Array2<f32>,
 }
 

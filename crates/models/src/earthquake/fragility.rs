@@ -43,9 +43,9 @@
 //!
 //! # Losses and casualties
 //!
-//! Expected loss ratio = Σ P[ds]·LR[ds] with the loss ratios of
+//! Expected loss ratio = Σ P\[ds\]·LR\[ds\] with the loss ratios of
 //! [`FragilityParams::loss_ratios`]; expected deaths = occupants × occupancy
-//! factor of the time of day × Σ P[ds]·fatality rate, where the complete state
+//! factor of the time of day × Σ P\[ds\]·fatality rate, where the complete state
 //! splits into collapse (fraction `collapse` of the HAZUS family) and
 //! non-collapse (HAZUS Technical Manual ch. 13 structure).
 //!
@@ -103,11 +103,17 @@ pub fn erfc(x: f64) -> f64 {
 /// Chinese structure types of the census (docs/census-schema.md `structure`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Structure {
+    /// 钢筋混凝土框架, reinforced-concrete frame (HAZUS C1).
     RcFrame,
+    /// 砖混, confined brick masonry with RC slabs (HAZUS RM2).
     BrickConcrete,
+    /// 砖木, brick and timber (HAZUS URM).
     BrickWood,
+    /// 土木石, adobe and rubble stone (HAZUS URM, always Pre-Code).
     EarthStone,
+    /// 钢结构, steel frame (HAZUS S1).
     Steel,
+    /// 其他, any other type (HAZUS URM, conservative).
     Other,
 }
 
@@ -164,10 +170,15 @@ impl Structure {
 /// Seismic fortification intensity (抗震设防烈度).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Fortification {
+    /// 未设防: not designed for earthquakes (degree 0).
     None,
+    /// 6度, design PGA 0.05 g (GB 50011-2010 Table 3.2.2).
     VI,
+    /// 7度, design PGA 0.10 g.
     VII,
+    /// 8度, design PGA 0.20 g.
     VIII,
+    /// 9度, design PGA 0.40 g.
     IX,
 }
 
@@ -210,9 +221,13 @@ impl Fortification {
 /// HAZUS seismic design level, best first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum CodeLevel {
+    /// HAZUS High-Code (≈ UBC Zone 4, 0.4 g).
     High,
+    /// HAZUS Moderate-Code (≈ UBC Zone 2B, 0.2 g).
     Moderate,
+    /// HAZUS Low-Code (≈ UBC Zone 1, 0.075 g).
     Low,
+    /// HAZUS Pre-Code: built without seismic design.
     Pre,
 }
 
@@ -236,6 +251,8 @@ impl CodeLevel {
         }
     }
 
+    /// Name as in the fragility table's code-level column (`high`, `moderate`, `low`,
+    /// `pre`).
     pub fn name(&self) -> &'static str {
         match self {
             CodeLevel::High => "high",
@@ -249,7 +266,9 @@ impl CodeLevel {
 /// One lognormal fragility curve set: medians (g) of slight…complete and β.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Curve {
+    /// Median PGA (g) of slight, moderate, extensive and complete damage.
     pub medians_g: [f64; 4],
+    /// Lognormal standard deviation β, shared by the four states.
     pub beta: f64,
 }
 
@@ -468,11 +487,17 @@ impl FragilityParams {
 /// One building as the fragility model needs it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Building {
+    /// Building id, named in errors.
     pub id: String,
+    /// Structure type.
     pub structure: Structure,
+    /// Storeys (clamped to 1..=200 on input); they set the HAZUS height class L, M or H.
     pub storeys: u32,
+    /// Year of construction; `None` counts as before `pre_code_year` (conservative).
     pub year_built: Option<i32>,
+    /// Seismic fortification intensity.
     pub fortification: Fortification,
+    /// Resident occupants (persons), scaled by the time-of-day occupancy for casualties.
     pub occupants: f64,
     /// Replacement value (any currency unit; losses come out in the same unit).
     pub value: f64,
@@ -543,13 +568,13 @@ pub fn code_level(b: &Building, p: &FragilityParams) -> CodeLevel {
 }
 
 fn pre_code_era(b: &Building, p: &FragilityParams) -> bool {
-    b.year_built.map_or(true, |y| y < p.pre_code_year)
+    b.year_built.is_none_or(|y| y < p.pre_code_year)
 }
 
 /// The result for one building.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct BuildingDamage {
-    /// P[none], P[slight], P[moderate], P[extensive], P[complete].
+    /// P\[none\], P\[slight\], P\[moderate\], P\[extensive\], P\[complete\].
     pub probabilities: [f64; N_STATES],
     /// Expected loss ratio (fraction of replacement value).
     pub loss_ratio: f64,

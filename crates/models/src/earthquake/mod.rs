@@ -8,7 +8,7 @@
 //! - [`intensity`]: PGA → seismic intensity (GB/T 17742-2020, GB 18306-2015);
 //! - [`fragility`]: lognormal fragility (HAZUS equivalent-PGA curves adapted to
 //!   Chinese structure types), losses, casualties, hidden-danger grade;
-//! - [`params`]: `models/earthquake.toml`;
+//! - [`params`]: the parameters of `models/earthquake.toml`;
 //! - [`error`]: [`EarthquakeError`], naming the model, record and field.
 
 pub mod error;

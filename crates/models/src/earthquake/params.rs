@@ -20,24 +20,36 @@ pub enum Method {
     Scenario,
 }
 
+/// `[ground_motion]`: where the PGA per cell comes from.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GroundMotionSection {
+    /// `"zoning"` or `"scenario"`.
     pub method: Method,
     /// Vector source id of the zoning polygons (field `pga_g`).
     pub zoning_source: String,
 }
 
+/// `[scenario]`: a planar rupture on a surveyed fault, scored with a ground-motion model.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {
+    /// Vector source id of the fault traces.
     pub fault_source: String,
+    /// The fault: value of the source's `code` (or `id`) field.
     pub fault: String,
+    /// OpenQuake class name of the ground-motion model (see [`Gmm::names`]).
     pub gmm: String,
+    /// Magnitude: Mw, or Ms for the `YuEtAl2013Ms*` models; within the model's range.
     pub magnitude: f64,
+    /// Rake (degrees; 90 = reverse, −90 = normal, 0 or 180 = strike-slip).
     pub rake: f64,
+    /// Dip (degrees, 0 < δ ≤ 90) towards the right of the trace direction; a dip
+    /// carried by the fault itself takes precedence.
     pub dip: f64,
+    /// Depth of the top of the rupture (km).
     pub ztor_km: f64,
+    /// Depth of the bottom of the rupture (km), below `ztor_km`.
     pub zbot_km: f64,
 }
 
@@ -46,13 +58,17 @@ pub struct ScenarioSection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 pub enum Vs30Source {
+    /// One Vs30 everywhere (m/s, 50–5000).
     Constant(f64),
+    /// `"slope"` (Wald & Allen 2007) or `"site_class"` (a NEHRP site-class map).
     Layer(String),
 }
 
+/// `[site]`: the site term of scenario ground motion.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteSection {
+    /// Where Vs30 comes from.
     pub vs30: Vs30Source,
     /// With `vs30 = "site_class"`: the census `[[vector]]` source of site-class
     /// polygons (default `site_classes`).
@@ -71,10 +87,13 @@ fn default_site_class_field() -> String {
     "site_class".into()
 }
 
+/// `[hazard_index]`: the log-linear map from PGA to the hazard index H in [0, 1].
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HazardIndexSection {
+    /// PGA (g) that scores 0; > 0 (0.05 g, intensity VI, in the built-in file).
     pub pga_low_g: f64,
+    /// PGA (g) that scores 1; > `pga_low_g` (0.40 g, intensity IX, in the built-in file).
     pub pga_high_g: f64,
 }
 
@@ -91,11 +110,13 @@ impl HazardIndexSection {
     }
 }
 
+/// `[fragility]`: the fragility table and the loss, casualty and design-level parameters.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FragilitySection {
     /// File name of the fragility table, relative to the models folder.
     pub table: String,
+    /// The other keys of the section.
     #[serde(flatten)]
     pub params: FragilityParams,
 }
@@ -104,17 +125,25 @@ pub struct FragilitySection {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EarthquakeParams {
+    /// Model id, recorded with the outputs.
     pub id: String,
+    /// Model version, recorded with the outputs.
     pub version: String,
     /// The built-in operator that reads this file: `"earthquake"` (not a weighted
     /// overlay; DESIGN.md §5).
     #[serde(default)]
     pub operator: Option<String>,
+    /// References to the methods' sources.
     pub sources: Vec<String>,
+    /// `[ground_motion]`.
     pub ground_motion: GroundMotionSection,
+    /// `[scenario]`, used when `ground_motion.method = "scenario"`.
     pub scenario: ScenarioSection,
+    /// `[site]`.
     pub site: SiteSection,
+    /// `[hazard_index]`.
     pub hazard_index: HazardIndexSection,
+    /// `[fragility]`.
     pub fragility: FragilitySection,
 }
 
@@ -134,7 +163,7 @@ impl EarthquakeParams {
             }
         }
         if let Vs30Source::Constant(v) = p.site.vs30 {
-            if !(v >= 50.0 && v <= 5000.0) {
+            if !(50.0..=5000.0).contains(&v) {
                 return Err(bad(format!("site.vs30 = {v} outside [50, 5000] m/s")));
             }
         }

@@ -23,9 +23,13 @@ use super::error::EarthquakeError;
 /// Distances of one site (km) and the angle from strike (degrees, (−180, 180]).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Distances {
+    /// Joyner–Boore distance Rjb (km): to the surface projection of the rupture.
     pub rjb_km: f64,
+    /// Rupture distance Rrup (km): to the closest point of the rupture plane.
     pub rrup_km: f64,
+    /// Rx (km): perpendicular to strike from the top edge, positive on the hanging wall.
     pub rx_km: f64,
+    /// Epicentral distance Repi (km), from the surface projection of the rupture centre.
     pub repi_km: f64,
     /// Angle from the strike direction to the epicentre→site vector (degrees),
     /// positive towards the dip side. Yu et al. (2013) use it as θ from the long axis.

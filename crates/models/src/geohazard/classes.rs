@@ -20,9 +20,15 @@ use serde::Serialize;
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Classifier {
     /// K − 1 strictly ascending bounds → K classes.
-    Bounds { bounds: Vec<f64> },
+    Bounds {
+        /// b_1 < … < b_{K−1}, in the factor's unit.
+        bounds: Vec<f64>,
+    },
     /// One class per listed integer code, in list order.
-    Codes { codes: Vec<i64> },
+    Codes {
+        /// The codes of classes 1..=K, in order.
+        codes: Vec<i64>,
+    },
 }
 
 impl Classifier {

@@ -77,11 +77,13 @@ impl ClassCounts {
 /// (1 = hazard cell, 0 = non-hazard cell) per sample.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SampleTable {
+    /// Factor ids, in column order.
     pub factors: Vec<String>,
     /// Classes per factor K_f.
     pub classes: Vec<usize>,
     /// Row-major codes: `codes[s * factors.len() + f]`.
     pub codes: Vec<u16>,
+    /// One label per sample: 1 = hazard cell, 0 = non-hazard cell.
     pub labels: Vec<u8>,
 }
 
@@ -133,10 +135,12 @@ impl SampleTable {
         })
     }
 
+    /// Number of samples.
     pub fn len(&self) -> usize {
         self.labels.len()
     }
 
+    /// True when there is no sample.
     pub fn is_empty(&self) -> bool {
         self.labels.is_empty()
     }

@@ -32,16 +32,21 @@ pub const SEPARATION_ETA: f64 = 30.0;
 /// column order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LogisticFit {
+    /// Coefficient names: `(intercept)`, then the covariates.
     pub names: Vec<String>,
+    /// Estimates β (log-odds per unit of the covariate).
     pub coefficients: Vec<f64>,
+    /// Standard errors √diag((XᵀWX)⁻¹) at the estimate.
     pub std_errors: Vec<f64>,
     /// Wald z = β / SE.
     pub z: Vec<f64>,
+    /// IRLS iterations to convergence.
     pub iterations: usize,
     /// Residual deviance −2 log L.
     pub deviance: f64,
     /// Deviance of the intercept-only model.
     pub null_deviance: f64,
+    /// Samples n the model was fitted on.
     pub samples: usize,
 }
 
@@ -178,12 +183,12 @@ pub fn fit(x: &[f64], y: &[u8], names: &[String]) -> Result<LogisticFit, Geohaza
     }
     let z = beta.iter().zip(&std_errors).map(|(b, s)| b / s).collect();
     let mut deviance = 0.0;
-    for i in 0..n {
+    for (i, &yi) in y.iter().enumerate() {
         let mut eta = beta[0];
         for (bj, xj) in beta[1..].iter().zip(row(i)) {
             eta += bj * xj;
         }
-        deviance += 2.0 * neg_log_lik(y[i], eta);
+        deviance += 2.0 * neg_log_lik(yi, eta);
     }
     let pbar = pos as f64 / n as f64;
     let null_deviance = -2.0 * (pos as f64 * pbar.ln() + (n - pos) as f64 * (1.0 - pbar).ln());
@@ -256,7 +261,7 @@ fn cholesky(a: &[f64], q: usize) -> Result<Vec<f64>, usize> {
         for k in 0..j {
             d -= l[j * q + k] * l[j * q + k];
         }
-        if !(d > 1e-13 * a[j * q + j].abs().max(f64::MIN_POSITIVE)) {
+        if d.is_nan() || d <= 1e-13 * a[j * q + j].abs().max(f64::MIN_POSITIVE) {
             return Err(j);
         }
         let d = d.sqrt();

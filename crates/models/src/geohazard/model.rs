@@ -32,8 +32,11 @@ pub const SCORE_CHUNK: usize = 1024;
 /// A trained (or expert) model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TrainedModel {
+    /// The method that produced the class values.
     pub method: Method,
+    /// Factor ids, in column order.
     pub factors: Vec<String>,
+    /// Classes per factor K_f.
     pub classes: Vec<usize>,
     /// `values[f][k − 1]`: the method's class value (see the module table).
     pub values: Vec<Vec<f64>>,
@@ -48,13 +51,21 @@ pub struct TrainedModel {
 /// One row of the per-class report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ClassRow {
+    /// Factor id.
     pub factor: String,
+    /// Class index, 1-based.
     pub class: usize,
+    /// Class label supplied by the caller (e.g. its value range), empty if none.
     pub label: String,
+    /// Study-area cells in the class S_i.
     pub area_cells: u64,
+    /// Hazard cells in the class N_i.
     pub hazard_cells: u64,
+    /// I = ln[(N_i/N)/(S_i/S)] (Yin & Yan 1988).
     pub information_value: f64,
+    /// FR = (N_i/N)/(S_i/S) (Lee & Pradhan 2007).
     pub frequency_ratio: f64,
+    /// Certainty factor in [−1, 1] (favourability form of Chung & Fabbri 1993).
     pub certainty_factor: f64,
 }
 

@@ -1,5 +1,5 @@
 //! The susceptibility parameter file (`models/geohazard.toml`): unchecked serde
-//! types → [`GeohazardParams::check`] → validated parameters.
+//! types → checked once by [`GeohazardParams::from_toml`] → validated parameters.
 //!
 //! Keys (every table refuses unknown keys):
 //!
@@ -52,6 +52,8 @@ pub enum Method {
 }
 
 impl Method {
+    /// The method's name in the parameter file and the report (`iv`, `fr`, `cf`, `lr`,
+    /// `expert`).
     pub fn id(self) -> &'static str {
         match self {
             Method::Iv => "iv",
@@ -74,30 +76,45 @@ impl Method {
         })
     }
 
+    /// True for the methods trained on the inventory (all but `expert`).
     pub fn is_statistical(self) -> bool {
         self != Method::Expert
     }
 }
 
+/// The parameter file as written, not yet validated (see the module docs for the keys).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParamsSpec {
+    /// Model id, recorded with the outputs.
     pub id: String,
+    /// Model version, recorded with the outputs.
     pub version: String,
     /// The built-in operator that reads this file: `"geohazard_susceptibility"` (not
     /// a weighted overlay; DESIGN.md §5).
     #[serde(default)]
     pub operator: Option<String>,
+    /// Human-readable name.
     pub name: Option<String>,
+    /// Free text.
     pub description: Option<String>,
+    /// `iv`, `fr`, `cf`, `lr` or `expert`.
     pub method: Method,
+    /// Hidden-danger types of the inventory that train the model (see [`HAZARD_TYPES`]).
     pub hazard_types: Vec<String>,
+    /// References to the methods' sources (at least one).
     pub sources: Vec<String>,
+    /// `[sampling]`.
     pub sampling: SamplingSpec,
+    /// `[[factors]]`, in column order.
     pub factors: Vec<FactorSpec>,
+    /// `[expert]`: an AHP matrix over the factors, in file order.
     pub expert: Option<AhpSpec>,
+    /// `[trigger]`: rainfall modulation of the hazard.
     pub trigger: Option<TriggerSpec>,
+    /// `[threat]`: threat zones and monitoring capacity of hidden-danger points.
     pub threat: Option<ThreatSpec>,
+    /// `[classification]`: how the four levels are drawn.
     pub classification: ClassificationSpec,
 }
 
@@ -114,23 +131,33 @@ pub struct ThreatSpec {
     pub monitoring: MonitoringCapacity,
     /// Capacity of a point whose monitoring is not recorded.
     pub default_monitoring: String,
+    /// Free text.
     pub description: Option<String>,
 }
 
+/// Threat-zone radius (metres) per `scale` code; must not decrease from small to huge.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ScaleRadii {
+    /// `small` (小型).
     pub small: f64,
+    /// `medium` (中型).
     pub medium: f64,
+    /// `large` (大型).
     pub large: f64,
+    /// `huge` (特大型).
     pub huge: f64,
 }
 
+/// Monitoring capacity in [0, 1] per `monitoring` code; professional ≥ mass ≥ none.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct MonitoringCapacity {
+    /// Professional (instrumented) monitoring.
     pub professional: f64,
+    /// Mass monitoring (群测群防).
     pub mass: f64,
+    /// No monitoring.
     pub none: f64,
 }
 
@@ -164,52 +191,81 @@ impl ThreatSpec {
     }
 }
 
+/// `[sampling]`: validated into [`SamplingRule`] and `min_hazard_cells`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SamplingSpec {
+    /// Seed of the sample draw and the train/test split, recorded in the report.
     pub seed: u64,
+    /// Non-hazard cells per hazard cell; > 0.
     pub negative_ratio: f64,
+    /// No non-hazard cell within this distance (metres) of an inventory point; ≥ 0.
     pub buffer_m: f64,
+    /// Stratified hold-out share for ROC/AUC and the prediction rate, in [0, 1).
     pub test_fraction: f64,
+    /// Fewest hazard cells a statistical method trains on (≥ 2).
     pub min_hazard_cells: usize,
 }
 
+/// A `[[factors]]` entry: exactly one of `bounds` and `codes`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FactorSpec {
+    /// Factor id, unique.
     pub id: String,
+    /// Layer id in the census layer stack.
     pub layer: String,
+    /// Unit of the layer; must equal the stack's.
     pub unit: String,
+    /// K − 1 ascending class limits of a continuous factor.
     pub bounds: Option<Vec<f64>>,
+    /// Class codes of a categorical factor.
     pub codes: Option<Vec<i64>>,
+    /// Expert score per class in [0, 1] (method `expert` only).
     pub expert: Option<Vec<f64>>,
+    /// Free text.
     pub description: Option<String>,
 }
 
+/// `[trigger]`: hazard = S_n · (base + (1 − base) · T), T = clamp((R − x0)/(x1 − x0), 0, 1)
+/// for the rainfall R of `layer`.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct TriggerSpec {
+    /// Layer id of the trigger rainfall.
     pub layer: String,
+    /// Unit of the layer (`mm`).
     pub unit: String,
+    /// Rainfall at which T = 0; finite, ≠ `x1`.
     pub x0: f64,
+    /// Rainfall at which T = 1; finite.
     pub x1: f64,
+    /// Share of the susceptibility kept where T = 0, in [0, 1].
     pub base: f64,
+    /// Free text.
     pub description: Option<String>,
 }
 
+/// `[classification]`: validated into [`LevelRule`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassificationSpec {
+    /// `"natural_breaks"` or `"fixed_breaks"`.
     pub method: String,
+    /// Three ascending breaks in [0, 1], with `fixed_breaks` only.
     pub breaks: Option<Vec<f64>>,
 }
 
 /// A validated factor.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Factor {
+    /// Factor id.
     pub id: String,
+    /// Layer id in the census layer stack.
     pub layer: String,
+    /// Unit of the layer.
     pub unit: String,
+    /// Raw value → class index 1..=K.
     pub classifier: Classifier,
     /// Expert score per class in [0, 1] (required for the expert method).
     pub expert: Option<Vec<f64>>,
@@ -224,24 +280,38 @@ pub enum LevelRule {
     NaturalBreaks,
     /// Three ascending inner upper bounds on the normalised index in [0, 1] (a value
     /// equal to a bound stays in the lower level, as `riskcensus_zoning::Breaks`).
-    FixedBreaks { breaks: Vec<f64> },
+    FixedBreaks {
+        /// b_1 < b_2 < b_3 in [0, 1].
+        breaks: Vec<f64>,
+    },
 }
 
 /// Validated parameters.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GeohazardParams {
+    /// Model id, recorded with the outputs.
     pub id: String,
+    /// Model version, recorded with the outputs.
     pub version: String,
+    /// The statistical or expert method.
     pub method: Method,
+    /// Hidden-danger types that train the model.
     pub hazard_types: Vec<String>,
+    /// References to the methods' sources.
     pub sources: Vec<String>,
+    /// How samples are drawn and split.
     pub sampling: SamplingRule,
+    /// Fewest hazard cells a statistical method trains on.
     pub min_hazard_cells: usize,
+    /// Factors in column order.
     pub factors: Vec<Factor>,
     /// AHP over the factors (weights in factor order), when given.
     pub expert: Option<Ahp>,
+    /// Rainfall modulation of the hazard, if any (hazard is not drawn without it).
     pub trigger: Option<TriggerSpec>,
+    /// Threat zones and monitoring capacity, if given.
     pub threat: Option<ThreatSpec>,
+    /// How the four levels are drawn.
     pub levels: LevelRule,
 }
 

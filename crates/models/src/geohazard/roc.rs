@@ -30,12 +30,17 @@ use super::error::GeohazardError;
 /// A ROC curve: one point per distinct score, highest threshold first.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RocCurve {
+    /// False-positive rate of each point, from 0 to 1.
     pub fpr: Vec<f64>,
+    /// True-positive rate of each point, from 0 to 1.
     pub tpr: Vec<f64>,
     /// Threshold of each point (the first is +∞: nothing predicted positive).
     pub thresholds: Vec<f64>,
+    /// Area under the curve (Mann–Whitney, ties ½).
     pub auc: f64,
+    /// Samples labelled 1.
     pub positives: usize,
+    /// Samples labelled 0.
     pub negatives: usize,
 }
 
@@ -125,7 +130,9 @@ pub struct RateCurve {
     pub thresholds: Vec<f64>,
     /// Area under the full curve (trapezoid over every distinct score).
     pub auc: f64,
+    /// Study-area cells (valid scores).
     pub cells: usize,
+    /// Hazard cells.
     pub hazards: usize,
 }
 

@@ -28,6 +28,7 @@ use super::error::GeohazardError;
 /// The sampling rule (from `models/geohazard.toml`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SamplingRule {
+    /// Seed of the draw and of the split (ChaCha8).
     pub seed: u64,
     /// Non-hazard cells per hazard cell.
     pub negative_ratio: f64,
@@ -42,9 +43,11 @@ pub struct SamplingRule {
 pub struct SampleSet {
     /// Hazard cells first (ascending), then non-hazard cells (ascending).
     pub cells: Vec<usize>,
+    /// One label per cell of `cells`: 1 = hazard, 0 = non-hazard.
     pub labels: Vec<u8>,
     /// Indices into `cells`, ascending.
     pub train: Vec<usize>,
+    /// Indices into `cells`, ascending.
     pub test: Vec<usize>,
     /// Inventory points read.
     pub points: usize,
@@ -55,6 +58,7 @@ pub struct SampleSet {
 }
 
 impl SampleSet {
+    /// Number of hazard samples.
     pub fn hazard_cells(&self) -> usize {
         self.labels.iter().filter(|&&l| l == 1).count()
     }

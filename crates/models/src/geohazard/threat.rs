@@ -84,6 +84,7 @@ pub fn grade_name(code: u8) -> &'static str {
 pub struct ThreatPoint {
     /// Fractional cell position (col, row) from the grid's top-left corner.
     pub col: f64,
+    /// Fractional row from the grid's top-left corner.
     pub row: f64,
     /// Threat-zone radius, metres.
     pub radius_m: f64,
@@ -113,7 +114,9 @@ pub struct ThreatGrids {
 /// A point's zone.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct PointZone {
+    /// Cells in the point's threat zone.
     pub cells: usize,
+    /// Danger grade of the point (1 特大型 … 4 小型, 0 = nothing threatened).
     pub grade: u8,
 }
 

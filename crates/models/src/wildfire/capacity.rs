@@ -25,8 +25,11 @@ use riskcensus_core::GridSpec;
 /// A fire-fighting station: position (census CRS, metres) and personnel (persons).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Crew {
+    /// Easting (m, census CRS).
     pub x: f64,
+    /// Northing (m, census CRS).
     pub y: f64,
+    /// Fire-fighting personnel (persons, ≥ 0).
     pub personnel: f64,
 }
 

@@ -57,11 +57,15 @@ pub fn percentile(values: &[f64], p: f64) -> f64 {
 /// Climatology of one station.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StationClimate {
+    /// Station id.
     pub station: String,
     /// Fire-season days counted.
     pub days: usize,
+    /// 90th percentile of the daily FWI over the fire-season days (linear interpolation).
     pub fwi_p90: f64,
+    /// Mean daily FWI.
     pub fwi_mean: f64,
+    /// Largest daily FWI.
     pub fwi_max: f64,
     /// Seasonal severity rating (mean DSR).
     pub ssr: f64,

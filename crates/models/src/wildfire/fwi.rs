@@ -88,8 +88,11 @@ pub struct DayWeather {
 /// The seven outputs of one day.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FwiDay {
+    /// Fine Fuel Moisture Code.
     pub ffmc: f64,
+    /// Duff Moisture Code.
     pub dmc: f64,
+    /// Drought Code.
     pub dc: f64,
     /// Initial Spread Index.
     pub isi: f64,

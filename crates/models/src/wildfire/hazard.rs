@@ -77,8 +77,9 @@ pub struct WuiParams {
     pub value_full_wan: f64,
     /// Exposure score of a wildland cell itself (the forest as exposed element).
     pub wildland_exposure: f32,
-    /// Vulnerability of wildland cells and of interface buildings.
+    /// Vulnerability of wildland cells that hold no interface building.
     pub wildland_vulnerability: f32,
+    /// Vulnerability of cells within `buffer_m` of wildland that hold buildings.
     pub building_vulnerability: f32,
 }
 

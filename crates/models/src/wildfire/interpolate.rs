@@ -22,8 +22,11 @@ pub const LAPSE_RATE_C_PER_M: f64 = 0.0065;
 /// IDW parameters.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Idw {
+    /// Distance exponent p (2 = Shepard's inverse-square weighting).
     pub power: f64,
+    /// Nearest stations used per cell (0 is taken as 1).
     pub max_points: usize,
+    /// Search radius, metres (∞ = every station).
     pub radius_m: f64,
 }
 

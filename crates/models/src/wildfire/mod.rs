@@ -26,10 +26,13 @@ pub use weather::{Date, GapPolicy, RawRecord, Record, Season, WeatherError, Weat
 /// One station-day of FWI outputs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StationDay {
+    /// Station id (empty for a single-station file).
     pub station: String,
+    /// Day of the weather record.
     pub date: Date,
     /// Source row of the weather record.
     pub row: usize,
+    /// The day's FWI codes and indices.
     pub fwi: FwiDay,
 }
 

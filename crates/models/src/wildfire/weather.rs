@@ -31,8 +31,11 @@ use super::fwi::DayWeather;
 /// A calendar date (proleptic Gregorian).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// Year, e.g. 2024.
     pub year: i32,
+    /// Month, 1–12.
     pub month: u8,
+    /// Day of the month, 1–31 (checked against the month and leap years).
     pub day: u8,
 }
 
@@ -87,9 +90,11 @@ fn days_in_month(year: i32, month: u8) -> u8 {
 pub struct Record {
     /// Station id; empty when the file has no station column (one station).
     pub station: String,
+    /// Day of the record.
     pub date: Date,
     /// Latitude, degrees north (recorded; the day-length factors are the standard ones).
     pub lat: f64,
+    /// Noon temperature, humidity, wind and 24 h rain.
     pub weather: DayWeather,
     /// 1-based line of the source (the header is line 1).
     pub row: usize,
@@ -98,45 +103,81 @@ pub struct Record {
 /// One problem with the weather records.
 #[derive(Debug, Clone, PartialEq, Error)]
 pub enum WeatherProblem {
+    /// Required columns are missing from the header (or the file is empty).
     #[error("row {row}: missing column(s) {columns} in the header")]
-    Header { row: usize, columns: String },
+    Header {
+        /// Line of the header (1-based).
+        row: usize,
+        /// The missing columns, comma-separated.
+        columns: String,
+    },
+    /// A row's field count differs from the header's.
     #[error("row {row}: {found} fields, the header has {expected}")]
     FieldCount {
+        /// Line of the row (1-based).
         row: usize,
+        /// Fields in the header.
         expected: usize,
+        /// Fields in the row.
         found: usize,
     },
+    /// A value that is missing, unparsable or out of range, or a month that does not
+    /// match the date.
     #[error("row {row}: station {station:?}, date {date}: `{field}` = {value:?}: {msg}")]
     Field {
+        /// Line of the row (1-based).
         row: usize,
+        /// Station id as given.
         station: String,
+        /// Date as given.
         date: String,
+        /// Column name.
         field: &'static str,
+        /// Value as given (empty when missing).
         value: String,
+        /// What is wrong, with the allowed range.
         msg: String,
     },
+    /// A station-date given twice.
     #[error("row {row}: station {station:?}, date {date}: duplicate day (first given on row {first_row})")]
     Duplicate {
+        /// Line of the second occurrence (1-based).
         row: usize,
+        /// Station id.
         station: String,
+        /// The repeated date.
         date: Date,
+        /// Line of the first occurrence.
         first_row: usize,
     },
+    /// A station's date precedes the one on its previous row.
     #[error("row {row}: station {station:?}, date {date}: out of order (follows {previous} on row {previous_row})")]
     OutOfOrder {
+        /// Line of the row (1-based).
         row: usize,
+        /// Station id.
         station: String,
+        /// The date of the row.
         date: Date,
+        /// The station's date on its previous row.
         previous: Date,
+        /// Line of that previous row.
         previous_row: usize,
     },
+    /// A gap of 2..=`season_break_days` days inside a station's series.
     #[error("row {row}: station {station:?}, date {date}: {missing} missing day(s) after {previous} (row {previous_row}); the FWI codes are a daily balance and a gap is not filled")]
     MissingDays {
+        /// Line of the row after the gap (1-based).
         row: usize,
+        /// Station id.
         station: String,
+        /// The date after the gap.
         date: Date,
+        /// The date before the gap.
         previous: Date,
+        /// Line of the row before the gap.
         previous_row: usize,
+        /// Days missing between them.
         missing: i64,
     },
 }
@@ -147,6 +188,7 @@ pub enum WeatherProblem {
 pub struct WeatherError {
     /// The file or table the records came from.
     pub source_name: String,
+    /// Every problem found, in row order.
     pub problems: Vec<WeatherProblem>,
 }
 
@@ -169,8 +211,11 @@ impl Default for GapPolicy {
 /// A continuous run of days of one station, computed from the start-up codes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Season {
+    /// Station id.
     pub station: String,
+    /// First day of the season.
     pub first: Date,
+    /// Last day of the season.
     pub last: Date,
     /// The station-days of the season, consecutive dates.
     pub records: Vec<Record>,
@@ -180,14 +225,24 @@ pub struct Season {
 /// the census table, and for the CSV reader). Missing values are `None`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RawRecord {
+    /// Line of the row in a CSV (1-based, header = 1), or the record's 1-based position in
+    /// a table.
     pub row: usize,
+    /// Station id; `None` when there is no station column.
     pub station: Option<String>,
+    /// Date, `YYYY-MM-DD` or `YYYY/MM/DD`.
     pub date: Option<String>,
+    /// Month, 1–12; must match `date`.
     pub month: Option<String>,
+    /// Latitude, degrees north.
     pub lat: Option<String>,
+    /// Noon temperature, °C.
     pub temp_c: Option<String>,
+    /// Noon relative humidity, %.
     pub rh_pct: Option<String>,
+    /// Noon 10 m wind speed, km/h.
     pub wind_kmh: Option<String>,
+    /// Rain of the previous 24 h, mm.
     pub rain_mm: Option<String>,
 }
 

@@ -50,9 +50,13 @@ pub use quantile::{quantile_type7, QuantilePlan};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Method {
+    /// Bounds given by the model or the user ([`Breaks::fixed`]).
     Fixed,
+    /// K equal intervals between the minimum and the maximum ([`Histogram::equal`]).
     EqualInterval,
+    /// Quantiles at i/K, Hyndman & Fan (1996) definition 7 ([`quantile`]).
     Quantile,
+    /// Fisher–Jenks natural breaks on the quantised full population ([`Histogram::jenks`]).
     Jenks,
 }
 
@@ -84,6 +88,7 @@ impl Method {
 /// convention).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Breaks {
+    /// How the bounds were chosen.
     pub method: Method,
     /// Upper bounds b₁ < … < b_K, in the unit of the classified values.
     pub bounds: Vec<f64>,

@@ -123,7 +123,10 @@ pub struct GroundMotion {
 /// A ground-motion model chosen by its OpenQuake class name.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Gmm {
+    /// Yu, Li & Xiao (2013), the attenuation relations of the fifth-generation Chinese
+    /// zoning map.
     Yu2013(Yu2013),
+    /// Boore, Stewart, Seyhan & Atkinson (2014), NGA-West2.
     Boore2014(Boore2014),
 }
 

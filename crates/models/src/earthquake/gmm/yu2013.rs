@@ -181,6 +181,7 @@ const DEPTH_KM: f64 = 15.0;
 /// Yu et al. (2013) for one region and magnitude type.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Yu2013 {
+    /// The coefficient region.
     pub region: Region,
     /// true: the input magnitude is Mw (converted to Ms with Cheng et al. 2017).
     pub mw: bool,
