@@ -12,7 +12,7 @@ use riskcensus::progress::NoProgress;
 use riskcensus::stages::earthquake::{parse_dip, run_earthquake_with, EarthquakeModel};
 use riskcensus_io::RasterReader;
 use riskcensus_models::earthquake::fragility::{self, Building, FragilityTable};
-use riskcensus_models::earthquake::params::BUILTIN;
+use riskcensus_models::earthquake::params::builtin;
 use riskcensus_models::earthquake::PlanarRupture;
 
 fn demo(dir: &Path) -> DemoReport {
@@ -39,7 +39,7 @@ fn read(path: &Path) -> Vec<f32> {
 }
 
 fn model_with(replace: &[(&str, &str)]) -> EarthquakeModel {
-    let mut text = BUILTIN.to_string();
+    let mut text = builtin().to_string();
     for (a, b) in replace {
         assert!(text.contains(a), "{a}");
         text = text.replacen(a, b, 1);
@@ -47,8 +47,8 @@ fn model_with(replace: &[(&str, &str)]) -> EarthquakeModel {
     EarthquakeModel::from_texts(
         &text,
         "test.toml",
-        include_str!("../models/seismic_fragility.csv"),
-        "models/seismic_fragility.csv",
+        include_str!("../models/earthquake/seismic_fragility.csv"),
+        "models/earthquake/seismic_fragility.csv",
     )
     .unwrap()
 }
@@ -234,8 +234,8 @@ fn demo_stage_zoning_scenario_buildings_and_determinism() {
 
     // --- the risk model on the stage's grids ----------------------------------
     let risk = riskcensus_models::Model::from_toml(
-        include_str!("../models/earthquake_risk.toml"),
-        Path::new("models/earthquake_risk.toml"),
+        include_str!("../models/earthquake/earthquake_risk.toml"),
+        Path::new("models/earthquake/earthquake_risk.toml"),
     )
     .unwrap();
     let assessed = riskcensus::score::assess(

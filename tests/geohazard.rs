@@ -109,12 +109,13 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
         m.level_area_share
     );
     assert!(a.candidate_cells > 0);
-    // Risk composes in assess from models/geohazard_risk.toml (a census-local copy
-    // here, overriding the built-in one): R = H·E_g·V·(1 − αC_g) ≤ H.
-    let models = census.dir.join("models");
+    // Risk composes in assess from models/geohazard/geohazard_risk.toml (a
+    // census-local copy here, at the shipped path, so it overrides the shipped one):
+    // R = H·E_g·V·(1 − αC_g) ≤ H.
+    let models = census.dir.join("models/geohazard");
     std::fs::create_dir_all(&models).unwrap();
     std::fs::copy(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/geohazard_risk.toml"),
+        riskcensus_testkit::repo_dir().join("models/geohazard/geohazard_risk.toml"),
         models.join("geohazard_risk.toml"),
     )
     .unwrap();
@@ -128,7 +129,7 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
         &NoProgress,
     )
     .unwrap();
-    let list = riskcensus::score::load_models(&census.dir, &risk_models()).unwrap();
+    let list = risk_models(&census);
     riskcensus::score::assess(
         &census.grid,
         &mut stack,
@@ -154,16 +155,21 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
     assert!(dir.path().join("c/geohazard_risk_level.tif").exists());
 }
 
-fn risk_models() -> Vec<String> {
-    [
+/// The census's models that compose the geological-hazard risk.
+fn risk_models(census: &CensusConfig) -> Vec<riskcensus_models::Model> {
+    let ids = [
         "exposure",
         "capacity",
         "geohazard_exposure",
         "geohazard_capacity",
         "geohazard_risk",
-    ]
-    .map(String::from)
-    .to_vec()
+    ];
+    let lib = riskcensus_models::Library::for_census(&census.dir).unwrap();
+    riskcensus::score::load_models(&lib, &[])
+        .unwrap()
+        .into_iter()
+        .filter(|m| ids.contains(&m.id()))
+        .collect()
 }
 
 /// Threat grids from `records` into `out`, then the risk models; returns
@@ -187,7 +193,7 @@ fn risk_with(
         &Default::default(),
     )
     .unwrap();
-    let list = riskcensus::score::load_models(&census.dir, &risk_models()).unwrap();
+    let list = risk_models(census);
     let exec = ExecOptions::default();
     riskcensus::score::assess(&census.grid, &mut stack, &list, out, &exec, &NoProgress).unwrap();
     let read = |f: &str| read_tif(&out.join(f), census);

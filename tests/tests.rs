@@ -15,6 +15,7 @@ mod fwi;
 mod geohazard;
 mod ground_motion;
 mod ingest;
+mod overrides;
 mod report;
 mod resume;
 mod susceptibility;

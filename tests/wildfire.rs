@@ -337,7 +337,7 @@ fn wildfire_capacity_and_risk(
 
     // Risk: with the capacity term vs without it (alpha 0), and with the capacity
     // unknown (NaN) on the western half of the grid, which must mean no reduction.
-    let text = include_str!("../models/wildfire_risk.toml");
+    let text = include_str!("../models/wildfire/wildfire_risk.toml");
     assert!(text.contains("alpha = 0.5"));
     let with = Model::from_toml(text, Path::new("wildfire_risk.toml")).unwrap();
     let without = Model::from_toml(

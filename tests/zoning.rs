@@ -343,7 +343,8 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     let mut census = r.census().clone();
     census.zoning.majority_filter = true;
     let c = tempfile::tempdir().unwrap();
-    let rules = riskcensus::stages::zoning::load_rules(&census).unwrap();
+    let rules =
+        riskcensus::stages::zoning::load_rules(&riskcensus_models::Library::shipped()).unwrap();
     let filtered =
         riskcensus::stages::zoning::zoning(&census, &again.stack, &rules, &[&grades], c.path())
             .unwrap();

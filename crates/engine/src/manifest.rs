@@ -68,14 +68,7 @@ pub fn build(report: &RunReport) -> Result<Manifest, EngineError> {
         .map(|a| a.runs.as_slice())
         .unwrap_or_default()
         .iter()
-        .map(|m| ModelEntry {
-            id: m.model.clone(),
-            version: m.version.clone(),
-            param_hash: m.param_hash.clone(),
-            output: m.output.clone(),
-            method: m.method.clone(),
-            breaks: m.breaks.clone(),
-        })
+        .map(crate::score::ModelRun::entry)
         .collect();
     models.extend(report.operators().cloned());
     models.sort_by(|a, b| a.id.cmp(&b.id).then(a.output.cmp(&b.output)));

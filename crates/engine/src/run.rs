@@ -14,6 +14,7 @@ use std::time::Instant;
 
 use riskcensus_contracts::layout::{self, RunLayout};
 use riskcensus_contracts::manifest::ModelEntry;
+use riskcensus_models::Library;
 use serde::Serialize;
 
 use crate::config::CensusConfig;
@@ -52,10 +53,7 @@ impl Default for RunOptions {
             models: Vec::new(),
             exec: ExecOptions::default(),
             report: true,
-            report_options: riskcensus_report::ReportOptions {
-                builtin_models: crate::score::BUILTIN_MODELS,
-                ..Default::default()
-            },
+            report_options: riskcensus_report::ReportOptions::default(),
             extra_stages: Vec::new(),
         }
     }
@@ -285,9 +283,21 @@ pub fn run_in(
     for (i, s) in opts.extra_stages.iter().enumerate() {
         stages.insert(at + i, s.clone());
     }
-    check_filter(&census, &stages, &opts.models)?;
+    let library = Library::for_census(census_dir)?;
+    check_filter(&library, &stages, &opts.models)?;
 
-    let mut cx = Context::new(&census, layout, &opts.exec, progress, &opts.models);
+    let mut cx = Context::new(
+        &census,
+        layout,
+        &opts.exec,
+        progress,
+        &opts.models,
+        &library,
+    );
+    cx.scored_by_stages = stages
+        .iter()
+        .flat_map(|s| s.scores_itself().iter().copied())
+        .collect();
     let mut runs = Vec::new();
     for stage in &stages {
         let t = Instant::now();
@@ -345,14 +355,14 @@ pub fn run_in(
 
 /// Every id of the model filter must name a model of the library or select a stage.
 fn check_filter(
-    census: &CensusConfig,
+    library: &Library,
     stages: &[Arc<dyn Stage>],
     filter: &[String],
 ) -> Result<(), EngineError> {
     if filter.is_empty() {
         return Ok(());
     }
-    let library: Vec<String> = crate::score::load_models(&census.dir, &[])?
+    let library: Vec<String> = crate::score::load_models(library, &[])?
         .iter()
         .map(|m| m.id().to_string())
         .collect();

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use ndarray::{ArrayView2, ArrayViewMut2};
 use riskcensus_core::{LevelScheme, Tile};
 use riskcensus_io::cog::{CogOptions, CogWriter, LevelLegend, Provenance};
-use riskcensus_models::{Aggregation, Model, Program};
+use riskcensus_models::{Aggregation, Library, Model, Program};
 use serde::Serialize;
 
 use crate::error::EngineError;
@@ -30,51 +30,6 @@ use crate::executor::{run_tiled, ExecOptions, Sink, TileKernel};
 use crate::progress::Progress;
 use crate::provenance::{self, tag};
 use crate::stack::LayerStack;
-
-/// The model files built into the engine: (file name, text).
-pub const BUILTIN_MODELS: &[(&str, &str)] = &[
-    ("flood.toml", include_str!("../../../models/flood.toml")),
-    (
-        "flood_risk.toml",
-        include_str!("../../../models/flood_risk.toml"),
-    ),
-    (
-        "exposure.toml",
-        include_str!("../../../models/exposure.toml"),
-    ),
-    (
-        "flood_vulnerability.toml",
-        include_str!("../../../models/flood_vulnerability.toml"),
-    ),
-    (
-        "capacity.toml",
-        include_str!("../../../models/capacity.toml"),
-    ),
-    (
-        "earthquake_risk.toml",
-        include_str!("../../../models/earthquake_risk.toml"),
-    ),
-    (
-        "geohazard_exposure.toml",
-        include_str!("../../../models/geohazard_exposure.toml"),
-    ),
-    (
-        "geohazard_capacity.toml",
-        include_str!("../../../models/geohazard_capacity.toml"),
-    ),
-    (
-        "geohazard_risk.toml",
-        include_str!("../../../models/geohazard_risk.toml"),
-    ),
-    (
-        "wildfire_risk.toml",
-        include_str!("../../../models/wildfire_risk.toml"),
-    ),
-    (
-        "comprehensive.toml",
-        include_str!("../../../models/comprehensive.toml"),
-    ),
-];
 
 /// One model's run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -90,6 +45,20 @@ pub struct ModelRun {
     pub method: Option<String>,
     /// True when the outputs of an earlier run were current and kept (resume).
     pub cached: bool,
+}
+
+impl ModelRun {
+    /// The run as a manifest entry.
+    pub fn entry(&self) -> riskcensus_contracts::manifest::ModelEntry {
+        riskcensus_contracts::manifest::ModelEntry {
+            id: self.model.clone(),
+            version: self.version.clone(),
+            param_hash: self.param_hash.clone(),
+            output: self.output.clone(),
+            method: self.method.clone(),
+            breaks: self.breaks.clone(),
+        }
+    }
 }
 
 /// What `assess` did.
@@ -113,49 +82,23 @@ pub fn output_id(model: &Model) -> String {
     }
 }
 
-/// Load the model library: built-in models, overridden or extended by
-/// `<census>/models/*.toml`; `only` keeps the models whose id is listed.
-pub fn load_models(census_dir: &Path, only: &[String]) -> Result<Vec<Model>, EngineError> {
+/// The scoring models of a census's library ([`Library::scoring_models`]) but those
+/// at `except` (files a stage scores itself), in id order. Two files declaring the
+/// same id are an error naming both: a census overrides a shipped model by putting
+/// its file at the shipped file's path (`<census>/models/flood/flood.toml`).
+pub fn load_models(library: &Library, except: &[&str]) -> Result<Vec<Model>, EngineError> {
     let mut by_id: BTreeMap<String, Model> = BTreeMap::new();
-    for (name, text) in BUILTIN_MODELS {
-        let m = Model::from_toml(text, Path::new("models").join(name)).map_err(model_err)?;
-        by_id.insert(m.id().to_string(), m);
-    }
-    let local = census_dir.join("models");
-    if local.is_dir() {
-        let mut files: Vec<PathBuf> = std::fs::read_dir(&local)
-            .map_err(EngineError::fs(&local))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-            .collect();
-        files.sort();
-        for f in files {
-            let m = Model::load(&f).map_err(model_err)?;
-            by_id.insert(m.id().to_string(), m);
-        }
-    }
-    for want in only {
-        if !by_id.contains_key(want) {
-            return Err(EngineError::Layer {
-                layer: "assess".into(),
-                msg: format!(
-                    "no model with id {want:?} (known: {})",
-                    by_id.keys().cloned().collect::<Vec<_>>().join(", ")
-                ),
+    for m in library.scoring_models(except)? {
+        if let Some(first) = by_id.get(m.id()) {
+            return Err(EngineError::DuplicateModel {
+                id: m.id().to_string(),
+                first: first.origin().to_path_buf(),
+                second: m.origin().to_path_buf(),
             });
         }
+        by_id.insert(m.id().to_string(), m);
     }
-    Ok(by_id
-        .into_values()
-        .filter(|m| only.is_empty() || only.iter().any(|o| o == m.id()))
-        .collect())
-}
-
-fn model_err(e: riskcensus_models::ModelError) -> EngineError {
-    EngineError::Config {
-        path: PathBuf::from("models"),
-        msg: e.to_string(),
-    }
+    Ok(by_id.into_values().collect())
 }
 
 /// Run `models` over `stack` on `grid`, writing outputs into `out`. Outputs are added

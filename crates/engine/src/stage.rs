@@ -19,6 +19,7 @@ use std::sync::Arc;
 
 use riskcensus_contracts::layout::RunLayout;
 use riskcensus_contracts::manifest::ModelEntry;
+use riskcensus_models::Library;
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
@@ -70,6 +71,12 @@ pub trait Stage: Send + Sync {
     /// The folder the stage writes into (default: the assessment).
     fn folder(&self) -> Folder {
         Folder::Assess
+    }
+
+    /// Model files (paths in the model library) the stage scores itself; the assess
+    /// stage leaves them out.
+    fn scores_itself(&self) -> &[&'static str] {
+        &[]
     }
 
     /// Whether the stage runs under the run's model filter (`--model`): by default
@@ -131,6 +138,10 @@ pub struct Context<'a> {
     pub progress: &'a dyn Progress,
     /// The run's model filter (empty: everything).
     pub filter: &'a [String],
+    /// The census's model library (shipped files with the census's own over them).
+    pub library: &'a Library,
+    /// Model files that stages score themselves (the assess stage leaves them out).
+    pub scored_by_stages: Vec<&'static str>,
     published: Vec<Arc<dyn Any + Send + Sync>>,
 }
 
@@ -142,6 +153,7 @@ impl<'a> Context<'a> {
         exec: &'a ExecOptions,
         progress: &'a dyn Progress,
         filter: &'a [String],
+        library: &'a Library,
     ) -> Self {
         Self {
             census,
@@ -150,6 +162,8 @@ impl<'a> Context<'a> {
             exec,
             progress,
             filter,
+            library,
+            scored_by_stages: Vec::new(),
             published: Vec::new(),
         }
     }

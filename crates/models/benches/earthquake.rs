@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use riskcensus_models::earthquake::fragility::{
     assess, Building, Fortification, FragilityTable, Structure,
 };
-use riskcensus_models::earthquake::params::BUILTIN;
+use riskcensus_models::earthquake::params::builtin;
 use riskcensus_models::earthquake::site::vs30_from_slope_deg;
 use riskcensus_models::earthquake::{EarthquakeParams, GmInput, Gmm, Imt, PlanarRupture};
 
@@ -71,7 +71,7 @@ fn ground_motion(c: &mut Criterion) {
 }
 
 fn buildings(c: &mut Criterion) {
-    let p = EarthquakeParams::parse(BUILTIN, "models/earthquake.toml").unwrap();
+    let p = EarthquakeParams::parse(builtin(), "models/earthquake/earthquake.toml").unwrap();
     let table = FragilityTable::builtin();
     let mut rng = ChaCha8Rng::seed_from_u64(7);
     let structures = [

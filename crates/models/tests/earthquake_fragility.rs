@@ -11,8 +11,8 @@ use riskcensus_models::earthquake::{EarthquakeError, EarthquakeParams};
 
 fn params() -> FragilityParams {
     EarthquakeParams::parse(
-        riskcensus_models::earthquake::params::BUILTIN,
-        "models/earthquake.toml",
+        riskcensus_models::earthquake::params::builtin(),
+        "models/earthquake/earthquake.toml",
     )
     .unwrap()
     .fragility

@@ -13,7 +13,7 @@ use riskcensus_models::geohazard::{
 };
 
 fn model_file() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/geohazard.toml")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../models/geohazard/geohazard.toml")
 }
 
 #[test]

@@ -1,15 +1,13 @@
-//! models/wildfire.toml, wildfire_capacity.toml and wildfire_risk.toml parse, validate and score the
+//! models/wildfire/{wildfire,wildfire_capacity,wildfire_risk}.toml parse, validate and score the
 //! cases the hazard is built for (hand-checked with the file's transforms).
 
-use std::path::PathBuf;
+use riskcensus_models::{reference::score_cell, Library, Model};
 
-use riskcensus_models::{reference::score_cell, Model};
-
+/// A shipped model of the wildfire folder.
 fn model(name: &str) -> Model {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../models")
-        .join(name);
-    Model::load(&p).unwrap_or_else(|e| panic!("{e}"))
+    Library::shipped()
+        .model(&format!("wildfire/{name}"))
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Score with named inputs (in any order) mapped onto `Model::inputs` order.

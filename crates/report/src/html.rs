@@ -27,7 +27,7 @@ use crate::map::{en_part, zh_part, Basemap, LegendClass};
 use crate::run::{
     hazard_of, open_gpkg, read_unit_tables, Fields, GridKind, Run, UnitLevel, UnitSummary,
 };
-use crate::{RenderedMap, ReportOptions};
+use crate::RenderedMap;
 
 /// Escape text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -132,12 +132,7 @@ fn h2(out: &mut String, id: &str, n: usize, zh: &str, en: &str) {
 }
 
 /// Build the whole page.
-pub fn build(
-    run: &Run,
-    base: &Basemap,
-    maps: &[RenderedMap],
-    opts: &ReportOptions,
-) -> Result<String, ReportError> {
+pub fn build(run: &Run, base: &Basemap, maps: &[RenderedMap]) -> Result<String, ReportError> {
     let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
     let units = read_unit_tables(&zdb)?;
     let cdb = open_gpkg(&run.census_gpkg(), "census database named by the manifest")?;
@@ -171,7 +166,7 @@ pub fn build(
         esc(&m.engine_version)
     );
     section_area(&mut o, run, base, &cdb)?;
-    section_methods(&mut o, run, opts)?;
+    section_methods(&mut o, run)?;
     section_validation(&mut o, run)?;
     section_maps(&mut o, maps);
     section_units(&mut o, &units, maps, &zdb)?;
@@ -399,42 +394,18 @@ fn relative_source(source: &str, census_dir: &Path) -> String {
     source.to_string()
 }
 
-/// A model file for `id`: `<census>/models/*.toml` first (what the engine reads
-/// first), then the built-in texts.
-fn model_source(run: &Run, id: &str, opts: &ReportOptions) -> Option<(String, String)> {
-    let local = run.census_dir.join("models");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&local)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
-    files.sort();
-    for f in files
-        .iter()
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-    {
-        if let Ok(text) = std::fs::read_to_string(f) {
-            if toml_id(&text).as_deref() == Some(id) {
-                let name = format!(
-                    "{}/models/{}",
-                    run.manifest.census.dir,
-                    f.file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default()
-                );
-                return Some((name, text));
-            }
-        }
-    }
-    for (name, text) in opts.builtin_models {
-        if toml_id(text).as_deref() == Some(id) {
-            return Some((format!("built-in models/{name}"), text.to_string()));
-        }
-    }
-    None
-}
-
-fn toml_id(text: &str) -> Option<String> {
-    let t: toml::Table = text.parse().ok()?;
-    t.get("id")?.as_str().map(str::to_string)
+/// The model file of `id` in the census's model library (its own file when it
+/// provides one at the shipped path, else the shipped one; `riskcensus_models::library`),
+/// with a name to show.
+fn model_source(run: &Run, id: &str) -> Option<(String, String)> {
+    let lib = riskcensus_models::Library::for_census(&run.census_dir).ok()?;
+    let f = lib.model_by_id(id)?;
+    let name = if f.from_census {
+        format!("{}/models/{}", run.manifest.census.dir, f.path)
+    } else {
+        format!("built-in models/{}", f.path)
+    };
+    Some((name, f.text.clone()))
 }
 
 /// Aggregation parameters other than the weights (those are in the factor table).
@@ -470,7 +441,7 @@ fn compact_json(v: &serde_json::Value) -> String {
     }
 }
 
-fn section_methods(o: &mut String, run: &Run, opts: &ReportOptions) -> Result<(), ReportError> {
+fn section_methods(o: &mut String, run: &Run) -> Result<(), ReportError> {
     h2(o, "methods", 2, "评估方法", "Methods per hazard");
     o.push_str("<p>每个模型的标识、版本与参数哈希取自本次运行的 manifest.json；因子、变换与权重取自模型文件，并以参数哈希核对其确为本次运行所用。<span class=\"en\">Model ids, versions and parameter hashes come from the run's manifest; factors, transforms and weights from the model files, checked against the manifest's hash.</span></p>");
     let mut groups: BTreeMap<usize, Vec<&crate::run::ModelEntry>> = BTreeMap::new();
@@ -530,14 +501,14 @@ fn section_methods(o: &mut String, run: &Run, opts: &ReportOptions) -> Result<()
                 continue;
             }
             seen.push(me.id.clone());
-            model_detail(o, run, me, opts);
+            model_detail(o, run, me);
         }
     }
     Ok(())
 }
 
-fn model_detail(o: &mut String, run: &Run, me: &crate::run::ModelEntry, opts: &ReportOptions) {
-    let Some((name, text)) = model_source(run, &me.id, opts) else {
+fn model_detail(o: &mut String, run: &Run, me: &crate::run::ModelEntry) {
+    let Some((name, text)) = model_source(run, &me.id) else {
         let _ = write!(
             o,
             r#"<p class="note">模型 <code>{}</code>：未找到模型文件，仅列出 manifest 中的记录。<span class="en">No model file found for this id; only the manifest entry is shown.</span></p>"#,

@@ -38,10 +38,6 @@ pub use tiny_skia;
 pub struct ReportOptions {
     /// Only the web-size maps (no A4 print pages).
     pub web_only: bool,
-    /// The engine's built-in model files as `(file name, TOML text)`
-    /// (`riskcensus_engine::assess::BUILTIN_MODELS`), used to show factors and weights
-    /// of models the census folder does not override in `<census>/models/`.
-    pub builtin_models: &'static [(&'static str, &'static str)],
     /// A font file to use instead of searching the system (see [`font`]).
     pub font: Option<PathBuf>,
 }
@@ -158,7 +154,7 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
     };
     let base = basemap::load(&r)?;
     let (maps, written) = render_maps(&r, &base, &font, opts.web_only)?;
-    let page = html::build(&r, &base, &maps, opts)?;
+    let page = html::build(&r, &base, &maps)?;
     let html_path = r.layout.report_html();
     write_atomic(&html_path, page.as_bytes())?;
     Ok(ReportSummary {

@@ -12,6 +12,11 @@ pub use synthetic::{synthetic_surface, write_synthetic_layer};
 
 use std::path::PathBuf;
 
+/// The repository's root folder.
+pub fn repo_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
 /// The repository's `fixtures/` folder.
 pub fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")

@@ -291,8 +291,13 @@ impl Curve {
     }
 }
 
-/// The text of the shipped table (`models/seismic_fragility.csv`).
-pub const BUILTIN_TABLE: &str = include_str!("../../../../models/seismic_fragility.csv");
+/// Path of the shipped fragility table in the model library.
+pub const TABLE_PATH: &str = "earthquake/seismic_fragility.csv";
+
+/// The shipped table text (`models/earthquake/seismic_fragility.csv`).
+pub fn builtin_table() -> &'static str {
+    crate::library::shipped_text(TABLE_PATH)
+}
 
 /// The fragility table: (HAZUS type, level) → curve.
 #[derive(Debug, Clone, PartialEq)]
@@ -304,7 +309,7 @@ pub struct FragilityTable {
 impl FragilityTable {
     /// The table shipped with the engine (`models/seismic_fragility.csv`).
     pub fn builtin() -> FragilityTable {
-        Self::parse(BUILTIN_TABLE, "models/seismic_fragility.csv")
+        Self::parse(builtin_table(), "models/earthquake/seismic_fragility.csv")
             .expect("the shipped fragility table parses")
     }
 

@@ -7,8 +7,13 @@ use super::error::EarthquakeError;
 use super::fragility::FragilityParams;
 use super::gmm::Gmm;
 
-/// The built-in parameter file.
-pub const BUILTIN: &str = include_str!("../../../../models/earthquake.toml");
+/// Path of the shipped parameter file in the model library.
+pub const PATH: &str = "earthquake/earthquake.toml";
+
+/// The shipped parameter text (`models/earthquake/earthquake.toml`).
+pub fn builtin() -> &'static str {
+    crate::library::shipped_text(PATH)
+}
 
 /// How ground motion per cell is obtained.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -21,7 +21,7 @@ fn models() -> Vec<Model> {
         .iter()
         .map(|n| Model::load(data(n)).unwrap())
         .collect();
-    v.push(Model::load(repo_model("flood.toml")).unwrap());
+    v.push(Model::load(repo_model("flood/flood.toml")).unwrap());
     v
 }
 
@@ -121,7 +121,7 @@ fn splitting_a_tile_does_not_change_bits() {
 /// `tile.read` with a halo, outputs like `tile.core`), gives the bits of the slice API.
 #[test]
 fn views_with_halo_match_slices() {
-    let m = Model::load(repo_model("flood.toml")).unwrap();
+    let m = Model::load(repo_model("flood/flood.toml")).unwrap();
     let (rows, cols) = (37, 53);
     let stack = random_stack(&m, rows * cols, 9);
     let p = m.compile();

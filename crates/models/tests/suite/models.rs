@@ -1,4 +1,6 @@
-//! The shipped models (models/*.toml) and the validated-model API.
+//! The shipped models (models/**/*.toml) and the validated-model API.
+
+use std::path::PathBuf;
 
 use riskcensus_models::{Aggregation, Model, Nodata, Reference, TileScorer, Weighting};
 
@@ -6,7 +8,7 @@ use crate::common::{data, repo_model};
 
 #[test]
 fn flood_model_is_valid_and_documented() {
-    let m = Model::load(repo_model("flood.toml")).unwrap();
+    let m = Model::load(repo_model("flood/flood.toml")).unwrap();
     assert_eq!(m.id(), "flood");
     assert!(m.sources().len() >= 3);
     // Inputs are sorted by layer id: the order of the scorer's slices. (Layer ids
@@ -62,23 +64,17 @@ fn flood_model_is_valid_and_documented() {
 
 #[test]
 fn shipped_models_all_load() {
-    let dir = repo_model("");
-    let mut n = 0;
-    for e in std::fs::read_dir(&dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "toml") {
-            // Files that call a built-in operator (`operator = "…"`, e.g. HAND
-            // inundation) are read by that operator, not as a weighted overlay.
-            let text = std::fs::read_to_string(&p).unwrap();
-            let v: toml::Table = text.parse().unwrap();
-            if v.contains_key("operator") {
-                continue;
-            }
-            Model::load(&p).unwrap_or_else(|e| panic!("{e}"));
-            n += 1;
-        }
-    }
-    assert!(n >= 3, "models/ holds {n} models");
+    // Every scoring model of the shipped library validates; files that call a
+    // built-in operator (`operator = "…"`, e.g. HAND inundation) are read by that
+    // operator, not as a weighted overlay.
+    let lib = riskcensus_models::Library::shipped();
+    let models = lib.scoring_models(&[]).unwrap_or_else(|e| panic!("{e}"));
+    assert!(models.len() >= 10, "models/ holds {} models", models.len());
+    let operators = lib.files().filter(|f| f.is_operator()).count();
+    assert_eq!(
+        operators, 5,
+        "flood depth and damage, earthquake, geohazard, prevention"
+    );
 }
 
 #[test]
@@ -111,7 +107,7 @@ fn risk_composition_by_hand() {
 #[test]
 fn comprehensive_models() {
     // Weighted sum of per-hazard risk and its max variant.
-    let m = Model::load(repo_model("comprehensive.toml")).unwrap();
+    let m = Model::load(repo_model("comprehensive/comprehensive.toml")).unwrap();
     let n = m.inputs().len();
     let vals: Vec<f32> = (0..n).map(|i| 0.1 * (i + 1) as f32).collect();
     let inputs: Vec<&[f32]> = vals.iter().map(std::slice::from_ref).collect();
@@ -125,10 +121,14 @@ fn comprehensive_models() {
         .map(|(f, w)| w * vals[f.input_index] as f64)
         .sum();
     assert!((out[0] as f64 - want).abs() < 1e-6);
-    let mx = Model::load(repo_model("comprehensive_max.toml")).unwrap();
+    let mx = Model::load(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../docs/examples/comprehensive_max.toml"),
+    )
+    .unwrap();
     mx.compile().score_tile(&inputs, &mut out).unwrap();
     assert_eq!(out[0], 0.1 * n as f32);
-    let rk = Model::load(repo_model("flood_risk.toml")).unwrap();
+    let rk = Model::load(repo_model("flood/flood_risk.toml")).unwrap();
     assert!(matches!(
         rk.aggregation(),
         Aggregation::Risk { capacity: true, .. }

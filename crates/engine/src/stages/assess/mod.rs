@@ -40,7 +40,7 @@ impl crate::stage::Stage for AssessStage {
     ) -> Result<crate::stage::StageOutcome, EngineError> {
         // The filter's ids that name models of the library; a filter that names
         // none (only stages) runs no model.
-        let all = load_models(&cx.census.dir, &[])?;
+        let all = load_models(cx.library, &cx.scored_by_stages)?;
         let only: Vec<String> = cx
             .filter
             .iter()

@@ -28,9 +28,7 @@ use riskcensus_io::vector::{
     VectorWriter, WriteOptions,
 };
 use riskcensus_io::CogOptions;
-use riskcensus_models::earthquake::fragility::{
-    self, Building, FragilityTable, BUILTIN_TABLE, STATE_NAMES,
-};
+use riskcensus_models::earthquake::fragility::{self, Building, FragilityTable, STATE_NAMES};
 use riskcensus_models::earthquake::intensity::{instrumental_intensity, zoning_intensity};
 use riskcensus_models::earthquake::params::{self as eq_params, Method, Vs30Source};
 use riskcensus_models::earthquake::site::{vs30_from_site_class, vs30_from_slope_deg};
@@ -42,6 +40,7 @@ use crate::progress::Progress;
 use crate::provenance::{self, tag};
 use crate::stack::LayerStack;
 use crate::EngineError;
+use riskcensus_models::Library;
 
 /// Columns the ground-motion table understands (others are refused by name).
 pub const GM_COLUMNS: &[&str] = &[
@@ -158,12 +157,6 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
 
 const MODEL: &str = "earthquake";
 
-/// Where a census overrides the built-in parameters: a subfolder, because every
-/// `*.toml` directly in `<census>/models/` is read as a weighted-overlay model by
-/// [`crate::score::load_models`]. The fragility table named by
-/// `[fragility] table` is looked up in the same folder first.
-pub const LOCAL_PARAMS: &str = "models/earthquake/earthquake.toml";
-
 /// The parameters of the stage, with the fragility table they name and the hash
 /// of both texts (the outputs' `RISKCENSUS_PARAM_HASH`).
 #[derive(Debug, Clone)]
@@ -197,55 +190,26 @@ impl EarthquakeModel {
         })
     }
 
-    /// The built-in parameters (`models/earthquake.toml`) and table
-    /// (`models/seismic_fragility.csv`).
+    /// The shipped parameters and fragility table.
     pub fn builtin() -> Result<EarthquakeModel, EngineError> {
-        Self::from_texts(
-            eq_params::BUILTIN,
-            "models/earthquake.toml",
-            BUILTIN_TABLE,
-            "models/seismic_fragility.csv",
-        )
+        Self::from_library(&Library::shipped())
     }
 
-    /// `<census>/models/earthquake/earthquake.toml` when present (its table from the
-    /// same folder, else the built-in table when the name matches), else built in.
+    /// The census's parameters and fragility table (the shipped ones unless the
+    /// census provides its own, [`Library::for_census`]).
     pub fn load(census_dir: &Path) -> Result<EarthquakeModel, EngineError> {
-        let local = census_dir.join(LOCAL_PARAMS);
-        if !local.exists() {
-            return Self::builtin();
-        }
-        let text = std::fs::read_to_string(&local).map_err(EngineError::fs(&local))?;
-        let origin = LOCAL_PARAMS.to_string();
-        let p = EarthquakeParams::parse(&text, &origin).map_err(model_err)?;
-        let tpath = local
-            .parent()
-            .expect("has a parent")
-            .join(&p.fragility.table);
-        if tpath.exists() {
-            let t = std::fs::read_to_string(&tpath).map_err(EngineError::fs(&tpath))?;
-            Self::from_texts(
-                &text,
-                &origin,
-                &t,
-                &format!("models/earthquake/{}", p.fragility.table),
-            )
-        } else if p.fragility.table == "seismic_fragility.csv" {
-            Self::from_texts(
-                &text,
-                &origin,
-                BUILTIN_TABLE,
-                "models/seismic_fragility.csv",
-            )
-        } else {
-            Err(EngineError::Config {
-                path: local.clone(),
-                msg: format!(
-                    "fragility.table `{}` not found next to the parameter file",
-                    p.fragility.table
-                ),
-            })
-        }
+        Self::from_library(&Library::for_census(census_dir)?)
+    }
+
+    /// The parameters `earthquake/earthquake.toml` of a model library and the
+    /// fragility table they name (`[fragility] table`, a file of the same folder).
+    pub fn from_library(library: &Library) -> Result<EarthquakeModel, EngineError> {
+        let f = library.require(eq_params::PATH)?;
+        let origin = f.origin.display().to_string();
+        let p = EarthquakeParams::parse(&f.text, &origin).map_err(model_err)?;
+        let table_path = format!("earthquake/{}", p.fragility.table);
+        let t = library.require(&table_path)?;
+        Self::from_texts(&f.text, &origin, &t.text, &t.origin.display().to_string())
     }
 }
 
@@ -1113,8 +1077,23 @@ impl crate::stage::Stage for EarthquakeStage {
         cx: &mut crate::stage::Context<'_>,
     ) -> Result<crate::stage::StageOutcome, EngineError> {
         let out = cx.layout.assess();
-        let r = run_earthquake(cx.census, &mut cx.stack, &out, cx.exec, cx.progress)?;
+        let model = EarthquakeModel::from_library(cx.library)?;
+        let r = run_earthquake_with(cx.census, &model, &mut cx.stack, &out, cx.exec, cx.progress)?;
         cx.publish(grade_counts(&r));
-        Ok(crate::stage::StageOutcome::with_details(r))
+        let entry = crate::run::operator_entry(
+            &model.params.id,
+            &model.params.version,
+            &(),
+            "eq_pga, eq_intensity, earthquake_hazard, earthquake_vulnerability, eq_expected_loss, eq_deaths, eq_weak_share",
+        );
+        // The stage's parameter hash covers its parameter file and fragility table.
+        let entry = riskcensus_contracts::manifest::ModelEntry {
+            param_hash: model.param_hash.clone(),
+            method: Some(r.method.clone()),
+            ..entry
+        };
+        let mut outcome = crate::stage::StageOutcome::with_details(r);
+        outcome.operators = vec![entry];
+        Ok(outcome)
     }
 }

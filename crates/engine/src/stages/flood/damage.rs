@@ -41,8 +41,13 @@ use crate::output::write_array as write_cog;
 use crate::provenance::{self, tag};
 use crate::stack::LayerStack;
 
-/// The built-in curves.
-pub const BUILTIN: &str = include_str!("../../../../../models/flood_depth_damage.toml");
+/// The depth–damage curves' file in the model library.
+pub const PATH: &str = "flood/flood_depth_damage.toml";
+
+/// The shipped text of [`PATH`].
+pub fn builtin_text() -> &'static str {
+    riskcensus_models::library::shipped_text(PATH)
+}
 
 /// The structure codes of the census schema, each of which needs a curve.
 pub const STRUCTURES: [&str; 6] = [
@@ -157,7 +162,11 @@ impl DepthDamage {
 
     /// The built-in curves.
     pub fn builtin() -> Self {
-        Self::parse(BUILTIN, Path::new("models/flood_depth_damage.toml")).expect("valid")
+        Self::parse(
+            builtin_text(),
+            Path::new("models/flood/flood_depth_damage.toml"),
+        )
+        .expect("valid")
     }
 
     /// The curve of a structure code.
@@ -394,7 +403,7 @@ mod tests {
     fn bad_curve_files_are_named() {
         let p = Path::new("models/flood_depth_damage.toml");
         let e = DepthDamage::parse(
-            &BUILTIN.replace("structure = \"steel\"", "structure = \"bamboo\""),
+            &builtin_text().replace("structure = \"steel\"", "structure = \"bamboo\""),
             p,
         )
         .unwrap_err()
@@ -404,13 +413,13 @@ mod tests {
             "{e}"
         );
         let e = DepthDamage::parse(
-            &BUILTIN.replace("[0.5, 0.33], [1.0, 0.49]", "[0.5, 0.53], [1.0, 0.49]"),
+            &builtin_text().replace("[0.5, 0.33], [1.0, 0.49]", "[0.5, 0.53], [1.0, 0.49]"),
             p,
         )
         .unwrap_err()
         .to_string();
         assert!(e.contains("never decrease"), "{e}");
-        let e = DepthDamage::parse(&BUILTIN.replace("basis =", "colour = 1\nbasis ="), p)
+        let e = DepthDamage::parse(&builtin_text().replace("basis =", "colour = 1\nbasis ="), p)
             .unwrap_err()
             .to_string();
         assert!(e.contains("colour"), "{e}");

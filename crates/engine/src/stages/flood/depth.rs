@@ -18,8 +18,13 @@ use crate::progress::Progress;
 use crate::provenance::{self, tag};
 use crate::stack::LayerStack;
 
-/// The built-in depth-screen parameters.
-pub const BUILTIN: &str = include_str!("../../../../../models/flood_depth.toml");
+/// The depth screen's parameter file in the model library.
+pub const PATH: &str = "flood/flood_depth.toml";
+
+/// The shipped text of [`PATH`].
+pub fn builtin_text() -> &'static str {
+    riskcensus_models::library::shipped_text(PATH)
+}
 
 /// `models/flood_depth.toml`, validated.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,7 +85,7 @@ impl DepthScreen {
     }
 
     pub fn builtin() -> Self {
-        Self::parse(BUILTIN, Path::new("models/flood_depth.toml"))
+        Self::parse(builtin_text(), Path::new("models/flood/flood_depth.toml"))
             .expect("built-in screen is valid")
     }
 
@@ -182,20 +187,20 @@ mod tests {
         let s = DepthScreen::builtin();
         assert_eq!(s.stages.len(), 3);
         let p = Path::new("models/flood_depth.toml");
-        let e =
-            DepthScreen::parse(&BUILTIN.replace("stage_m = 2.5", "stage_m = 1.0"), p).unwrap_err();
+        let e = DepthScreen::parse(&builtin_text().replace("stage_m = 2.5", "stage_m = 1.0"), p)
+            .unwrap_err();
         assert!(
             e.to_string().contains("stages[1]") && e.to_string().contains("flood_depth.toml"),
             "{e}"
         );
         let e = DepthScreen::parse(
-            &BUILTIN.replace("operator = \"hand_inundation\"", "operator = \"bathtub\""),
+            &builtin_text().replace("operator = \"hand_inundation\"", "operator = \"bathtub\""),
             p,
         )
         .unwrap_err();
         assert!(e.to_string().contains("bathtub"), "{e}");
         let e = DepthScreen::parse(
-            &BUILTIN.replace("input = \"hand\"", "input = \"hand\"\ncolour = 1"),
+            &builtin_text().replace("input = \"hand\"", "input = \"hand\"\ncolour = 1"),
             p,
         )
         .unwrap_err();

@@ -31,23 +31,13 @@ pub struct FloodStage;
 pub const ID: &str = "flood";
 
 fn screen(cx: &Context<'_>) -> Result<DepthScreen, EngineError> {
-    let path = cx.census.dir.join("models/flood_depth.toml");
-    if path.exists() {
-        let text = std::fs::read_to_string(&path).map_err(EngineError::fs(&path))?;
-        DepthScreen::parse(&text, &path)
-    } else {
-        Ok(DepthScreen::builtin())
-    }
+    let f = cx.library.require(depth::PATH)?;
+    DepthScreen::parse(&f.text, &f.origin)
 }
 
 fn curves(cx: &Context<'_>) -> Result<DepthDamage, EngineError> {
-    let path = cx.census.dir.join("models/flood_depth_damage.toml");
-    if path.exists() {
-        let text = std::fs::read_to_string(&path).map_err(EngineError::fs(&path))?;
-        DepthDamage::parse(&text, &path)
-    } else {
-        Ok(DepthDamage::builtin())
-    }
+    let f = cx.library.require(damage::PATH)?;
+    DepthDamage::parse(&f.text, &f.origin)
 }
 
 impl Stage for FloodStage {

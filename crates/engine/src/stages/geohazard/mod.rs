@@ -65,8 +65,8 @@ use crate::progress::Progress;
 use crate::provenance::{self, tag};
 use crate::stack::{read_on_grid, row_major, LayerStack};
 
-/// The built-in parameter file.
-pub const BUILTIN_PARAMS: &str = include_str!("../../../../../models/geohazard.toml");
+/// Path of the parameter file in the model library.
+pub const PATH: &str = "geohazard/geohazard.toml";
 
 const MODEL: &str = "geohazard";
 
@@ -74,21 +74,20 @@ const MODEL: &str = "geohazard";
 /// built-in. (A subfolder: every `*.toml` directly in `<census>/models/` is read as a
 /// weighted-overlay model by `assess::load_models`.)
 pub fn load_params(census_dir: &Path) -> Result<GeohazardParams, EngineError> {
-    let local = census_dir.join("models/geohazard/geohazard.toml");
-    if local.exists() {
-        GeohazardParams::read(&local).map_err(model_err)
-    } else {
-        GeohazardParams::from_toml(BUILTIN_PARAMS, "models/geohazard.toml").map_err(model_err)
-    }
+    params_of(&riskcensus_models::Library::for_census(census_dir)?)
+}
+
+/// The parameters of a model library (`geohazard/geohazard.toml`).
+pub fn params_of(library: &riskcensus_models::Library) -> Result<GeohazardParams, EngineError> {
+    let f = library.require(PATH)?;
+    GeohazardParams::from_toml(&f.text, &f.origin).map_err(model_err)
 }
 
 /// The parameters of a file, or the built-in ones.
 pub fn params_from(path: Option<&Path>) -> Result<GeohazardParams, EngineError> {
     match path {
         Some(p) => GeohazardParams::read(p).map_err(model_err),
-        None => {
-            GeohazardParams::from_toml(BUILTIN_PARAMS, "models/geohazard.toml").map_err(model_err)
-        }
+        None => params_of(&riskcensus_models::Library::shipped()),
     }
 }
 
@@ -1531,8 +1530,20 @@ impl crate::stage::Stage for GeohazardStage {
                 .insert("geohazard_hazard_level", p.clone(), "level");
         }
         let seed = g.model.seed;
+        let params = params_of(cx.library)?;
+        let file = cx.library.require(PATH)?;
+        let entry = riskcensus_contracts::manifest::ModelEntry {
+            id: params.id.clone(),
+            version: params.version.clone(),
+            // The parameter file's text: the stage's parameters are all in it.
+            param_hash: riskcensus_io::digest::bytes_sha256(file.text.as_bytes()),
+            output: "geohazard_susceptibility, geohazard_hazard, geohazard_threat_*, geohazard_candidates".into(),
+            method: Some(params.method.id().to_string()),
+            breaks: Some(g.hazard_breaks.clone()),
+        };
         let mut outcome = crate::stage::StageOutcome::with_details(g);
         outcome.seeds = vec![("geohazard_sampling".to_string(), seed)];
+        outcome.operators = vec![entry];
         Ok(outcome)
     }
 }

@@ -41,7 +41,6 @@ use riskcensus_models::wildfire::{
     weather::{self, parse_csv, Date, GapPolicy, RawRecord},
     StationDay,
 };
-use riskcensus_models::Model;
 use riskcensus_survey::{Census, FieldValue, Query};
 use serde::Serialize;
 
@@ -53,12 +52,11 @@ use crate::provenance::{self, tag};
 use crate::score::assess;
 use crate::stack::LayerStack;
 
-/// The hazard model file built into the engine.
-pub const WILDFIRE_MODEL: &str = include_str!("../../../../../models/wildfire.toml");
+/// The hazard model file (library path), scored by this stage.
+pub const HAZARD_MODEL: &str = "wildfire/wildfire.toml";
 
-/// The wildfire capacity model file built into the engine.
-pub const WILDFIRE_CAPACITY_MODEL: &str =
-    include_str!("../../../../../models/wildfire_capacity.toml");
+/// The wildfire capacity model file (library path), scored by this stage.
+pub const CAPACITY_MODEL: &str = "wildfire/wildfire_capacity.toml";
 
 /// A daily FWI table: every station-day in source-row order.
 #[derive(Debug, Clone, PartialEq)]
@@ -248,6 +246,8 @@ impl From<&StationClimate> for ClimateRow {
 /// What the wildfire stage did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WildfireReport {
+    /// The hazard and capacity models this stage scored.
+    pub models: Vec<crate::score::ModelRun>,
     pub fwi_daily_csv: PathBuf,
     pub climatology_csv: PathBuf,
     pub seasons: Vec<SeasonSpan>,
@@ -550,24 +550,9 @@ pub fn run_wildfire_with(
         layers.push((id.to_string(), path, unit.to_string()));
     }
 
-    // 6. The hazard and capacity models (a census may override either with
-    //    <census>/models/<name>.toml).
-    let load = |name: &str, builtin: &str| {
-        let local = census.dir.join("models").join(name);
-        if local.exists() {
-            Model::load(&local)
-        } else {
-            Model::from_toml(builtin, Path::new("models").join(name))
-        }
-        .map_err(|e| EngineError::Model {
-            model: name.trim_end_matches(".toml").into(),
-            msg: e.to_string(),
-        })
-    };
-    let models = [
-        load("wildfire.toml", WILDFIRE_MODEL)?,
-        load("wildfire_capacity.toml", WILDFIRE_CAPACITY_MODEL)?,
-    ];
+    // 6. The hazard and capacity models of the census's model library.
+    let library = riskcensus_models::Library::for_census(&census.dir)?;
+    let models = [library.model(HAZARD_MODEL)?, library.model(CAPACITY_MODEL)?];
     let rep = assess(grid, stack, &models, out_dir, exec, progress)?;
     let run_of = |id: &str| {
         rep.runs
@@ -588,6 +573,7 @@ pub fn run_wildfire_with(
     let capacity = run_of(models[1].id())?.score_path;
 
     Ok(WildfireReport {
+        models: rep.runs.clone(),
         fwi_daily_csv,
         climatology_csv,
         seasons: table.seasons,
@@ -985,12 +971,19 @@ impl crate::stage::Stage for WildfireStage {
         }
     }
 
+    fn scores_itself(&self) -> &[&'static str] {
+        &[HAZARD_MODEL, CAPACITY_MODEL]
+    }
+
     fn run(
         &self,
         cx: &mut crate::stage::Context<'_>,
     ) -> Result<crate::stage::StageOutcome, EngineError> {
         let out = cx.layout.assess();
         let w = run_wildfire(cx.census, &mut cx.stack, &out, cx.exec, cx.progress)?;
-        Ok(crate::stage::StageOutcome::with_details(w))
+        let operators = w.models.iter().map(crate::score::ModelRun::entry).collect();
+        let mut outcome = crate::stage::StageOutcome::with_details(w);
+        outcome.operators = operators;
+        Ok(outcome)
     }
 }

@@ -855,15 +855,10 @@ fn count_columns(c: &UnitCounts) -> Vec<String> {
     v
 }
 
-/// The prevention rules: `<census>/models/prevention.toml` if present, else the built-in.
-pub fn load_rules(census: &CensusConfig) -> Result<PreventionRules, EngineError> {
-    let p = census.dir.join("models/prevention.toml");
-    if p.exists() {
-        let text = std::fs::read_to_string(&p).map_err(EngineError::fs(&p))?;
-        PreventionRules::parse(&text, &p)
-    } else {
-        Ok(PreventionRules::builtin())
-    }
+/// The prevention rules of a census's model library (`zoning/prevention.toml`).
+pub fn load_rules(library: &riskcensus_models::Library) -> Result<PreventionRules, EngineError> {
+    let f = library.require(prevention::PATH)?;
+    PreventionRules::parse(&f.text, &f.origin)
 }
 
 fn quote(s: &str) -> String {
@@ -952,7 +947,7 @@ impl crate::stage::Stage for ZoningStage {
         &self,
         cx: &mut crate::stage::Context<'_>,
     ) -> Result<crate::stage::StageOutcome, EngineError> {
-        let rules = load_rules(cx.census)?;
+        let rules = load_rules(cx.library)?;
         let counts: Vec<&UnitCounts> = cx.published::<UnitCounts>().collect();
         let out = cx.layout.assess();
         let zoned = zoning(cx.census, &cx.stack, &rules, &counts, &out)?;

@@ -18,8 +18,13 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::EngineError;
 
-/// The built-in rule table.
-pub const BUILTIN: &str = include_str!("../../../../../models/prevention.toml");
+/// The prevention rules' file in the model library.
+pub const PATH: &str = "zoning/prevention.toml";
+
+/// The shipped text of [`PATH`].
+pub fn builtin_text() -> &'static str {
+    riskcensus_models::library::shipped_text(PATH)
+}
 
 /// Indicators each scale provides.
 pub const UNIT_INDICATORS: [&str; 5] = [
@@ -159,7 +164,7 @@ impl PreventionRules {
 
     /// The built-in rules.
     pub fn builtin() -> Self {
-        Self::parse(BUILTIN, Path::new("models/prevention.toml")).expect("valid")
+        Self::parse(builtin_text(), Path::new("models/zoning/prevention.toml")).expect("valid")
     }
 
     /// The parameter hash recorded in outputs.
@@ -282,19 +287,22 @@ mod tests {
     #[test]
     fn bad_rule_files_are_named() {
         let o = Path::new("models/prevention.toml");
-        let e = PreventionRules::parse(&BUILTIN.replace("\"top2_share\", op", "\"gdp\", op"), o)
-            .unwrap_err()
-            .to_string();
+        let e = PreventionRules::parse(
+            &builtin_text().replace("\"top2_share\", op", "\"gdp\", op"),
+            o,
+        )
+        .unwrap_err()
+        .to_string();
         assert!(e.contains("gdp") && e.contains("prevention.toml"), "{e}");
-        let e = PreventionRules::parse(&BUILTIN.replace("tier = 2", "tier = 4"), o)
+        let e = PreventionRules::parse(&builtin_text().replace("tier = 2", "tier = 4"), o)
             .unwrap_err()
             .to_string();
         assert!(e.contains("tier = 4"), "{e}");
-        let e = PreventionRules::parse(&BUILTIN.replace("op = \"<\"", "op = \"~\""), o)
+        let e = PreventionRules::parse(&builtin_text().replace("op = \"<\"", "op = \"~\""), o)
             .unwrap_err()
             .to_string();
         assert!(e.contains("\"~\""), "{e}");
-        let no_default = BUILTIN.replace(
+        let no_default = builtin_text().replace(
             "id = \"C4\"\nscale = \"cell\"\ntier = 3\ndescription = \"default: general prevention\"\nall = []",
             "id = \"C4\"\nscale = \"cell\"\ntier = 3\ndescription = \"x\"\nall = [{ indicator = \"exposure\", op = \">\", value = 0.0 }]",
         );
