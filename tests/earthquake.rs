@@ -390,6 +390,8 @@ fn demo_stage_zoning_scenario_buildings_and_determinism() {
     sc_census.vectors.push(riskcensus::config::VectorSource {
         id: "site_classes".into(),
         path: "site_classes.gpkg".into(),
+        // Read by the earthquake stage from its file, not loaded into the database.
+        kind: Some(riskcensus::contracts::census_toml::REFERENCE_KIND.into()),
         layer: Some("site_classes".into()),
         geometry: riskcensus::config::GeometryKind::Polygon,
         encoding: None,

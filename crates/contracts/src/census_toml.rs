@@ -143,6 +143,11 @@ pub struct VectorSource {
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,
+    /// What the layer holds: the census table it is loaded into (one of
+    /// [`SOURCE_KINDS`]), or [`REFERENCE_KIND`] for a layer a stage reads from its
+    /// file without loading it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Layer inside a multi-layer file (GeoPackage).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layer: Option<String>,
@@ -164,6 +169,10 @@ pub struct TableSource {
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,
+    /// What the table holds: the census table it is loaded into (one of
+    /// [`SOURCE_KINDS`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
     /// Column of the x coordinate (easting or longitude).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
@@ -180,6 +189,15 @@ pub struct TableSource {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
+
+/// The kind of a vector source that is read by a stage from its file and not
+/// loaded into the census database (e.g. site-class polygons for Vs30).
+pub const REFERENCE_KIND: &str = "reference";
+
+/// The kinds a `[[vector]]` or `[[table]]` source may declare: every census table
+/// (`riskcensus_contracts::tables::census::ALL`); vectors may also be
+/// [`REFERENCE_KIND`].
+pub const SOURCE_KINDS: &[&str] = crate::tables::census::ALL;
 
 /// `[zoning]`: how level grids are cleaned into mappable zones.
 ///
@@ -270,6 +288,26 @@ impl CensusFile {
                 ));
             }
         }
+        let kinds = || format!("{}, or {REFERENCE_KIND} (vectors)", SOURCE_KINDS.join(", "));
+        let sources = self
+            .vector
+            .iter()
+            .map(|v| ("vector", &v.id, &v.kind))
+            .chain(self.table.iter().map(|t| ("table", &t.id, &t.kind)));
+        for (section, id, kind) in sources {
+            match kind.as_deref() {
+                None => problems.push(format!(
+                    "[[{section}]] {id}: no kind: name what it holds, one of {}",
+                    kinds()
+                )),
+                Some(k) if SOURCE_KINDS.contains(&k) => {}
+                Some(k) if k == REFERENCE_KIND && section == "vector" => {}
+                Some(k) => problems.push(format!(
+                    "[[{section}]] {id}: unknown kind {k:?}: expected one of {}",
+                    kinds()
+                )),
+            }
+        }
         if !(self.zoning.mmu_m2.is_finite() && self.zoning.mmu_m2 >= 0.0) {
             problems.push(format!(
                 "[zoning] mmu_m2 = {}: must be a finite area ≥ 0 m²",
@@ -277,6 +315,24 @@ impl CensusFile {
             ));
         }
         problems
+    }
+
+    /// The census table a vector or table source is loaded into (its `kind`), `None`
+    /// for a reference layer, a raster or an unknown id.
+    pub fn table_of(&self, source_id: &str) -> Option<&str> {
+        self.vector
+            .iter()
+            .filter(|v| v.id == source_id)
+            .map(|v| &v.kind)
+            .chain(
+                self.table
+                    .iter()
+                    .filter(|t| t.id == source_id)
+                    .map(|t| &t.kind),
+            )
+            .flatten()
+            .map(String::as_str)
+            .find(|k| SOURCE_KINDS.contains(k))
     }
 
     /// Every source as (section, id, path), rasters, vectors, then tables.
@@ -300,5 +356,207 @@ impl CensusFile {
     /// unset), after `header` (comment lines, each starting with `#`).
     pub fn to_toml(&self, header: &str) -> Result<String, toml::ser::Error> {
         Ok(format!("{header}{}", toml::to_string(self)?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    const GOOD: &str = r#"
+[census]
+name = "演示县"
+code = "370999"
+[grid]
+crs = "EPSG:4548"
+x_min = 484000.0
+y_max = 4020000.0
+cell_size = 30.0
+rows = 10
+cols = 10
+[[vector]]
+id = "rivers"
+path = "rivers.shp"
+kind = "rivers"
+geometry = "line"
+[[table]]
+id = "houses"
+path = "houses.csv"
+kind = "buildings"
+"#;
+
+    fn dir_with(files: &[&str]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for f in files {
+            std::fs::write(d.path().join(f), b"x").unwrap();
+        }
+        d
+    }
+
+    /// A file with every key of the schema set (the compiler makes this literal
+    /// follow the types: a new field cannot be forgotten here).
+    fn every_key() -> CensusFile {
+        CensusFile {
+            census: CensusInfo {
+                name: "n".into(),
+                code: "370999".into(),
+                seed: Some(1),
+                date: Some("2026-06-30".into()),
+            },
+            grid: GridSpec::new("EPSG:4548", 0.0, 100.0, 10.0, 10, 10).unwrap(),
+            raster: vec![RasterSource {
+                id: "dem".into(),
+                path: "dem.tif".into(),
+                kind: RasterKind::Continuous,
+                resampling: Some("bilinear".into()),
+                units: Some("m".into()),
+                description: Some("d".into()),
+            }],
+            vector: vec![VectorSource {
+                id: "rivers".into(),
+                path: "rivers.shp".into(),
+                kind: Some("rivers".into()),
+                layer: Some("l".into()),
+                geometry: GeometryKind::Line,
+                encoding: Some("GBK".into()),
+                description: Some("d".into()),
+            }],
+            table: vec![TableSource {
+                id: "houses".into(),
+                path: "houses.csv".into(),
+                kind: Some("buildings".into()),
+                x: Some("lon".into()),
+                y: Some("lat".into()),
+                crs: Some("EPSG:4490".into()),
+                encoding: Some("UTF-8".into()),
+                description: Some("d".into()),
+            }],
+            zoning: ZoningOptions {
+                mmu_m2: 5.0e4,
+                majority_filter: true,
+            },
+        }
+    }
+
+    /// Keys per section of `docs/census-toml.md`: the first column of the tables under
+    /// the headings ``## `[section]` ``.
+    fn documented() -> BTreeMap<String, Vec<String>> {
+        let doc = std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/census-toml.md"),
+        )
+        .unwrap();
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut section: Option<String> = None;
+        for line in doc.lines() {
+            if let Some(h) = line.strip_prefix("## ") {
+                section = h
+                    .strip_prefix('`')
+                    .and_then(|h| h.strip_suffix('`'))
+                    .map(|s| s.trim_matches(['[', ']']).to_string());
+                continue;
+            }
+            let (Some(s), Some(cell)) = (&section, line.strip_prefix("| `")) else {
+                continue;
+            };
+            if let Some(key) = cell.split('`').next() {
+                out.entry(s.clone()).or_default().push(key.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn the_document_names_exactly_the_keys_of_the_schema() {
+        let v: toml::Table = toml::from_str(&every_key().to_toml("").unwrap()).unwrap();
+        let mut schema: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (section, value) in &v {
+            let table = match value {
+                toml::Value::Table(t) => t,
+                toml::Value::Array(a) => a[0].as_table().unwrap(),
+                _ => panic!("{section} is not a section"),
+            };
+            schema.insert(section.clone(), table.keys().cloned().collect());
+        }
+        let mut doc = documented();
+        for keys in doc.values_mut() {
+            keys.sort();
+        }
+        assert_eq!(doc, schema, "docs/census-toml.md and the schema disagree");
+    }
+
+    #[test]
+    fn parses_a_good_file_and_routes_sources_by_kind() {
+        let d = dir_with(&["rivers.shp", "houses.csv"]);
+        let f = CensusFile::parse(GOOD, Path::new("census.toml")).unwrap();
+        assert!(
+            f.problems(d.path()).is_empty(),
+            "{:?}",
+            f.problems(d.path())
+        );
+        assert_eq!(f.table_of("houses"), Some("buildings"));
+        assert_eq!(f.table_of("rivers"), Some("rivers"));
+        assert_eq!(f.table_of("dem"), None);
+    }
+
+    #[test]
+    fn a_source_without_or_with_an_unknown_kind_names_it_and_the_kinds() {
+        let d = dir_with(&["rivers.shp", "houses.csv"]);
+        let text = GOOD
+            .replace("kind = \"rivers\"\n", "")
+            .replace("kind = \"buildings\"", "kind = \"houses\"");
+        let f = CensusFile::parse(&text, Path::new("census.toml")).unwrap();
+        let p = f.problems(d.path()).join("\n");
+        assert!(p.contains("[[vector]] rivers: no kind"), "{p}");
+        assert!(
+            p.contains("[[table]] houses: unknown kind \"houses\""),
+            "{p}"
+        );
+        assert!(
+            p.contains("hidden_dangers") && p.contains("reference"),
+            "{p}"
+        );
+        // A table cannot be a reference layer.
+        let text = GOOD.replace("kind = \"buildings\"", "kind = \"reference\"");
+        let p = CensusFile::parse(&text, Path::new("census.toml"))
+            .unwrap()
+            .problems(d.path())
+            .join("\n");
+        assert!(
+            p.contains("[[table]] houses: unknown kind \"reference\""),
+            "{p}"
+        );
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_key() {
+        let text = GOOD.replace(
+            "geometry = \"line\"",
+            "geometry = \"line\"\ncolour = \"red\"",
+        );
+        let e = CensusFile::parse(&text, Path::new("census.toml")).unwrap_err();
+        let msg = e.to_string();
+        assert!(
+            msg.contains("census.toml") && msg.contains("colour") && msg.contains("line 17"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn missing_files_duplicate_ids_and_bad_options_are_all_reported() {
+        let d = dir_with(&[]);
+        let text = format!(
+            "{GOOD}\n[[raster]]\nid = \"rivers\"\npath = \"x.tif\"\nkind = \"count\"\n[zoning]\nmmu_m2 = -1.0\n"
+        );
+        let f = CensusFile::parse(&text, Path::new("census.toml")).unwrap();
+        let p = f.problems(d.path()).join("\n");
+        for want in [
+            "rivers.shp does not exist",
+            "x.tif does not exist",
+            "\"rivers\" is used twice",
+            "mmu_m2 = -1",
+        ] {
+            assert!(p.contains(want), "{want}: {p}");
+        }
     }
 }

@@ -4,6 +4,7 @@
 //! CSVs are written with the `csv` crate into UTF-8, then encoded to GBK with
 //! `encoding_rs` where survey teams' Excel exports are GBK.
 
+use riskcensus_contracts::tables::census as table;
 use std::path::Path;
 
 use geo::Coord;
@@ -69,10 +70,20 @@ impl Table {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn register(ctx: &mut Ctx, id: &str, rel: &str, lonlat: bool, enc: Enc, desc: &str, n: u64) {
+fn register(
+    ctx: &mut Ctx,
+    id: &str,
+    kind: &str,
+    rel: &str,
+    lonlat: bool,
+    enc: Enc,
+    desc: &str,
+    n: u64,
+) {
     ctx.cfg.table.push(TableSource {
         id: id.into(),
         path: rel.into(),
+        kind: Some(kind.into()),
         x: lonlat.then(|| "lon".into()),
         y: lonlat.then(|| "lat".into()),
         crs: lonlat.then(|| "EPSG:4490".into()),
@@ -331,7 +342,7 @@ fn buildings(ctx: &mut Ctx) -> Result<(), DemoError> {
     t.finish(ctx, id, rel, Enc::Gbk)?;
     register(
         ctx,
-        id,
+        id, table::BUILDINGS,
         rel,
         true,
         Enc::Gbk,
@@ -458,6 +469,7 @@ fn rescue_stations(ctx: &mut Ctx) -> Result<(), DemoError> {
     register(
         ctx,
         id,
+        table::RESCUE_TEAMS,
         rel,
         true,
         Enc::Utf8,
@@ -541,7 +553,7 @@ fn material_reserves(ctx: &mut Ctx) -> Result<(), DemoError> {
     tb.finish(ctx, id, rel, Enc::Utf8)?;
     register(
         ctx,
-        id,
+        id, table::MATERIAL_RESERVES,
         rel,
         true,
         Enc::Utf8,
@@ -629,7 +641,7 @@ fn fire_history(ctx: &mut Ctx) -> Result<(), DemoError> {
         ]);
     }
     tb.finish(ctx, id, rel, Enc::Utf8)?;
-    register(ctx, id, rel, true, Enc::Utf8, "历史火点 historical wildfire points 2014–2024: date, kind 森林火灾/森林火情, cause, burned_area_ha", items.len() as u64);
+    register(ctx, id, table::FIRE_POINTS, rel, true, Enc::Utf8, "历史火点 historical wildfire points 2014–2024: date, kind 森林火灾/森林火情, cause, burned_area_ha", items.len() as u64);
     Ok(())
 }
 
@@ -713,7 +725,7 @@ fn disaster_events(ctx: &mut Ctx) -> Result<(), DemoError> {
     tb.finish(ctx, id, rel, Enc::Gbk)?;
     register(
         ctx,
-        id,
+        id, table::DISASTER_EVENTS,
         rel,
         false,
         Enc::Gbk,
@@ -853,7 +865,7 @@ fn weather(ctx: &mut Ctx) -> Result<(), DemoError> {
     tb.finish(ctx, id, rel, Enc::Utf8)?;
     register(
         ctx,
-        id,
+        id, table::WEATHER_DAILY,
         rel,
         true,
         Enc::Utf8,

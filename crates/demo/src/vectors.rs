@@ -7,6 +7,7 @@ use geo::{
 };
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+use riskcensus_contracts::tables::census as table;
 use riskcensus_io::crs::Transformer;
 use riskcensus_io::vector::{
     FieldDef, FieldType as T, FieldValue as V, GeometryType, VectorDriver, VectorLayerSpec,
@@ -51,6 +52,7 @@ pub(crate) fn write_all(ctx: &mut Ctx) -> Result<(), DemoError> {
 fn register(
     ctx: &mut Ctx,
     id: &str,
+    kind: &str,
     rel: &str,
     layer: Option<&str>,
     geom: &str,
@@ -61,6 +63,7 @@ fn register(
     ctx.cfg.vector.push(VectorSource {
         id: id.into(),
         path: rel.into(),
+        kind: Some(kind.into()),
         layer: layer.map(Into::into),
         geometry: match geom {
             "point" => GeometryKind::Point,
@@ -266,6 +269,7 @@ fn admin(ctx: &mut Ctx) -> Result<(), DemoError> {
     register(
         ctx,
         "county",
+        table::ADMIN_UNITS,
         rel,
         Some("county"),
         "polygon",
@@ -276,6 +280,7 @@ fn admin(ctx: &mut Ctx) -> Result<(), DemoError> {
     register(
         ctx,
         "townships",
+        table::ADMIN_UNITS,
         rel,
         Some("townships"),
         "polygon",
@@ -283,10 +288,10 @@ fn admin(ctx: &mut Ctx) -> Result<(), DemoError> {
         "乡镇（街道）界 12 townships: 9-digit code (county 370999 + 3), name, kind 镇/街道",
         n_t,
     );
-    register(ctx, "villages", rel, Some("villages"), "point", None, "村（社区）驻地 villages and urban communities: 12-digit code, name, parent township code, population", n_v);
+    register(ctx, "villages", table::ADMIN_UNITS, rel, Some("villages"), "point", None, "村（社区）驻地 villages and urban communities: 12-digit code, name, parent township code, population", n_v);
     register(
         ctx,
-        "village_boundaries",
+        "village_boundaries", table::ADMIN_UNITS,
         rel,
         Some("village_boundaries"),
         "polygon",
@@ -297,6 +302,7 @@ fn admin(ctx: &mut Ctx) -> Result<(), DemoError> {
     register(
         ctx,
         "seats",
+        table::ADMIN_SEATS,
         rel,
         Some("seats"),
         "point",
@@ -343,6 +349,7 @@ fn water(ctx: &mut Ctx) -> Result<(), DemoError> {
     register(
         ctx,
         "reservoirs",
+        table::RESERVOIRS,
         rel,
         Some("reservoirs"),
         "polygon",
@@ -392,7 +399,7 @@ fn rivers(ctx: &mut Ctx) -> Result<(), DemoError> {
         .map_err(ctx.io_err(id, rel))?;
     register(
         ctx,
-        id,
+        id, table::RIVERS,
         rel,
         None,
         "line",
@@ -593,7 +600,7 @@ fn roads(ctx: &mut Ctx) -> Result<(), DemoError> {
     );
     let n = riskcensus_io::vector::write_layer(&ctx.path(rel), &spec, &wopts(), feats)
         .map_err(ctx.io_err(id, rel))?;
-    register(ctx, id, rel, None, "line", None, "道路 roads, CGCS2000 lon/lat (EPSG:4490): code, name, class 国道/省道/县道/乡道, width_m, lanes, surface", n);
+    register(ctx, id, table::ROADS, rel, None, "line", None, "道路 roads, CGCS2000 lon/lat (EPSG:4490): code, name, class 国道/省道/县道/乡道, width_m, lanes, surface", n);
     Ok(())
 }
 
@@ -794,6 +801,7 @@ fn geology(ctx: &mut Ctx) -> Result<(), DemoError> {
     register(
         ctx,
         "faults",
+        table::FAULTS,
         rel,
         Some("faults"),
         "line",
@@ -803,7 +811,7 @@ fn geology(ctx: &mut Ctx) -> Result<(), DemoError> {
     );
     register(
         ctx,
-        "lithology",
+        "lithology", table::LITHOLOGY,
         rel,
         Some("lithology"),
         "polygon",
@@ -858,7 +866,7 @@ fn seismic(ctx: &mut Ctx) -> Result<(), DemoError> {
         .map_err(ctx.io_err(id, rel))?;
     register(
         ctx,
-        id,
+        id, table::SEISMIC_ZONES,
         rel,
         Some("pga"),
         "polygon",
@@ -1028,7 +1036,7 @@ fn hidden_dangers(ctx: &mut Ctx) -> Result<(), DemoError> {
         .map_err(ctx.io_err(id, rel))?;
     register(
         ctx,
-        id,
+        id, table::HIDDEN_DANGERS,
         rel,
         None,
         "point",
@@ -1132,7 +1140,7 @@ fn shelters(ctx: &mut Ctx) -> Result<(), DemoError> {
     );
     let n = riskcensus_io::vector::write_layer(&ctx.path(rel), &spec, &wopts(), feats)
         .map_err(ctx.io_err(id, rel))?;
-    register(ctx, id, rel, None, "point", None, "应急避难场所 emergency shelters, EPSG:4490: code, name, kind, level I/II/III类, area_m2, capacity persons, township", n);
+    register(ctx, id, table::SHELTERS, rel, None, "point", None, "应急避难场所 emergency shelters, EPSG:4490: code, name, kind, level I/II/III类, area_m2, capacity persons, township", n);
     Ok(())
 }
 
@@ -1305,7 +1313,7 @@ fn key_facilities(ctx: &mut Ctx) -> Result<(), DemoError> {
         .map_err(ctx.io_err(id, rel))?;
     register(
         ctx,
-        id,
+        id, table::KEY_FACILITIES,
         rel,
         Some("key_facilities"),
         "point",

@@ -1,7 +1,8 @@
 //! Survey ingestion facade: the census database (`census.gpkg`) and the census
 //! schema, driven by [`riskcensus_survey`]. Re-exports its API and adds
 //! [`ingest_census_sources`], which loads every `[[vector]]` and `[[table]]` source a
-//! `census.toml` lists into the database (admin units first).
+//! `census.toml` lists into the census table its `kind` names (admin units first;
+//! `kind = "reference"` layers are read by stages from their files and not loaded).
 
 use std::path::Path;
 
@@ -9,6 +10,9 @@ pub use riskcensus_survey::{
     schema, Census, DbFeature, FieldValue, IngestOptions, IngestReport, Problem, Query, Rule,
     SourceCrs, SurveyError,
 };
+
+use riskcensus_contracts::census_toml::SOURCE_KINDS;
+use riskcensus_contracts::tables::census::ADMIN_UNITS;
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
@@ -22,18 +26,20 @@ pub fn engine_error(e: SurveyError) -> EngineError {
     }
 }
 
-/// The census layer (schema table) a `census.toml` source id is loaded into, with
-/// the source-layer name when it differs. Ids follow the demo census and the
-/// schema's own names; unknown ids are skipped.
-pub fn layer_for_source(id: &str) -> Option<&'static str> {
-    Some(match id {
-        "county" | "townships" | "villages" | "village_boundaries" | "admin_units" => "admin_units",
-        "seats" | "admin_seats" => "admin_seats",
-        "seismic_pga" | "seismic_zones" => "seismic_zones",
-        "rescue_stations" | "rescue_teams" => "rescue_teams",
-        "fire_history" | "fire_points" => "fire_points",
-        other => schema::layer(other)?.name,
-    })
+/// The census table a `census.toml` source is loaded into: its declared `kind`
+/// (`riskcensus_contracts::census_toml::SOURCE_KINDS`); `None` for a reference layer
+/// (read by a stage from its file) or an unknown id. Sources are routed by the kind
+/// the census declares for them, never by their id.
+pub fn layer_for_source<'a>(config: &'a CensusConfig, id: &str) -> Option<&'a str> {
+    config
+        .vectors
+        .iter()
+        .filter(|v| v.id == id)
+        .map(|v| &v.kind)
+        .chain(config.tables.iter().filter(|t| t.id == id).map(|t| &t.kind))
+        .flatten()
+        .map(String::as_str)
+        .find(|k| SOURCE_KINDS.contains(k))
 }
 
 /// Ingest every vector and table source of the census (admin units first, so the
@@ -64,9 +70,9 @@ fn ingest_sources(
         &config.census.code,
         config.grid.clone(),
     );
-    let mut jobs: Vec<(String, &'static str, &Path, IngestOptions)> = Vec::new();
+    let mut jobs: Vec<(String, &str, &Path, IngestOptions)> = Vec::new();
     for v in &config.vectors {
-        if let Some(layer) = layer_for_source(&v.id) {
+        if let Some(layer) = layer_for_source(config, &v.id) {
             jobs.push((
                 v.id.clone(),
                 layer,
@@ -81,7 +87,7 @@ fn ingest_sources(
         }
     }
     for t in &config.tables {
-        if let Some(layer) = layer_for_source(&t.id) {
+        if let Some(layer) = layer_for_source(config, &t.id) {
             jobs.push((
                 t.id.clone(),
                 layer,
@@ -98,7 +104,7 @@ fn ingest_sources(
         }
     }
     // Admin units first (county, townships, villages in file order).
-    jobs.sort_by_key(|(_, layer, _, _)| *layer != "admin_units");
+    jobs.sort_by_key(|(_, layer, _, _)| *layer != ADMIN_UNITS);
     let mut out = Vec::new();
     for (id, _, path, opts) in jobs {
         let source = config.source_path(path);

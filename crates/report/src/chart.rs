@@ -197,19 +197,22 @@ pub fn curves_svg(x_label: &str, y_label: &str, curves: &[Curve]) -> String {
     s
 }
 
-/// Points `(x, y)` of a CSV whose header names `x_col` and `y_col` (rows that do not
-/// parse are skipped); `None` when the columns are absent.
+/// Points `(x, y)` of a CSV whose header names `x_col` and `y_col`, read with the
+/// `csv` crate (quoted fields, commas inside names); rows whose two values do not
+/// parse as numbers are skipped. `None` when the columns are absent.
 pub fn csv_points(text: &str, x_col: &str, y_col: &str) -> Option<Vec<(f64, f64)>> {
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next()?.split(',').map(str::trim).collect();
-    let xi = header.iter().position(|h| *h == x_col)?;
-    let yi = header.iter().position(|h| *h == y_col)?;
+    let mut r = csv::ReaderBuilder::new()
+        .trim(csv::Trim::All)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let header = r.headers().ok()?.clone();
+    let xi = header.iter().position(|h| h == x_col)?;
+    let yi = header.iter().position(|h| h == y_col)?;
     let mut pts = Vec::new();
-    for l in lines {
-        let f: Vec<&str> = l.split(',').collect();
+    for rec in r.records().flatten() {
         if let (Some(Ok(x)), Some(Ok(y))) = (
-            f.get(xi).map(|v| v.trim().parse::<f64>()),
-            f.get(yi).map(|v| v.trim().parse::<f64>()),
+            rec.get(xi).map(str::parse::<f64>),
+            rec.get(yi).map(str::parse::<f64>),
         ) {
             pts.push((x, y));
         }
@@ -220,6 +223,16 @@ pub fn csv_points(text: &str, x_col: &str, y_col: &str) -> Option<Vec<(f64, f64)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csv_points_reads_quoted_fields_with_commas() {
+        let text = "name,fpr,tpr\n\"镇, \"\"东\"\"\",0.1,0.5\nplain,0.2,0.7\nbad,x,0.9\n";
+        assert_eq!(
+            csv_points(text, "fpr", "tpr").unwrap(),
+            vec![(0.1, 0.5), (0.2, 0.7)]
+        );
+        assert!(csv_points(text, "fpr", "none").is_none());
+    }
 
     fn row(code: &str, level: i64, area: f64) -> UnitLevel {
         UnitLevel {

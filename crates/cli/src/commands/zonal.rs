@@ -4,7 +4,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use crate::CliError;
-use riskcensus::tools::zonal::{zonal_stats, PolygonSpec, Rule, ZoneStatsRow};
+use riskcensus::tools::zonal::{stats_csv, zonal_stats, PolygonSpec, Rule};
 
 use crate::Global;
 
@@ -45,38 +45,13 @@ pub struct Args {
     out: Option<PathBuf>,
 }
 
-const STATS: [&str; 5] = ["count", "sum", "mean", "min", "max"];
-
-fn cell(r: &ZoneStatsRow, stat: &str) -> String {
-    let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
-    match stat {
-        "count" => r.stats.count.to_string(),
-        "sum" => r.stats.sum.to_string(),
-        "mean" => opt(r.stats.mean),
-        "min" => opt(r.stats.min),
-        _ => opt(r.stats.max),
-    }
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
-    }
-}
-
 pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let bad = |msg: String| CliError::Args(msg);
     let rule = Rule::parse(&a.rule)
         .ok_or_else(|| bad(format!("--rule {:?}: expected fraction or center", a.rule)))?;
     let stats: Vec<&str> = a.stats.split(',').map(str::trim).collect();
-    if let Some(s) = stats.iter().find(|s| !STATS.contains(s)) {
-        return Err(bad(format!(
-            "--stats: unknown statistic {s:?} (expected {})",
-            STATS.join(", ")
-        )));
-    }
+    // Checked before the work, so a typo fails at once.
+    stats_csv(&[], &stats).map_err(|e| bad(format!("--stats: {e}")))?;
     let spec = PolygonSpec {
         path: a.polygons.clone(),
         layer: a.layer.clone(),
@@ -87,20 +62,7 @@ pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
         super::print_json(&rows);
         return Ok(());
     }
-    let mut text = String::from("id");
-    for s in &stats {
-        text.push(',');
-        text.push_str(s);
-    }
-    text.push('\n');
-    for r in &rows {
-        text.push_str(&csv_field(&r.id));
-        for s in &stats {
-            text.push(',');
-            text.push_str(&cell(r, s));
-        }
-        text.push('\n');
-    }
+    let text = stats_csv(&rows, &stats).map_err(|e| bad(format!("--stats: {e}")))?;
     match &a.out {
         Some(p) => {
             riskcensus::write_atomic(p, text.as_bytes()).map_err(riskcensus::EngineError::from)?;

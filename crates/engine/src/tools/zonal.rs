@@ -285,3 +285,39 @@ pub fn level_areas(
     }
     Ok(out)
 }
+
+/// The statistics a zonal table can hold, in the order they may be asked for.
+pub const STATS: [&str; 5] = ["count", "sum", "mean", "min", "max"];
+
+/// A zonal-statistics table as CSV (written with the `csv` crate: ids with commas,
+/// quotes or line breaks are quoted): an `id` column, then one column per statistic
+/// of `stats` (names of [`STATS`]; an unknown name is an error naming it). Empty
+/// cells for a statistic without a value (a zone without valid cells).
+pub fn stats_csv(rows: &[ZoneStatsRow], stats: &[&str]) -> Result<String, String> {
+    if let Some(s) = stats.iter().find(|s| !STATS.contains(s)) {
+        return Err(format!(
+            "unknown statistic {s:?} (expected {})",
+            STATS.join(", ")
+        ));
+    }
+    let cell = |r: &ZoneStatsRow, stat: &str| -> String {
+        let opt = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+        match stat {
+            "count" => r.stats.count.to_string(),
+            "sum" => r.stats.sum.to_string(),
+            "mean" => opt(r.stats.mean),
+            "min" => opt(r.stats.min),
+            _ => opt(r.stats.max),
+        }
+    };
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["id"];
+    header.extend(stats.iter().copied());
+    w.write_record(&header).expect("writing to memory");
+    for r in rows {
+        let mut rec = vec![r.id.clone()];
+        rec.extend(stats.iter().map(|s| cell(r, s)));
+        w.write_record(&rec).expect("writing to memory");
+    }
+    Ok(String::from_utf8(w.into_inner().expect("writing to memory")).expect("UTF-8 fields"))
+}

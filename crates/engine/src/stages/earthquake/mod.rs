@@ -323,7 +323,7 @@ pub fn run_earthquake_with(
             (z, None)
         }
         Method::Scenario => {
-            let (rupture, used) = scenario_rupture(&db, p)?;
+            let (rupture, used) = scenario_rupture(census, &db, p)?;
             let vs30 = site_vs30(census, stack, p)?;
             let pga = exec.install(|| scenario_pga(grid, &rupture, p, vs30.as_deref()))??;
             (pga, Some(used))
@@ -862,11 +862,12 @@ fn site_vs30(
 /// text (`南倾 70°`: the angle, and the dip direction orienting the trace) or the
 /// parameters.
 fn scenario_rupture(
+    census: &CensusConfig,
     db: &Census,
     p: &EarthquakeParams,
 ) -> Result<(PlanarRupture, ScenarioUsed), EngineError> {
     let s = &p.scenario;
-    let layer = crate::ingest::layer_for_source(&s.fault_source).unwrap_or("faults");
+    let layer = crate::ingest::layer_for_source(census, &s.fault_source).unwrap_or("faults");
     let feats = db.query(layer, &Query::default())?;
     let f = feats
         .iter()
