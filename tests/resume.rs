@@ -12,19 +12,9 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::util::bin;
+use crate::util::{bin, copy_census};
 use riskcensus_io::gpkg::GpkgDb;
 use riskcensus_testkit::files;
-
-/// Copy the census as a survey team hands it over: `census.toml` and the survey
-/// files, no database and no runs.
-fn copy_census(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to.join("survey")).unwrap();
-    std::fs::copy(from.join("census.toml"), to.join("census.toml")).unwrap();
-    for f in files(&from.join("survey")) {
-        std::fs::copy(&f, to.join("survey").join(f.file_name().unwrap())).unwrap();
-    }
-}
 
 fn run(census: &Path) -> std::process::Output {
     bin()

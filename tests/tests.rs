@@ -15,6 +15,7 @@ mod fwi;
 mod geohazard;
 mod ground_motion;
 mod ingest;
+mod names;
 mod overrides;
 mod report;
 mod resume;

@@ -1,6 +1,9 @@
 //! Running the `riskcensus` binary from the suite.
 
+use std::path::Path;
 use std::process::{Command, Output};
+
+use riskcensus_testkit::files;
 
 /// The `riskcensus` binary built for this test run.
 pub fn bin() -> Command {
@@ -30,4 +33,14 @@ pub fn ok(out: Output, what: &str) -> Output {
         String::from_utf8_lossy(&out.stderr)
     );
     out
+}
+
+/// Copy a census as a survey team hands it over: `census.toml` and the survey
+/// files, no database and no runs.
+pub fn copy_census(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to.join("survey")).unwrap();
+    std::fs::copy(from.join("census.toml"), to.join("census.toml")).unwrap();
+    for f in files(&from.join("survey")) {
+        std::fs::copy(&f, to.join("survey").join(f.file_name().unwrap())).unwrap();
+    }
 }
