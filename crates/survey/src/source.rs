@@ -137,8 +137,8 @@ pub struct Source {
 /// Options that affect how a source is read.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
-    /// Text encoding (`GBK`, `UTF-8`); `None` detects it (a Shapefile's `.cpg`
-    /// wins over both).
+    /// Text encoding of a CSV or Shapefile (`GBK`, `UTF-8`); `None` detects it. A
+    /// Shapefile's `.cpg` wins over both; GeoPackage and GeoJSON text is UTF-8.
     pub encoding: Option<String>,
     /// Layer to read inside a multi-layer source; `None` reads the only layer (a
     /// source with several layers is then an error that lists them).
