@@ -471,8 +471,7 @@ fn bad_hidden_danger_records_are_rejected_with_names() {
             &mut stack,
             &Default::default(),
         )
-        .err()
-        .expect("an error");
+        .expect_err("an error");
         let msg = e.to_string();
         assert!(e.is_input_error(), "{msg}");
         for n in [
@@ -599,7 +598,7 @@ fn expect_input_error(
     r: Result<riskcensus::stages::geohazard::SusceptibilityOutput, EngineError>,
     needles: &[&str],
 ) {
-    let e = r.err().expect("an error");
+    let e = r.expect_err("an error");
     let msg = e.to_string();
     assert!(e.is_input_error(), "{msg}");
     for n in needles {

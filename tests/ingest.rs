@@ -25,7 +25,8 @@ fn buildings(path: &Path, first: u64, n: u64) {
         let k = first + i;
         s += &format!(
             "{},{:.7},{:.7},砖混,{}\n",
-            370999001_00000u64 + k,
+            // Township 370999001, then a 5-digit serial.
+            370999001u64 * 100_000 + k,
             116.90 + (k % 200) as f64 * 0.001,
             36.15 + (k / 200 % 100) as f64 * 0.001,
             1 + k % 5

@@ -380,7 +380,7 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     let z =
         riskcensus::stages::zoning::zoning(&census, &again.stack, &rules, &[&grades], o1.path())
             .unwrap();
-    assert_eq!(z.villages_outside_townships, [first.clone()]);
+    assert_eq!(z.villages_outside_townships, std::slice::from_ref(&first));
     assert_eq!(z.villages, villages.len());
     let orphan: Vec<DbFeature> = rows(&o1.path().join("zoning.gpkg"), "village_summary")
         .into_iter()

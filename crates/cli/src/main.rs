@@ -5,6 +5,8 @@
 //! Exit codes: 0 success, 1 failure of the engine or environment, 2 bad input or
 //! arguments.
 
+// Subcommand doc comments are clap's --help text, shown as written (<census>), not Markdown.
+#[allow(rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 mod commands;
 mod error;
 mod progress;
@@ -53,8 +55,12 @@ enum Command {
 
 /// Options every subcommand sees.
 pub struct Global {
+    /// `--threads`: worker threads; `None` uses all cores (0 is rejected before any
+    /// subcommand runs).
     pub threads: Option<usize>,
+    /// `--json`: machine-readable JSON on stdout instead of tables.
     pub json: bool,
+    /// `--quiet`: no progress bars or summaries; errors are still printed.
     pub quiet: bool,
 }
 

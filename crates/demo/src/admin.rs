@@ -14,27 +14,42 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::landscape::{Landscape, X0, X1, Y0, Y1};
 
+/// Admin code of the demo county (6 digits, GB/T 2260 style).
 pub const COUNTY_CODE: &str = "370999";
+/// Chinese name of the demo county.
 pub const COUNTY_NAME: &str = "演示县";
 
+/// A township (乡级: 街道 or 镇) of the demo county. Coordinates are in the census
+/// CRS (EPSG:4548, metres), `(x, y)` = (easting, northing).
 #[derive(Debug, Clone)]
 pub struct Township {
+    /// Admin code, 9 digits (county + 001–099 for 街道, 101–199 for 镇).
     pub code: String,
+    /// Chinese name, e.g. `岱阳街道`.
     pub name: &'static str,
     /// 街道 or 镇.
     pub kind: &'static str,
+    /// Seat of the township government.
     pub seat: Coord,
+    /// Boundary: the seat's Voronoi cell clipped to the county.
     pub area: MultiPolygon,
 }
 
+/// A village (村级: 村委会 or 社区居委会). Coordinates are in the census CRS
+/// (EPSG:4548, metres).
 #[derive(Debug, Clone)]
 pub struct Village {
+    /// Admin code, 12 digits (township + 001–199 for 社区居委会, 201–399 for 村委会).
     pub code: String,
+    /// Chinese name.
     pub name: String,
     /// 村委会 or 社区居委会.
     pub kind: &'static str,
+    /// Index of its township in [`Admin::townships`].
     pub township: usize,
+    /// The village seat.
     pub pos: Coord,
+    /// Resident population (persons).
     pub population: u32,
     /// In the hills (hill mask > 0.35).
     pub upland: bool,
@@ -43,18 +58,25 @@ pub struct Village {
     pub area: MultiPolygon,
 }
 
+/// The admin units of the demo county, census CRS (EPSG:4548, metres).
 pub struct Admin {
+    /// The county boundary.
     pub county: Polygon,
+    /// The 12 townships, 街道 first.
     pub townships: Vec<Township>,
+    /// Every village, with the index of its township.
     pub villages: Vec<Village>,
 }
 
 impl Admin {
+    /// Index in [`Admin::townships`] of the township whose boundary contains `p`
+    /// (strictly inside; `None` on a boundary or outside the county).
     pub fn township_of(&self, p: Coord) -> Option<usize> {
         let pt = Point::from(p);
         self.townships.iter().position(|t| t.area.contains(&pt))
     }
 
+    /// True when `p` lies inside the county boundary.
     pub fn in_county(&self, p: Coord) -> bool {
         self.county.contains(&Point::from(p))
     }
@@ -439,6 +461,7 @@ fn villages(land: &Landscape, admin: &Admin, rng: &mut ChaCha8Rng) -> Vec<Villag
     out
 }
 
+/// Euclidean distance between two points (metres in the census CRS).
 pub fn dist(a: Coord, b: Coord) -> f64 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
 }

@@ -1,5 +1,7 @@
 //! The census workspace configuration (`census.toml`) as the demo writes it: the
-//! contract type [`CensusFile`] of `riskcensus-contracts`, which the engine reads.
+//! contract type [`CensusFile`](riskcensus_contracts::census_toml::CensusFile) of
+//! `riskcensus-contracts` (re-exported here as [`CensusConfig`]), which the engine
+//! reads.
 //! Optional keys are omitted, never written empty.
 
 use std::path::Path;

@@ -23,11 +23,16 @@ use geo::Coord;
 
 use crate::noise::Noise;
 
-/// Study area (census grid extent) in EPSG:4548: 34.4 km × 26.4 km = 908.16 km².
+/// Western edge of the study area (census grid extent, EPSG:4548 easting, m); the
+/// study area is 34.4 km × 26.4 km = 908.16 km².
 pub const X0: f64 = 484_000.0;
+/// Eastern edge of the study area (easting, m).
 pub const X1: f64 = 518_400.0;
+/// Southern edge of the study area (northing, m).
 pub const Y0: f64 = 3_993_600.0;
+/// Northern edge of the study area (northing, m).
 pub const Y1: f64 = 4_020_000.0;
+/// The census CRS of the demo: CGCS2000 / 3-degree Gauss-Kruger CM 117E.
 pub const CRS: &str = "EPSG:4548";
 
 /// Area of the study area rectangle (m²), the extent of the census grid.
@@ -35,6 +40,8 @@ pub const fn study_area_m2() -> f64 {
     (X1 - X0) * (Y1 - Y0)
 }
 
+/// Smoothstep `3t² − 2t³` of `t` clamped to [0, 1]: 0 below 0, 1 above 1, with zero
+/// slope at both ends.
 #[inline]
 pub fn smoothstep(t: f64) -> f64 {
     let t = t.clamp(0.0, 1.0);
@@ -44,10 +51,14 @@ pub fn smoothstep(t: f64) -> f64 {
 /// A river reach digitised in flow direction, with bed elevation at each vertex.
 #[derive(Debug, Clone)]
 pub struct River {
+    /// River code (河流编码), e.g. `AFB10`; a tributary takes its main river's first
+    /// three characters and a number from 11.
     pub code: String,
+    /// Chinese name.
     pub name: &'static str,
     /// 干流 (main stem) or 一级支流 (first-order tributary).
     pub grade: &'static str,
+    /// Channel centre line, upstream to downstream, census CRS (metres).
     pub pts: Vec<Coord>,
     /// Bed elevation (m) per vertex, strictly decreasing downstream.
     pub bed: Vec<f64>,
@@ -70,14 +81,23 @@ impl River {
     }
 }
 
+/// A fault of the demo county, with the attributes the census `faults` layer holds
+/// (as Chinese text).
 #[derive(Debug, Clone)]
 pub struct Fault {
+    /// Fault code, e.g. `F1`.
     pub code: &'static str,
+    /// Chinese name.
     pub name: &'static str,
+    /// Kind (性质), e.g. `正断层`.
     pub kind: &'static str,
+    /// Activity (活动性: age of the latest movement), e.g. `晚更新世活动`.
     pub activity: &'static str,
+    /// Strike (走向), e.g. `近东西`.
     pub strike: &'static str,
+    /// Dip direction and angle (倾向倾角), e.g. `南倾 70°`.
     pub dip: &'static str,
+    /// Surface trace, census CRS (metres).
     pub pts: Vec<Coord>,
 }
 
@@ -183,7 +203,10 @@ struct SegIndex {
     buckets: Vec<Vec<(u16, u32)>>,
 }
 
+/// The demo county's landscape for one seed: terrain, rivers, faults, reservoir and
+/// town as functions of `(x, y)` in the census CRS (EPSG:4548, metres).
 pub struct Landscape {
+    /// The seed's base noise field; writers derive independent fields from it.
     pub noise: Noise,
     n_north: Noise,
     n_east: Noise,
@@ -192,11 +215,15 @@ pub struct Landscape {
     n_warp: Noise,
     n_spur: Noise,
     n_micro: Noise,
+    /// Centre of the county town, on the plain at the foot of the northern range.
     pub town: Coord,
     /// The meander-belt axes of the two main rivers: (y at the east end, noise).
     axes: [(f64, Noise); 2],
+    /// The two main rivers, then their tributaries.
     pub rivers: Vec<River>,
+    /// The two faults (`F1`, `F2`).
     pub faults: Vec<Fault>,
+    /// The reservoir in a northern tributary valley.
     pub reservoir: Reservoir,
     index: SegIndex,
 }
@@ -211,6 +238,8 @@ const LATERAL_SLOPE: f64 = 1.3e-3;
 const MICRO: f64 = 1.2;
 
 impl Landscape {
+    /// Build the landscape of `seed`: rivers, their index, the reservoir and the
+    /// faults. The same seed gives the same landscape.
     pub fn new(seed: u64) -> Self {
         let noise = Noise::new(seed);
         let mut l = Landscape {

@@ -10,7 +10,8 @@
 //! - [`landscape`]: terrain, rivers, faults and reservoir as functions of (x, y);
 //! - [`admin`]: county boundary, townships and villages;
 //! - `rasters`, `vectors`, `tables`: the writers of each survey layer;
-//! - [`config`]: the `census.toml` written for the workspace.
+//! - [`config`]: the `census.toml` written for the workspace;
+//! - [`run`]: the built-in demo run (generate, then the engine's library run).
 
 use std::path::{Path, PathBuf};
 
@@ -64,36 +65,55 @@ pub struct DemoSummary {
     pub files: Vec<(String, PathBuf, u64)>,
 }
 
+/// An error generating the demo census: the option, or the layer and file at fault.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
+    /// [`DemoOptions::resolution_m`] is not finite or outside 5–2000 m.
     #[error("resolution_m must be finite and between 5 and 2000 m, got {0}")]
     BadResolution(f64),
+    /// Writing a layer through the io crate (GDAL, PROJ) failed.
     #[error("layer {layer}: {path}: {source}")]
     Io {
+        /// The layer (source id) being written.
         layer: String,
+        /// Its file.
         path: PathBuf,
+        /// The cause.
         #[source]
         source: IoError,
     },
+    /// A file-system operation failed.
     #[error("layer {layer}: {path}: {source}")]
     Fs {
+        /// The layer (source id) being written, or `survey` / `census` for the
+        /// folder and `census.toml`.
         layer: String,
+        /// The file or folder.
         path: PathBuf,
+        /// The cause.
         #[source]
         source: std::io::Error,
     },
+    /// Text of a layer has a character the file's encoding cannot represent.
     #[error("layer {layer}: {path}: text cannot be encoded as {encoding}")]
     Encoding {
+        /// The layer (source id) being written.
         layer: String,
+        /// Its file.
         path: PathBuf,
+        /// The encoding (`GBK`).
         encoding: &'static str,
     },
+    /// `census.toml` could not be serialised.
     #[error("{path}: cannot serialise census.toml: {source}")]
     Config {
+        /// The `census.toml` being written.
         path: PathBuf,
+        /// The cause.
         #[source]
         source: toml::ser::Error,
     },
+    /// The census grid covering the study area at the resolution is invalid.
     #[error("grid: {0}")]
     Grid(#[from] riskcensus_core::GridError),
 }

@@ -30,29 +30,11 @@ pub(crate) fn write_all(ctx: &mut Ctx) -> Result<(), DemoError> {
     Ok(())
 }
 
-fn add(
-    ctx: &mut Ctx,
-    id: &str,
-    rel: &str,
-    kind: &str,
-    resampling: &str,
-    units: &str,
-    desc: &str,
-    n: u64,
-) {
-    ctx.cfg.raster.push(RasterSource {
-        id: id.into(),
-        path: rel.into(),
-        kind: match kind {
-            "categorical" => RasterKind::Categorical,
-            "count" => RasterKind::Count,
-            _ => RasterKind::Continuous,
-        },
-        resampling: Some(resampling.into()),
-        units: Some(units.into()),
-        description: Some(desc.into()),
-    });
-    ctx.record(id, rel, n);
+/// Declare `src` in `census.toml` and record its file (`n` cells) for the summary.
+fn add(ctx: &mut Ctx, src: RasterSource, n: u64) {
+    let (id, rel) = (src.id.clone(), src.path.to_string_lossy().into_owned());
+    ctx.cfg.raster.push(src);
+    ctx.record(&id, &rel, n);
 }
 
 /// Geographic extent (lon/lat) of the study area plus `margin_deg`, snapped outward
@@ -137,12 +119,14 @@ fn dem(ctx: &mut Ctx) -> Result<(), DemoError> {
         .map_err(ctx.io_err(id, rel))?;
     add(
         ctx,
-        id,
-        rel,
-        "continuous",
-        "bilinear",
-        "m",
-        "数字高程模型 DEM, WGS 84 geographic (EPSG:4326), ~1 arc-second at the 30 m census; study area plus a 0.01° margin",
+        RasterSource {
+            id: id.into(),
+            path: rel.into(),
+            kind: RasterKind::Continuous,
+            resampling: Some("bilinear".into()),
+            units: Some("m".into()),
+            description: Some("数字高程模型 DEM, WGS 84 geographic (EPSG:4326), ~1 arc-second at the 30 m census; study area plus a 0.01° margin".into()),
+        },
         (rows * cols) as u64,
     );
     Ok(())
@@ -237,12 +221,14 @@ fn landcover(ctx: &mut Ctx) -> Result<(), DemoError> {
         .collect();
     add(
         ctx,
-        id,
-        rel,
-        "categorical",
-        "mode",
-        "class",
-        &format!("土地覆盖 land cover (GlobeLand30 codes: {}; 0 = nodata), EPSG:4548 on a lattice shifted against the census grid", legend.join(", ")),
+        RasterSource {
+            id: id.into(),
+            path: rel.into(),
+            kind: RasterKind::Categorical,
+            resampling: Some("mode".into()),
+            units: Some("class".into()),
+            description: Some(format!("土地覆盖 land cover (GlobeLand30 codes: {}; 0 = nodata), EPSG:4548 on a lattice shifted against the census grid", legend.join(", "))),
+        },
         (rows * cols) as u64,
     );
     Ok(())
@@ -310,12 +296,14 @@ fn population(ctx: &mut Ctx) -> Result<(), DemoError> {
     .map_err(ctx.io_err(id, rel))?;
     add(
         ctx,
-        id,
-        rel,
-        "count",
-        "sum",
-        "persons",
-        "常住人口 resident population, persons per cell (100 m cells at the 30 m census), EPSG:4548",
+        RasterSource {
+            id: id.into(),
+            path: rel.into(),
+            kind: RasterKind::Count,
+            resampling: Some("sum".into()),
+            units: Some("persons".into()),
+            description: Some("常住人口 resident population, persons per cell (100 m cells at the 30 m census), EPSG:4548".into()),
+        },
         (rows * cols) as u64,
     );
     Ok(())
@@ -355,12 +343,14 @@ fn rainfall(ctx: &mut Ctx) -> Result<(), DemoError> {
             .map_err(ctx.io_err(&id, &rel))?;
         add(
             ctx,
-            &id,
-            &rel,
-            "continuous",
-            "bilinear",
-            "mm",
-            &format!("{t} 年一遇 24 小时设计暴雨 24 h rainfall for a {t}-year return period, CGCS2000 geographic (EPSG:4490), 0.01° cells"),
+            RasterSource {
+                id,
+                path: rel.into(),
+                kind: RasterKind::Continuous,
+                resampling: Some("bilinear".into()),
+                units: Some("mm".into()),
+                description: Some(format!("{t} 年一遇 24 小时设计暴雨 24 h rainfall for a {t}-year return period, CGCS2000 geographic (EPSG:4490), 0.01° cells")),
+            },
             (rows * cols) as u64,
         );
     }

@@ -445,13 +445,24 @@ fn to_lonlat(ctx: &Ctx, id: &str, rel: &str, pts: &mut [Coord]) -> Result<(), De
     Ok(())
 }
 
+/// A road of the demo before it is written: attributes and polyline (census CRS).
+struct Road {
+    code: String,
+    name: String,
+    /// 国道 / 省道 / 县道 / 乡道.
+    class: &'static str,
+    width_m: f64,
+    lanes: i32,
+    surface: &'static str,
+    line: Vec<Coord>,
+}
+
 fn roads(ctx: &mut Ctx) -> Result<(), DemoError> {
     let (id, rel) = ("roads", "survey/roads.geojson");
     let mut rng = ctx.rng(10);
     let t = ctx.land.town;
     let a = &ctx.admin;
-    // (code, name, class, width m, lanes, surface, polyline)
-    let mut roads: Vec<(String, String, &str, f64, i32, &str, Vec<Coord>)> = Vec::new();
+    let mut roads: Vec<Road> = Vec::new();
     let mut through = |code: &str,
                        name: &str,
                        class: &'static str,
@@ -467,7 +478,15 @@ fn roads(ctx: &mut Ctx) -> Result<(), DemoError> {
             }
             line.extend(p);
         }
-        roads.push((code.into(), name.into(), class, w, lanes, "沥青", line));
+        roads.push(Road {
+            code: code.into(),
+            name: name.into(),
+            class,
+            width_m: w,
+            lanes,
+            surface: "沥青",
+            line,
+        });
     };
     through(
         "G104",
@@ -561,18 +580,27 @@ fn roads(ctx: &mut Ctx) -> Result<(), DemoError> {
             .filter(|p| dist(*p, v.pos) < d0)
             .unwrap_or(seat);
         let line = wiggle(v.pos, target, 120.0, &mut rng);
-        roads.push((
-            format!("Y{:03}", k + 1),
-            format!("{}路", v.name),
-            "乡道",
-            4.5,
-            1,
-            if v.upland { "砂石" } else { "水泥" },
+        roads.push(Road {
+            code: format!("Y{:03}", k + 1),
+            name: format!("{}路", v.name),
+            class: "乡道",
+            width_m: 4.5,
+            lanes: 1,
+            surface: if v.upland { "砂石" } else { "水泥" },
             line,
-        ));
+        });
     }
     let mut feats = Vec::with_capacity(roads.len());
-    for (code, name, class, w, lanes, surface, mut line) in roads {
+    for Road {
+        code,
+        name,
+        class,
+        width_m,
+        lanes,
+        surface,
+        mut line,
+    } in roads
+    {
         to_lonlat(ctx, id, rel, &mut line)?;
         feats.push((
             Geometry::LineString(LineString::new(line)),
@@ -580,7 +608,7 @@ fn roads(ctx: &mut Ctx) -> Result<(), DemoError> {
                 s(code),
                 s(name),
                 s(class),
-                V::Real(w),
+                V::Real(width_m),
                 V::Integer(lanes),
                 s(surface),
             ],

@@ -3,7 +3,7 @@
 // ndarray's `s![1..-1]` counts from the end; the range is not empty.
 #![allow(clippy::reversed_empty_ranges)]
 
-#[path = "../benches/synth.rs"]
+#[path = "../benches/synth/mod.rs"]
 mod synth;
 
 use ndarray::{s, Array2};

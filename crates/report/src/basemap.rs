@@ -134,7 +134,7 @@ fn data_date(
         };
         if let Some(t) = r.opt_text("finished_at")? {
             let d: String = t.chars().take(10).collect();
-            if best.as_ref().map_or(true, |b| d > *b) {
+            if best.as_ref().is_none_or(|b| d > *b) {
                 best = Some(d);
             }
         }

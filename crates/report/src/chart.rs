@@ -35,7 +35,7 @@ pub fn area_by_level_svg(
         .map(|(c, _)| legend.iter().map(|l| area(c, l.code as i64)).sum())
         .collect();
     let max = totals.iter().cloned().fold(0.0, f64::max);
-    if !(max > 0.0) {
+    if max.is_nan() || max <= 0.0 {
         return None;
     }
     let (label_w, bar_w, row_h, top) = (120.0, 560.0, 26.0, 40.0);
@@ -111,8 +111,11 @@ pub fn area_by_level_svg(
 /// A validation curve: name, colour and points in [0, 1]² (x ascending).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Curve {
+    /// Legend text (e.g. `ROC (test)`).
     pub name: String,
+    /// Stroke colour, as SVG accepts it (`#b2182b`).
     pub colour: &'static str,
+    /// `(x, y)` points in [0, 1]², x ascending; values outside are clamped.
     pub points: Vec<(f64, f64)>,
 }
 

@@ -105,8 +105,11 @@ impl std::fmt::Debug for CjkFont {
 /// Horizontal anchor of a text run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Align {
+    /// The run starts at `x`.
     Left,
+    /// The run is centred on `x`.
     Center,
+    /// The run ends at `x`.
     Right,
 }
 
@@ -115,6 +118,7 @@ pub enum Align {
 pub struct TextStyle {
     /// Em size in pixels.
     pub px: f32,
+    /// Colour the glyphs are filled with.
     pub fill: Color,
     /// A halo (outline stroke painted under the fill): colour and width in pixels.
     pub halo: Option<(Color, f32)>,
@@ -123,6 +127,7 @@ pub struct TextStyle {
 }
 
 impl TextStyle {
+    /// A plain style: `px` em size in pixels, filled with `fill`, no halo, not bold.
     pub fn new(px: f32, fill: Color) -> Self {
         Self {
             px,
@@ -131,10 +136,12 @@ impl TextStyle {
             embolden: 0.0,
         }
     }
+    /// With a halo of `color`, stroked `width` pixels wide under the fill.
     pub fn halo(mut self, color: Color, width: f32) -> Self {
         self.halo = Some((color, width));
         self
     }
+    /// Emboldened by a stroke `width` pixels wide in the fill colour.
     pub fn bold(mut self, width: f32) -> Self {
         self.embolden = width;
         self
@@ -238,6 +245,7 @@ impl CjkFont {
         })
     }
 
+    /// The font file loaded.
     pub fn path(&self) -> &Path {
         &self.path
     }
@@ -247,6 +255,8 @@ impl CjkFont {
         self.index
     }
 
+    /// Family name of the face used (e.g. `Noto Sans CJK SC`); empty when the face
+    /// names none.
     pub fn family(&self) -> &str {
         &self.family
     }

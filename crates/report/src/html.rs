@@ -171,9 +171,9 @@ pub fn build(run: &Run, base: &Basemap, maps: &[RenderedMap]) -> Result<String, 
     section_maps(&mut o, maps);
     section_units(&mut o, &units, maps, &zdb)?;
     section_provenance(&mut o, run);
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "</main><footer>RiskCensus {} · GDAL {} · 本报告由运行目录自动生成 generated from the run folder; same run, same bytes.</footer></body></html>\n",
+        "</main><footer>RiskCensus {} · GDAL {} · 本报告由运行目录自动生成 generated from the run folder; same run, same bytes.</footer></body></html>",
         esc(&m.engine_version),
         esc(&m.gdal_version)
     );
@@ -561,7 +561,7 @@ fn model_detail(o: &mut String, run: &Run, me: &crate::run::ModelEntry) {
             );
             for (i, f) in model.factors().iter().enumerate() {
                 let tr = serde_json::to_value(&f.transform).unwrap_or_default();
-                let nd = serde_json::to_value(&f.nodata).unwrap_or_default();
+                let nd = serde_json::to_value(f.nodata).unwrap_or_default();
                 let _ = write!(
                     o,
                     r#"<tr><td><code>{}</code></td><td><code>{}</code></td><td>{}</td><td><b>{}</b> {}</td><td>{}</td><td class="num">{}</td></tr>"#,

@@ -45,23 +45,30 @@ pub struct ReportOptions {
 /// What [`render_report`] wrote.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportSummary {
+    /// The HTML report, `<run>/report.html`.
     pub html: PathBuf,
     /// Every PNG written, in map order (per grid: web, then A4).
     pub maps: Vec<PathBuf>,
     /// The level grids drawn (file stems).
     pub grids: Vec<String>,
-    /// The font used (file and face family).
+    /// The font file used.
     pub font: PathBuf,
+    /// Family name of the face used (e.g. `Noto Sans CJK SC`).
     pub font_family: String,
 }
 
 /// One rendered map: grid id, titles, and the web PNG bytes (embedded in the HTML).
 #[derive(Debug, Clone)]
 pub struct RenderedMap {
+    /// The level grid drawn.
     pub grid: run::LevelGridFile,
+    /// Chinese map title.
     pub title_zh: String,
+    /// English map title.
     pub title_en: String,
+    /// The map's legend classes, in code order.
     pub legend: Vec<map::LegendClass>,
+    /// The web-size PNG, as written to `maps/<grid>_web.png`.
     pub web_png: Vec<u8>,
     /// File names under `maps/`.
     pub files: Vec<String>,

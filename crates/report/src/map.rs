@@ -30,8 +30,12 @@ use crate::font::{Align, CjkFont, TextStyle};
 pub struct PageSize {
     /// Suffix of the file name (`<map>_<name>.png`).
     pub name: &'static str,
+    /// Page width in pixels.
     pub width: u32,
+    /// Page height in pixels.
     pub height: u32,
+    /// Print resolution in dots per inch; `None` for screen pages (no 1:n scale is
+    /// printed).
     pub dpi: Option<f64>,
 }
 
@@ -55,9 +59,13 @@ pub const WEB: PageSize = PageSize {
 /// One class of a map legend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LegendClass {
+    /// Level code on the grid (1 = the highest class; 0, nodata, has no class).
     pub code: u8,
+    /// Chinese class name (e.g. `高风险`).
     pub name_zh: String,
+    /// English class name; empty when the grid names the class in one language.
     pub name_en: String,
+    /// Fill colour, sRGB.
     pub rgb: [u8; 3],
     /// Score range of the class, e.g. `0.42–0.61`, when the breaks are known.
     pub range: Option<String>,
@@ -66,27 +74,36 @@ pub struct LegendClass {
 /// A township for the map: boundary and label point in the census CRS.
 #[derive(Debug, Clone)]
 pub struct Township {
+    /// Admin code (9 digits).
     pub code: String,
+    /// Name written on the map.
     pub name: String,
+    /// Boundary, census CRS (metres).
     pub area: MultiPolygon<f64>,
-    /// Where the name is written (a point inside the polygon).
+    /// Where the name is written: a point inside the polygon, `(x, y)` in the census
+    /// CRS.
     pub label: (f64, f64),
 }
 
 /// What every map of a run shares.
 #[derive(Debug, Clone)]
 pub struct Basemap {
+    /// The census grid the level grids and the hillshade lie on.
     pub grid: GridSpec,
     /// Hillshade grey levels on the grid (1–255; NaN or 0 = nodata), `(row, col)`.
     pub hillshade: Option<Array2<f32>>,
+    /// Township boundaries and names, drawn over the levels.
     pub townships: Vec<Township>,
+    /// River lines, census CRS (metres).
     pub rivers: Vec<MultiLineString<f64>>,
     /// County name for the title (e.g. `演示县 Demo County`).
     pub census_name: String,
     /// CRS note, e.g. `EPSG:4548 CGCS2000 / 3-degree Gauss-Kruger CM 117E`.
     pub crs_note: String,
-    /// Date of the survey data (ISO), if known.
+    /// Date of the survey data (`YYYY-MM-DD`, followed by `(入库 loaded)` when it is
+    /// the day the last batch was loaded), if known.
     pub data_date: Option<String>,
+    /// Version of the engine that made the run, printed in the footer.
     pub engine_version: String,
 }
 
@@ -95,10 +112,13 @@ pub struct Basemap {
 pub struct LevelMap {
     /// File stem of the grid, e.g. `flood_risk_level`.
     pub id: String,
+    /// Chinese map title.
     pub title_zh: String,
+    /// English map title.
     pub title_en: String,
     /// Level codes on the grid, `(row, col)`, 0 = nodata/outside.
     pub levels: Array2<u8>,
+    /// The legend: one class per level code, in code order.
     pub classes: Vec<LegendClass>,
 }
 
@@ -141,7 +161,7 @@ fn shade(h: f32) -> u8 {
 
 /// Nice scale-bar length (1, 2 or 5 × 10ⁿ metres) not longer than `max_m`.
 pub fn nice_length(max_m: f64) -> f64 {
-    if !(max_m > 0.0) {
+    if max_m.is_nan() || max_m <= 0.0 {
         return 0.0;
     }
     let p = 10f64.powf(max_m.log10().floor());
@@ -617,7 +637,7 @@ pub fn group_thousands(n: u64) -> String {
     let d = n.to_string();
     let mut out = String::new();
     for (i, ch) in d.chars().enumerate() {
-        if i > 0 && (d.len() - i) % 3 == 0 {
+        if i > 0 && (d.len() - i).is_multiple_of(3) {
             out.push(' ');
         }
         out.push(ch);
@@ -629,7 +649,7 @@ pub fn group_thousands(n: u64) -> String {
 pub fn zh_part(name: &str) -> String {
     let zh: String = name
         .split_whitespace()
-        .filter(|w| w.chars().any(|c| !c.is_ascii()))
+        .filter(|w| !w.is_ascii())
         .collect::<Vec<_>>()
         .join("");
     if zh.is_empty() {
@@ -641,10 +661,7 @@ pub fn zh_part(name: &str) -> String {
 
 /// The English part of a bilingual name (`演示县 Demo County` → `Demo County`).
 pub fn en_part(name: &str) -> String {
-    let en: Vec<&str> = name
-        .split_whitespace()
-        .filter(|w| w.chars().all(|c| c.is_ascii()))
-        .collect();
+    let en: Vec<&str> = name.split_whitespace().filter(|w| w.is_ascii()).collect();
     if en.is_empty() {
         name.to_string()
     } else {

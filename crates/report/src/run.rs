@@ -36,7 +36,9 @@ pub struct LevelGridFile {
     pub id: String,
     /// The zoned layer, e.g. `flood_risk`.
     pub layer: String,
+    /// Levels or prevention tiers.
     pub kind: GridKind,
+    /// The GeoTIFF (u8 codes on the census grid, 0 = nodata/outside).
     pub path: PathBuf,
 }
 
@@ -214,6 +216,7 @@ impl Run {
         })
     }
 
+    /// The census grid recorded in the manifest; every level grid must lie on it.
     pub fn grid(&self) -> &GridSpec {
         &self.manifest.census.grid
     }
@@ -254,8 +257,11 @@ pub fn rows(db: &GpkgDb, table: &str, what: &str) -> Result<Vec<DbFeature>, Repo
 
 /// Typed field access naming file, table, fid and field on error.
 pub struct Fields<'a> {
+    /// The GeoPackage the row was read from.
     pub path: &'a Path,
+    /// The table of the row.
     pub table: &'a str,
+    /// The row.
     pub f: &'a DbFeature,
 }
 
@@ -276,6 +282,8 @@ impl Fields<'_> {
             .ok_or_else(|| self.bad(field, "no such column"))
     }
 
+    /// The value as text (null → empty; numbers and dates formatted); an error
+    /// when the column does not exist.
     pub fn text(&self, field: &str) -> Result<String, ReportError> {
         Ok(match self.value(field)? {
             FieldValue::Null => String::new(),
@@ -287,6 +295,7 @@ impl Fields<'_> {
         })
     }
 
+    /// As [`Fields::text`], with null → `None`.
     pub fn opt_text(&self, field: &str) -> Result<Option<String>, ReportError> {
         Ok(match self.value(field)? {
             FieldValue::Null => None,
@@ -294,6 +303,8 @@ impl Fields<'_> {
         })
     }
 
+    /// The value as a number (integers converted, text parsed), null → `None`; an
+    /// error for a missing column, a date or text that is not a number.
     pub fn opt_f64(&self, field: &str) -> Result<Option<f64>, ReportError> {
         match self.value(field)? {
             FieldValue::Null => Ok(None),
@@ -308,10 +319,13 @@ impl Fields<'_> {
         }
     }
 
+    /// As [`Fields::opt_f64`], with null an error.
     pub fn f64(&self, field: &str) -> Result<f64, ReportError> {
         self.opt_f64(field)?.ok_or_else(|| self.bad(field, "empty"))
     }
 
+    /// The value as an integer (a real without fraction accepted, text parsed), null
+    /// → `None`; an error for a missing column or any other value.
     pub fn opt_i64(&self, field: &str) -> Result<Option<i64>, ReportError> {
         match self.value(field)? {
             FieldValue::Null => Ok(None),
@@ -326,51 +340,83 @@ impl Fields<'_> {
         }
     }
 
+    /// As [`Fields::opt_i64`], with null an error.
     pub fn i64(&self, field: &str) -> Result<i64, ReportError> {
         self.opt_i64(field)?.ok_or_else(|| self.bad(field, "empty"))
     }
 }
 
-/// One row of `unit_summary`.
+/// One row of `unit_summary`: one township and one zoned layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitSummary {
+    /// Township admin code.
     pub unit_code: String,
+    /// Township name.
     pub unit_name: String,
+    /// The zoned layer, e.g. `flood_risk`.
     pub layer: String,
+    /// Area of the township polygon, km².
     pub area_km2: f64,
+    /// Area-weighted mean of the layer's score over the township's valid cells;
+    /// `None` when no cell is valid (or the layer has no score grid).
     pub score_mean: Option<f64>,
+    /// Maximum score over the township's valid cells; `None` as for `score_mean`.
     pub score_max: Option<f64>,
+    /// The township's level (highest level whose cumulative area share reaches
+    /// 20 %; 0 when nothing is classified).
     pub unit_level: Option<i64>,
+    /// The rule `unit_level` follows, in words.
     pub unit_level_rule: Option<String>,
+    /// Prevention tier (1 = 重点, 2 = 次重点, 3 = 一般); `None` for layers other
+    /// than risk grids, which are not placed.
     pub prevention_tier: Option<i64>,
+    /// Chinese name of the prevention tier.
     pub prevention_name: Option<String>,
+    /// The rule of the prevention rule table that placed the township.
     pub prevention_rule: Option<String>,
+    /// The indicator values the rule matched, so the placement can be explained.
     pub prevention_trace: Option<String>,
 }
 
-/// One row of `unit_levels`.
+/// One row of `unit_levels`: one township, one zoned layer, one level.
 #[derive(Debug, Clone, PartialEq)]
 pub struct UnitLevel {
+    /// Township admin code.
     pub unit_code: String,
+    /// Township name.
     pub unit_name: String,
+    /// The zoned layer, e.g. `flood_risk`.
     pub layer: String,
+    /// Level code (1 = the highest class).
     pub level: i64,
+    /// Chinese name of the level (e.g. `高风险`).
     pub level_zh: String,
+    /// Area of the township at this level, km² (cells weighted by the fraction the
+    /// township covers).
     pub area_km2: f64,
+    /// Share of the township's classified area at this level, 0–1.
     pub share: f64,
+    /// Population on this level's cells, persons (0 when the column is empty).
     pub population: f64,
+    /// Buildings on this level's cells (0 when empty).
     pub buildings: f64,
+    /// Replacement value of those buildings, 万元 (10⁴ CNY; 0 when empty).
     pub value_wan: f64,
+    /// Geological hidden-danger points on this level's cells (0 when empty).
     pub hidden_dangers: f64,
 }
 
 /// The unit tables of `zoning.gpkg`, in file order.
 #[derive(Debug, Clone, Default)]
 pub struct UnitTables {
+    /// Rows of `unit_summary`.
     pub summary: Vec<UnitSummary>,
+    /// Rows of `unit_levels`.
     pub levels: Vec<UnitLevel>,
 }
 
+/// Read `unit_summary` and `unit_levels` from the run's `zoning.gpkg`; an error
+/// names a missing table, column or unreadable value.
 pub fn read_unit_tables(db: &GpkgDb) -> Result<UnitTables, ReportError> {
     let path = db.path().to_path_buf();
     let mut out = UnitTables::default();

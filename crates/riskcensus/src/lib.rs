@@ -3,7 +3,7 @@
 //! results, re-exported from the crates that own it.
 //!
 //! A census is a folder holding `census.toml` (documented key by key in
-//! `docs/census-toml.md`) and the survey files it names. [`run`] loads what the
+//! `docs/census-toml.md`) and the survey files it names. [`run()`] loads what the
 //! census database lacks, prepares the layer stack, runs every hazard stage, the
 //! model library and zoning, and writes `manifest.json`, the maps and
 //! `report.html` into `<census>/out/<run-id>/`.

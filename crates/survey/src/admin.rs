@@ -79,6 +79,7 @@ impl AdminIndex {
         self.townships.is_empty()
     }
 
+    /// `(township polygons, village polygons, village seats)` in the index.
     pub fn counts(&self) -> (usize, usize, usize) {
         (self.townships.len(), self.villages.len(), self.seats.size())
     }

@@ -38,15 +38,23 @@ const CHUNK: usize = 4096;
 /// An offset web-map coordinate system converted to WGS 84 before projection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Offset {
+    /// No offset: coordinates are in `crs` as they stand.
     None,
+    /// GCJ-02 (火星坐标, the obfuscated lon/lat of Chinese web maps): converted to
+    /// WGS 84 with [`crate::offset::gcj02_to_wgs84`].
     Gcj02,
+    /// BD-09 (Baidu's lon/lat, GCJ-02 offset again): converted to WGS 84 with
+    /// [`crate::offset::bd09_to_wgs84`].
     Bd09,
 }
 
 /// A source CRS as given by the user: an OSR definition plus an optional offset.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SourceCrs {
+    /// The CRS the coordinates are in after the offset is removed: `EPSG:n`, WKT or
+    /// PROJ string (`EPSG:4326` for GCJ-02 and BD-09).
     pub crs: String,
+    /// The web-map offset to remove first.
     pub offset: Offset,
 }
 
@@ -77,15 +85,20 @@ impl SourceCrs {
 pub struct IngestOptions {
     /// Census layer kind (table name), e.g. `buildings`.
     pub layer: String,
-    /// Layer inside a multi-layer source (GeoPackage).
+    /// Layer inside a multi-layer source (GeoPackage); required when the source
+    /// has more than one.
     pub source_layer: Option<String>,
+    /// Mapping file (TOML: field renames, value codes, encoding, CRS, coordinate
+    /// columns; see [`crate::mapping`]). Options given here win over the file's.
     pub mapping: Option<PathBuf>,
     /// Overrides the source's CRS (`EPSG:4490`, `GCJ02`, `BD09`, …).
     pub source_crs: Option<String>,
     /// Text encoding (`GBK`, `UTF-8`); a Shapefile's `.cpg` wins.
     pub encoding: Option<String>,
-    /// CSV coordinate columns (default: lon/lat, x/y, 经度/纬度 … detected).
+    /// CSV column of x (easting or longitude); with `y`, replaces the detection of
+    /// the usual pairs (lon/lat, x/y, 经度/纬度 …).
     pub x: Option<String>,
+    /// CSV column of y (northing or latitude); see `x`.
     pub y: Option<String>,
 }
 
@@ -93,27 +106,49 @@ pub struct IngestOptions {
 /// `inserted + updated + unchanged = loaded`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct IngestReport {
+    /// The source file, as given.
     pub source: String,
     /// The layer read inside a multi-layer source, when one was named.
     pub source_layer: Option<String>,
+    /// The census layer (table name) loaded into.
     pub layer: String,
+    /// `CSV`, or the OGR driver that read the source (`GPKG`, `ESRI Shapefile`,
+    /// `GeoJSON`).
     pub format: String,
+    /// SHA-256 (hex) of the source file; of `.shp`, `.shx`, `.dbf`, `.prj` and
+    /// `.cpg` together for a Shapefile.
     pub sha256: String,
     /// Empty for a dry run.
     pub batch_id: String,
+    /// True for a validation without writing ([`Census::validate`]).
     pub dry_run: bool,
+    /// The text encoding and how it was chosen, e.g. `GBK (detected: not valid
+    /// UTF-8, decoded as GBK)`.
     pub encoding: Option<String>,
+    /// The source CRS used (`GCJ-02 → WGS 84` or `BD-09 → WGS 84` for offset
+    /// coordinates); `None` when none was given or declared, which is allowed only
+    /// when the records carry no location.
     pub crs: Option<String>,
+    /// Records read.
     pub read: u64,
+    /// Records that passed every check.
     pub loaded: u64,
+    /// Records with at least one problem (none of them is loaded).
     pub rejected: u64,
+    /// Loaded records new to the census (by the layer's key).
     pub inserted: u64,
+    /// Loaded records whose key existed with other values or geometry.
     pub updated: u64,
+    /// Loaded records identical to the stored ones (same record hash).
     pub unchanged: u64,
     /// Field resolution `schema ← source`.
     pub fields: Vec<(String, String)>,
+    /// Source columns that match no schema field (not loaded).
     pub ignored_fields: Vec<String>,
+    /// Every problem of every rejected record.
     pub problems: Vec<Problem>,
+    /// Remarks for the user: encoding detected, CRS overridden, fields ignored,
+    /// polygons repaired, how admin codes were assigned.
     pub notes: Vec<String>,
 }
 
@@ -130,9 +165,14 @@ pub struct Query {
 /// An open census folder.
 #[derive(Debug, Clone)]
 pub struct Census {
+    /// The census folder (holds `census.toml` and `census.gpkg`).
     pub dir: PathBuf,
+    /// Name of the county or city (`[census] name`).
     pub name: String,
+    /// Admin code of the county or city (GB/T 2260, 6 digits; `[census] code`).
     pub code: String,
+    /// The census grid; its CRS (projected, metres) is the CRS of every stored
+    /// geometry.
     pub grid: GridSpec,
 }
 
@@ -286,6 +326,7 @@ impl Census {
         }
     }
 
+    /// Path of the census database (`census.gpkg` in the census folder).
     pub fn db_path(&self) -> PathBuf {
         self.dir.join(DB_FILE)
     }

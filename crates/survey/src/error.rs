@@ -5,48 +5,123 @@ use std::path::PathBuf;
 
 use riskcensus_io::IoError;
 
+/// An error that stops a whole source or census operation; each variant names the
+/// file it concerns.
 #[derive(Debug, thiserror::Error)]
 pub enum SurveyError {
+    /// An error of the io crate (GDAL/OGR, PROJ, the census database), which carries
+    /// its own path, layer or window.
     #[error(transparent)]
     Io(#[from] IoError),
+    /// The source holds nothing to load: a 0-byte file, a CSV without a header row,
+    /// or no records.
     #[error("{path}: empty source: {what}")]
-    Empty { path: PathBuf, what: String },
+    Empty {
+        /// The source file.
+        path: PathBuf,
+        /// What is empty (`the file has 0 bytes`, `no header row`, `no records`).
+        what: String,
+    },
+    /// Text does not decode in the given or detected encoding, or the encoding name
+    /// (argument, mapping file or `.cpg`) is unknown.
     #[error("{path}: text is not valid {encoding}: {detail}")]
     Encoding {
+        /// The source file, or the Shapefile's `.cpg` when that names an unknown
+        /// code page.
         path: PathBuf,
+        /// The encoding tried (`GBK`, `UTF-8`, `UTF-8 or GBK`) or the unknown name.
         encoding: String,
+        /// Where decoding failed (line, feature and field) or why the name is
+        /// rejected.
         detail: String,
     },
+    /// A source with locations declares no CRS and none was given.
     #[error("{path}: the source declares no CRS (a CRS is never guessed): give --source-crs, e.g. EPSG:4490")]
-    NoCrs { path: PathBuf },
+    NoCrs {
+        /// The source file.
+        path: PathBuf,
+    },
+    /// The source CRS (declared or given) cannot be transformed to the census CRS.
     #[error("{path}: CRS {crs:?} is not understood: {detail}")]
     BadCrs {
+        /// The source file.
         path: PathBuf,
+        /// The CRS as declared or given (`EPSG:n`, WKT or PROJ string).
         crs: String,
+        /// PROJ's message.
         detail: String,
     },
+    /// Required schema fields have no source column (neither mapped, nor by name,
+    /// nor by alias); every missing field is listed.
     #[error("{path}: layer {layer}: required field(s) missing from the source: {}; source fields: {}", .missing.join(", "), .available.join(", "))]
     MissingFields {
+        /// The source file.
         path: PathBuf,
+        /// The census layer (table name).
         layer: String,
+        /// The missing fields as `name (中文)`.
         missing: Vec<String>,
+        /// Every column of the source, as decoded.
         available: Vec<String>,
     },
+    /// A CSV for a layer with locations has no coordinate columns: the named ones
+    /// are absent, or none of the usual pairs is present where a location is
+    /// required.
     #[error("{path}: no coordinate columns (looked for {looked}); give --x and --y")]
-    NoCoordinates { path: PathBuf, looked: String },
+    NoCoordinates {
+        /// The CSV file.
+        path: PathBuf,
+        /// The `x/y` column pairs looked for, comma-separated.
+        looked: String,
+    },
+    /// A mapping file is not valid TOML, names a field the layer does not have, or
+    /// maps a source field the source does not have.
     #[error("{path}: {msg}")]
-    Mapping { path: PathBuf, msg: String },
+    Mapping {
+        /// The mapping file (the source file when the mapping has no path).
+        path: PathBuf,
+        /// TOML's message, or the problems (`; `-separated), each naming its
+        /// `[fields]` or `[values.*]` key.
+        msg: String,
+    },
+    /// The census layer asked for is not in the census schema.
     #[error("unknown census layer {name:?}; census layers: {known}")]
-    UnknownLayer { name: String, known: String },
+    UnknownLayer {
+        /// The name asked for.
+        name: String,
+        /// The census layers, comma-separated.
+        known: String,
+    },
+    /// The CSV reader failed on the header or a record.
     #[error("{path}: cannot read CSV: {msg}")]
-    Csv { path: PathBuf, msg: String },
+    Csv {
+        /// The CSV file.
+        path: PathBuf,
+        /// The `csv` crate's message.
+        msg: String,
+    },
+    /// The file extension is not a supported source format.
     #[error("{path}: unsupported source format (use .gpkg, .shp, .geojson/.json or .csv)")]
-    Format { path: PathBuf },
+    Format {
+        /// The source file.
+        path: PathBuf,
+    },
+    /// The census itself is wrong or misused: `census.toml` does not parse or has a
+    /// bad `[grid]`, an admin code of the wrong length, a bad result table name or
+    /// row.
     #[error("{path}: {msg}")]
-    Census { path: PathBuf, msg: String },
+    Census {
+        /// `census.toml` or the census database.
+        path: PathBuf,
+        /// What is wrong.
+        msg: String,
+    },
+    /// A file-system operation failed.
     #[error("{path}: {source}")]
     Fs {
+        /// The file read, opened or locked.
         path: PathBuf,
+        /// The cause.
         #[source]
         source: std::io::Error,
     },

@@ -10,7 +10,8 @@
 //! - [`validate`]: record checks, [`Problem`] and [`Rule`];
 //! - [`offset`]: GCJ-02 and BD-09 ↔ WGS 84;
 //! - [`admin`]: the admin-unit index;
-//! - [`census`]: [`Census`] — open, validate, ingest, query.
+//! - [`census`]: [`Census`] — open, validate, ingest, query;
+//! - [`text`]: encoding labels, strict decoding, calendar dates.
 //!
 //! Coordinates are `(x, y)` = (easting, northing) or (longitude, latitude)
 //! everywhere. Stored geometries are in the census grid CRS.

@@ -25,17 +25,27 @@ use serde::Deserialize;
 
 use crate::error::SurveyError;
 
+/// A mapping file as read (the format is shown in the [module docs](self)).
+/// Command-line options win over the file's `encoding`, `crs`, `x`, `y` and
+/// `source_layer`.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Mapping {
+    /// Text encoding of the source (`GBK`, `UTF-8`); a Shapefile's `.cpg` wins.
     #[serde(default)]
     pub encoding: Option<String>,
+    /// CRS of the source (`EPSG:4490`, WKT, or `GCJ02` / `BD09`); overrides the
+    /// source's own.
     #[serde(default)]
     pub crs: Option<String>,
+    /// CSV column of x (easting or longitude).
     #[serde(default)]
     pub x: Option<String>,
+    /// CSV column of y (northing or latitude).
     #[serde(default)]
     pub y: Option<String>,
+    /// Layer to read inside a multi-layer source (GeoPackage); required when the
+    /// source has more than one.
     #[serde(default)]
     pub source_layer: Option<String>,
     /// Source field name → schema field name.

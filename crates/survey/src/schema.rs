@@ -9,8 +9,12 @@
 /// Storage type of a field.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Kind {
+    /// Free text (stored as a string column).
     Text,
+    /// A whole number (stored as a 64-bit integer); a real value with no fraction is
+    /// accepted.
     Integer,
+    /// A finite real number (stored as a double).
     Real,
     /// Calendar date `YYYY-MM-DD` (also read from `YYYY/MM/DD` and `YYYYMMDD`); never
     /// in the future.
@@ -23,16 +27,22 @@ pub enum Kind {
 /// spellings accepted on input.
 #[derive(Debug, PartialEq)]
 pub struct Value {
+    /// The code stored in the database (e.g. `rc_frame`).
     pub code: &'static str,
+    /// Chinese label (e.g. `钢筋混凝土框架`), matched exactly on input.
     pub zh: &'static str,
+    /// English label, matched ASCII case-insensitively on input.
     pub en: &'static str,
+    /// Other spellings accepted on input (ASCII case-insensitive).
     pub aliases: &'static [&'static str],
 }
 
 /// A value domain (enumeration).
 #[derive(Debug, PartialEq)]
 pub struct Domain {
+    /// Domain name (snake_case), used in messages and `docs/census-schema.md`.
     pub name: &'static str,
+    /// The allowed values, in display order.
     pub values: &'static [Value],
 }
 
@@ -67,10 +77,16 @@ impl Domain {
 pub struct Field {
     /// Database name (English snake_case).
     pub name: &'static str,
+    /// Chinese label.
     pub zh: &'static str,
+    /// English label.
     pub en: &'static str,
+    /// Storage type and how input is checked.
     pub kind: Kind,
+    /// A record with this field blank is rejected (rule `required`).
     pub required: bool,
+    /// Unit of the values (`m`, `m²`, `persons`, `万元` …), for docs and messages;
+    /// values are not converted.
     pub unit: Option<&'static str>,
     /// Inclusive `[min, max]` for numbers. A year field's max is checked against
     /// the current year by the `future_date` rule instead.
@@ -85,8 +101,11 @@ pub struct Field {
 /// Geometry a layer holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Geom {
+    /// Points (a single-point multipoint is accepted).
     Point,
+    /// Lines, stored as multilines.
     Line,
+    /// Polygons, stored as multipolygons.
     Polygon,
     /// Points or polygons (admin units: boundaries or seats).
     Any,
@@ -99,17 +118,26 @@ pub enum Geom {
 pub struct Layer {
     /// Layer kind = database table name.
     pub name: &'static str,
+    /// Chinese name.
     pub zh: &'static str,
+    /// English name.
     pub en: &'static str,
+    /// Geometry the layer holds (stored in the census CRS).
     pub geometry: Geom,
     /// False when records may come without a location (events tied to a township).
     pub geometry_required: bool,
     /// Fields whose values identify a record (re-loading updates by this key).
     pub key: &'static [&'static str],
+    /// The schema fields, in table column order (the system fields of
+    /// [`SYSTEM_FIELDS`] follow them in spatial tables).
     pub fields: &'static [Field],
 }
 
 impl Layer {
+    /// The field called `name`, looked up in the [`LAYERS`] entry of the same name.
+    ///
+    /// # Panics
+    /// When `self.name` is not a layer of [`LAYERS`] (a layer built by hand).
     pub fn field(&self, name: &str) -> Option<&'static Field> {
         // SAFETY-free: layers are statics, so their fields are 'static too.
         let layer: &'static Layer = layer(self.name).expect("a schema layer");
@@ -173,6 +201,8 @@ use Kind::{Code, Date, Integer, Real, Text};
 
 // ---------------------------------------------------------------- value domains
 
+/// Admin level (`county`, `township`, `village`); the code's length (6, 9 or 12
+/// digits) is accepted as an alias.
 pub static ADMIN_LEVEL: Domain = Domain {
     name: "admin_level",
     values: &[
@@ -192,6 +222,8 @@ pub static ADMIN_LEVEL: Domain = Domain {
     ],
 };
 
+/// Building structure type (结构类型), the building class of the earthquake
+/// fragility and flood depth-damage models.
 pub static STRUCTURE: Domain = Domain {
     name: "structure",
     values: &[
@@ -219,6 +251,7 @@ pub static STRUCTURE: Domain = Domain {
     ],
 };
 
+/// Seismic fortification intensity (抗震设防烈度) of a building: VI–IX or none.
 pub static FORTIFICATION: Domain = Domain {
     name: "fortification",
     values: &[
@@ -230,6 +263,7 @@ pub static FORTIFICATION: Domain = Domain {
     ],
 };
 
+/// Use of a building (用途).
 pub static BUILDING_USE: Domain = Domain {
     name: "building_use",
     values: &[
@@ -245,6 +279,7 @@ pub static BUILDING_USE: Domain = Domain {
     ],
 };
 
+/// Type of a geological hidden-danger point (灾害类型).
 pub static HIDDEN_DANGER_TYPE: Domain = Domain {
     name: "hidden_danger_type",
     values: &[
@@ -267,6 +302,7 @@ pub static HIDDEN_DANGER_TYPE: Domain = Domain {
     ],
 };
 
+/// Scale class of a geological hazard (规模等级: 小型 to 特大型).
 pub static SCALE: Domain = Domain {
     name: "scale",
     values: &[
@@ -277,6 +313,7 @@ pub static SCALE: Domain = Domain {
     ],
 };
 
+/// Stability of a hidden-danger point (稳定性) as assessed by the survey.
 pub static STABILITY: Domain = Domain {
     name: "stability",
     values: &[
@@ -291,6 +328,7 @@ pub static STABILITY: Domain = Domain {
     ],
 };
 
+/// How a hidden-danger point is monitored (专业监测, 群测群防, none).
 pub static MONITORING: Domain = Domain {
     name: "monitoring",
     values: &[
@@ -321,6 +359,7 @@ pub static RELOCATION: Domain = Domain {
     ],
 };
 
+/// Disaster type of a historical event (灾种).
 pub static EVENT_TYPE: Domain = Domain {
     name: "event_type",
     values: &[
@@ -356,6 +395,7 @@ pub static EVENT_TYPE: Domain = Domain {
     ],
 };
 
+/// Kind of a key facility (重点设施).
 pub static FACILITY_KIND: Domain = Domain {
     name: "facility_kind",
     values: &[
@@ -373,6 +413,7 @@ pub static FACILITY_KIND: Domain = Domain {
     ],
 };
 
+/// Technical class of a road (技术等级), expressway to village road.
 pub static ROAD_CLASS: Domain = Domain {
     name: "road_class",
     values: &[
@@ -386,6 +427,7 @@ pub static ROAD_CLASS: Domain = Domain {
     ],
 };
 
+/// Land-cover class; the codes are GlobeLand30's (10 cropland … 90 bare land).
 pub static LAND_COVER: Domain = Domain {
     name: "land_cover",
     values: &[

@@ -17,9 +17,13 @@ use crate::text::{decode_strict, encoding_for};
 /// A source value before schema typing.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SrcVal {
+    /// No value: a null, an absent CSV cell, or blank text.
     Null,
+    /// An integer field of a vector source.
     Int(i64),
+    /// A real field of a vector source.
     Real(f64),
+    /// Text, decoded and trimmed (every CSV value is text).
     Text(String),
 }
 
@@ -34,6 +38,7 @@ impl SrcVal {
         }
     }
 
+    /// True for a null or whitespace-only text.
     pub fn is_blank(&self) -> bool {
         match self {
             SrcVal::Null => true,
@@ -67,21 +72,30 @@ impl std::fmt::Display for RecordRef {
 /// A source record's location.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SrcGeom {
+    /// No location: a CSV without coordinate columns, or a feature without geometry.
     None,
+    /// A vector feature's geometry, in the source CRS, `(x, y)` = (easting,
+    /// northing) or (longitude, latitude).
     Geometry(geo::Geometry<f64>),
     /// The geometry could not be read.
     Broken(String),
-    /// CSV coordinate columns, as text.
+    /// CSV coordinate columns `(x, y)` as trimmed text (both empty when the cells
+    /// are blank), parsed during validation.
     Xy(String, String),
 }
 
+/// One record of a source, before schema typing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SrcRecord {
+    /// Where the record sits in the source.
     pub at: RecordRef,
-    /// One value per source column; `None` for a short CSV row.
+    /// One value per source column; [`SrcVal::Null`] for the missing cells of a
+    /// short CSV row.
     pub values: Vec<SrcVal>,
+    /// The record's location as read.
     pub geom: SrcGeom,
-    /// Set when a CSV row has the wrong number of fields.
+    /// `(fields in the row, fields in the header)` when a CSV row has the wrong
+    /// number of fields.
     pub field_count: Option<(usize, usize)>,
 }
 
@@ -100,6 +114,7 @@ enum Kind {
 
 /// An opened, decoded source.
 pub struct Source {
+    /// The source file.
     pub path: PathBuf,
     /// Column names (CSV header or vector field names), decoded.
     pub columns: Vec<String>,
@@ -107,10 +122,14 @@ pub struct Source {
     pub crs: Option<String>,
     /// The encoding text was decoded with, and how it was chosen.
     pub encoding: Option<(String, String)>,
-    /// Number of features the source declares (vectors), or data rows (CSV).
+    /// Number of features the source declares (vectors); 0 for CSV, whose rows are
+    /// only counted while reading.
     pub declared: u64,
+    /// `CSV`, or the OGR driver that opened the source (`GPKG`, `ESRI Shapefile`,
+    /// `GeoJSON`).
     pub format: String,
-    /// SHA-256 of the source file(s).
+    /// SHA-256 (hex) of the source file; of `.shp`, `.shx`, `.dbf`, `.prj` and
+    /// `.cpg` together for a Shapefile.
     pub sha256: String,
     kind: Kind,
 }
@@ -118,9 +137,16 @@ pub struct Source {
 /// Options that affect how a source is read.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
+    /// Text encoding of a CSV or Shapefile (`GBK`, `UTF-8`); `None` detects it. A
+    /// Shapefile's `.cpg` wins over both; GeoPackage and GeoJSON text is UTF-8.
     pub encoding: Option<String>,
+    /// Layer to read inside a multi-layer source; `None` reads the only layer (a
+    /// source with several layers is then an error that lists them).
     pub source_layer: Option<String>,
+    /// CSV column of x (easting or longitude); with `y`, replaces the detection of
+    /// the usual pairs.
     pub x: Option<String>,
+    /// CSV column of y (northing or latitude).
     pub y: Option<String>,
     /// Whether the target layer can hold a geometry (CSV coordinates are looked for).
     pub wants_geometry: bool,

@@ -41,6 +41,8 @@ pub enum Rule {
 }
 
 impl Rule {
+    /// The rule's stable snake_case name (`required`, `lonlat_swapped`, …), as
+    /// stored in the `rule` column of `_rejects` and in JSON reports.
     pub fn name(self) -> &'static str {
         match self {
             Rule::Required => "required",
@@ -61,22 +63,32 @@ impl Rule {
 /// One problem of one record.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Problem {
+    /// The source file, as given.
     pub source: String,
     /// `row 1235 (line 1236)` or `fid 53`.
     pub record: String,
+    /// 1-based data row (CSV) or feature index + 1 (vector sources).
     pub row: u64,
+    /// Feature id of a vector feature, when the source has one.
     pub fid: Option<u64>,
     /// The record key, when it could be read.
     pub key: Option<String>,
+    /// The schema field (or source coordinate column) at fault: `geometry` for
+    /// location problems, `*` for a CSV row of the wrong length, the key fields
+    /// joined by `+` for a duplicate.
     pub field: String,
+    /// The offending value as read (empty when there is none).
     pub value: String,
+    /// The rule broken.
     pub rule: Rule,
+    /// A sentence for people saying what is wrong and what was expected.
     pub message: String,
 }
 
 /// How schema fields are read from a source's columns.
 #[derive(Debug, Clone)]
 pub struct FieldPlan {
+    /// The census layer the source is read into.
     pub layer: &'static Layer,
     /// For each schema field, the source column index.
     pub columns: Vec<Option<usize>>,

@@ -122,6 +122,9 @@ fn whole_source_errors_are_named_and_leave_the_database_untouched() {
     }
 }
 
+/// One expected problem: its rule, field and value.
+type Expected<'a> = (Rule, &'a str, &'a str);
+
 #[test]
 fn record_problems_name_record_field_value_and_rule() {
     let (_d, c) = census();
@@ -131,7 +134,8 @@ fn record_problems_name_record_field_value_and_rule() {
     )
     .unwrap();
     let mut before = ids(&c, "buildings");
-    let cases: Vec<(&str, &str, Vec<(Rule, &str, &str)>)> = vec![
+    // (file, census layer, expected problems).
+    let cases: Vec<(&str, &str, Vec<Expected>)> = vec![
         (
             "truncated.csv",
             "buildings",
@@ -187,7 +191,7 @@ fn record_problems_name_record_field_value_and_rule() {
         assert_eq!(v.problems, r.problems, "{file}");
         assert_eq!(r.loaded + r.rejected, r.read, "{file}");
         assert!(r.rejected >= 1, "{file}");
-        let got: Vec<(Rule, &str, &str)> = r
+        let got: Vec<Expected> = r
             .problems
             .iter()
             .map(|p| (p.rule, p.field.as_str(), p.value.as_str()))

@@ -7,6 +7,7 @@ use riskcensus_io::RasterReader;
 /// The result of comparing two rasters cell by cell.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RasterDiff {
+    /// Cells compared (rows × cols).
     pub cells: usize,
     /// Cells valid in one raster and nodata in the other.
     pub nodata_mismatch: usize,
@@ -14,11 +15,16 @@ pub struct RasterDiff {
     pub max_abs: f64,
     /// Cells whose difference exceeds the tolerance.
     pub over_tolerance: usize,
-    /// First cell `(row, col)` over tolerance, if any.
+    /// First cell `(row, col)`, in row-major order, over tolerance or with a nodata
+    /// mismatch, if any.
     pub first_bad: Option<(usize, usize)>,
 }
 
-/// Compare band 1 of two rasters of the same shape.
+/// Compare band 1 of two rasters of the same shape, read as `f32` with nodata as
+/// NaN; `tol` is an absolute difference in the rasters' units.
+///
+/// # Panics
+/// When a raster cannot be read or the shapes differ.
 pub fn diff_rasters(a: &Path, b: &Path, tol: f64) -> RasterDiff {
     let ra = RasterReader::open(a, 1).expect("open a");
     let rb = RasterReader::open(b, 1).expect("open b");

@@ -6,14 +6,21 @@ use std::path::{Path, PathBuf};
 /// One execution path.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExecPath {
+    /// Worker threads of the run.
     pub threads: usize,
+    /// Tile edge length, in cells.
     pub tile_size: usize,
 }
 
 /// Runs a stage through several paths and compares the files it writes.
 pub struct PipelineTester {
+    /// The paths run, in order; the first one's outputs are the reference.
     pub paths: Vec<ExecPath>,
 }
+
+/// The files under an output folder: `(path relative to the folder, bytes)`,
+/// sorted by path.
+type Tree = Vec<(String, Vec<u8>)>;
 
 impl Default for PipelineTester {
     /// 1, 2 and 4 threads crossed with small, odd and large tiles.
@@ -37,7 +44,7 @@ impl PipelineTester {
         F: FnMut(ExecPath, &Path),
     {
         let root = tempfile::tempdir().expect("temp dir");
-        let mut reference: Option<(ExecPath, Vec<(String, Vec<u8>)>)> = None;
+        let mut reference: Option<(ExecPath, Tree)> = None;
         for (i, p) in self.paths.iter().enumerate() {
             let dir = root.path().join(format!("path{i}"));
             std::fs::create_dir_all(&dir).unwrap();
@@ -65,7 +72,7 @@ impl PipelineTester {
     }
 }
 
-fn read_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+fn read_tree(dir: &Path) -> Tree {
     let mut out = Vec::new();
     let mut stack: Vec<PathBuf> = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

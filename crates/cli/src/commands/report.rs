@@ -29,15 +29,10 @@ pub struct Args {
     font: Option<PathBuf>,
 }
 
-/// The report options the CLI uses: the library's defaults (which carry the
-/// shipped model files, so the report can list the factors and weights of models
-/// the census does not override), with the command's flags.
+/// The report options of the command's flags (every field of [`ReportOptions`] is
+/// one).
 pub fn options(web_only: bool, font: Option<PathBuf>) -> ReportOptions {
-    ReportOptions {
-        web_only,
-        font,
-        ..riskcensus::RunOptions::default().report_options
-    }
+    ReportOptions { web_only, font }
 }
 
 pub fn run(a: Args, g: &Global) -> Result<(), CliError> {

@@ -1,7 +1,11 @@
-//! Deterministic synthetic DEMs for tests, benches and the timing example: a sum of
+//! Deterministic synthetic DEMs for the kernel benches and property tests: a sum of
 //! sines (ridges and valleys, 100s of m) plus seeded LCG noise (metres), which leaves
 //! many small pits for the hydrology kernels. No `rand` dependency; the same seed
 //! gives the same DEM on every platform.
+//!
+//! A helper module, not a bench: it lives in `benches/synth/` so that Cargo's bench
+//! auto-discovery (`benches/*.rs`) does not build it as a bench target of its own.
+//! `benches/kernels.rs` includes it with `mod synth;`, `tests/properties.rs` by path.
 
 #![allow(dead_code)]
 
