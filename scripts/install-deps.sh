@@ -57,6 +57,20 @@ if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; 
 fi
 
 if ! command -v cargo >/dev/null 2>&1; then
-  echo "error: no Rust toolchain (cargo) on PATH; install Rust 1.80 or newer (rustup), then retry" >&2
+  echo "error: no Rust toolchain (cargo) on PATH; install Rust 1.89 or newer (rustup), then retry" >&2
   exit 1
 fi
+
+# `make test` also runs rustfmt and clippy.
+for tool in rustfmt clippy; do
+  cmd=$tool; [ "$tool" = clippy ] && cmd=cargo-clippy
+  if ! command -v "$cmd" >/dev/null 2>&1; then
+    if command -v rustup >/dev/null 2>&1; then
+      echo "installing the $tool component (make test)" >&2
+      rustup component add "$tool" >/dev/null
+    else
+      echo "error: $tool is missing and there is no rustup to add it; install it, then retry" >&2
+      exit 1
+    fi
+  fi
+done
