@@ -267,10 +267,11 @@ fn prepare_one(
     grid_text: &str,
 ) -> Result<PreparedLayer, EngineError> {
     let src_path = census.source_path(&src.path);
-    let resampling = crate::config::resampling_of(src).map_err(|msg| EngineError::Layer {
-        layer: src.id.clone(),
-        msg,
-    })?;
+    let resampling =
+        crate::config::resampling_of(src).map_err(|source| EngineError::Resampling {
+            layer: src.id.clone(),
+            source,
+        })?;
     let sha = digest::file_sha256(&src_path)?;
     let key = digest::bytes_sha256(
         format!(
