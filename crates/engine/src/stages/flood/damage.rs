@@ -27,7 +27,7 @@ use ndarray::Array2;
 use riskcensus_core::GridSpec;
 use riskcensus_io::{CogOptions, Provenance, RasterReader};
 use riskcensus_models::flood::depth_damage::{
-    expected_annual_damage, Building, BuildingDamage, DepthDamage,
+    building_ead, sum_per_cell, Building, BuildingDamage, DepthDamage,
 };
 use serde::Serialize;
 
@@ -118,19 +118,9 @@ pub fn flood_damage(
     // EAD once per building, used by the grid and the table.
     let eads: Vec<f64> = per_building
         .iter()
-        .map(|rec| {
-            let ev: Vec<(u32, f64)> = periods
-                .iter()
-                .zip(rec)
-                .map(|(t, d)| (*t, d.loss_wan))
-                .collect();
-            expected_annual_damage(&ev)
-        })
+        .map(|rec| building_ead(&periods, rec))
         .collect();
-    let mut ead_grid = Array2::<f64>::zeros((grid.rows, grid.cols));
-    for (b, e) in stock.iter().zip(&eads) {
-        ead_grid[b.cell] += e;
-    }
+    let ead_grid = sum_per_cell(&stock, &eads, (grid.rows, grid.cols));
     report.ead = ead_grid.iter().filter(|v| v.is_finite()).sum();
     grids.write(stack, &mut report, "flood_ead", ead_grid, "wan_cny/yr")?;
 
