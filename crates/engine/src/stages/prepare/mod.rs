@@ -8,10 +8,13 @@
 //! run with the same inputs reuses the layer and a changed input rebuilds it.
 //! Layers are independent and are warped in parallel, one GDAL handle per task.
 //!
-//! Then, from the warped `dem` layer (if the census has one), the [`crate::stages::prepare::terrain`]
-//! stage writes slope, aspect, curvature, relief, hillshade and the hydrology layers
+//! Then, from the warped `dem` layer (if the census has one), the [`terrain`](mod@terrain)
+//! step writes slope, aspect, curvature, relief, hillshade and the hydrology layers
 //! (filled DEM, D8, accumulation, streams, HAND, TWI) beside it, and every line or
-//! point vector source gets a [`crate::distance`] layer `dist_<id>.tif`.
+//! point vector source gets a [`distance`] layer `dist_<id>.tif`. From the census
+//! database come the building [`exposure`] grids and, with the `population` layer,
+//! the shelter accessibility grid ([`shelter`]; the 2SFCA itself is
+//! [`riskcensus_models::capacity`]).
 
 pub mod distance;
 pub mod exposure;
