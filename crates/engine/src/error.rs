@@ -191,9 +191,52 @@ impl EngineError {
 }
 
 fn in_unit(unit: &Option<&'static str>) -> String {
-    unit.map(|u| format!(" in {u}")).unwrap_or_default()
+    unit.map(|u| format!(" (unit {u})")).unwrap_or_default()
 }
 
 fn hint_text(hint: &Option<&'static str>) -> String {
     hint.map(|h| format!(" ({h})")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flood_prepare_zoning_errors_say_where_and_classify_by_cause() {
+        let e = EngineError::NeedsLayer {
+            needed_by: "flood depth screen flood_depth".into(),
+            layer: "hand".into(),
+            unit: Some("m"),
+            hint: Some("run prepare with a DEM"),
+        };
+        assert_eq!(
+            e.to_string(),
+            "flood depth screen flood_depth needs the layer \"hand\" (unit m) in the layer stack (run prepare with a DEM)"
+        );
+        assert!(e.is_input_error());
+        // A kernel refusing a parameter is bad input; a D8 cycle is the engine's fault.
+        let k = |source| EngineError::Kernel {
+            layer: "hand".into(),
+            source,
+        };
+        assert!(k(riskcensus_kernels::KernelError::BadCellSize(0.0)).is_input_error());
+        let cycle = k(riskcensus_kernels::KernelError::D8Cycle { row: 1, col: 2 });
+        assert!(!cycle.is_input_error());
+        let cause = std::error::Error::source(&cycle).unwrap().to_string();
+        assert!(cause.contains("(1, 2)"), "{cause}");
+        let s = EngineError::Shelters {
+            record: Some("S7".into()),
+            source: riskcensus_models::capacity::CapacityError::BadShelter {
+                index: 3,
+                x: 0.0,
+                y: 0.0,
+                capacity: -1.0,
+            },
+        };
+        assert!(
+            s.is_input_error() && s.to_string().contains("\"S7\""),
+            "{s}"
+        );
+    }
 }
