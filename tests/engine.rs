@@ -509,26 +509,17 @@ fn demo_flood_hazard_follows_the_terrain() {
 
     // Flood damage per building: losses grow with the return period; the per-cell
     // loss grid sums to the per-building table; at equal depth an earth/stone house
-    // loses a larger share than an RC frame (their curves, models/flood_depth_damage.toml).
+    // loses a larger share than an RC frame (their curves,
+    // models/flood/flood_depth_damage.toml).
     let dmg = &r.run.flood().unwrap().damage;
     assert!(dmg.buildings > 100, "{} buildings", dmg.buildings);
     let l: Vec<f64> = dmg.loss_by_period.values().copied().collect();
     assert!(l[0] > 0.0 && l[0] < l[1] && l[1] < l[2], "{l:?}");
     assert!(dmg.ead > 0.0);
-    let csv = std::fs::read_to_string(dmg.buildings_csv.as_ref().unwrap()).unwrap();
-    let rows: Vec<Vec<&str>> = csv
-        .lines()
-        .skip(1)
-        .map(|l| l.split(',').collect())
-        .collect();
-    let col = |name: &str| {
-        csv.lines()
-            .next()
-            .unwrap()
-            .split(',')
-            .position(|c| c == name)
-            .unwrap()
-    };
+    let mut table = csv::Reader::from_path(dmg.buildings_csv.as_ref().unwrap()).unwrap();
+    let header = table.headers().unwrap().clone();
+    let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
+    let col = |name: &str| header.iter().position(|c| c == name).unwrap();
     let (cs, cd, cr, cl) = (
         col("structure"),
         col("depth_100y_m"),
@@ -548,7 +539,7 @@ fn demo_flood_hazard_follows_the_terrain() {
     let mean_ratio = |s: &str| {
         let v: Vec<f64> = rows
             .iter()
-            .filter(|r| r[cs] == s && r[cd].parse::<f64>().is_ok_and(|d| d > 0.0 && d < 3.0))
+            .filter(|r| &r[cs] == s && r[cd].parse::<f64>().is_ok_and(|d| d > 0.0 && d < 3.0))
             .map(|r| r[cr].parse::<f64>().unwrap() / r[cd].parse::<f64>().unwrap())
             .collect();
         v.iter().sum::<f64>() / v.len().max(1) as f64

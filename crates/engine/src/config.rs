@@ -21,16 +21,15 @@ use crate::error::EngineError;
 /// grid: its `resampling`, or the default of its kind (bilinear, nearest, sum); an
 /// error when the method does not suit the kind (a mode of rainfall, a bilinear
 /// land-cover class).
-pub fn resampling_of(r: &RasterSource) -> Result<Resampling, String> {
+pub fn resampling_of(r: &RasterSource) -> Result<Resampling, ResamplingError> {
     let m = match &r.resampling {
         None => match r.kind {
             RasterKind::Continuous => Resampling::Bilinear,
             RasterKind::Categorical => Resampling::Nearest,
             RasterKind::Count => Resampling::Sum,
         },
-        Some(name) => {
-            Resampling::parse(name).ok_or_else(|| format!("unknown resampling {name:?}"))?
-        }
+        Some(name) => Resampling::parse(name)
+            .ok_or_else(|| ResamplingError::Unknown { name: name.clone() })?,
     };
     let fits = match r.kind {
         RasterKind::Categorical => matches!(m, Resampling::Nearest | Resampling::Mode),
@@ -38,13 +37,31 @@ pub fn resampling_of(r: &RasterSource) -> Result<Resampling, String> {
         RasterKind::Continuous => !matches!(m, Resampling::Mode | Resampling::Sum),
     };
     if !fits {
-        return Err(format!(
-            "resampling {:?} does not suit a {:?} layer",
-            m.name(),
-            r.kind
-        ));
+        return Err(ResamplingError::Unsuited {
+            method: m.name(),
+            kind: r.kind,
+        });
     }
     Ok(m)
+}
+
+/// Why [`resampling_of`] refused a raster source's resampling.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ResamplingError {
+    /// A method GDAL's warper does not know.
+    #[error("unknown resampling {name:?}")]
+    Unknown {
+        /// The name given.
+        name: String,
+    },
+    /// A method that does not suit the layer's kind.
+    #[error("resampling {method:?} does not suit a {kind:?} layer")]
+    Unsuited {
+        /// The method.
+        method: &'static str,
+        /// The layer's kind.
+        kind: RasterKind,
+    },
 }
 
 /// A validated census workspace: `census.toml` ([`CensusFile`]) checked, with the

@@ -11,6 +11,9 @@
 //!   parameter hash, layer-stack check);
 //! - [`transform`]: factor transforms and their equations;
 //! - [`ahp`]: AHP weights, λmax, CI and CR (Saaty);
+//! - [`flood`]: the HAND inundation screen and depth–damage curves (built-in
+//!   operators of the flood stage);
+//! - [`capacity`]: shelter accessibility by the two-step floating catchment area;
 //! - [`classify`]: fixed-break classification into level codes (1 = highest);
 //! - [`program`]: the compiled, fused, chunked kernel ([`Program`], [`TileScorer`]);
 //! - [`reference`](mod@reference): the scalar per-cell evaluator the kernel is proved against.
@@ -19,9 +22,11 @@
 //! (sorted by layer id).
 
 pub mod ahp;
+pub mod capacity;
 pub mod classify;
 pub mod earthquake;
 pub mod error;
+pub mod flood;
 pub mod geohazard;
 pub mod library;
 mod locate;

@@ -1,7 +1,9 @@
 //! The flood stage (洪涝): the HAND inundation screen gives the flood depth of each
 //! design event ([`depth`]), and the buildings' depth–damage curves give their loss
-//! per event and the expected annual damage ([`damage`]). The flood hazard, exposure,
-//! vulnerability and risk indices are model files scored by the assess stage.
+//! per event and the expected annual damage ([`damage`]). The science of both is in
+//! [`riskcensus_models::flood`]; this folder reads the stack and the census database
+//! and writes the grids and tables. The flood hazard, exposure, vulnerability and
+//! risk indices are model files scored by the assess stage.
 
 pub mod damage;
 pub mod depth;
@@ -11,8 +13,9 @@ use serde::Serialize;
 use crate::error::EngineError;
 use crate::run::operator_entry;
 use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
-use damage::{flood_damage, DamageReport, DepthDamage};
-use depth::{flood_depths, DepthScreen};
+use damage::{flood_damage, DamageReport};
+use depth::flood_depths;
+use riskcensus_models::flood::DepthScreen;
 
 /// What the flood stage wrote.
 #[derive(Debug, Clone, Default, Serialize)]
@@ -30,16 +33,6 @@ pub struct FloodStage;
 /// The flood stage's id.
 pub const ID: &str = "flood";
 
-fn screen(cx: &Context<'_>) -> Result<DepthScreen, EngineError> {
-    let f = cx.library.require(depth::PATH)?;
-    DepthScreen::parse(&f.text, &f.origin)
-}
-
-fn curves(cx: &Context<'_>) -> Result<DepthDamage, EngineError> {
-    let f = cx.library.require(damage::PATH)?;
-    DepthDamage::parse(&f.text, &f.origin)
-}
-
 impl Stage for FloodStage {
     fn id(&self) -> &str {
         ID
@@ -48,7 +41,7 @@ impl Stage for FloodStage {
     fn needs(&self, cx: &Context<'_>) -> Result<Needs, EngineError> {
         Ok(Needs {
             tables: Vec::new(),
-            layers: vec![screen(cx)?.input],
+            layers: vec![depth::load(cx.library)?.input().to_string()],
         })
     }
 
@@ -70,7 +63,7 @@ impl Stage for FloodStage {
     }
 
     fn run(&self, cx: &mut Context<'_>) -> Result<StageOutcome, EngineError> {
-        let screen = screen(cx)?;
+        let screen = depth::load(cx.library)?;
         let out = cx.layout.assess();
         let depths = flood_depths(
             &cx.census.grid,
@@ -80,9 +73,9 @@ impl Stage for FloodStage {
             cx.exec,
             cx.progress,
         )?;
-        let curves = curves(cx)?;
+        let curves = damage::load(cx.library)?;
         let events: Vec<(u32, String)> = screen
-            .stages
+            .stages()
             .iter()
             .map(|s| {
                 (
@@ -94,10 +87,10 @@ impl Stage for FloodStage {
         let damage = flood_damage(cx.census, &mut cx.stack, &events, &curves, &out)?;
         let mut outcome = StageOutcome::with_details(FloodReport { depths, damage });
         outcome.operators = vec![
-            operator_entry(&screen.id, &screen.version, &screen, "flood_depth_<T>y"),
+            operator_entry(screen.id(), screen.version(), &screen, "flood_depth_<T>y"),
             operator_entry(
-                &curves.id,
-                &curves.version,
+                curves.id(),
+                curves.version(),
                 &curves,
                 "flood_loss_<T>y, flood_damage_ratio_<T>y, flood_ead",
             ),

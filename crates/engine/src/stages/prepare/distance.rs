@@ -76,14 +76,12 @@ pub fn distance_layer(
     )?;
     let features = mask.mapv(|v| v != 0.0);
     let feature_cells = features.iter().filter(|b| **b).count();
-    let cell = CellSize::new(census.grid.cell_size).map_err(|e| EngineError::Layer {
+    let kernel = |source| EngineError::Kernel {
         layer: id.clone(),
-        msg: e.to_string(),
-    })?;
-    let d = euclidean_distance(features.view(), cell, None).map_err(|e| EngineError::Layer {
-        layer: id.clone(),
-        msg: e.to_string(),
-    })?;
+        source,
+    };
+    let cell = CellSize::new(census.grid.cell_size).map_err(kernel)?;
+    let d = euclidean_distance(features.view(), cell, None).map_err(kernel)?;
     let mut tags = provenance::base();
     tags.insert(tag::SOURCE.into(), src.path.display().to_string());
     tags.insert(tag::SOURCE_SHA256.into(), sha);

@@ -8,10 +8,13 @@
 //! run with the same inputs reuses the layer and a changed input rebuilds it.
 //! Layers are independent and are warped in parallel, one GDAL handle per task.
 //!
-//! Then, from the warped `dem` layer (if the census has one), the [`crate::stages::prepare::terrain`]
-//! stage writes slope, aspect, curvature, relief, hillshade and the hydrology layers
+//! Then, from the warped `dem` layer (if the census has one), the [`terrain`](mod@terrain)
+//! step writes slope, aspect, curvature, relief, hillshade and the hydrology layers
 //! (filled DEM, D8, accumulation, streams, HAND, TWI) beside it, and every line or
-//! point vector source gets a [`crate::distance`] layer `dist_<id>.tif`.
+//! point vector source gets a [`distance`] layer `dist_<id>.tif`. From the census
+//! database come the building [`exposure`] grids and, with the `population` layer,
+//! the shelter accessibility grid ([`shelter`]; the 2SFCA itself is
+//! [`riskcensus_models::capacity`]).
 
 pub mod distance;
 pub mod exposure;
@@ -267,10 +270,11 @@ fn prepare_one(
     grid_text: &str,
 ) -> Result<PreparedLayer, EngineError> {
     let src_path = census.source_path(&src.path);
-    let resampling = crate::config::resampling_of(src).map_err(|msg| EngineError::Layer {
-        layer: src.id.clone(),
-        msg,
-    })?;
+    let resampling =
+        crate::config::resampling_of(src).map_err(|source| EngineError::Resampling {
+            layer: src.id.clone(),
+            source,
+        })?;
     let sha = digest::file_sha256(&src_path)?;
     let key = digest::bytes_sha256(
         format!(

@@ -170,31 +170,16 @@ pub fn terrain(
     let reader = RasterReader::open(dem, 1)?;
     let info = reader.info().clone();
     if info.crs_is_geographic {
-        return Err(EngineError::Layer {
-            layer: dem.display().to_string(),
-            msg: "the DEM is in a geographic CRS (degrees); terrain needs metres: warp it to a projected CRS first (riskcensus prepare does)".into(),
+        return Err(EngineError::GeographicDem {
+            path: dem.to_path_buf(),
         });
     }
     let grid = info.grid()?;
-    let cell = CellSize::new(grid.cell_size).map_err(|e| EngineError::Layer {
-        layer: dem.display().to_string(),
-        msg: e.to_string(),
+    let cell = CellSize::new(grid.cell_size).map_err(|source| EngineError::DemGrid {
+        path: dem.to_path_buf(),
+        source,
     })?;
-    if opts.relief_radius == 0 || opts.relief_radius > 64 {
-        return Err(EngineError::Layer {
-            layer: "terrain".into(),
-            msg: format!("relief radius {} cells is outside 1–64", opts.relief_radius),
-        });
-    }
-    if !(opts.twi_min_tan_slope > 0.0 && opts.twi_min_tan_slope.is_finite()) {
-        return Err(EngineError::Layer {
-            layer: "terrain".into(),
-            msg: format!(
-                "TWI minimum tan(slope) {} must be > 0",
-                opts.twi_min_tan_slope
-            ),
-        });
-    }
+    check_options(opts)?;
     let threshold = opts.threshold_cells(grid.cell_size);
     std::fs::create_dir_all(out).map_err(EngineError::fs(out))?;
     let dem_sha = digest::file_sha256(dem)?;
@@ -206,18 +191,63 @@ pub fn terrain(
         )
         .as_bytes(),
     );
-    let layers: Vec<(String, PathBuf)> = output_ids()
-        .map(|id| (id.to_string(), out.join(format!("{id}.tif"))))
-        .collect();
-    if layers.iter().all(|(_, p)| is_cached(p, &key)) {
-        return Ok(TerrainReport {
-            layers,
-            cached: true,
-            stream_threshold_cells: threshold,
-            seconds_focal: 0.0,
-            seconds_hydro: 0.0,
+    let mut report = TerrainReport {
+        layers: output_ids()
+            .map(|id| (id.to_string(), out.join(format!("{id}.tif"))))
+            .collect(),
+        cached: true,
+        stream_threshold_cells: threshold,
+        seconds_focal: 0.0,
+        seconds_hydro: 0.0,
+    };
+    if report.layers.iter().all(|(_, p)| is_cached(p, &key)) {
+        return Ok(report);
+    }
+    report.cached = false;
+    let w = Outputs {
+        out,
+        grid: &grid,
+        tags: terrain_tags(dem, dem_sha, key, params),
+        cog: CogOptions::default(),
+    };
+    let t0 = Instant::now();
+    w.focal(dem, cell, opts, exec, progress)?;
+    report.seconds_focal = t0.elapsed().as_secs_f64();
+    let t1 = Instant::now();
+    progress.start(HYDRO_STEP, 7);
+    let z = reader.read_f32(grid.full_window())?;
+    drop(reader);
+    w.hydrology(&z, cell, opts, threshold, progress)?;
+    progress.finish(HYDRO_STEP);
+    report.seconds_hydro = t1.elapsed().as_secs_f64();
+    Ok(report)
+}
+
+/// The progress step of the hydrology.
+const HYDRO_STEP: &str = "terrain: fill, D8, accumulation, HAND, TWI";
+
+/// Relief radius in 1–64 cells; the TWI floor on tan β finite and > 0.
+fn check_options(opts: &TerrainOptions) -> Result<(), EngineError> {
+    if opts.relief_radius == 0 || opts.relief_radius > 64 {
+        return Err(EngineError::TerrainOption {
+            option: "relief_radius",
+            value: opts.relief_radius as f64,
+            allowed: "1–64 cells",
         });
     }
+    if !(opts.twi_min_tan_slope > 0.0 && opts.twi_min_tan_slope.is_finite()) {
+        return Err(EngineError::TerrainOption {
+            option: "twi_min_tan_slope",
+            value: opts.twi_min_tan_slope,
+            allowed: "finite values > 0",
+        });
+    }
+    Ok(())
+}
+
+/// The tags of every output: the DEM's file name and digest, the cache key, the
+/// parameters and their hash.
+fn terrain_tags(dem: &Path, dem_sha: String, key: String, params: String) -> Provenance {
     let mut tags = provenance::base();
     // The file name, not the path: outputs must not depend on where they live (the
     // digest identifies the content).
@@ -234,130 +264,130 @@ pub fn terrain(
         digest::bytes_sha256(params.as_bytes()),
     );
     tags.insert("RISKCENSUS_TERRAIN_PARAMS".into(), params);
-    let cog = CogOptions::default();
-
-    // Focal layers: streamed tile by tile with a halo.
-    let t0 = Instant::now();
-    let writers = FOCAL_LAYERS
-        .iter()
-        .map(|id| {
-            let mut w = CogWriter::<f32>::create(
-                &out.join(format!("{id}.tif")),
-                &grid,
-                Some(f64::NAN),
-                cog.clone(),
-            )?;
-            w.set_tags(&with_layer(&tags, id));
-            Ok(w)
-        })
-        .collect::<Result<Vec<_>, EngineError>>()?;
-    let focal = Focal {
-        cell,
-        alg: opts.method,
-        radius: opts.relief_radius,
-        shade: HillshadeParams::default(),
-    };
-    run_tiled(
-        &grid,
-        &[dem.to_path_buf()],
-        &focal,
-        writers,
-        exec,
-        progress,
-        "terrain: slope, aspect, curvature, relief",
-    )?;
-    let seconds_focal = t0.elapsed().as_secs_f64();
-
-    // Hydrology: global, in memory.
-    let t1 = Instant::now();
-    progress.start("terrain: fill, D8, accumulation, HAND, TWI", 7);
-    let z = reader.read_f32(grid.full_window())?;
-    drop(reader);
-    let filled = fill_depressions(z.view());
-    write_f32(out, "filled", &grid, &filled, &tags, &cog)?;
-    progress.advance(1);
-    let dirs = d8(filled.view());
-    write_array(out, "d8", &grid, dirs.view(), Some(255.0), &tags, &cog)?;
-    progress.advance(1);
-    let acc = accumulation(dirs.view()).map_err(kernel_err("accumulation"))?;
-    write_array(
-        out,
-        "accumulation",
-        &grid,
-        acc.view(),
-        Some(0.0),
-        &tags,
-        &cog,
-    )?;
-    progress.advance(1);
-    let area = upstream_area(acc.view(), cell);
-    write_f32(out, "upstream_area", &grid, &area, &tags, &cog)?;
-    progress.advance(1);
-    let st = streams(acc.view(), threshold).map_err(kernel_err("streams"))?;
-    drop(acc);
-    let st_codes = Array2::from_shape_fn(st.dim(), |(r, c)| {
-        if z[(r, c)].is_nan() {
-            255u8
-        } else {
-            st[(r, c)] as u8
-        }
-    });
-    write_array(
-        out,
-        "streams",
-        &grid,
-        st_codes.view(),
-        Some(255.0),
-        &tags,
-        &cog,
-    )?;
-    drop(st_codes);
-    progress.advance(1);
-    let h = hand(filled.view(), dirs.view(), st.view()).map_err(kernel_err("hand"))?;
-    drop((st, dirs, filled));
-    write_f32(out, "hand", &grid, &h, &tags, &cog)?;
-    drop(h);
-    progress.advance(1);
-    // TWI's slope is the DEM's (not the filled surface's, whose ε gradients are
-    // artificial), by the same method as slope_deg.
-    let beta = slope(
-        z.view(),
-        cell,
-        opts.method,
-        SlopeUnits::Degrees,
-        Edges::Compute,
-    );
-    let w =
-        twi(area.view(), beta.view(), cell, opts.twi_min_tan_slope).map_err(kernel_err("twi"))?;
-    write_f32(out, "twi", &grid, &w, &tags, &cog)?;
-    progress.advance(1);
-    progress.finish("terrain: fill, D8, accumulation, HAND, TWI");
-    Ok(TerrainReport {
-        layers,
-        cached: false,
-        stream_threshold_cells: threshold,
-        seconds_focal,
-        seconds_hydro: t1.elapsed().as_secs_f64(),
-    })
+    tags
 }
 
-fn kernel_err(what: &'static str) -> impl Fn(riskcensus_kernels::KernelError) -> EngineError {
-    move |e| EngineError::Layer {
-        layer: what.into(),
-        msg: e.to_string(),
+/// Where the stage's layers go: COGs `<out>/<id>.tif` on the DEM's grid, tagged.
+struct Outputs<'a> {
+    out: &'a Path,
+    grid: &'a GridSpec,
+    tags: Provenance,
+    cog: CogOptions,
+}
+
+impl Outputs<'_> {
+    /// Write one whole-grid layer with its nodata value.
+    fn write<T: riskcensus_io::CellType + Copy>(
+        &self,
+        id: &str,
+        a: ArrayView2<T>,
+        nodata: Option<f64>,
+    ) -> Result<(), EngineError> {
+        write_array(self.out, id, self.grid, a, nodata, &self.tags, &self.cog)?;
+        Ok(())
+    }
+
+    /// The focal layers, streamed tile by tile with a halo.
+    fn focal(
+        &self,
+        dem: &Path,
+        cell: CellSize,
+        opts: &TerrainOptions,
+        exec: &ExecOptions,
+        progress: &dyn Progress,
+    ) -> Result<(), EngineError> {
+        let writers = FOCAL_LAYERS
+            .iter()
+            .map(|id| {
+                let mut w = CogWriter::<f32>::create(
+                    &self.out.join(format!("{id}.tif")),
+                    self.grid,
+                    Some(f64::NAN),
+                    self.cog.clone(),
+                )?;
+                w.set_tags(&with_layer(&self.tags, id));
+                Ok(w)
+            })
+            .collect::<Result<Vec<_>, EngineError>>()?;
+        let focal = Focal {
+            cell,
+            alg: opts.method,
+            radius: opts.relief_radius,
+            shade: HillshadeParams::default(),
+        };
+        run_tiled(
+            self.grid,
+            &[dem.to_path_buf()],
+            &focal,
+            writers,
+            exec,
+            progress,
+            "terrain: slope, aspect, curvature, relief",
+        )?;
+        Ok(())
+    }
+
+    /// The hydrology layers of the DEM `z`, global and in memory, each written as
+    /// soon as it is computed and dropped when no later layer needs it.
+    fn hydrology(
+        &self,
+        z: &Array2<f32>,
+        cell: CellSize,
+        opts: &TerrainOptions,
+        threshold: u32,
+        progress: &dyn Progress,
+    ) -> Result<(), EngineError> {
+        let filled = fill_depressions(z.view());
+        self.write("filled", filled.view(), Some(f64::NAN))?;
+        progress.advance(1);
+        let dirs = d8(filled.view());
+        self.write("d8", dirs.view(), Some(255.0))?;
+        progress.advance(1);
+        let acc = accumulation(dirs.view()).map_err(kernel_err("accumulation"))?;
+        self.write("accumulation", acc.view(), Some(0.0))?;
+        progress.advance(1);
+        let area = upstream_area(acc.view(), cell);
+        self.write("upstream_area", area.view(), Some(f64::NAN))?;
+        progress.advance(1);
+        let st = streams(acc.view(), threshold).map_err(kernel_err("streams"))?;
+        drop(acc);
+        let st_codes = Array2::from_shape_fn(st.dim(), |(r, c)| {
+            if z[(r, c)].is_nan() {
+                255u8
+            } else {
+                st[(r, c)] as u8
+            }
+        });
+        self.write("streams", st_codes.view(), Some(255.0))?;
+        drop(st_codes);
+        progress.advance(1);
+        let h = hand(filled.view(), dirs.view(), st.view()).map_err(kernel_err("hand"))?;
+        drop((st, dirs, filled));
+        self.write("hand", h.view(), Some(f64::NAN))?;
+        drop(h);
+        progress.advance(1);
+        // TWI's slope is the DEM's (not the filled surface's, whose ε gradients are
+        // artificial), by the same method as slope_deg.
+        let beta = slope(
+            z.view(),
+            cell,
+            opts.method,
+            SlopeUnits::Degrees,
+            Edges::Compute,
+        );
+        let w = twi(area.view(), beta.view(), cell, opts.twi_min_tan_slope)
+            .map_err(kernel_err("twi"))?;
+        self.write("twi", w.view(), Some(f64::NAN))?;
+        progress.advance(1);
+        Ok(())
     }
 }
 
-fn write_f32(
-    out: &Path,
-    id: &str,
-    grid: &GridSpec,
-    a: &Array2<f32>,
-    tags: &Provenance,
-    cog: &CogOptions,
-) -> Result<(), EngineError> {
-    write_array(out, id, grid, a.view(), Some(f64::NAN), tags, cog)?;
-    Ok(())
+fn kernel_err(what: &'static str) -> impl Fn(riskcensus_kernels::KernelError) -> EngineError {
+    move |source| EngineError::Kernel {
+        layer: what.into(),
+        source,
+    }
 }
 
 /// Slope, aspect, hillshade, curvature, relief and TRI of one tile.

@@ -1,0 +1,84 @@
+//! Mappable zones of a level grid: the grid is cleaned — optionally one pass of the
+//! 8-neighbour majority filter ([`ZoningOptions::majority_filter`]), then GDAL's
+//! sieve filter to the minimum mapping unit (8-connected; regions smaller than
+//! [`ZoningOptions::mmu_m2`] merge into their largest neighbour) — cut by townships
+//! (each cell belongs to the township covering most of it,
+//! [`riskcensus_zoning::units::cell_owner`]) and polygonized with GDAL: one feature
+//! per connected region of one level in one township, with its level, names,
+//! township code and area (m², planar area in the census CRS, to the cm²).
+
+use geo::Area;
+use ndarray::Array2;
+use riskcensus_core::{GridSpec, LevelScheme};
+use riskcensus_io::vector::FieldValue;
+use riskcensus_zoning::units::{zone_codes, zone_of_code, Unit};
+
+use crate::config::ZoningOptions;
+use crate::error::EngineError;
+
+/// A zone: its polygon and its fields (level, level_zh, level_en, township_code,
+/// area_m2).
+pub(super) type Zone = (geo_types::Geometry<f64>, Vec<FieldValue>);
+
+/// The zones of one level grid, ready for a GeoPackage layer.
+pub(super) struct ZoneLayer {
+    /// The GeoPackage layer's name, `zones_<layer>`.
+    pub name: String,
+    /// The grid's level scheme (for the layer's style).
+    pub scheme: LevelScheme,
+    /// The zones, in the polygonizer's order.
+    pub zones: Vec<Zone>,
+}
+
+/// The cleaning and cutting of level grids into zones.
+pub(super) struct Zoner<'a> {
+    /// The census grid.
+    pub grid: &'a GridSpec,
+    /// `[zoning]` of `census.toml`.
+    pub opts: &'a ZoningOptions,
+    /// The minimum mapping unit, cells.
+    pub mmu_cells: usize,
+    /// The townships, in code order.
+    pub townships: &'a [Unit],
+    /// Each cell's township (1 + its index; 0 = none).
+    pub owner: &'a Array2<i32>,
+}
+
+impl Zoner<'_> {
+    /// The zones of the level grid `layer` (`levels` in `scheme`).
+    pub fn zones(
+        &self,
+        layer: &str,
+        scheme: LevelScheme,
+        levels: &Array2<u8>,
+    ) -> Result<ZoneLayer, EngineError> {
+        let mut clean = if self.opts.majority_filter {
+            riskcensus_kernels::majority::majority_filter(levels, 0)
+        } else {
+            levels.clone()
+        };
+        riskcensus_io::zones::sieve(&mut clean, self.grid, self.mmu_cells, true)?;
+        let codes = zone_codes(&clean, self.owner);
+        let polys = riskcensus_io::zones::polygonize(&codes, self.grid)?;
+        let mut zones = Vec::with_capacity(polys.len());
+        for (code, p) in polys {
+            let (u, l) = zone_of_code(code);
+            let class = scheme.class(l).expect("level of the scheme");
+            zones.push((
+                geo_types::Geometry::MultiPolygon(geo_types::MultiPolygon(vec![p.clone()])),
+                vec![
+                    FieldValue::Integer(l as i32),
+                    FieldValue::String(class.name_zh.into()),
+                    FieldValue::String(class.name_en.into()),
+                    FieldValue::String(self.townships[u].code.clone()),
+                    FieldValue::Real((p.unsigned_area() * 100.0).round() / 100.0),
+                ],
+            ));
+        }
+        Ok(ZoneLayer {
+            name: format!("zones_{layer}"),
+            scheme,
+            zones,
+        })
+    }
+}
