@@ -10,6 +10,7 @@
 //! - [`certainty_factor`]: CF and its combination rule (Shortliffe & Buchanan 1975);
 //! - [`logistic`]: unpenalised logistic regression by IRLS with standard errors;
 //! - [`expert`]: AHP weights × expert class scores (no inventory needed);
+//! - [`hazard`]: hazard = susceptibility × the rainfall trigger;
 //! - [`sampling`]: hazard cells, buffered seeded non-hazard cells, stratified split;
 //! - [`roc`]: ROC, AUC (Mann–Whitney, ties ½), success/prediction-rate curves;
 //! - [`model`]: the trained model (lookup tables + combination) and the class table;
@@ -27,6 +28,7 @@ pub mod counts;
 pub mod error;
 pub mod expert;
 pub mod frequency_ratio;
+pub mod hazard;
 pub mod information_value;
 pub mod levels;
 pub mod logistic;

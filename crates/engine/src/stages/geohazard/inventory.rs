@@ -1,0 +1,215 @@
+//! Inventories of hazard points: a CSV (`x`, `y` in the grid's CRS, optional
+//! `type`) or any OGR vector file of points; the hazard-type filter (codes or the
+//! census schema's Chinese names) and the check that every point lies on the grid.
+
+use std::path::Path;
+
+use riskcensus_core::GridSpec;
+use riskcensus_io::vector_read::{RawValue, VectorSource};
+use riskcensus_models::geohazard::params::HAZARD_TYPES;
+
+use crate::error::EngineError;
+
+/// An inventory point: (x, y) in the grid CRS, its type code and record number.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InventoryPoint {
+    /// Easting (grid CRS).
+    pub x: f64,
+    /// Northing (grid CRS).
+    pub y: f64,
+    /// Hazard type as given (a code or a Chinese name), `None` without a type column.
+    pub kind: Option<String>,
+    /// 1-based record (CSV data row or feature position).
+    pub record: usize,
+}
+
+impl InventoryPoint {
+    /// The point's fractional position on `grid`, (col, row) in cells from the
+    /// upper-left corner (the sampling and threat kernels' coordinates).
+    pub fn cell_position(&self, grid: &GridSpec) -> (f64, f64) {
+        (
+            (self.x - grid.x_min) / grid.cell_size,
+            (grid.y_max - self.y) / grid.cell_size,
+        )
+    }
+}
+
+pub(super) fn inv_err(path: &Path, msg: String) -> EngineError {
+    EngineError::Config {
+        path: path.to_path_buf(),
+        msg,
+    }
+}
+
+/// Read an inventory: a CSV (`x`, `y` columns, optional `type`) or a vector file
+/// of points (field `type` if present), in the grid's CRS.
+pub fn read_inventory(path: &Path, grid: &GridSpec) -> Result<Vec<InventoryPoint>, EngineError> {
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        return read_csv_inventory(path);
+    }
+    let src = VectorSource::open(path)?;
+    let info = src.info(None)?;
+    if let (Some(epsg), true) = (&info.crs_epsg, grid.crs.starts_with("EPSG:")) {
+        if !epsg.eq_ignore_ascii_case(&grid.crs) {
+            return Err(inv_err(
+                path,
+                format!(
+                    "the inventory is in {epsg} but the factor rasters in {}: reproject it first",
+                    grid.crs
+                ),
+            ));
+        }
+    }
+    let type_field = info
+        .fields
+        .iter()
+        .position(|(n, _)| n.eq_ignore_ascii_case("type"));
+    let mut pts = Vec::new();
+    src.read(None, |feat| -> Result<(), EngineError> {
+        let record = feat.index as usize + 1;
+        let g = feat
+            .geometry
+            .map_err(|e| inv_err(path, format!("record {record}: {e}")))?;
+        let (x, y) = match g {
+            Some(geo_types::Geometry::Point(p)) => (p.x(), p.y()),
+            Some(geo_types::Geometry::MultiPoint(mp)) if mp.0.len() == 1 => {
+                (mp.0[0].x(), mp.0[0].y())
+            }
+            _ => {
+                return Err(inv_err(
+                    path,
+                    format!("record {record}: geometry is not a point"),
+                ))
+            }
+        };
+        let kind = type_field.and_then(|i| match &feat.values[i] {
+            RawValue::Text(b) => Some(String::from_utf8_lossy(b).trim().to_string()),
+            _ => None,
+        });
+        pts.push(InventoryPoint { x, y, kind, record });
+        Ok(())
+    })?;
+    Ok(pts)
+}
+
+fn read_csv_inventory(path: &Path) -> Result<Vec<InventoryPoint>, EngineError> {
+    let text = std::fs::read_to_string(path).map_err(EngineError::fs(path))?;
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches('\u{feff}')
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
+    let col = |name: &str| header.iter().position(|h| h == name);
+    let (Some(xi), Some(yi)) = (col("x"), col("y")) else {
+        return Err(inv_err(
+            path,
+            format!("the header must name columns `x` and `y` (grid CRS); found {header:?}"),
+        ));
+    };
+    let ti = col("type");
+    let mut pts = Vec::new();
+    for (k, line) in lines.enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let record = k + 1;
+        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let num = |i: usize, name: &str| -> Result<f64, EngineError> {
+            cells
+                .get(i)
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|v| v.is_finite())
+                .ok_or_else(|| {
+                    inv_err(
+                        path,
+                        format!(
+                            "record {record} (line {}): field `{name}`: {:?} is not a number",
+                            record + 1,
+                            cells.get(i).copied().unwrap_or("")
+                        ),
+                    )
+                })
+        };
+        let x = num(xi, "x")?;
+        let y = num(yi, "y")?;
+        let kind = ti.and_then(|i| cells.get(i)).map(|s| s.to_string());
+        pts.push(InventoryPoint { x, y, kind, record });
+    }
+    Ok(pts)
+}
+
+/// Chinese names of the hidden-danger types (the census schema's code list).
+const TYPE_NAMES: &[(&str, &str)] = &[
+    ("滑坡", "landslide"),
+    ("崩塌", "collapse"),
+    ("危岩", "collapse"),
+    ("泥石流", "debris_flow"),
+    ("地面塌陷", "subsidence"),
+    ("塌陷", "subsidence"),
+    ("岩溶塌陷", "subsidence"),
+    ("采空塌陷", "subsidence"),
+    ("地裂缝", "ground_fissure"),
+];
+
+/// Keep the points whose type is one of `keep`; an unknown type is an error naming
+/// the record; points without a type column are all kept.
+pub fn filter_types(
+    points: Vec<InventoryPoint>,
+    keep: &[String],
+    path: &Path,
+) -> Result<Vec<InventoryPoint>, EngineError> {
+    let mut out = Vec::with_capacity(points.len());
+    for p in points {
+        match &p.kind {
+            None => out.push(p),
+            Some(k) if k.is_empty() => out.push(p),
+            Some(k) => {
+                let code = if HAZARD_TYPES.contains(&k.as_str()) {
+                    k.as_str()
+                } else if let Some((_, c)) = TYPE_NAMES.iter().find(|(n, _)| n == k) {
+                    c
+                } else {
+                    return Err(inv_err(
+                        path,
+                        format!(
+                            "record {}: field `type`: unknown hazard type {k:?}; known: {} (or 滑坡, 崩塌, 泥石流, 地面塌陷, 地裂缝)",
+                            p.record,
+                            HAZARD_TYPES.join(", ")
+                        ),
+                    ));
+                };
+                if keep.iter().any(|t| t == code) {
+                    out.push(p);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Every point must fall inside the grid.
+pub fn check_inside(
+    points: &[InventoryPoint],
+    grid: &GridSpec,
+    path: &Path,
+) -> Result<(), EngineError> {
+    for p in points {
+        if grid.cell_of(p.x, p.y).is_none() {
+            let (x0, y0, x1, y1) = grid.bounds();
+            return Err(inv_err(
+                path,
+                format!(
+                    "record {}: point (x {}, y {}) lies outside the grid [{x0}, {x1}] × [{y0}, {y1}] ({}); inventory coordinates are (x, y) in the rasters' CRS",
+                    p.record, p.x, p.y, grid.crs
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
