@@ -10,6 +10,7 @@
 //! - [`certainty_factor`]: CF and its combination rule (Shortliffe & Buchanan 1975);
 //! - [`logistic`]: unpenalised logistic regression by IRLS with standard errors;
 //! - [`expert`]: AHP weights × expert class scores (no inventory needed);
+//! - [`fit`]: training, scoring and evaluation on factor class columns;
 //! - [`hazard`]: hazard = susceptibility × the rainfall trigger;
 //! - [`sampling`]: hazard cells, buffered seeded non-hazard cells, stratified split;
 //! - [`roc`]: ROC, AUC (Mann–Whitney, ties ½), success/prediction-rate curves;
@@ -27,6 +28,7 @@ pub mod classes;
 pub mod counts;
 pub mod error;
 pub mod expert;
+pub mod fit;
 pub mod frequency_ratio;
 pub mod hazard;
 pub mod information_value;

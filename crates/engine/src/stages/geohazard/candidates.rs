@@ -5,7 +5,6 @@
 //! (by susceptibility, descending) and a per-village summary.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ndarray::ArrayView2;
@@ -18,7 +17,7 @@ use super::fit::Fitted;
 use super::inventory::InventoryPoint;
 use crate::config::CensusConfig;
 use crate::error::EngineError;
-use crate::output::write_text;
+use crate::output::CsvOut;
 use crate::provenance::tag;
 use crate::stack::{read_on_grid, row_major};
 
@@ -90,37 +89,56 @@ fn candidate_tables(
             .total_cmp(&fitted.susceptibility[a])
             .then(a.cmp(&b))
     });
-    let mut s =
-        String::from("row,col,x,y,susceptibility,level,buildings,township_code,village_code\n");
+    let path = out_dir.join("geohazard_candidates.csv");
+    let mut t = CsvOut::new(&path);
+    t.record([
+        "row",
+        "col",
+        "x",
+        "y",
+        "susceptibility",
+        "level",
+        "buildings",
+        "township_code",
+        "village_code",
+    ])?;
+    // Per village: candidate cells, buildings, highest susceptibility.
     let mut villages: BTreeMap<String, (usize, f64, f32)> = BTreeMap::new();
     for &i in &rows {
         let (r, col) = (i / grid.cols, i % grid.cols);
         let (x, y) = grid.cell_center(r, col);
         let (town, village) =
             admin.assign(&geo_types::Geometry::Point(geo_types::Point::new(x, y)));
-        let v = village.clone().unwrap_or_default();
+        let v = village.unwrap_or_default();
         let e = villages.entry(v.clone()).or_insert((0, 0.0, 0.0));
         e.0 += 1;
         e.1 += buildings[i] as f64;
         e.2 = e.2.max(fitted.susceptibility[i]);
-        let _ = writeln!(
-            s,
-            "{r},{col},{x},{y},{},{},{},{},{}",
-            fitted.susceptibility[i],
-            fitted.levels[i],
-            buildings[i],
+        t.record([
+            r.to_string(),
+            col.to_string(),
+            x.to_string(),
+            y.to_string(),
+            fitted.susceptibility[i].to_string(),
+            fitted.levels[i].to_string(),
+            buildings[i].to_string(),
             town.unwrap_or_default(),
-            v
-        );
+            v,
+        ])?;
     }
-    let path = out_dir.join("geohazard_candidates.csv");
-    write_text(&path, &s)?;
+    t.finish()?;
     let mut vs: Vec<(String, (usize, f64, f32))> = villages.into_iter().collect();
     vs.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
-    let mut s = String::from("village_code,candidate_cells,buildings,max_susceptibility\n");
+    let mut t = CsvOut::new(out_dir.join("geohazard_candidate_villages.csv"));
+    t.record([
+        "village_code",
+        "candidate_cells",
+        "buildings",
+        "max_susceptibility",
+    ])?;
     for (v, (n, b, m)) in vs {
-        let _ = writeln!(s, "{v},{n},{b},{m}");
+        t.record([v, n.to_string(), b.to_string(), m.to_string()])?;
     }
-    write_text(&out_dir.join("geohazard_candidate_villages.csv"), &s)?;
+    t.finish()?;
     Ok(path)
 }

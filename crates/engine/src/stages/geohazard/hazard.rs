@@ -38,7 +38,7 @@ pub fn hazard_grids(
 ) -> Result<HazardGrids, EngineError> {
     let rain = read_layer(stack, &t.layer, &t.unit, grid)?;
     let h = hazard_grid(t, susceptibility, &rain);
-    let (breaks, _) = level_breaks(&h, rule)?;
+    let (breaks, _) = level_breaks(&h, rule, "geohazard_hazard")?;
     let hl: Vec<u8> = h.iter().map(|&v| breaks.classify(v)).collect();
     let mut ht = tags.clone();
     ht.insert("RISKCENSUS_CLASS_BREAKS".into(), join(breaks.inner()));

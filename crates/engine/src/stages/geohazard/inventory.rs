@@ -34,13 +34,6 @@ impl InventoryPoint {
     }
 }
 
-pub(super) fn inv_err(path: &Path, msg: String) -> EngineError {
-    EngineError::Config {
-        path: path.to_path_buf(),
-        msg,
-    }
-}
-
 /// Read an inventory: a CSV (`x`, `y` columns, optional `type`) or a vector file
 /// of points (field `type` if present), in the grid's CRS.
 pub fn read_inventory(path: &Path, grid: &GridSpec) -> Result<Vec<InventoryPoint>, EngineError> {
@@ -54,13 +47,11 @@ pub fn read_inventory(path: &Path, grid: &GridSpec) -> Result<Vec<InventoryPoint
     let info = src.info(None)?;
     if let (Some(epsg), true) = (&info.crs_epsg, grid.crs.starts_with("EPSG:")) {
         if !epsg.eq_ignore_ascii_case(&grid.crs) {
-            return Err(inv_err(
-                path,
-                format!(
-                    "the inventory is in {epsg} but the factor rasters in {}: reproject it first",
-                    grid.crs
-                ),
-            ));
+            return Err(EngineError::InventoryCrs {
+                path: path.to_path_buf(),
+                found: epsg.clone(),
+                expected: grid.crs.clone(),
+            });
         }
     }
     let type_field = info
@@ -70,20 +61,18 @@ pub fn read_inventory(path: &Path, grid: &GridSpec) -> Result<Vec<InventoryPoint
     let mut pts = Vec::new();
     src.read(None, |feat| -> Result<(), EngineError> {
         let record = feat.index as usize + 1;
-        let g = feat
-            .geometry
-            .map_err(|e| inv_err(path, format!("record {record}: {e}")))?;
+        let bad = |problem: String| EngineError::InventoryGeometry {
+            path: path.to_path_buf(),
+            record,
+            problem,
+        };
+        let g = feat.geometry.map_err(bad)?;
         let (x, y) = match g {
             Some(geo_types::Geometry::Point(p)) => (p.x(), p.y()),
             Some(geo_types::Geometry::MultiPoint(mp)) if mp.0.len() == 1 => {
                 (mp.0[0].x(), mp.0[0].y())
             }
-            _ => {
-                return Err(inv_err(
-                    path,
-                    format!("record {record}: geometry is not a point"),
-                ))
-            }
+            _ => return Err(bad("geometry is not a point".into())),
         };
         let kind = type_field.and_then(|i| match &feat.values[i] {
             RawValue::Text(b) => Some(String::from_utf8_lossy(b).trim().to_string()),
@@ -95,51 +84,70 @@ pub fn read_inventory(path: &Path, grid: &GridSpec) -> Result<Vec<InventoryPoint
     Ok(pts)
 }
 
+/// A CSV inventory: a header naming `x` and `y` (any case, any order; `type`
+/// optional; other columns ignored), one point per record. Fields are trimmed; a
+/// record of empty fields is skipped; `record` is the data record's 1-based number.
 fn read_csv_inventory(path: &Path) -> Result<Vec<InventoryPoint>, EngineError> {
-    let text = std::fs::read_to_string(path).map_err(EngineError::fs(path))?;
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap_or_default()
-        .trim_start_matches('\u{feff}')
-        .split(',')
-        .map(|s| s.trim().to_ascii_lowercase())
+    let text = std::fs::read(path).map_err(EngineError::fs(path))?;
+    let csv_err = |source| EngineError::Csv {
+        path: path.to_path_buf(),
+        source,
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_slice());
+    let header: Vec<String> = rdr
+        .headers()
+        .map_err(csv_err)?
+        .iter()
+        .map(str::to_ascii_lowercase)
         .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(xi), Some(yi)) = (col("x"), col("y")) else {
-        return Err(inv_err(
-            path,
-            format!("the header must name columns `x` and `y` (grid CRS); found {header:?}"),
-        ));
+    let missing = |column: &str| EngineError::CsvMissingColumn {
+        path: path.to_path_buf(),
+        line: 1,
+        column: column.into(),
+        needed_by: format!("an inventory (columns `x` and `y` in the grid CRS; found {header:?})"),
     };
+    let xi = col("x").ok_or_else(|| missing("x"))?;
+    let yi = col("y").ok_or_else(|| missing("y"))?;
     let ti = col("type");
     let mut pts = Vec::new();
-    for (k, line) in lines.enumerate() {
-        if line.trim().is_empty() {
+    for rec in rdr.records() {
+        let rec = rec.map_err(csv_err)?;
+        if rec.iter().all(str::is_empty) {
             continue;
         }
-        let record = k + 1;
-        let cells: Vec<&str> = line.split(',').map(str::trim).collect();
+        let pos = rec
+            .position()
+            .expect("a record read from a reader has a position");
+        let (record, line) = (pos.record(), pos.line());
         let num = |i: usize, name: &str| -> Result<f64, EngineError> {
-            cells
-                .get(i)
-                .and_then(|s| s.parse::<f64>().ok())
-                .filter(|v| v.is_finite())
-                .ok_or_else(|| {
-                    inv_err(
-                        path,
-                        format!(
-                            "record {record} (line {}): field `{name}`: {:?} is not a number",
-                            record + 1,
-                            cells.get(i).copied().unwrap_or("")
-                        ),
-                    )
-                })
+            let value = rec.get(i).unwrap_or("");
+            let bad = |source| EngineError::CsvNumber {
+                path: path.to_path_buf(),
+                record,
+                line,
+                field: name.into(),
+                value: value.into(),
+                source,
+            };
+            match value.parse::<f64>() {
+                Ok(v) if v.is_finite() => Ok(v),
+                Ok(_) => Err(bad(None)),
+                Err(e) => Err(bad(Some(e))),
+            }
         };
         let x = num(xi, "x")?;
         let y = num(yi, "y")?;
-        let kind = ti.and_then(|i| cells.get(i)).map(|s| s.to_string());
-        pts.push(InventoryPoint { x, y, kind, record });
+        let kind = ti.and_then(|i| rec.get(i)).map(str::to_string);
+        pts.push(InventoryPoint {
+            x,
+            y,
+            kind,
+            record: record as usize,
+        });
     }
     Ok(pts)
 }
@@ -175,14 +183,12 @@ pub fn filter_types(
                 } else if let Some((_, c)) = TYPE_NAMES.iter().find(|(n, _)| n == k) {
                     c
                 } else {
-                    return Err(inv_err(
-                        path,
-                        format!(
-                            "record {}: field `type`: unknown hazard type {k:?}; known: {} (or 滑坡, 崩塌, 泥石流, 地面塌陷, 地裂缝)",
-                            p.record,
-                            HAZARD_TYPES.join(", ")
-                        ),
-                    ));
+                    return Err(EngineError::UnknownHazardType {
+                        path: path.to_path_buf(),
+                        record: p.record,
+                        value: k.clone(),
+                        known: HAZARD_TYPES.join(", "),
+                    });
                 };
                 if keep.iter().any(|t| t == code) {
                     out.push(p);
@@ -202,13 +208,14 @@ pub fn check_inside(
     for p in points {
         if grid.cell_of(p.x, p.y).is_none() {
             let (x0, y0, x1, y1) = grid.bounds();
-            return Err(inv_err(
-                path,
-                format!(
-                    "record {}: point (x {}, y {}) lies outside the grid [{x0}, {x1}] × [{y0}, {y1}] ({}); inventory coordinates are (x, y) in the rasters' CRS",
-                    p.record, p.x, p.y, grid.crs
-                ),
-            ));
+            return Err(EngineError::PointOutsideGrid {
+                path: path.to_path_buf(),
+                record: p.record,
+                x: p.x,
+                y: p.y,
+                bounds: [x0, y0, x1, y1],
+                crs: grid.crs.clone(),
+            });
         }
     }
     Ok(())

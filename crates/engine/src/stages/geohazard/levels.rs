@@ -3,7 +3,6 @@
 
 use riskcensus_models::geohazard::LevelRule;
 
-use super::MODEL;
 use crate::error::EngineError;
 
 /// The four-level breaks of a normalised index, in the zoning crate's upper-bound
@@ -14,13 +13,15 @@ use crate::error::EngineError;
 /// same solver `assess` uses for `natural_breaks` models; fixed breaks are the three
 /// inner upper bounds of the parameter file. An index with fewer than four distinct
 /// quantised values gets one level per value, counted from level 1 down.
+/// `layer` names the index in errors.
 pub fn level_breaks(
     values: &[f32],
     rule: &LevelRule,
+    layer: &str,
 ) -> Result<(riskcensus_zoning::Breaks, &'static str), EngineError> {
-    let zerr = |e: riskcensus_zoning::ZoningError| EngineError::Model {
-        model: MODEL.into(),
-        msg: format!("four-level classification: {e}"),
+    let zerr = |source| EngineError::GeohazardLevels {
+        layer: layer.into(),
+        source,
     };
     Ok(match rule {
         LevelRule::NaturalBreaks => {

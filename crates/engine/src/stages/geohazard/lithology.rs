@@ -17,9 +17,11 @@ pub fn rasterize_lithology(census: &CensusConfig, out_dir: &Path) -> Result<Path
         .vectors
         .iter()
         .find(|v| v.id == "lithology")
-        .ok_or_else(|| EngineError::Layer {
-            layer: "lithology".into(),
-            msg: "census.toml lists no [[vector]] with id = \"lithology\" (engineering rock groups, field `code` I–IV)".into(),
+        .ok_or_else(|| EngineError::MissingVectorSource {
+            id: "lithology".into(),
+            needed_by:
+                "the geohazard factor `lithology` (engineering rock groups, field `code` I–IV)"
+                    .into(),
         })?;
     let path = census.dir.join(&src.path);
     let mut out = vec![f32::NAN; census.grid.cell_count()];

@@ -37,8 +37,8 @@
 //! The stage's files, one job each:
 //!
 //! - [`params`]: the parameter file `geohazard/geohazard.toml` of the model library;
-//! - [`fit`]: [`fit_grid`], the core both entries share (samples, model, scores,
-//!   evaluation, levels);
+//! - [`fit`]: [`fit_grid`], the core both entries share (the model library's fit,
+//!   then the normalised index, its levels and the report);
 //! - [`levels`]: the four-level breaks of an index (the zoning crate's solver);
 //! - [`inventory`]: hazard-point inventories (CSV or vector), type filter, bounds check;
 //! - [`hidden_dangers`]: the `hidden_dangers` records of the census database;
@@ -64,17 +64,17 @@ pub mod threat;
 use std::path::{Path, PathBuf};
 
 use riskcensus_core::{GridSpec, LevelScheme};
-use riskcensus_models::geohazard::GeohazardError;
 pub use riskcensus_models::geohazard::{GeohazardParams, Method};
 use serde::Serialize;
 
 pub use candidates::Candidates;
-pub use fit::{fit_grid, FactorGrids, Fitted};
+pub use fit::{classify_factors, fit_grid, Fitted};
 pub use hazard::HazardGrids;
 pub use hidden_dangers::{read_hidden_dangers, HiddenDanger};
 pub use inventory::{check_inside, filter_types, read_inventory, InventoryPoint};
 pub use model_report::ModelReport;
 pub use params::{load_params, params_from, params_of, PATH};
+pub use riskcensus_models::geohazard::fit::FactorColumns;
 pub use standalone::{train_standalone, StandaloneOptions, SusceptibilityOutput};
 pub use threat::{threat_layers, ThreatSummary};
 
@@ -85,15 +85,6 @@ use crate::output::{write_f32, write_levels};
 use crate::progress::Progress;
 use crate::provenance::{self, tag};
 use crate::stack::{row_major, LayerStack};
-
-const MODEL: &str = "geohazard";
-
-fn model_err(e: GeohazardError) -> EngineError {
-    EngineError::Model {
-        model: MODEL.into(),
-        msg: e.to_string(),
-    }
-}
 
 /// What the census stage did.
 #[derive(Debug, Clone, Serialize)]
@@ -130,14 +121,22 @@ pub fn run_geohazard(
         let path = lithology::rasterize_lithology(census, out_dir)?;
         stack.insert("lithology", path, "class");
     }
-    let fg = FactorGrids::classify(&params, stack, grid, progress)?;
+    let fg = classify_factors(&params, stack, grid, progress)?;
     let records = read_hidden_dangers(census)?;
     let all: Vec<InventoryPoint> = records.iter().map(|h| h.point.clone()).collect();
     let db = census.dir.join("census.gpkg");
     check_inside(&all, grid, &db)?;
     let training = filter_types(all.clone(), &params.hazard_types, &db)?;
     let expert = riskcensus_models::geohazard::expert::expert_tables(&params);
-    let fitted = fit_grid(grid, &fg, &training, &params, params.method, expert)?;
+    let fitted = fit_grid(
+        grid,
+        &fg,
+        &training,
+        &params,
+        params.method,
+        expert,
+        "geohazard_susceptibility",
+    )?;
     progress.advance(1);
     let tags = stage_tags(&params);
     let (s_path, sl_path) = write_susceptibility(out_dir, grid, &fitted, &tags)?;

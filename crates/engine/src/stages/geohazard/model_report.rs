@@ -3,7 +3,6 @@
 //! `success_rate.csv`, `prediction_rate.csv` and (logistic regression)
 //! `coefficients.csv`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use riskcensus_models::geohazard::logistic::LogisticFit;
@@ -12,7 +11,7 @@ use riskcensus_models::geohazard::{ClassRow, Method};
 use serde::Serialize;
 
 use crate::error::EngineError;
-use crate::output::write_text;
+use crate::output::{write_text, CsvOut, Quote};
 
 /// What training produced (everything the report holds).
 #[derive(Debug, Clone, Serialize)]
@@ -99,65 +98,89 @@ pub fn write_report(
         &path,
         &(serde_json::to_string_pretty(&json).expect("serialisable") + "\n"),
     )?;
-    let mut s = String::from(
-        "factor,class,label,area_cells,hazard_cells,information_value,frequency_ratio,certainty_factor\n",
-    );
-    for c in &r.classes {
-        let _ = writeln!(
-            s,
-            "{},{},\"{}\",{},{},{},{},{}",
-            c.factor,
-            c.class,
-            c.label,
-            c.area_cells,
-            c.hazard_cells,
-            num(c.information_value),
-            num(c.frequency_ratio),
-            num(c.certainty_factor)
-        );
-    }
-    write_text(&dir.join("classes.csv"), &s)?;
-    let mut s = String::from("threshold,fpr,tpr\n");
+    write_classes(&dir.join("classes.csv"), &r.classes)?;
+    let mut t = CsvOut::new(dir.join("roc.csv"));
+    t.record(["threshold", "fpr", "tpr"])?;
     if let Some(roc) = &r.roc {
         for i in 0..roc.fpr.len() {
-            let _ = writeln!(
-                s,
-                "{},{},{}",
+            t.record([
                 num(roc.thresholds[i]),
-                roc.fpr[i],
-                roc.tpr[i]
-            );
+                roc.fpr[i].to_string(),
+                roc.tpr[i].to_string(),
+            ])?;
         }
     }
-    write_text(&dir.join("roc.csv"), &s)?;
+    t.finish()?;
     for (name, c) in [
         ("success_rate", &r.success),
         ("prediction_rate", &r.prediction),
     ] {
-        let mut s = String::from("threshold,area_fraction,hazard_fraction\n");
+        let mut t = CsvOut::new(dir.join(format!("{name}.csv")));
+        t.record(["threshold", "area_fraction", "hazard_fraction"])?;
         if let Some(c) = c {
             for i in 0..c.area_fraction.len() {
-                let _ = writeln!(
-                    s,
-                    "{},{},{}",
+                t.record([
                     num(c.thresholds[i]),
-                    c.area_fraction[i],
-                    c.hazard_fraction[i]
-                );
+                    c.area_fraction[i].to_string(),
+                    c.hazard_fraction[i].to_string(),
+                ])?;
             }
         }
-        write_text(&dir.join(format!("{name}.csv")), &s)?;
+        t.finish()?;
     }
     if let Some(l) = &r.logistic {
-        let mut s = String::from("term,coefficient,std_error,z\n");
+        let mut t = CsvOut::new(dir.join("coefficients.csv"));
+        t.record(["term", "coefficient", "std_error", "z"])?;
         for i in 0..l.names.len() {
-            let _ = writeln!(
-                s,
-                "{},{},{},{}",
-                l.names[i], l.coefficients[i], l.std_errors[i], l.z[i]
-            );
+            t.record([
+                l.names[i].clone(),
+                l.coefficients[i].to_string(),
+                l.std_errors[i].to_string(),
+                l.z[i].to_string(),
+            ])?;
         }
-        write_text(&dir.join("coefficients.csv"), &s)?;
+        t.finish()?;
     }
     Ok(path)
+}
+
+/// `classes.csv`: one row per factor class with its counts and statistics; the
+/// label is always quoted (`"code 3"`, `"[5, 10)"`), as the table has always been
+/// written.
+fn write_classes(path: &Path, classes: &[ClassRow]) -> Result<(), EngineError> {
+    let mut t = CsvOut::new(path);
+    t.record([
+        "factor",
+        "class",
+        "label",
+        "area_cells",
+        "hazard_cells",
+        "information_value",
+        "frequency_ratio",
+        "certainty_factor",
+    ])?;
+    for c in classes {
+        let fields = [
+            c.factor.clone(),
+            c.class.to_string(),
+            c.label.clone(),
+            c.area_cells.to_string(),
+            c.hazard_cells.to_string(),
+            num(c.information_value),
+            num(c.frequency_ratio),
+            num(c.certainty_factor),
+        ];
+        let quoted: Vec<(&str, Quote)> = fields
+            .iter()
+            .enumerate()
+            .map(|(k, f)| {
+                (
+                    f.as_str(),
+                    if k == 2 { Quote::Always } else { Quote::Needed },
+                )
+            })
+            .collect();
+        t.record_quoted(&quoted)?;
+    }
+    t.finish()
 }

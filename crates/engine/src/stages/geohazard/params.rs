@@ -6,8 +6,11 @@ use std::path::Path;
 
 use riskcensus_models::geohazard::GeohazardParams;
 
-use super::model_err;
 use crate::error::EngineError;
+
+fn model_err(source: riskcensus_models::geohazard::GeohazardError) -> EngineError {
+    EngineError::GeohazardModel { source }
+}
 
 /// Path of the parameter file in the model library.
 pub const PATH: &str = "geohazard/geohazard.toml";

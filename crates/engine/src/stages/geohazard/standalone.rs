@@ -9,10 +9,12 @@ use riskcensus_io::raster::RasterReader;
 use riskcensus_models::geohazard::{Classifier, GeohazardParams, Method};
 use serde::Serialize;
 
-use super::fit::{fit_grid, FactorGrids};
+use riskcensus_models::geohazard::fit::FactorColumns;
+
+use super::fit::fit_grid;
 use super::inventory::{check_inside, filter_types, read_inventory};
+use super::join;
 use super::model_report::{write_report, ModelReport};
-use super::{join, MODEL};
 use crate::error::EngineError;
 use crate::output::{write_f32, write_levels};
 use crate::provenance::{self, tag};
@@ -53,18 +55,10 @@ pub fn train_standalone(
     out_dir: &Path,
 ) -> Result<SusceptibilityOutput, EngineError> {
     if factors.is_empty() {
-        return Err(EngineError::Model {
-            model: MODEL.into(),
-            msg: "no factor rasters given".into(),
-        });
+        return Err(EngineError::NoFactorRasters);
     }
     if opts.method == Method::Expert {
-        return Err(EngineError::Model {
-            model: MODEL.into(),
-            msg: "the standalone trainer runs the statistical methods iv|fr|cf|lr; expert \
-                  mode needs the class scores of a parameter file (census stage)"
-                .into(),
-        });
+        return Err(EngineError::ExpertStandalone);
     }
     let mut params = opts.params.clone();
     if let Some(s) = opts.seed {
@@ -74,7 +68,15 @@ pub fn train_standalone(
     let points = read_inventory(inventory, &grid)?;
     let points = filter_types(points, &params.hazard_types, inventory)?;
     check_inside(&points, &grid, inventory)?;
-    let fitted = fit_grid(&grid, &fg, &points, &params, opts.method, None)?;
+    let fitted = fit_grid(
+        &grid,
+        &fg,
+        &points,
+        &params,
+        opts.method,
+        None,
+        "susceptibility",
+    )?;
     std::fs::create_dir_all(out_dir).map_err(EngineError::fs(out_dir))?;
     let mut tags = provenance::base();
     tags.insert(
@@ -114,9 +116,9 @@ pub fn train_standalone(
 
 /// The factor class rasters (at least one), checked to share the first one's
 /// lattice and to hold integer codes; each factor is named after its file stem.
-fn read_class_rasters(factors: &[PathBuf]) -> Result<(GridSpec, FactorGrids), EngineError> {
+fn read_class_rasters(factors: &[PathBuf]) -> Result<(GridSpec, FactorColumns), EngineError> {
     let mut grid: Option<GridSpec> = None;
-    let mut fg = FactorGrids::new();
+    let mut fg = FactorColumns::new();
     for path in factors {
         let r = RasterReader::open(path, 1)?;
         let g = r.info().grid()?;
@@ -124,12 +126,9 @@ fn read_class_rasters(factors: &[PathBuf]) -> Result<(GridSpec, FactorGrids), En
             None => grid = Some(g.clone()),
             Some(g0) => {
                 if !g0.same_lattice(&g) || g0.rows != g.rows || g0.cols != g.cols {
-                    return Err(EngineError::Layer {
-                        layer: path.display().to_string(),
-                        msg: format!(
-                            "not aligned with {}: every factor raster must share the first one's CRS, origin, cell size and shape",
-                            factors[0].display()
-                        ),
+                    return Err(EngineError::FactorNotAligned {
+                        path: path.clone(),
+                        first: factors[0].clone(),
                     });
                 }
             }
@@ -158,13 +157,11 @@ fn class_codes(path: &Path, g: &GridSpec, values: &[f32]) -> Result<Vec<i64>, En
             continue;
         }
         if v.fract() != 0.0 {
-            return Err(EngineError::Layer {
-                layer: path.display().to_string(),
-                msg: format!(
-                    "cell (row {}, col {}) holds {v}: a factor class raster holds integer class codes",
-                    i / g.cols,
-                    i % g.cols
-                ),
+            return Err(EngineError::FactorNotClasses {
+                path: path.to_path_buf(),
+                row: i / g.cols,
+                col: i % g.cols,
+                value: v,
             });
         }
         codes.push(v as i64);
@@ -172,12 +169,9 @@ fn class_codes(path: &Path, g: &GridSpec, values: &[f32]) -> Result<Vec<i64>, En
     codes.sort_unstable();
     codes.dedup();
     if codes.len() > 1000 {
-        return Err(EngineError::Layer {
-            layer: path.display().to_string(),
-            msg: format!(
-                "{} distinct values: classify the factor first (a class raster holds a few codes)",
-                codes.len()
-            ),
+        return Err(EngineError::FactorTooManyClasses {
+            path: path.to_path_buf(),
+            count: codes.len(),
         });
     }
     Ok(codes)

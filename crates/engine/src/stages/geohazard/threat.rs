@@ -4,7 +4,6 @@
 //! per km², the highest grade and the capacity — the inputs of
 //! `models/geohazard_exposure.toml` and `models/geohazard_capacity.toml`.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use ndarray::ArrayView2;
@@ -15,9 +14,8 @@ use riskcensus_models::geohazard::threat::{grade_name, threat_grids, ThreatGrids
 use serde::Serialize;
 
 use super::hidden_dangers::HiddenDanger;
-use super::inventory::inv_err;
 use crate::error::EngineError;
-use crate::output::{write_f32, write_text};
+use crate::output::{write_f32, CsvOut};
 use crate::provenance::tag;
 use crate::stack::LayerStack;
 
@@ -149,18 +147,18 @@ fn threat_point(
     source: &Path,
     sum: &mut ThreatSummary,
 ) -> Result<ThreatPoint, EngineError> {
-    let bad = |field: &str, msg: String| {
-        inv_err(
-            source,
-            format!(
-                "layer hidden_dangers, record {} (id {:?}): field `{field}`: {msg}",
-                h.point.record, h.id
-            ),
-        )
-    };
-    let nonneg = |v: Option<f64>, field: &str, unit: &str| match v {
+    let bad =
+        |field: &'static str, value: String, rule: &'static str| EngineError::HiddenDangerField {
+            path: source.to_path_buf(),
+            record: h.point.record,
+            id: h.id.clone(),
+            field,
+            value,
+            rule,
+        };
+    let nonneg = |v: Option<f64>, field: &'static str, unit: &str| match v {
         Some(x) if !(x.is_finite() && x >= 0.0) => {
-            Err(bad(field, format!("{x} {unit} is not a count ≥ 0")))
+            Err(bad(field, format!("{x} {unit}"), "not a count ≥ 0"))
         }
         _ => Ok(v),
     };
@@ -173,19 +171,15 @@ fn threat_point(
     let radius = spec.radius(h.scale.as_deref()).ok_or_else(|| {
         bad(
             "scale",
-            format!(
-                "unknown code {:?}; known: small, medium, large, huge",
-                h.scale.as_deref().unwrap_or("")
-            ),
+            format!("{:?}", h.scale.as_deref().unwrap_or("")),
+            "unknown code; known: small, medium, large, huge",
         )
     })?;
     let capacity = spec.capacity(h.monitoring.as_deref()).ok_or_else(|| {
         bad(
             "monitoring",
-            format!(
-                "unknown code {:?}; known: professional (专业监测), mass (群测群防), none (未监测)",
-                h.monitoring.as_deref().unwrap_or("")
-            ),
+            format!("{:?}", h.monitoring.as_deref().unwrap_or("")),
+            "unknown code; known: professional (专业监测), mass (群测群防), none (未监测)",
         )
     })?;
     let used = h.monitoring.as_deref().unwrap_or(&spec.default_monitoring);
@@ -207,12 +201,13 @@ fn threat_point(
             people = 0.0;
             property = 0.0;
         }
-        Some(other) => return Err(bad(
-            "relocation",
-            format!(
-                "unknown code {other:?}; known: done (已搬迁), planned (计划搬迁), none (未搬迁)"
-            ),
-        )),
+        Some(other) => {
+            return Err(bad(
+                "relocation",
+                format!("{other:?}"),
+                "unknown code; known: done (已搬迁), planned (计划搬迁), none (未搬迁)",
+            ))
+        }
     }
     sum.people += people;
     sum.property_wan += property;
@@ -284,29 +279,42 @@ fn write_table(
     g: &ThreatGrids,
     path: &Path,
 ) -> Result<(), EngineError> {
-    let mut s = String::from(
-        "record,id,x,y,type,scale,radius_m,zone_cells,threat_pop,threat_value_wan,grade,grade_name,monitoring,capacity,relocation\n",
-    );
-    for (i, h) in records.iter().enumerate() {
-        let _ = writeln!(
-            s,
-            "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-            h.point.record,
-            h.id,
-            h.point.x,
-            h.point.y,
-            h.point.kind.as_deref().unwrap_or(""),
-            h.scale.as_deref().unwrap_or(""),
-            pts[i].radius_m,
-            g.points[i].cells,
-            pts[i].people,
-            pts[i].property_wan,
-            g.points[i].grade,
-            grade_name(g.points[i].grade),
-            h.monitoring.as_deref().unwrap_or(""),
-            pts[i].capacity,
-            h.relocation.as_deref().unwrap_or("")
-        );
+    let mut t = CsvOut::new(path);
+    t.record([
+        "record",
+        "id",
+        "x",
+        "y",
+        "type",
+        "scale",
+        "radius_m",
+        "zone_cells",
+        "threat_pop",
+        "threat_value_wan",
+        "grade",
+        "grade_name",
+        "monitoring",
+        "capacity",
+        "relocation",
+    ])?;
+    for ((h, p), z) in records.iter().zip(pts).zip(&g.points) {
+        t.record([
+            h.point.record.to_string(),
+            h.id.clone(),
+            h.point.x.to_string(),
+            h.point.y.to_string(),
+            h.point.kind.clone().unwrap_or_default(),
+            h.scale.clone().unwrap_or_default(),
+            p.radius_m.to_string(),
+            z.cells.to_string(),
+            p.people.to_string(),
+            p.property_wan.to_string(),
+            z.grade.to_string(),
+            grade_name(z.grade).to_string(),
+            h.monitoring.clone().unwrap_or_default(),
+            p.capacity.to_string(),
+            h.relocation.clone().unwrap_or_default(),
+        ])?;
     }
-    write_text(path, &s)
+    t.finish()
 }
