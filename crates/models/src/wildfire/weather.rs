@@ -288,32 +288,7 @@ pub fn parse_csv(text: &str, source_name: &str) -> Result<Vec<RawRecord>, Weathe
             columns: "date, month, lat, temp_c, rh_pct, wind_kmh, rain_mm (empty file)".into(),
         }));
     };
-    let hrow = header.position().map_or(1, |p| p.line() as usize);
-    let header: Vec<String> = header.iter().map(str::to_ascii_lowercase).collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let required = [
-        "date", "month", "lat", "temp_c", "rh_pct", "wind_kmh", "rain_mm",
-    ];
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|c| col(c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(err(WeatherProblem::Header {
-            row: hrow,
-            columns: missing.join(", "),
-        }));
-    }
-    let idx = |n: &str| col(n).expect("checked");
-    let (ci_date, ci_month, ci_lat) = (idx("date"), idx("month"), idx("lat"));
-    let (ci_t, ci_h, ci_w, ci_r) = (
-        idx("temp_c"),
-        idx("rh_pct"),
-        idx("wind_kmh"),
-        idx("rain_mm"),
-    );
-    let ci_station = col("station");
+    let cols = Columns::of(&header).map_err(err)?;
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for rec in records {
@@ -337,18 +312,7 @@ pub fn parse_csv(text: &str, source_name: &str) -> Result<Vec<RawRecord>, Weathe
             });
             continue;
         }
-        let get = |i: usize| Some(rec[i].to_string()).filter(|s| !s.is_empty());
-        out.push(RawRecord {
-            row,
-            station: ci_station.and_then(get),
-            date: get(ci_date),
-            month: get(ci_month),
-            lat: get(ci_lat),
-            temp_c: get(ci_t),
-            rh_pct: get(ci_h),
-            wind_kmh: get(ci_w),
-            rain_mm: get(ci_r),
-        });
+        out.push(cols.record(&rec, row));
     }
     if problems.is_empty() {
         Ok(out)
@@ -357,6 +321,68 @@ pub fn parse_csv(text: &str, source_name: &str) -> Result<Vec<RawRecord>, Weathe
             source_name: source_name.to_string(),
             problems,
         })
+    }
+}
+
+/// Where the columns of a weather CSV are.
+struct Columns {
+    station: Option<usize>,
+    date: usize,
+    month: usize,
+    lat: usize,
+    temp_c: usize,
+    rh_pct: usize,
+    wind_kmh: usize,
+    rain_mm: usize,
+}
+
+impl Columns {
+    /// The columns of a header (any case); every required column missing is named.
+    fn of(header: &csv::StringRecord) -> Result<Columns, WeatherProblem> {
+        let row = header.position().map_or(1, |p| p.line() as usize);
+        let names: Vec<String> = header.iter().map(str::to_ascii_lowercase).collect();
+        let col = |name: &str| names.iter().position(|h| h == name);
+        let required = [
+            "date", "month", "lat", "temp_c", "rh_pct", "wind_kmh", "rain_mm",
+        ];
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| col(c).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(WeatherProblem::Header {
+                row,
+                columns: missing.join(", "),
+            });
+        }
+        let idx = |n: &str| col(n).expect("checked");
+        Ok(Columns {
+            station: col("station"),
+            date: idx("date"),
+            month: idx("month"),
+            lat: idx("lat"),
+            temp_c: idx("temp_c"),
+            rh_pct: idx("rh_pct"),
+            wind_kmh: idx("wind_kmh"),
+            rain_mm: idx("rain_mm"),
+        })
+    }
+
+    /// The raw values of a record of the header's length at line `row`.
+    fn record(&self, rec: &csv::StringRecord, row: usize) -> RawRecord {
+        let get = |i: usize| Some(rec[i].to_string()).filter(|s| !s.is_empty());
+        RawRecord {
+            row,
+            station: self.station.and_then(get),
+            date: get(self.date),
+            month: get(self.month),
+            lat: get(self.lat),
+            temp_c: get(self.temp_c),
+            rh_pct: get(self.rh_pct),
+            wind_kmh: get(self.wind_kmh),
+            rain_mm: get(self.rain_mm),
+        }
     }
 }
 

@@ -44,6 +44,10 @@ pub struct Damage<'a> {
     pub total_deaths: f64,
 }
 
+/// A building's damage and required intensity; `None` without ground motion, the
+/// model's refusal as the error.
+pub type Outcome = Result<Option<(BuildingDamage, u8)>, EarthquakeError>;
+
 /// The damage of every building at its cell's PGA (`pga`, row-major g), with the
 /// required intensity from the zoning PGA when there is one. `None` for a cell
 /// without ground motion.
@@ -53,7 +57,7 @@ pub fn assess(
     zoning: Option<&[f32]>,
     model: &EarthquakeModel,
     exec: &ExecOptions,
-) -> Result<Vec<Result<Option<(BuildingDamage, u8)>, EarthquakeError>>, EngineError> {
+) -> Result<Vec<Outcome>, EngineError> {
     let fp = &model.params.fragility.params;
     exec.install(|| {
         located
@@ -75,7 +79,7 @@ pub fn assess(
 /// without ground motion or refused by the model go to `skipped`.
 pub fn tally<'a>(
     located: &'a [Located],
-    assessed: Vec<Result<Option<(BuildingDamage, u8)>, EarthquakeError>>,
+    assessed: Vec<Outcome>,
     pga: &[f32],
     skipped: &mut Vec<SkippedBuilding>,
 ) -> Damage<'a> {

@@ -3,6 +3,7 @@
 //! cell-centre rule, the slope proxy filling the cells no polygon covers
 //! (`riskcensus_models::earthquake::site`).
 
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -112,15 +113,16 @@ fn site_classes(
             RawValue::Text(b) => String::from_utf8_lossy(b).into_owned(),
             _ => String::new(),
         };
-        if !classes.contains_key(&text) {
-            let vs30 = vs30_from_site_class(&text).map_err(|source| EngineError::SiteClass {
-                path: path.to_path_buf(),
-                feature: f.index + 1,
-                field: site.site_class_field.clone(),
-                value: text.clone(),
-                source,
-            })?;
-            classes.insert(text, vs30);
+        if let Entry::Vacant(class) = classes.entry(text) {
+            let vs30 =
+                vs30_from_site_class(class.key()).map_err(|source| EngineError::SiteClass {
+                    path: path.to_path_buf(),
+                    feature: f.index + 1,
+                    field: site.site_class_field.clone(),
+                    value: class.key().clone(),
+                    source,
+                })?;
+            class.insert(vs30);
         }
         Ok(())
     })?;

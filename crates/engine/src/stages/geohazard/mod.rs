@@ -49,6 +49,11 @@
 //! - [`model_report`]: the model report (`report.json` and its CSV tables);
 //! - [`standalone`]: [`train_standalone`], the `riskcensus susceptibility` command.
 
+// Errors carry where they happened and their cause, on the failure path only: the
+// workspace lint table allows large `Err` variants, which the engine crate does not
+// read yet.
+#![allow(clippy::result_large_err)]
+
 pub mod candidates;
 pub mod fit;
 pub mod hazard;
@@ -89,17 +94,27 @@ use crate::stack::{row_major, LayerStack};
 /// What the census stage did.
 #[derive(Debug, Clone, Serialize)]
 pub struct GeohazardReport {
+    /// What training produced.
     pub model: ModelReport,
+    /// `geohazard_susceptibility.tif`.
     pub susceptibility: PathBuf,
+    /// `geohazard_susceptibility_level.tif`.
     pub susceptibility_level: PathBuf,
+    /// `geohazard_hazard.tif` (with a `[trigger]`).
     pub hazard: Option<PathBuf>,
+    /// `geohazard_hazard_level.tif` (with a `[trigger]`).
     pub hazard_level: Option<PathBuf>,
+    /// Inner upper bounds of the hazard levels (empty without a trigger).
     pub hazard_breaks: Vec<f64>,
+    /// `geohazard_candidates.tif` (when the stack has `buildings_count`).
     pub candidates: Option<PathBuf>,
+    /// `geohazard_candidates.csv`.
     pub candidate_table: Option<PathBuf>,
+    /// Candidate cells.
     pub candidate_cells: usize,
     /// The threat grids of the hidden-danger points (`[threat]` of the parameters).
     pub threat: Option<ThreatSummary>,
+    /// `geohazard/report.json`.
     pub report: PathBuf,
 }
 
@@ -117,26 +132,8 @@ pub fn run_geohazard(
     let grid = &census.grid;
     progress.start("geohazard", params.factors.len() as u64 + 3);
     std::fs::create_dir_all(out_dir).map_err(EngineError::fs(out_dir))?;
-    if params.factors.iter().any(|f| f.layer == "lithology") && stack.get("lithology").is_none() {
-        let path = lithology::rasterize_lithology(census, out_dir)?;
-        stack.insert("lithology", path, "class");
-    }
-    let fg = classify_factors(&params, stack, grid, progress)?;
     let records = read_hidden_dangers(census)?;
-    let all: Vec<InventoryPoint> = records.iter().map(|h| h.point.clone()).collect();
-    let db = census.dir.join("census.gpkg");
-    check_inside(&all, grid, &db)?;
-    let training = filter_types(all.clone(), &params.hazard_types, &db)?;
-    let expert = riskcensus_models::geohazard::expert::expert_tables(&params);
-    let fitted = fit_grid(
-        grid,
-        &fg,
-        &training,
-        &params,
-        params.method,
-        expert,
-        "geohazard_susceptibility",
-    )?;
+    let fitted = fit_census(census, &params, &records, stack, out_dir, progress)?;
     progress.advance(1);
     let tags = stage_tags(&params);
     let (s_path, sl_path) = write_susceptibility(out_dir, grid, &fitted, &tags)?;
@@ -155,56 +152,102 @@ pub fn run_geohazard(
     };
     progress.advance(1);
     let candidates = match stack.get("buildings_count") {
-        Some(b) => Some(candidates::candidates(
-            census,
-            &b.path,
-            &all,
-            &fitted,
-            params.sampling.buffer_m,
-            out_dir,
-            &tags,
-        )?),
+        Some(b) => {
+            let all: Vec<InventoryPoint> = records.iter().map(|h| h.point.clone()).collect();
+            let buffer_m = params.sampling.buffer_m;
+            let c =
+                candidates::candidates(census, &b.path, &all, &fitted, buffer_m, out_dir, &tags)?;
+            Some(c)
+        }
         None => None,
     };
     progress.advance(1);
     // What the points threaten (risk inputs).
     let threat = match &params.threat {
         Some(spec) => Some(threat_layers(
-            grid, &records, spec, &db, out_dir, stack, &tags,
+            grid,
+            &records,
+            spec,
+            &census.dir.join("census.gpkg"),
+            out_dir,
+            stack,
+            &tags,
         )?),
         None => None,
     };
-    let hazard_breaks = hazard.as_ref().map_or_else(Vec::new, |h| h.breaks.clone());
-    let candidate_cells = candidates.as_ref().map_or(0, |c| c.cells);
-    let extra = [
-        ("hazard_breaks", serde_json::json!(hazard_breaks)),
-        (
-            "trigger",
-            serde_json::to_value(&params.trigger).expect("serialisable"),
-        ),
-        ("candidate_cells", serde_json::json!(candidate_cells)),
-        ("model_id", serde_json::json!(params.id)),
-        ("model_version", serde_json::json!(params.version)),
-        (
-            "threat",
-            serde_json::to_value(&threat).expect("serialisable"),
-        ),
-    ];
-    let report = model_report::write_report(&out_dir.join("geohazard"), &fitted.report, &extra)?;
-    progress.finish("geohazard");
-    Ok(GeohazardReport {
+    let r = GeohazardReport {
         model: fitted.report,
         susceptibility: s_path,
         susceptibility_level: sl_path,
         hazard: hazard.as_ref().map(|h| h.hazard.clone()),
         hazard_level: hazard.as_ref().map(|h| h.level.clone()),
-        hazard_breaks,
+        hazard_breaks: hazard.map_or_else(Vec::new, |h| h.breaks),
         candidates: candidates.as_ref().map(|c| c.grid.clone()),
-        candidate_table: candidates.map(|c| c.table),
-        candidate_cells,
+        candidate_table: candidates.as_ref().map(|c| c.table.clone()),
+        candidate_cells: candidates.as_ref().map_or(0, |c| c.cells),
         threat,
-        report,
-    })
+        report: out_dir.join("geohazard").join("report.json"),
+    };
+    write_stage_report(&params, &r)?;
+    progress.finish("geohazard");
+    Ok(r)
+}
+
+/// The susceptibility of the census: the factors classified from the stack
+/// (lithology rasterized first when a factor needs it and the stack has none), the
+/// hidden-danger points checked to lie on the grid, those of the trained types as
+/// inventory, and the fit by the parameter file's method.
+fn fit_census(
+    census: &CensusConfig,
+    params: &GeohazardParams,
+    records: &[HiddenDanger],
+    stack: &mut LayerStack,
+    out_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<Fitted, EngineError> {
+    let grid = &census.grid;
+    if params.factors.iter().any(|f| f.layer == "lithology") && stack.get("lithology").is_none() {
+        let path = lithology::rasterize_lithology(census, out_dir)?;
+        stack.insert("lithology", path, "class");
+    }
+    let fg = classify_factors(params, stack, grid, progress)?;
+    let all: Vec<InventoryPoint> = records.iter().map(|h| h.point.clone()).collect();
+    let db = census.dir.join("census.gpkg");
+    check_inside(&all, grid, &db)?;
+    let training = filter_types(all, &params.hazard_types, &db)?;
+    let expert = riskcensus_models::geohazard::expert::expert_tables(params);
+    fit_grid(
+        grid,
+        &fg,
+        &training,
+        params,
+        params.method,
+        expert,
+        "geohazard_susceptibility",
+    )
+}
+
+/// `geohazard/report.json` and its tables: the model report with the stage's
+/// hazard breaks, trigger, candidate count, model id and version and threat summary.
+fn write_stage_report(params: &GeohazardParams, r: &GeohazardReport) -> Result<(), EngineError> {
+    let extra = [
+        ("hazard_breaks", serde_json::json!(r.hazard_breaks)),
+        (
+            "trigger",
+            serde_json::to_value(&params.trigger).expect("serialisable"),
+        ),
+        ("candidate_cells", serde_json::json!(r.candidate_cells)),
+        ("model_id", serde_json::json!(params.id)),
+        ("model_version", serde_json::json!(params.version)),
+        (
+            "threat",
+            serde_json::to_value(&r.threat).expect("serialisable"),
+        ),
+    ];
+    let dir = r.report.parent().expect("report.json lies in a folder");
+    let written = model_report::write_report(dir, &r.model, &extra)?;
+    debug_assert_eq!(written, r.report);
+    Ok(())
 }
 
 /// The provenance tags every output of the stage carries: model id and version,

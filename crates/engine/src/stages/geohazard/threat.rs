@@ -188,27 +188,19 @@ fn threat_point(
         .position(|m| *m == used)
         .expect("checked by capacity()");
     sum.monitoring_counts[k] += 1;
-    let (mut people, mut property) = (people.unwrap_or(0.0), property.unwrap_or(0.0));
-    // Relocation (搬迁避让): once the people have moved, the point threatens no one
-    // and nothing there; a planned relocation changes nothing yet.
-    match h.relocation.as_deref() {
-        None | Some("none") => {}
-        Some("planned") => sum.relocation_planned += 1,
-        Some("done") => {
-            sum.relocated_points += 1;
-            sum.relocated_people += people;
-            sum.relocated_property_wan += property;
-            people = 0.0;
-            property = 0.0;
-        }
-        Some(other) => {
-            return Err(bad(
-                "relocation",
-                format!("{other:?}"),
-                "unknown code; known: done (已搬迁), planned (计划搬迁), none (未搬迁)",
-            ))
-        }
-    }
+    let (people, property) = relocated(
+        h.relocation.as_deref(),
+        people.unwrap_or(0.0),
+        property.unwrap_or(0.0),
+        sum,
+    )
+    .map_err(|other| {
+        bad(
+            "relocation",
+            format!("{other:?}"),
+            "unknown code; known: done (已搬迁), planned (计划搬迁), none (未搬迁)",
+        )
+    })?;
     sum.people += people;
     sum.property_wan += property;
     let (col, row) = h.point.cell_position(grid);
@@ -220,6 +212,32 @@ fn threat_point(
         property_wan: property,
         capacity,
     })
+}
+
+/// The people and property a point still threatens after relocation (搬迁避让):
+/// once the people have moved (`done`), the point threatens no one and nothing
+/// there; a planned relocation changes nothing yet. Counted into `sum`; an unknown
+/// code is returned as the error.
+fn relocated(
+    code: Option<&str>,
+    people: f64,
+    property: f64,
+    sum: &mut ThreatSummary,
+) -> Result<(f64, f64), String> {
+    match code {
+        None | Some("none") => Ok((people, property)),
+        Some("planned") => {
+            sum.relocation_planned += 1;
+            Ok((people, property))
+        }
+        Some("done") => {
+            sum.relocated_points += 1;
+            sum.relocated_people += people;
+            sum.relocated_property_wan += property;
+            Ok((0.0, 0.0))
+        }
+        Some(other) => Err(other.to_string()),
+    }
 }
 
 /// Write the four threat grids and insert them into `stack`.
