@@ -12,7 +12,7 @@
 //! - [`transform`]: factor transforms and their equations;
 //! - [`ahp`]: AHP weights, λmax, CI and CR (Saaty);
 //! - [`classify`]: fixed-break classification into level codes (1 = highest);
-//! - [`csv_cause`]: the csv crate's errors as the cause of model errors;
+//! - [`csv_table`]: CSV tables through the csv crate: error cause, record lines;
 //! - [`program`]: the compiled, fused, chunked kernel ([`Program`], [`TileScorer`]);
 //! - [`reference`](mod@reference): the scalar per-cell evaluator the kernel is proved against.
 //!
@@ -21,7 +21,7 @@
 
 pub mod ahp;
 pub mod classify;
-pub mod csv_cause;
+pub mod csv_table;
 pub mod earthquake;
 pub mod error;
 pub mod geohazard;
@@ -36,7 +36,7 @@ pub mod wildfire;
 
 pub use ahp::Ahp;
 pub use classify::Classification;
-pub use csv_cause::CsvCause;
+pub use csv_table::CsvCause;
 pub use error::{ModelError, Problem, ScoreError};
 pub use library::{Library, LibraryError, ModelFile};
 pub use model::{Aggregation, Factor, Input, Model, Weighting, DEFAULT_ALPHA};

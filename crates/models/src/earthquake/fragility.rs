@@ -324,6 +324,7 @@ impl FragilityTable {
         let mut curves = BTreeMap::new();
         let mut header_seen = false;
         // `#` comment lines and blank lines are skipped; fields are trimmed.
+        let lines = crate::csv_table::LineMap::new(text.as_bytes(), Some(b'#'));
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -342,7 +343,7 @@ impl FragilityTable {
             if rec.iter().all(str::is_empty) {
                 continue;
             }
-            let line = rec.position().map_or(0, |p| p.line() as usize);
+            let line = rec.position().map_or(0, |p| lines.line(p) as usize);
             let f: Vec<&str> = rec.iter().collect();
             if !header_seen {
                 let want = [

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use riskcensus_models::csv_table::LineMap;
 use riskcensus_models::earthquake::{GmInput, Gmm, Imt};
 
 use crate::output::CsvOut;
@@ -61,13 +62,14 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
             path: input.to_path_buf(),
         })?
         .map_err(csv_err)?;
-    let cols = check_header(&gmm, &header, input)?;
+    let lines = LineMap::new(&bytes, Some(b'#'));
+    let cols = check_header(&gmm, &header, &lines, input)?;
     let median_col = if imt == Imt::Pgv {
         "median_cm_s"
     } else {
         "median_g"
     };
-    let mut out = CsvOut::new(input);
+    let mut out = CsvOut::new("<ground-motion table>");
     out.record(
         cols.iter()
             .map(String::as_str)
@@ -78,7 +80,7 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
         let pos = rec
             .position()
             .expect("a record read from a reader has a position");
-        let line = pos.line();
+        let line = lines.line(pos);
         if rec.len() != cols.len() {
             return Err(EngineError::CsvFieldCount {
                 path: input.to_path_buf(),
@@ -87,7 +89,7 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
                 expected: cols.len(),
             });
         }
-        let x = case(&cols, &rec, input)?;
+        let x = case(&cols, &rec, line, input)?;
         let gm = gmm
             .ground_motion(imt, &x)
             .map_err(|source| EngineError::GroundMotionRow {
@@ -108,9 +110,10 @@ pub fn ground_motion_csv(gmm_name: &str, imt: &str, input: &Path) -> Result<Stri
 fn check_header(
     gmm: &Gmm,
     header: &csv::StringRecord,
+    lines: &LineMap,
     input: &Path,
 ) -> Result<Vec<String>, EngineError> {
-    let line = header.position().map_or(1, |p| p.line());
+    let line = header.position().map_or(1, |p| lines.line(p));
     let cols: Vec<String> = header.iter().map(str::to_string).collect();
     for c in &cols {
         if !GM_COLUMNS.contains(&c.as_str()) {
@@ -139,8 +142,14 @@ fn check_header(
     Ok(cols)
 }
 
-/// The rupture–site case of a record: the columns the models read, parsed.
-fn case(cols: &[String], rec: &csv::StringRecord, input: &Path) -> Result<GmInput, EngineError> {
+/// The rupture–site case of a record (at `line`): the columns the models read,
+/// parsed.
+fn case(
+    cols: &[String],
+    rec: &csv::StringRecord,
+    line: u64,
+    input: &Path,
+) -> Result<GmInput, EngineError> {
     let pos = rec
         .position()
         .expect("a record read from a reader has a position");
@@ -159,11 +168,49 @@ fn case(cols: &[String], rec: &csv::StringRecord, input: &Path) -> Result<GmInpu
             path: input.to_path_buf(),
             // Data records: the header is record 0.
             record: pos.record(),
-            line: pos.line(),
+            line,
             field: c.clone(),
             value: v.to_string(),
             source: Some(source),
         })?;
     }
     Ok(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    fn run(text: &str) -> Result<String, EngineError> {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("cases.csv");
+        std::fs::write(&p, text).unwrap();
+        ground_motion_csv("YuEtAl2013Ms", "PGA", &p)
+    }
+
+    /// A value that is not a number names the file, the record, its line (comment
+    /// and blank lines counted) and the column, keeps the parse error as its cause,
+    /// and is the user's fault (exit 2).
+    #[test]
+    fn a_bad_number_keeps_its_cause() {
+        let e = run("# case table\nmag,repi_km,azimuth_deg\n\n6,x,0\n").unwrap_err();
+        assert!(
+            matches!(&e, EngineError::CsvNumber { record: 1, line: 4, field, .. } if field == "repi_km"),
+            "{e}"
+        );
+        assert!(e.to_string().contains("cases.csv"), "{e}");
+        assert!(e.source().unwrap().is::<std::num::ParseFloatError>());
+        assert!(e.is_input_error());
+    }
+
+    /// Quoted fields and padded values read as the plain table does.
+    #[test]
+    fn quoted_fields_read_like_plain_ones() {
+        let plain = run("mag,repi_km,azimuth_deg\n6,10,0\n").unwrap();
+        let quoted = run("\"mag\",repi_km, azimuth_deg\n\"6\", 10 ,0\n").unwrap();
+        assert_eq!(plain, quoted);
+        assert!(plain.starts_with("mag,repi_km,azimuth_deg,median_g,sigma_ln\n6,10,0,"));
+    }
 }

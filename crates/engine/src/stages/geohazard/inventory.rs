@@ -220,3 +220,60 @@ pub fn check_inside(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error as _;
+
+    use super::*;
+
+    fn read(text: &str) -> Result<Vec<InventoryPoint>, EngineError> {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("inv.csv");
+        std::fs::write(&p, text).unwrap();
+        read_csv_inventory(&p)
+    }
+
+    /// A byte-order mark, header case, quoted fields and blank lines are read by
+    /// the csv crate; records count data rows.
+    #[test]
+    fn csv_inventory_reads_quoted_fields() {
+        let pts = read("\u{feff}X,Y,Type\n1.5,2,\"滑坡\"\n\n\"3\",4,\n").unwrap();
+        assert_eq!(
+            pts,
+            vec![
+                InventoryPoint {
+                    x: 1.5,
+                    y: 2.0,
+                    kind: Some("滑坡".into()),
+                    record: 1
+                },
+                InventoryPoint {
+                    x: 3.0,
+                    y: 4.0,
+                    kind: Some(String::new()),
+                    record: 2
+                },
+            ]
+        );
+    }
+
+    /// A coordinate that is not finite, or not a number, names the record, line and
+    /// column; the parse error is kept as the cause when there is one.
+    #[test]
+    fn bad_coordinates_are_named() {
+        let e = read("x,y\n1,2\n3,inf\n").unwrap_err();
+        assert!(
+            matches!(&e, EngineError::CsvNumber { record: 2, line: 3, field, source: None, .. } if field == "y"),
+            "{e}"
+        );
+        let e = read("x,y\nabc,2\n").unwrap_err();
+        assert!(e.source().unwrap().is::<std::num::ParseFloatError>(), "{e}");
+        let e = read("lon,lat\n1,2\n").unwrap_err();
+        assert!(
+            matches!(&e, EngineError::CsvMissingColumn { column, .. } if column == "x"),
+            "{e}"
+        );
+        assert!(e.is_input_error());
+    }
+}
