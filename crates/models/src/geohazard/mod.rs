@@ -12,6 +12,7 @@
 //! - [`expert`]: AHP weights × expert class scores (no inventory needed);
 //! - [`fit`]: training, scoring and evaluation on factor class columns;
 //! - [`hazard`]: hazard = susceptibility × the rainfall trigger;
+//! - [`candidates`]: hidden-danger candidate cells (level, buildings, no point near);
 //! - [`sampling`]: hazard cells, buffered seeded non-hazard cells, stratified split;
 //! - [`roc`]: ROC, AUC (Mann–Whitney, ties ½), success/prediction-rate curves;
 //! - [`model`]: the trained model (lookup tables + combination) and the class table;
@@ -23,6 +24,7 @@
 //! on the census grid; coordinates are (x, y) and fractional cell positions
 //! (col, row).
 
+pub mod candidates;
 pub mod certainty_factor;
 pub mod classes;
 pub mod counts;

@@ -1,8 +1,9 @@
-//! Hidden-danger candidates (隐患点候选): cells of susceptibility level 1 or 2 with
-//! at least one building (`buildings_count` > 0) and no registered hidden-danger
-//! point (any type) within the sampling buffer — the next field check's list, as a
-//! u8 grid (1 = candidate, 0 = not), a table per cell with its township and village
-//! (by susceptibility, descending) and a per-village summary.
+//! Hidden-danger candidates (隐患点候选, the rule in
+//! `riskcensus_models::geohazard::candidates`: susceptibility level 1 or 2, at least
+//! one building of `buildings_count`, no registered point within the sampling
+//! buffer) — the next field check's list, as a u8 grid (1 = candidate, 0 = not), a
+//! table per cell with its township and village (by susceptibility, descending) and
+//! a per-village summary.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,6 +11,7 @@ use std::path::{Path, PathBuf};
 use ndarray::ArrayView2;
 use riskcensus_core::GridSpec;
 use riskcensus_io::CogOptions;
+use riskcensus_models::geohazard::candidates::candidate_cells;
 use riskcensus_models::geohazard::sampling::buffer_mask;
 use serde::Serialize;
 
@@ -48,9 +50,7 @@ pub fn candidates(
     let buildings = row_major(read_on_grid(buildings, grid)?);
     let pts: Vec<(f64, f64)> = points.iter().map(|p| p.cell_position(grid)).collect();
     let near = buffer_mask(&pts, grid.rows, grid.cols, grid.cell_size, buffer_m);
-    let cand: Vec<u8> = (0..grid.cell_count())
-        .map(|i| u8::from(matches!(fitted.levels[i], 1 | 2) && buildings[i] > 0.0 && !near[i]))
-        .collect();
+    let cand = candidate_cells(&fitted.levels, &buildings, &near);
     let cells = cand.iter().filter(|&&c| c == 1).count();
     let mut t = tags.clone();
     t.insert(tag::UNITS.into(), "flag".into());
