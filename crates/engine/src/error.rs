@@ -38,6 +38,368 @@ pub enum EngineError {
         /// The second file.
         second: PathBuf,
     },
+    // earthquake, geohazard, wildfire
+    /// A CSV file cannot be parsed (the csv crate's cause names the record and line).
+    #[error("{}: {source}", path.display())]
+    Csv {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: csv::Error,
+    },
+    /// A CSV file has no header line.
+    #[error("{}: empty file: no header", path.display())]
+    CsvEmpty {
+        /// The file.
+        path: PathBuf,
+    },
+    /// A CSV header names a column the reader does not understand (refused, so that a
+    /// typo never silently drops a value).
+    #[error("{}: line {line}: unknown column `{column}` (known: {known})", path.display())]
+    CsvUnknownColumn {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the header.
+        line: u64,
+        /// The column.
+        column: String,
+        /// The columns understood, comma-separated.
+        known: String,
+    },
+    /// A CSV header lacks a column.
+    #[error("{}: line {line}: column `{column}` required by {needed_by} is missing", path.display())]
+    CsvMissingColumn {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the header.
+        line: u64,
+        /// The missing column.
+        column: String,
+        /// What needs it (and what else it needs).
+        needed_by: String,
+    },
+    /// A CSV record has another number of fields than the header.
+    #[error("{}: line {line}: {found} fields, the header has {expected}", path.display())]
+    CsvFieldCount {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// Fields in the record.
+        found: usize,
+        /// Fields in the header.
+        expected: usize,
+    },
+    /// A CSV field that must be a finite number is not.
+    #[error("{}: record {record} (line {line}): column `{field}`: {value:?} is not a number", path.display())]
+    CsvNumber {
+        /// The file.
+        path: PathBuf,
+        /// 1-based data record (the header is not counted).
+        record: u64,
+        /// 1-based line.
+        line: u64,
+        /// The column.
+        field: String,
+        /// The value as given.
+        value: String,
+        /// The parse error (none for a number that is not finite).
+        #[source]
+        source: Option<std::num::ParseFloatError>,
+    },
+    /// A CSV output cannot be encoded.
+    #[error("{}: cannot write CSV: {source}", path.display())]
+    CsvWrite {
+        /// The file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: csv::Error,
+    },
+    /// A `[[vector]]` source a stage needs is not listed in census.toml.
+    #[error(
+        "layer {id}: census.toml lists no [[vector]] source with id = {id:?}; {needed_by} needs it"
+    )]
+    MissingVectorSource {
+        /// The source id.
+        id: String,
+        /// What needs it, e.g. `method = "zoning" (field pga_g)`.
+        needed_by: String,
+    },
+    /// A vector source lacks a field a stage reads.
+    #[error("{}: layer {layer}: no field `{field}` (fields: {})", path.display(), fields.join(", "))]
+    MissingVectorField {
+        /// The file.
+        path: PathBuf,
+        /// The source id.
+        layer: String,
+        /// The field asked for.
+        field: String,
+        /// The fields the layer has.
+        fields: Vec<String>,
+    },
+    /// The earthquake model refused its parameter file or fragility table (the cause
+    /// names the file, line and key).
+    #[error("model earthquake: {source}")]
+    EarthquakeModel {
+        /// The parameter file or fragility table.
+        file: String,
+        /// The cause.
+        #[source]
+        source: riskcensus_models::earthquake::EarthquakeError,
+    },
+    /// A site-class polygon holds a class outside NEHRP A–E.
+    #[error("{}: feature {feature}: field `{field}` = {value:?}: {source}", path.display())]
+    SiteClass {
+        /// The site-class source file.
+        path: PathBuf,
+        /// 1-based feature.
+        feature: u64,
+        /// The class field.
+        field: String,
+        /// The value as stored.
+        value: String,
+        /// The cause.
+        #[source]
+        source: riskcensus_models::earthquake::EarthquakeError,
+    },
+    /// The scenario fault is not in the census database.
+    #[error("layer {layer}: no fault with id/code `{fault}` in the census database")]
+    FaultNotFound {
+        /// The census table searched.
+        layer: String,
+        /// The fault id or code of the parameters.
+        fault: String,
+    },
+    /// The scenario fault has no line geometry.
+    #[error("layer {layer}: fault `{fault}` has no line geometry")]
+    FaultGeometry {
+        /// The census table.
+        layer: String,
+        /// The fault id or code.
+        fault: String,
+    },
+    /// The scenario rupture of a fault cannot be built.
+    #[error("model earthquake: fault `{fault}`: {source}")]
+    Rupture {
+        /// The fault id or code.
+        fault: String,
+        /// The cause (a rupture parameter out of range).
+        #[source]
+        source: riskcensus_models::earthquake::EarthquakeError,
+    },
+    /// The ground-motion model refused the scenario at a cell.
+    #[error("model {gmm}: cell (row {row}, col {col}): {source}")]
+    GroundMotionCell {
+        /// The ground-motion model.
+        gmm: String,
+        /// Row of the cell.
+        row: usize,
+        /// Column of the cell.
+        col: usize,
+        /// The cause.
+        #[source]
+        source: riskcensus_models::earthquake::EarthquakeError,
+    },
+    /// The ground-motion model or intensity measure asked for is unknown.
+    #[error("ground-motion table {}: {source}", path.display())]
+    GroundMotionModel {
+        /// The input table.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: riskcensus_models::earthquake::EarthquakeError,
+    },
+    /// The ground-motion model refused a row of the input table.
+    #[error("{}: line {line}: {source}", path.display())]
+    GroundMotionRow {
+        /// The input table.
+        path: PathBuf,
+        /// 1-based line.
+        line: u64,
+        /// The cause (e.g. a magnitude outside the model's range).
+        #[source]
+        source: riskcensus_models::earthquake::EarthquakeError,
+    },
+    /// The geohazard model refused its parameters, inventory or samples (the cause
+    /// names the file and key, the method, the factor or the sample).
+    #[error("model geohazard: {source}")]
+    GeohazardModel {
+        /// The cause.
+        #[source]
+        source: riskcensus_models::geohazard::GeohazardError,
+    },
+    /// The four levels of a geohazard index cannot be drawn.
+    #[error("model geohazard: {layer}: four-level classification: {source}")]
+    GeohazardLevels {
+        /// The index classified.
+        layer: String,
+        /// The cause.
+        #[source]
+        source: riskcensus_zoning::ZoningError,
+    },
+    /// No cell has a class in every factor of the susceptibility model.
+    #[error("model geohazard: no cell has a class in every factor ({}): the factor grids do not overlap", factors.join(", "))]
+    FactorsDoNotOverlap {
+        /// The factors.
+        factors: Vec<String>,
+    },
+    /// The susceptibility trainer was given no factor raster.
+    #[error("model geohazard: no factor rasters given")]
+    NoFactorRasters,
+    /// The standalone susceptibility trainer was asked for the expert method.
+    #[error("model geohazard: the standalone trainer runs the statistical methods iv|fr|cf|lr; expert mode needs the class scores of a parameter file (census stage)")]
+    ExpertStandalone,
+    /// A factor class raster is not on the first one's lattice.
+    #[error("layer {}: not aligned with {}: every factor raster must share the first one's CRS, origin, cell size and shape", path.display(), first.display())]
+    FactorNotAligned {
+        /// The raster.
+        path: PathBuf,
+        /// The first factor raster.
+        first: PathBuf,
+    },
+    /// A factor class raster holds a value that is not an integer class code.
+    #[error("layer {}: cell (row {row}, col {col}) holds {value}: a factor class raster holds integer class codes", path.display())]
+    FactorNotClasses {
+        /// The raster.
+        path: PathBuf,
+        /// Row of the cell.
+        row: usize,
+        /// Column of the cell.
+        col: usize,
+        /// The value.
+        value: f32,
+    },
+    /// A factor class raster holds too many distinct values to be classes.
+    #[error("layer {}: {count} distinct values: classify the factor first (a class raster holds a few codes)", path.display())]
+    FactorTooManyClasses {
+        /// The raster.
+        path: PathBuf,
+        /// Distinct values found.
+        count: usize,
+    },
+    /// An inventory is in another CRS than the factor rasters.
+    #[error("{}: the inventory is in {found} but the factor rasters in {expected}: reproject it first", path.display())]
+    InventoryCrs {
+        /// The inventory.
+        path: PathBuf,
+        /// Its CRS.
+        found: String,
+        /// The rasters' CRS.
+        expected: String,
+    },
+    /// An inventory record's geometry cannot be read or is not a point.
+    #[error("{}: record {record}: {problem}", path.display())]
+    InventoryGeometry {
+        /// The inventory.
+        path: PathBuf,
+        /// 1-based record.
+        record: usize,
+        /// What is wrong (the vector reader's message for an unreadable geometry).
+        problem: String,
+    },
+    /// An inventory point has a hazard type outside the census code list.
+    #[error("{}: record {record}: field `type`: unknown hazard type {value:?}; known: {known} (or 滑坡, 崩塌, 泥石流, 地面塌陷, 地裂缝)", path.display())]
+    UnknownHazardType {
+        /// The inventory (or the census database).
+        path: PathBuf,
+        /// 1-based record.
+        record: usize,
+        /// The type as given.
+        value: String,
+        /// The type codes, comma-separated.
+        known: String,
+    },
+    /// An inventory point lies outside the grid.
+    #[error("{}: record {record}: point (x {x}, y {y}) lies outside the grid [{}, {}] × [{}, {}] ({crs}); inventory coordinates are (x, y) in the rasters' CRS", path.display(), bounds[0], bounds[2], bounds[1], bounds[3])]
+    PointOutsideGrid {
+        /// The inventory (or the census database).
+        path: PathBuf,
+        /// 1-based record.
+        record: usize,
+        /// Easting of the point.
+        x: f64,
+        /// Northing of the point.
+        y: f64,
+        /// The grid's bounds: x min, y min, x max, y max.
+        bounds: [f64; 4],
+        /// The grid's CRS.
+        crs: String,
+    },
+    /// A hidden-danger record breaks a rule of the threat model (a database written
+    /// by another tool than the validating ingest).
+    #[error("{}: layer hidden_dangers, record {record} (id {id:?}): field `{field}`: {value}: {rule}", path.display())]
+    HiddenDangerField {
+        /// The census database.
+        path: PathBuf,
+        /// The record (feature id).
+        record: usize,
+        /// The record's `id`.
+        id: String,
+        /// The field.
+        field: &'static str,
+        /// The value as stored.
+        value: String,
+        /// The rule it breaks.
+        rule: &'static str,
+    },
+    /// Daily weather records are invalid (every problem is listed, with row,
+    /// station, date and field).
+    #[error("{source}")]
+    Weather {
+        /// The file or census table the records came from.
+        path: PathBuf,
+        /// The problems.
+        #[source]
+        source: riskcensus_models::wildfire::WeatherError,
+    },
+    /// The census database has no daily weather.
+    #[error(
+        "layer {layer}: the census database has no daily weather records (ingest {layer} first)"
+    )]
+    NoWeather {
+        /// The census table.
+        layer: String,
+    },
+    /// A weather station has no elevation, recorded or on the DEM.
+    #[error("layer {layer}: station {station}: no elevation recorded and none on the DEM")]
+    StationElevation {
+        /// The census table.
+        layer: String,
+        /// The station id.
+        station: String,
+    },
+    /// A rescue team that fights fires has no usable personnel count.
+    #[error("layer {layer}: record {id:?} ({kind}): field {field} is missing or not a number")]
+    RescueTeamField {
+        /// The census table.
+        layer: String,
+        /// The record's `id`.
+        id: String,
+        /// The record's `kind`.
+        kind: String,
+        /// The field.
+        field: &'static str,
+    },
+    /// An option of the wildfire stage is out of range.
+    #[error("wildfire option {option} = {value}: {rule}")]
+    WildfireOption {
+        /// The option.
+        option: &'static str,
+        /// The value given.
+        value: f64,
+        /// The range it must lie in.
+        rule: &'static str,
+    },
+    /// A model a stage scores itself was not run by `assess`.
+    #[error("model {model}: {reason}")]
+    ModelNotRun {
+        /// The model id.
+        model: String,
+        /// Why `assess` skipped it.
+        reason: String,
+    },
     #[error("cannot build a thread pool of {threads} threads: {msg}")]
     Threads { threads: usize, msg: String },
     /// The maps or the report of a run could not be made.
@@ -50,15 +412,6 @@ pub enum EngineError {
         source: riskcensus_report::ReportError,
     },
     // flood, prepare, zoning
-    /// A CSV table could not be written.
-    #[error("{}: cannot write the CSV table", path.display())]
-    Csv {
-        /// The table's file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: csv::Error,
-    },
     /// A stage needs a layer that the layer stack does not hold, or holds in
     /// another unit.
     #[error("{needed_by} needs the layer {layer:?}{} in the layer stack{}", in_unit(.unit), hint_text(.hint))]
@@ -160,9 +513,45 @@ impl EngineError {
             EngineError::Io(e) => e.is_input_error(),
             EngineError::Report { source, .. } => source.is_input_error(),
             EngineError::Threads { .. } => false,
+            // earthquake, geohazard, wildfire
+            EngineError::Csv { source, .. } => !matches!(source.kind(), csv::ErrorKind::Io(_)),
+            EngineError::CsvWrite { .. } => false,
+            EngineError::CsvEmpty { .. }
+            | EngineError::CsvUnknownColumn { .. }
+            | EngineError::CsvMissingColumn { .. }
+            | EngineError::CsvFieldCount { .. }
+            | EngineError::CsvNumber { .. }
+            | EngineError::MissingVectorSource { .. }
+            | EngineError::MissingVectorField { .. }
+            | EngineError::EarthquakeModel { .. }
+            | EngineError::SiteClass { .. }
+            | EngineError::FaultNotFound { .. }
+            | EngineError::FaultGeometry { .. }
+            | EngineError::Rupture { .. }
+            | EngineError::GroundMotionCell { .. }
+            | EngineError::GroundMotionModel { .. }
+            | EngineError::GroundMotionRow { .. }
+            | EngineError::GeohazardModel { .. }
+            | EngineError::GeohazardLevels { .. }
+            | EngineError::FactorsDoNotOverlap { .. }
+            | EngineError::NoFactorRasters
+            | EngineError::ExpertStandalone
+            | EngineError::FactorNotAligned { .. }
+            | EngineError::FactorNotClasses { .. }
+            | EngineError::FactorTooManyClasses { .. }
+            | EngineError::InventoryCrs { .. }
+            | EngineError::InventoryGeometry { .. }
+            | EngineError::UnknownHazardType { .. }
+            | EngineError::PointOutsideGrid { .. }
+            | EngineError::HiddenDangerField { .. }
+            | EngineError::Weather { .. }
+            | EngineError::NoWeather { .. }
+            | EngineError::StationElevation { .. }
+            | EngineError::RescueTeamField { .. }
+            | EngineError::WildfireOption { .. }
+            | EngineError::ModelNotRun { .. } => true,
             EngineError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
             // flood, prepare, zoning
-            EngineError::Csv { .. } => false,
             EngineError::NeedsLayer { .. }
             | EngineError::Resampling { .. }
             | EngineError::GeographicDem { .. }

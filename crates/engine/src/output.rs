@@ -116,3 +116,154 @@ pub fn write_bytes(path: &Path, bytes: &[u8]) -> Result<(), EngineError> {
 pub fn write_text(path: &Path, text: &str) -> Result<(), EngineError> {
     write_bytes(path, text.as_bytes())
 }
+
+/// A CSV output: records encoded by the csv crate (a field is quoted only when it
+/// holds a comma, a quote or a line break, quotes doubled; `\n` ends a record) into
+/// memory, then written atomically by [`CsvOut::finish`]. Every record must have as
+/// many fields as the header.
+pub struct CsvOut {
+    path: PathBuf,
+    /// Records already taken out of `w` (see [`CsvOut::record_quoted`]).
+    done: Vec<u8>,
+    w: csv::Writer<Vec<u8>>,
+}
+
+/// How a field of [`CsvOut::record_quoted`] is quoted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quote {
+    /// Only when it must be (the csv crate's `QuoteStyle::Necessary`).
+    Needed,
+    /// Always (a text column whose values must never read as numbers).
+    Always,
+}
+
+// Large `Err` variants: see the workspace lint table (errors carry where and why).
+#[allow(clippy::result_large_err)]
+impl CsvOut {
+    /// An empty table to be written to `path`.
+    pub fn new(path: impl Into<PathBuf>) -> CsvOut {
+        CsvOut {
+            path: path.into(),
+            done: Vec::new(),
+            w: csv::WriterBuilder::new().from_writer(Vec::new()),
+        }
+    }
+
+    /// Where the table will be written.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Append one record (the header is the first).
+    pub fn record<I, T>(&mut self, fields: I) -> Result<(), EngineError>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.w
+            .write_record(fields)
+            .map_err(|source| EngineError::CsvWrite {
+                path: self.path.clone(),
+                source,
+            })
+    }
+
+    /// Append one record whose fields each say how they are quoted. Each field is
+    /// encoded by its own csv writer (the csv crate fixes the quoting style per
+    /// writer), and the encoded fields are joined by commas.
+    pub fn record_quoted(&mut self, fields: &[(&str, Quote)]) -> Result<(), EngineError> {
+        let err = |source| EngineError::CsvWrite {
+            path: self.path.clone(),
+            source,
+        };
+        let mut line = Vec::new();
+        for (i, (value, quote)) in fields.iter().enumerate() {
+            let style = match quote {
+                Quote::Needed => csv::QuoteStyle::Necessary,
+                Quote::Always => csv::QuoteStyle::Always,
+            };
+            // One field as a whole record, less its terminator: a writer closes a
+            // quoted field only when the record ends or the next field begins. An empty
+            // field that needs no quotes is nothing (a record of one empty field
+            // would be written `""`).
+            let bytes = if value.is_empty() && *quote == Quote::Needed {
+                Vec::new()
+            } else {
+                let mut one = csv::WriterBuilder::new()
+                    .quote_style(style)
+                    .from_writer(Vec::new());
+                one.write_record([value]).map_err(err)?;
+                let mut bytes = one
+                    .into_inner()
+                    .map_err(|e| err(csv::Error::from(e.into_error())))?;
+                bytes.pop();
+                bytes
+            };
+            if i > 0 {
+                line.push(b',');
+            }
+            line.extend_from_slice(&bytes);
+        }
+        line.push(b'\n');
+        // The records written so far go first, so records stay in order.
+        let w = std::mem::replace(
+            &mut self.w,
+            csv::WriterBuilder::new().from_writer(Vec::new()),
+        );
+        let before = w
+            .into_inner()
+            .map_err(|e| err(csv::Error::from(e.into_error())))?;
+        self.done.extend_from_slice(&before);
+        self.done.extend_from_slice(&line);
+        Ok(())
+    }
+
+    /// The encoded table.
+    pub fn into_bytes(self) -> Result<Vec<u8>, EngineError> {
+        let (path, mut done) = (self.path, self.done);
+        let rest = self
+            .w
+            .into_inner()
+            .map_err(|e| EngineError::fs(path)(e.into_error()))?;
+        done.extend_from_slice(&rest);
+        Ok(done)
+    }
+
+    /// Write the table to its path atomically (creating its folder).
+    pub fn finish(self) -> Result<(), EngineError> {
+        let path = self.path.clone();
+        write_bytes(&path, &self.into_bytes()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The bytes the classes table has always had: labels always quoted (inner
+    /// quotes doubled), other fields quoted only when they must be, an empty field
+    /// left empty, records in order around a plain record.
+    #[test]
+    fn csv_quoting_per_field() {
+        let mut t = CsvOut::new("t.csv");
+        t.record(["a", "b,c", "d"]).unwrap();
+        t.record_quoted(&[
+            ("slope", Quote::Needed),
+            ("code 1", Quote::Always),
+            ("", Quote::Needed),
+        ])
+        .unwrap();
+        t.record_quoted(&[
+            ("x", Quote::Needed),
+            ("say \"hi\"", Quote::Always),
+            ("1", Quote::Needed),
+        ])
+        .unwrap();
+        t.record(["", "", ""]).unwrap();
+        let text = String::from_utf8(t.into_bytes().unwrap()).unwrap();
+        assert_eq!(
+            text,
+            "a,\"b,c\",d\nslope,\"code 1\",\nx,\"say \"\"hi\"\"\",1\n,,\n"
+        );
+    }
+}

@@ -15,6 +15,7 @@
 //!   operators of the flood stage);
 //! - [`capacity`]: shelter accessibility by the two-step floating catchment area;
 //! - [`classify`]: fixed-break classification into level codes (1 = highest);
+//! - [`csv_table`]: CSV tables through the csv crate: error cause, record lines;
 //! - [`program`]: the compiled, fused, chunked kernel ([`Program`], [`TileScorer`]);
 //! - [`reference`](mod@reference): the scalar per-cell evaluator the kernel is proved against.
 //!
@@ -24,6 +25,7 @@
 pub mod ahp;
 pub mod capacity;
 pub mod classify;
+pub mod csv_table;
 pub mod earthquake;
 pub mod error;
 pub mod flood;
@@ -39,6 +41,7 @@ pub mod wildfire;
 
 pub use ahp::Ahp;
 pub use classify::Classification;
+pub use csv_table::CsvCause;
 pub use error::{ModelError, Problem, ScoreError};
 pub use library::{Library, LibraryError, ModelFile};
 pub use model::{Aggregation, Factor, Input, Model, Weighting, DEFAULT_ALPHA};

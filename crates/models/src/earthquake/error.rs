@@ -99,4 +99,15 @@ pub enum EarthquakeError {
         /// What is wrong, naming the key.
         msg: String,
     },
+    /// A CSV table (the fragility table) cannot be parsed.
+    #[error("{file}: line {line}: {source}")]
+    Csv {
+        /// The table file.
+        file: String,
+        /// 1-based line (0 when unknown).
+        line: u64,
+        /// The csv crate's error.
+        #[source]
+        source: crate::CsvCause,
+    },
 }

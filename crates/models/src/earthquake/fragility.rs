@@ -323,13 +323,28 @@ impl FragilityTable {
         };
         let mut curves = BTreeMap::new();
         let mut header_seen = false;
-        for (i, raw) in text.lines().enumerate() {
-            let line = i + 1;
-            let l = raw.trim();
-            if l.is_empty() || l.starts_with('#') {
+        // `#` comment lines and blank lines are skipped; fields are trimmed.
+        let lines = crate::csv_table::LineMap::new(text.as_bytes(), Some(b'#'));
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .comment(Some(b'#'))
+            .from_reader(text.as_bytes());
+        for rec in rdr.records() {
+            let rec = rec.map_err(|e| {
+                let source = crate::CsvCause::from(e);
+                EarthquakeError::Csv {
+                    file: file.to_string(),
+                    line: source.line().unwrap_or(0),
+                    source,
+                }
+            })?;
+            if rec.iter().all(str::is_empty) {
                 continue;
             }
-            let f: Vec<&str> = l.split(',').map(str::trim).collect();
+            let line = rec.position().map_or(0, |p| lines.line(p) as usize);
+            let f: Vec<&str> = rec.iter().collect();
             if !header_seen {
                 let want = [
                     "hazus_type",
@@ -346,44 +361,8 @@ impl FragilityTable {
                 header_seen = true;
                 continue;
             }
-            if f.len() != 7 {
-                return Err(err(line, format!("expected 7 fields, found {}", f.len())));
-            }
-            let level = CodeLevel::parse(f[1]).ok_or_else(|| {
-                err(
-                    line,
-                    format!("code `{}` is not high|moderate|low|pre", f[1]),
-                )
-            })?;
-            let mut v = [0.0; 5];
-            for k in 0..5 {
-                v[k] = f[2 + k].parse::<f64>().map_err(|_| {
-                    err(
-                        line,
-                        format!("field {} `{}` is not a number", 3 + k, f[2 + k]),
-                    )
-                })?;
-            }
-            let medians = [v[0], v[1], v[2], v[3]];
-            if !(medians[0] > 0.0 && medians.windows(2).all(|w| w[1] > w[0])) {
-                return Err(err(
-                    line,
-                    "medians must be positive and strictly ascending".into(),
-                ));
-            }
-            if !(v[4] > 0.0 && v[4].is_finite()) {
-                return Err(err(line, "beta must be positive".into()));
-            }
-            if curves
-                .insert(
-                    (f[0].to_string(), level),
-                    Curve {
-                        medians_g: medians,
-                        beta: v[4],
-                    },
-                )
-                .is_some()
-            {
+            let (level, curve) = curve_row(&f).map_err(|msg| err(line, msg))?;
+            if curves.insert((f[0].to_string(), level), curve).is_some() {
                 return Err(err(line, format!("duplicate curve {} {}", f[0], f[1])));
             }
         }
@@ -417,6 +396,36 @@ impl FragilityTable {
             l = l.lower();
         }
     }
+}
+
+/// One row of the fragility table (fields after the header): its code level and
+/// curve, or what is wrong with it.
+fn curve_row(f: &[&str]) -> Result<(CodeLevel, Curve), String> {
+    if f.len() != 7 {
+        return Err(format!("expected 7 fields, found {}", f.len()));
+    }
+    let level = CodeLevel::parse(f[1])
+        .ok_or_else(|| format!("code `{}` is not high|moderate|low|pre", f[1]))?;
+    let mut v = [0.0; 5];
+    for k in 0..5 {
+        v[k] = f[2 + k]
+            .parse::<f64>()
+            .map_err(|_| format!("field {} `{}` is not a number", 3 + k, f[2 + k]))?;
+    }
+    let medians = [v[0], v[1], v[2], v[3]];
+    if !(medians[0] > 0.0 && medians.windows(2).all(|w| w[1] > w[0])) {
+        return Err("medians must be positive and strictly ascending".into());
+    }
+    if !(v[4] > 0.0 && v[4].is_finite()) {
+        return Err("beta must be positive".into());
+    }
+    Ok((
+        level,
+        Curve {
+            medians_g: medians,
+            beta: v[4],
+        },
+    ))
 }
 
 /// Parameters of the building assessment (the `[fragility]` table of

@@ -12,6 +12,7 @@
 //!   (GB 50011-2010 §1.0.4 takes the basic intensity as the fortification intensity).
 
 use super::gmm::G;
+use super::params::Method;
 
 /// Instrumental intensity (GB/T 17742-2020 Annex A) from PGA in g. NaN → NaN.
 pub fn instrumental_intensity(pga_g: f64) -> f64 {
@@ -37,5 +38,18 @@ pub fn zoning_intensity(pga_g: f64) -> u8 {
         p if p < 0.38 => 8,
         p if p < 0.75 => 9,
         _ => 10,
+    }
+}
+
+/// The intensity of a cell for the ground-motion `method`: the basic intensity
+/// ([`zoning_intensity`], a class) of a zoning PGA, the instrumental intensity
+/// ([`instrumental_intensity`]) of a scenario PGA; PGA in g, NaN → NaN.
+pub fn cell_intensity(method: Method, pga_g: f32) -> f32 {
+    if pga_g.is_nan() {
+        return f32::NAN;
+    }
+    match method {
+        Method::Zoning => f32::from(zoning_intensity(pga_g as f64)),
+        Method::Scenario => instrumental_intensity(pga_g as f64) as f32,
     }
 }

@@ -4,19 +4,25 @@
 //! - [`gmm`]: ground-motion models by OpenQuake class name (Yu et al. 2013,
 //!   Boore et al. 2014): median and σ(ln IM) for one rupture–site pair;
 //! - [`rupture`]: Rjb, Rrup, Rx, Repi and azimuth from a planar rupture;
+//! - [`fault`]: dip and dip direction of a surveyed fault, the oriented trace;
+//! - [`scenario`]: median PGA of a scenario rupture at the cells of a grid row;
 //! - [`site`]: Vs30 from slope (Wald & Allen 2007) or site class;
 //! - [`intensity`]: PGA → seismic intensity (GB/T 17742-2020, GB 18306-2015);
 //! - [`fragility`]: lognormal fragility (HAZUS equivalent-PGA curves adapted to
 //!   Chinese structure types), losses, casualties, hidden-danger grade;
+//! - [`cells`]: per-cell loss, deaths, vulnerability and weak-building share;
 //! - [`params`]: the parameters of `models/earthquake.toml`;
 //! - [`error`]: [`EarthquakeError`], naming the model, record and field.
 
+pub mod cells;
 pub mod error;
+pub mod fault;
 pub mod fragility;
 pub mod gmm;
 pub mod intensity;
 pub mod params;
 pub mod rupture;
+pub mod scenario;
 pub mod site;
 
 pub use error::EarthquakeError;

@@ -10,6 +10,9 @@
 //! - [`certainty_factor`]: CF and its combination rule (Shortliffe & Buchanan 1975);
 //! - [`logistic`]: unpenalised logistic regression by IRLS with standard errors;
 //! - [`expert`]: AHP weights × expert class scores (no inventory needed);
+//! - [`fit`]: training, scoring and evaluation on factor class columns;
+//! - [`hazard`]: hazard = susceptibility × the rainfall trigger;
+//! - [`candidates`]: hidden-danger candidate cells (level, buildings, no point near);
 //! - [`sampling`]: hazard cells, buffered seeded non-hazard cells, stratified split;
 //! - [`roc`]: ROC, AUC (Mann–Whitney, ties ½), success/prediction-rate curves;
 //! - [`model`]: the trained model (lookup tables + combination) and the class table;
@@ -21,12 +24,15 @@
 //! on the census grid; coordinates are (x, y) and fractional cell positions
 //! (col, row).
 
+pub mod candidates;
 pub mod certainty_factor;
 pub mod classes;
 pub mod counts;
 pub mod error;
 pub mod expert;
+pub mod fit;
 pub mod frequency_ratio;
+pub mod hazard;
 pub mod information_value;
 pub mod levels;
 pub mod logistic;

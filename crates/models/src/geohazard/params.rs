@@ -351,197 +351,25 @@ impl GeohazardParams {
     }
 }
 
+/// Check a parsed parameter file section by section; the first problem is an
+/// error naming the file and key.
 fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError> {
-    let err = |key: &str, msg: String| GeohazardError::Params {
-        file: file.clone(),
-        key: key.into(),
-        msg,
-    };
-    if s.sources.is_empty() {
-        return Err(err("sources", "cite at least one source".into()));
-    }
-    if s.hazard_types.is_empty() {
-        return Err(err(
-            "hazard_types",
-            "name at least one hidden-danger type".into(),
-        ));
-    }
-    for t in &s.hazard_types {
-        if !HAZARD_TYPES.contains(&t.as_str()) {
-            return Err(err(
-                "hazard_types",
-                format!(
-                    "unknown hazard type {t:?}; known: {}",
-                    HAZARD_TYPES.join(", ")
-                ),
-            ));
-        }
-    }
-    let sp = &s.sampling;
-    if !(sp.negative_ratio > 0.0 && sp.negative_ratio.is_finite()) {
-        return Err(err("sampling.negative_ratio", "must be > 0".into()));
-    }
-    if !(sp.buffer_m >= 0.0 && sp.buffer_m.is_finite()) {
-        return Err(err("sampling.buffer_m", "must be ≥ 0 metres".into()));
-    }
-    if !(0.0..1.0).contains(&sp.test_fraction) {
-        return Err(err("sampling.test_fraction", "must be in [0, 1)".into()));
-    }
-    if sp.min_hazard_cells < 2 {
-        return Err(err(
-            "sampling.min_hazard_cells",
-            "must be at least 2".into(),
-        ));
-    }
-    if s.factors.is_empty() {
-        return Err(err("factors", "at least one factor".into()));
-    }
-    let mut factors = Vec::new();
-    for (i, f) in s.factors.iter().enumerate() {
-        let key = format!("factors[{i}]");
-        if factors.iter().any(|g: &Factor| g.id == f.id) {
-            return Err(err(&key, format!("duplicate factor id {:?}", f.id)));
-        }
-        let classifier = match (&f.bounds, &f.codes) {
-            (Some(b), None) => Classifier::Bounds { bounds: b.clone() },
-            (None, Some(c)) => Classifier::Codes { codes: c.clone() },
-            _ => return Err(err(&key, "give exactly one of `bounds` or `codes`".into())),
-        };
-        classifier.check().map_err(|m| err(&key, m))?;
-        if let Some(e) = &f.expert {
-            if e.len() != classifier.classes() {
-                return Err(err(
-                    &format!("{key}.expert"),
-                    format!("{} scores for {} classes", e.len(), classifier.classes()),
-                ));
-            }
-            if e.iter().any(|v| !(0.0..=1.0).contains(v)) {
-                return Err(err(
-                    &format!("{key}.expert"),
-                    "scores must be in [0, 1]".into(),
-                ));
-            }
-        }
-        factors.push(Factor {
-            id: f.id.clone(),
-            layer: f.layer.clone(),
-            unit: f.unit.clone(),
-            classifier,
-            expert: f.expert.clone(),
-        });
-    }
-    let expert = match &s.expert {
-        None => None,
-        Some(a) => {
-            let ids: Vec<String> = factors.iter().map(|f| f.id.clone()).collect();
-            if a.factors != ids {
-                return Err(err(
-                    "expert.factors",
-                    format!("must list the factors in file order: {ids:?}"),
-                ));
-            }
-            let m: Option<Vec<Vec<f64>>> = a
-                .matrix
-                .iter()
-                .map(|r| r.iter().map(|e| e.value()).collect())
-                .collect();
-            let m =
-                m.ok_or_else(|| err("expert.matrix", "entries must be numbers or \"p/q\"".into()))?;
-            let r = ahp::analyse(&m).map_err(|e| err("expert.matrix", e.to_string()))?;
-            if r.cr >= CR_LIMIT {
-                return Err(err(
-                    "expert.matrix",
-                    format!(
-                        "AHP matrix is inconsistent: CR = {:.4} ≥ 0.1 (λmax = {:.4}); revise the judgements",
-                        r.cr, r.lambda_max
-                    ),
-                ));
-            }
-            Some(r)
-        }
-    };
+    let c = Checker { file };
+    c.header(&s)?;
+    c.sampling(&s.sampling)?;
+    let factors = c.factors(&s.factors)?;
+    let expert = c.expert(s.expert.as_ref(), &factors)?;
     if s.method == Method::Expert {
-        if expert.is_none() {
-            return Err(err(
-                "expert",
-                "method `expert` needs an [expert] AHP matrix".into(),
-            ));
-        }
-        if let Some(i) = factors.iter().position(|f| f.expert.is_none()) {
-            return Err(err(
-                &format!("factors[{i}].expert"),
-                "method `expert` needs expert class scores for every factor".into(),
-            ));
-        }
+        c.expert_method(expert.as_ref(), &factors)?;
     }
     if let Some(t) = &s.trigger {
-        if !(t.x0.is_finite() && t.x1.is_finite() && t.x0 != t.x1) {
-            return Err(err("trigger", "x0 and x1 must be finite and differ".into()));
-        }
-        if !(0.0..=1.0).contains(&t.base) {
-            return Err(err("trigger.base", "must be in [0, 1]".into()));
-        }
+        c.trigger(t)?;
     }
     if let Some(t) = &s.threat {
-        let r = &t.radius_m;
-        let radii = [r.small, r.medium, r.large, r.huge];
-        if radii
-            .iter()
-            .chain([&t.default_radius_m])
-            .any(|v| !(v.is_finite() && *v >= 0.0))
-        {
-            return Err(err(
-                "threat.radius_m",
-                "radii must be finite and ≥ 0 metres".into(),
-            ));
-        }
-        if radii.windows(2).any(|w| w[0] > w[1]) {
-            return Err(err(
-                "threat.radius_m",
-                "radii must not decrease from small to huge".into(),
-            ));
-        }
-        let m = &t.monitoring;
-        if [m.professional, m.mass, m.none]
-            .iter()
-            .any(|v| !(0.0..=1.0).contains(v))
-        {
-            return Err(err(
-                "threat.monitoring",
-                "capacities must be in [0, 1]".into(),
-            ));
-        }
-        if !(m.professional >= m.mass && m.mass >= m.none) {
-            return Err(err(
-                "threat.monitoring",
-                "capacities must rank professional ≥ mass ≥ none".into(),
-            ));
-        }
-        if !["professional", "mass", "none"].contains(&t.default_monitoring.as_str()) {
-            return Err(err(
-                "threat.default_monitoring",
-                format!("{:?}: use professional, mass or none", t.default_monitoring),
-            ));
-        }
+        c.threat(t)?;
     }
-    let levels = match (s.classification.method.as_str(), &s.classification.breaks) {
-        ("natural_breaks", None) => LevelRule::NaturalBreaks,
-        ("fixed_breaks", Some(b)) => {
-            if b.len() != 3 || b.windows(2).any(|w| w[0] >= w[1]) || b.iter().any(|v| !(0.0..=1.0).contains(v)) {
-                return Err(err(
-                    "classification.breaks",
-                    "four levels need three strictly ascending breaks in [0, 1]".into(),
-                ));
-            }
-            LevelRule::FixedBreaks { breaks: b.clone() }
-        }
-        (m, _) => {
-            return Err(err(
-                "classification",
-                format!("method {m:?}: use \"natural_breaks\" (no breaks) or \"fixed_breaks\" with three breaks"),
-            ))
-        }
-    };
+    let levels = c.levels(&s.classification)?;
+    let sp = &s.sampling;
     Ok(GeohazardParams {
         id: s.id,
         version: s.version,
@@ -561,4 +389,241 @@ fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError
         threat: s.threat,
         levels,
     })
+}
+
+/// The checks of one parameter file.
+struct Checker {
+    file: PathBuf,
+}
+
+impl Checker {
+    fn err(&self, key: &str, msg: String) -> GeohazardError {
+        GeohazardError::Params {
+            file: self.file.clone(),
+            key: key.into(),
+            msg,
+        }
+    }
+
+    /// Sources cited, hazard types named and known.
+    fn header(&self, s: &ParamsSpec) -> Result<(), GeohazardError> {
+        if s.sources.is_empty() {
+            return Err(self.err("sources", "cite at least one source".into()));
+        }
+        if s.hazard_types.is_empty() {
+            return Err(self.err(
+                "hazard_types",
+                "name at least one hidden-danger type".into(),
+            ));
+        }
+        for t in &s.hazard_types {
+            if !HAZARD_TYPES.contains(&t.as_str()) {
+                return Err(self.err(
+                    "hazard_types",
+                    format!(
+                        "unknown hazard type {t:?}; known: {}",
+                        HAZARD_TYPES.join(", ")
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// `[sampling]`: ratio > 0, buffer ≥ 0 m, test fraction in [0, 1), at least 2
+    /// hazard cells.
+    fn sampling(&self, sp: &SamplingSpec) -> Result<(), GeohazardError> {
+        if !(sp.negative_ratio > 0.0 && sp.negative_ratio.is_finite()) {
+            return Err(self.err("sampling.negative_ratio", "must be > 0".into()));
+        }
+        if !(sp.buffer_m >= 0.0 && sp.buffer_m.is_finite()) {
+            return Err(self.err("sampling.buffer_m", "must be ≥ 0 metres".into()));
+        }
+        if !(0.0..1.0).contains(&sp.test_fraction) {
+            return Err(self.err("sampling.test_fraction", "must be in [0, 1)".into()));
+        }
+        if sp.min_hazard_cells < 2 {
+            return Err(self.err("sampling.min_hazard_cells", "must be at least 2".into()));
+        }
+        Ok(())
+    }
+
+    /// `[[factors]]`: at least one, unique ids, exactly one of bounds or codes, a
+    /// valid classifier, expert scores in [0, 1], one per class.
+    fn factors(&self, specs: &[FactorSpec]) -> Result<Vec<Factor>, GeohazardError> {
+        if specs.is_empty() {
+            return Err(self.err("factors", "at least one factor".into()));
+        }
+        let mut factors = Vec::new();
+        for (i, f) in specs.iter().enumerate() {
+            let key = format!("factors[{i}]");
+            if factors.iter().any(|g: &Factor| g.id == f.id) {
+                return Err(self.err(&key, format!("duplicate factor id {:?}", f.id)));
+            }
+            let classifier = match (&f.bounds, &f.codes) {
+                (Some(b), None) => Classifier::Bounds { bounds: b.clone() },
+                (None, Some(c)) => Classifier::Codes { codes: c.clone() },
+                _ => return Err(self.err(&key, "give exactly one of `bounds` or `codes`".into())),
+            };
+            classifier.check().map_err(|m| self.err(&key, m))?;
+            if let Some(e) = &f.expert {
+                if e.len() != classifier.classes() {
+                    return Err(self.err(
+                        &format!("{key}.expert"),
+                        format!("{} scores for {} classes", e.len(), classifier.classes()),
+                    ));
+                }
+                if e.iter().any(|v| !(0.0..=1.0).contains(v)) {
+                    return Err(
+                        self.err(&format!("{key}.expert"), "scores must be in [0, 1]".into())
+                    );
+                }
+            }
+            factors.push(Factor {
+                id: f.id.clone(),
+                layer: f.layer.clone(),
+                unit: f.unit.clone(),
+                classifier,
+                expert: f.expert.clone(),
+            });
+        }
+        Ok(factors)
+    }
+
+    /// `[expert]`: the AHP matrix over the factors in file order, consistent
+    /// (CR < 0.1).
+    fn expert(
+        &self,
+        a: Option<&AhpSpec>,
+        factors: &[Factor],
+    ) -> Result<Option<Ahp>, GeohazardError> {
+        let Some(a) = a else {
+            return Ok(None);
+        };
+        let ids: Vec<String> = factors.iter().map(|f| f.id.clone()).collect();
+        if a.factors != ids {
+            return Err(self.err(
+                "expert.factors",
+                format!("must list the factors in file order: {ids:?}"),
+            ));
+        }
+        let m: Option<Vec<Vec<f64>>> = a
+            .matrix
+            .iter()
+            .map(|r| r.iter().map(|e| e.value()).collect())
+            .collect();
+        let m = m.ok_or_else(|| {
+            self.err("expert.matrix", "entries must be numbers or \"p/q\"".into())
+        })?;
+        let r = ahp::analyse(&m).map_err(|e| self.err("expert.matrix", e.to_string()))?;
+        if r.cr >= CR_LIMIT {
+            return Err(self.err(
+                "expert.matrix",
+                format!(
+                    "AHP matrix is inconsistent: CR = {:.4} ≥ 0.1 (λmax = {:.4}); revise the judgements",
+                    r.cr, r.lambda_max
+                ),
+            ));
+        }
+        Ok(Some(r))
+    }
+
+    /// Method `expert` needs the AHP matrix and class scores for every factor.
+    fn expert_method(
+        &self,
+        expert: Option<&Ahp>,
+        factors: &[Factor],
+    ) -> Result<(), GeohazardError> {
+        if expert.is_none() {
+            return Err(self.err(
+                "expert",
+                "method `expert` needs an [expert] AHP matrix".into(),
+            ));
+        }
+        if let Some(i) = factors.iter().position(|f| f.expert.is_none()) {
+            return Err(self.err(
+                &format!("factors[{i}].expert"),
+                "method `expert` needs expert class scores for every factor".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `[trigger]`: finite, distinct x0 and x1; base in [0, 1].
+    fn trigger(&self, t: &TriggerSpec) -> Result<(), GeohazardError> {
+        if !(t.x0.is_finite() && t.x1.is_finite() && t.x0 != t.x1) {
+            return Err(self.err("trigger", "x0 and x1 must be finite and differ".into()));
+        }
+        if !(0.0..=1.0).contains(&t.base) {
+            return Err(self.err("trigger.base", "must be in [0, 1]".into()));
+        }
+        Ok(())
+    }
+
+    /// `[threat]`: radii finite, ≥ 0 and not decreasing with scale; capacities in
+    /// [0, 1] ranking professional ≥ mass ≥ none; a known default monitoring code.
+    fn threat(&self, t: &ThreatSpec) -> Result<(), GeohazardError> {
+        let r = &t.radius_m;
+        let radii = [r.small, r.medium, r.large, r.huge];
+        if radii
+            .iter()
+            .chain([&t.default_radius_m])
+            .any(|v| !(v.is_finite() && *v >= 0.0))
+        {
+            return Err(self.err(
+                "threat.radius_m",
+                "radii must be finite and ≥ 0 metres".into(),
+            ));
+        }
+        if radii.windows(2).any(|w| w[0] > w[1]) {
+            return Err(self.err(
+                "threat.radius_m",
+                "radii must not decrease from small to huge".into(),
+            ));
+        }
+        let m = &t.monitoring;
+        if [m.professional, m.mass, m.none]
+            .iter()
+            .any(|v| !(0.0..=1.0).contains(v))
+        {
+            return Err(self.err("threat.monitoring", "capacities must be in [0, 1]".into()));
+        }
+        if !(m.professional >= m.mass && m.mass >= m.none) {
+            return Err(self.err(
+                "threat.monitoring",
+                "capacities must rank professional ≥ mass ≥ none".into(),
+            ));
+        }
+        if !["professional", "mass", "none"].contains(&t.default_monitoring.as_str()) {
+            return Err(self.err(
+                "threat.default_monitoring",
+                format!("{:?}: use professional, mass or none", t.default_monitoring),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `[classification]`: natural breaks, or three strictly ascending fixed breaks
+    /// in [0, 1].
+    fn levels(&self, c: &ClassificationSpec) -> Result<LevelRule, GeohazardError> {
+        match (c.method.as_str(), &c.breaks) {
+            ("natural_breaks", None) => Ok(LevelRule::NaturalBreaks),
+            ("fixed_breaks", Some(b)) => {
+                if b.len() != 3
+                    || b.windows(2).any(|w| w[0] >= w[1])
+                    || b.iter().any(|v| !(0.0..=1.0).contains(v))
+                {
+                    return Err(self.err(
+                        "classification.breaks",
+                        "four levels need three strictly ascending breaks in [0, 1]".into(),
+                    ));
+                }
+                Ok(LevelRule::FixedBreaks { breaks: b.clone() })
+            }
+            (m, _) => Err(self.err(
+                "classification",
+                format!("method {m:?}: use \"natural_breaks\" (no breaks) or \"fixed_breaks\" with three breaks"),
+            )),
+        }
+    }
 }

@@ -96,6 +96,13 @@ impl Default for WuiParams {
     }
 }
 
+/// The wildland cells of a land-cover grid (GlobeLand30 codes, NaN nodata): cells
+/// whose rounded code is one of `p.wildland` — the sources of the distance that
+/// bounds the wildland–urban interface buffer of [`wui`].
+pub fn wildland_mask(landcover: ArrayView2<f32>, p: &WuiParams) -> Array2<bool> {
+    landcover.mapv(|v| !v.is_nan() && p.wildland.iter().any(|&w| v.round() as i64 == w as i64))
+}
+
 /// Wildfire exposure and vulnerability indices in [0, 1] per cell.
 ///
 /// - Exposure E: wildland cells expose their forest (`wildland_exposure`); cells within

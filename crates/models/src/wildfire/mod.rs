@@ -8,6 +8,9 @@
 //! - [`climatology`]: per-station fire-season statistics (90th-percentile FWI, days
 //!   per danger class);
 //! - [`interpolate`]: inverse-distance weighting with a temperature lapse rate;
+//! - [`field`]: the fire weather at any point: interpolated daily weather through
+//!   the FWI system, a percentile of the season's FWI;
+//! - [`lattice`]: the weather lattice the fire-weather grid is computed on;
 //! - [`hazard`]: kernel density of fire points and the wildland–urban interface;
 //! - [`capacity`]: fire-fighting personnel potential and water-source cells.
 //!
@@ -15,9 +18,11 @@
 
 pub mod capacity;
 pub mod climatology;
+pub mod field;
 pub mod fwi;
 pub mod hazard;
 pub mod interpolate;
+pub mod lattice;
 pub mod weather;
 
 pub use fwi::{Codes, DayWeather, FwiDay};

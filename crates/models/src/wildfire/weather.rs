@@ -111,6 +111,15 @@ pub enum WeatherProblem {
         /// The missing columns, comma-separated.
         columns: String,
     },
+    /// The CSV text cannot be parsed (the csv crate's cause).
+    #[error("row {row}: {source}")]
+    Csv {
+        /// Line of the problem (1-based; 0 when unknown).
+        row: usize,
+        /// The csv crate's error.
+        #[source]
+        source: crate::CsvCause,
+    },
     /// A row's field count differs from the header's.
     #[error("row {row}: {found} fields, the header has {expected}")]
     FieldCount {
@@ -247,79 +256,63 @@ pub struct RawRecord {
 }
 
 /// Parses a CSV text with a header naming at least `date, month, lat, temp_c,
-/// rh_pct, wind_kmh, rain_mm` (any order; `station` optional; other columns
-/// ignored). Fields are separated by commas; surrounding double quotes are removed.
-/// Empty fields are missing values.
+/// rh_pct, wind_kmh, rain_mm` (any order, any case; `station` optional; other
+/// columns ignored), through the csv crate: quoted fields are unquoted, fields are
+/// trimmed, blank lines skipped. Empty fields are missing values. Every row whose
+/// field count differs from the header's is reported.
 pub fn parse_csv(text: &str, source_name: &str) -> Result<Vec<RawRecord>, WeatherError> {
     let err = |p: WeatherProblem| WeatherError {
         source_name: source_name.to_string(),
         problems: vec![p],
     };
-    let mut lines = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')));
-    let Some((hrow, header)) = lines.next() else {
+    let csv_problem = |e: csv::Error| {
+        let source = crate::CsvCause::from(e);
+        WeatherProblem::Csv {
+            row: source.line().unwrap_or(0) as usize,
+            source,
+        }
+    };
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(text.as_bytes());
+    let mut records = rdr.records();
+    let header = match records.next() {
+        None => None,
+        Some(h) => Some(h.map_err(|e| err(csv_problem(e)))?),
+    };
+    let Some(header) = header.filter(|h| !h.iter().all(str::is_empty)) else {
         return Err(err(WeatherProblem::Header {
             row: 1,
             columns: "date, month, lat, temp_c, rh_pct, wind_kmh, rain_mm (empty file)".into(),
         }));
     };
-    let header: Vec<String> = split(header.trim_start_matches('\u{feff}'))
-        .into_iter()
-        .map(|s| s.to_ascii_lowercase())
-        .collect();
-    let col = |name: &str| header.iter().position(|h| h == name);
-    let required = [
-        "date", "month", "lat", "temp_c", "rh_pct", "wind_kmh", "rain_mm",
-    ];
-    let missing: Vec<&str> = required
-        .iter()
-        .copied()
-        .filter(|c| col(c).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(err(WeatherProblem::Header {
-            row: hrow,
-            columns: missing.join(", "),
-        }));
-    }
-    let idx = |n: &str| col(n).expect("checked");
-    let (ci_date, ci_month, ci_lat) = (idx("date"), idx("month"), idx("lat"));
-    let (ci_t, ci_h, ci_w, ci_r) = (
-        idx("temp_c"),
-        idx("rh_pct"),
-        idx("wind_kmh"),
-        idx("rain_mm"),
-    );
-    let ci_station = col("station");
+    let cols = Columns::of(&header).map_err(err)?;
     let mut out = Vec::new();
     let mut problems = Vec::new();
-    for (row, line) in lines {
-        if line.trim().is_empty() {
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(csv_problem(e));
+                continue;
+            }
+        };
+        // A line of blanks only.
+        if rec.len() == 1 && rec[0].is_empty() {
             continue;
         }
-        let f = split(line);
-        if f.len() != header.len() {
+        let row = rec.position().map_or(0, |p| p.line() as usize);
+        if rec.len() != header.len() {
             problems.push(WeatherProblem::FieldCount {
                 row,
                 expected: header.len(),
-                found: f.len(),
+                found: rec.len(),
             });
             continue;
         }
-        let get = |i: usize| Some(f[i].clone()).filter(|s| !s.is_empty());
-        out.push(RawRecord {
-            row,
-            station: ci_station.and_then(get),
-            date: get(ci_date),
-            month: get(ci_month),
-            lat: get(ci_lat),
-            temp_c: get(ci_t),
-            rh_pct: get(ci_h),
-            wind_kmh: get(ci_w),
-            rain_mm: get(ci_r),
-        });
+        out.push(cols.record(&rec, row));
     }
     if problems.is_empty() {
         Ok(out)
@@ -331,10 +324,66 @@ pub fn parse_csv(text: &str, source_name: &str) -> Result<Vec<RawRecord>, Weathe
     }
 }
 
-fn split(line: &str) -> Vec<String> {
-    line.split(',')
-        .map(|s| s.trim().trim_matches('"').trim().to_string())
-        .collect()
+/// Where the columns of a weather CSV are.
+struct Columns {
+    station: Option<usize>,
+    date: usize,
+    month: usize,
+    lat: usize,
+    temp_c: usize,
+    rh_pct: usize,
+    wind_kmh: usize,
+    rain_mm: usize,
+}
+
+impl Columns {
+    /// The columns of a header (any case); every required column missing is named.
+    fn of(header: &csv::StringRecord) -> Result<Columns, WeatherProblem> {
+        let row = header.position().map_or(1, |p| p.line() as usize);
+        let names: Vec<String> = header.iter().map(str::to_ascii_lowercase).collect();
+        let col = |name: &str| names.iter().position(|h| h == name);
+        let required = [
+            "date", "month", "lat", "temp_c", "rh_pct", "wind_kmh", "rain_mm",
+        ];
+        let missing: Vec<&str> = required
+            .iter()
+            .copied()
+            .filter(|c| col(c).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(WeatherProblem::Header {
+                row,
+                columns: missing.join(", "),
+            });
+        }
+        let idx = |n: &str| col(n).expect("checked");
+        Ok(Columns {
+            station: col("station"),
+            date: idx("date"),
+            month: idx("month"),
+            lat: idx("lat"),
+            temp_c: idx("temp_c"),
+            rh_pct: idx("rh_pct"),
+            wind_kmh: idx("wind_kmh"),
+            rain_mm: idx("rain_mm"),
+        })
+    }
+
+    /// The raw values of a record of the header's length at line `row`.
+    fn record(&self, rec: &csv::StringRecord, row: usize) -> RawRecord {
+        let get = |i: usize| Some(rec[i].to_string()).filter(|s| !s.is_empty());
+        RawRecord {
+            row,
+            station: self.station.and_then(get),
+            date: get(self.date),
+            month: get(self.month),
+            lat: get(self.lat),
+            temp_c: get(self.temp_c),
+            rh_pct: get(self.rh_pct),
+            wind_kmh: get(self.wind_kmh),
+            rain_mm: get(self.rain_mm),
+        }
+    }
 }
 
 /// Validates raw records and splits each station's series into seasons (stations in
@@ -411,6 +460,7 @@ pub fn validate(
 fn problem_row(p: &WeatherProblem) -> usize {
     match p {
         WeatherProblem::Header { row, .. }
+        | WeatherProblem::Csv { row, .. }
         | WeatherProblem::FieldCount { row, .. }
         | WeatherProblem::Field { row, .. }
         | WeatherProblem::Duplicate { row, .. }

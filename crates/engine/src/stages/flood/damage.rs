@@ -129,7 +129,7 @@ pub fn flood_damage(
         write_bytes(
             &csv,
             &buildings_csv(&surveyed, &periods, &per_building, &eads).map_err(|source| {
-                EngineError::Csv {
+                EngineError::CsvWrite {
                     path: csv.clone(),
                     source,
                 }

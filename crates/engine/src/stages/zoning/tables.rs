@@ -333,7 +333,7 @@ fn write_csv(
     rows: &[Vec<FieldValue>],
     skip: &[&str],
 ) -> Result<(), EngineError> {
-    let bytes = csv_bytes(fields, rows, skip).map_err(|source| EngineError::Csv {
+    let bytes = csv_bytes(fields, rows, skip).map_err(|source| EngineError::CsvWrite {
         path: path.to_path_buf(),
         source,
     })?;

@@ -1,0 +1,123 @@
+//! Damage of every located building at its cell's PGA (the fragility model of the
+//! parameters, in parallel, one building independent of another), then the
+//! per-building rows and per-cell totals in building-id order.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use riskcensus_models::earthquake::cells::CellDamage;
+use riskcensus_models::earthquake::fragility::{self, BuildingDamage};
+use riskcensus_models::earthquake::intensity::zoning_intensity;
+use riskcensus_models::earthquake::EarthquakeError;
+
+use super::buildings::{Located, SkipReason, SkippedBuilding};
+use super::model::EarthquakeModel;
+use crate::executor::ExecOptions;
+use crate::EngineError;
+
+/// One assessed building: its damage at `pga_g` with the required (basic)
+/// intensity of its site.
+#[derive(Debug, Clone, Copy)]
+pub struct Assessed<'a> {
+    /// The building and where it stands.
+    pub at: &'a Located,
+    /// PGA at its cell, g.
+    pub pga_g: f32,
+    /// Required intensity (the zoning basic intensity; 0 when unknown).
+    pub required: u8,
+    /// The fragility model's result.
+    pub damage: BuildingDamage,
+}
+
+/// What the buildings add up to.
+#[derive(Debug, Clone)]
+pub struct Damage<'a> {
+    /// The assessed buildings, by id.
+    pub rows: Vec<Assessed<'a>>,
+    /// Per-cell totals.
+    pub cells: CellDamage,
+    /// Buildings per township code: [重点, 一般, 轻微].
+    pub grades: BTreeMap<String, [usize; 3]>,
+    /// Σ expected loss (万元) and Σ expected deaths.
+    pub total_loss: f64,
+    /// Σ expected deaths.
+    pub total_deaths: f64,
+}
+
+/// A building's damage and required intensity; `None` without ground motion, the
+/// model's refusal as the error.
+pub type Outcome = Result<Option<(BuildingDamage, u8)>, EarthquakeError>;
+
+/// The damage of every building at its cell's PGA (`pga`, row-major g), with the
+/// required intensity from the zoning PGA when there is one. `None` for a cell
+/// without ground motion.
+pub fn assess(
+    located: &[Located],
+    pga: &[f32],
+    zoning: Option<&[f32]>,
+    model: &EarthquakeModel,
+    exec: &ExecOptions,
+) -> Result<Vec<Outcome>, EngineError> {
+    let fp = &model.params.fragility.params;
+    exec.install(|| {
+        located
+            .par_iter()
+            .map(|b| {
+                let g = pga[b.cell];
+                if g.is_nan() {
+                    return Ok(None);
+                }
+                let required = zoning.map_or(0, |z| zoning_intensity(z[b.cell] as f64));
+                fragility::assess(&model.table, fp, &b.building, g as f64, required)
+                    .map(|d| Some((d, required)))
+            })
+            .collect()
+    })
+}
+
+/// The rows and totals of the assessed buildings, in `located` order; buildings
+/// without ground motion or refused by the model go to `skipped`.
+pub fn tally<'a>(
+    located: &'a [Located],
+    assessed: Vec<Outcome>,
+    pga: &[f32],
+    skipped: &mut Vec<SkippedBuilding>,
+) -> Damage<'a> {
+    let mut d = Damage {
+        rows: Vec::new(),
+        cells: CellDamage::new(pga.len()),
+        grades: BTreeMap::new(),
+        total_loss: 0.0,
+        total_deaths: 0.0,
+    };
+    for (at, res) in located.iter().zip(assessed) {
+        let (damage, required) = match res {
+            Ok(Some(v)) => v,
+            Ok(None) => {
+                skipped.push(SkippedBuilding {
+                    id: at.building.id.clone(),
+                    reason: SkipReason::NoGroundMotion,
+                });
+                continue;
+            }
+            Err(e) => {
+                skipped.push(SkippedBuilding {
+                    id: at.building.id.clone(),
+                    reason: e.into(),
+                });
+                continue;
+            }
+        };
+        d.cells.add(at.cell, at.building.value, &damage);
+        d.total_loss += damage.expected_loss;
+        d.total_deaths += damage.deaths;
+        d.grades.entry(at.township.clone()).or_insert([0; 3])[usize::from(damage.grade - 1)] += 1;
+        d.rows.push(Assessed {
+            at,
+            pga_g: pga[at.cell],
+            required,
+            damage,
+        });
+    }
+    d
+}

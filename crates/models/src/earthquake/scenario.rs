@@ -1,0 +1,58 @@
+//! Ground motion of a scenario rupture on the census grid: at each cell centre the
+//! distances from the planar rupture ([`super::rupture`]) and the site's Vs30 go
+//! into the ground-motion model of the parameters ([`super::gmm`]), which gives the
+//! median PGA (g). Vs30 is the constant of `[site] vs30`, or the per-cell value the
+//! caller derived (slope proxy, Wald & Allen 2007, or a site-class map); a cell
+//! whose Vs30 is NaN has no ground motion (NaN).
+//!
+//! Rows are independent: the caller may score them in parallel, in any order, with
+//! identical results.
+
+use riskcensus_core::GridSpec;
+
+use super::error::EarthquakeError;
+use super::gmm::{GmInput, Imt};
+use super::params::{EarthquakeParams, Vs30Source};
+use super::rupture::PlanarRupture;
+
+/// Median PGA (g) of the scenario of `p` at the cells of row `r` of `grid`, into
+/// `out` (one value per column; cells without Vs30 are left as they are). `vs30`
+/// holds the per-cell Vs30 of the whole grid (row-major, m/s), or `None` for a
+/// constant. On the first cell the model refuses (e.g. a magnitude outside its
+/// range) the row stops: the error carries that cell's column.
+pub fn pga_row(
+    grid: &GridSpec,
+    r: usize,
+    rupture: &PlanarRupture,
+    p: &EarthquakeParams,
+    vs30: Option<&[f64]>,
+    out: &mut [f32],
+) -> Result<(), (usize, EarthquakeError)> {
+    let gmm = p.gmm();
+    let s = &p.scenario;
+    for (c, o) in out.iter_mut().enumerate() {
+        let vs30 = match (&p.site.vs30, vs30) {
+            (Vs30Source::Constant(v), _) => *v,
+            (_, Some(v)) => v[r * grid.cols + c],
+            (_, None) => f64::NAN,
+        };
+        if vs30.is_nan() {
+            continue;
+        }
+        let (x, y) = grid.cell_center(r, c);
+        let d = rupture.distances(x, y);
+        let input = GmInput {
+            mag: s.magnitude,
+            rake: s.rake,
+            rjb_km: d.rjb_km,
+            vs30,
+            repi_km: d.repi_km,
+            azimuth_deg: d.azimuth_deg,
+        };
+        match gmm.ground_motion(Imt::Pga, &input) {
+            Ok(g) => *o = g.median as f32,
+            Err(e) => return Err((c, e)),
+        }
+    }
+    Ok(())
+}
