@@ -11,6 +11,7 @@ mod breaks_zonal;
 mod cli;
 mod earthquake;
 mod engine;
+mod extra_hazard;
 mod fwi;
 mod geohazard;
 mod ground_motion;

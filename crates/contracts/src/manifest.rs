@@ -29,6 +29,10 @@ pub struct Manifest {
     /// Models and built-in operators, with versions, parameter hashes and breaks.
     #[serde(default)]
     pub models: Vec<ModelEntry>,
+    /// The hazards of the run's model library (its `hazard.toml` files) in map and
+    /// report order: ids, names, order.
+    #[serde(default)]
+    pub hazards: Vec<riskcensus_core::HazardInfo>,
     /// Seeds of the seeded steps (`census` is the demo generator's, 0 for a real census).
     #[serde(default)]
     pub seeds: BTreeMap<String, u64>,

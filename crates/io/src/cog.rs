@@ -117,7 +117,7 @@ impl Default for CogOptions {
 pub type Provenance = BTreeMap<String, String>;
 
 /// Colour table and class names for a u8 level raster.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LevelLegend(pub LevelScheme);
 
 /// Writes one band of type `T` (f32 for grids, u8 for levels) as a COG.
@@ -262,7 +262,7 @@ impl<T: GdalType + Copy> CogWriter<T> {
                 .map_err(IoError::gdal(&self.dest, format!("setting tag {k}")))?;
         }
         let is_u8 = T::datatype() == gdal::raster::GdalDataType::UInt8;
-        if let Some(LevelLegend(scheme)) = self.legend {
+        if let Some(LevelLegend(scheme)) = &self.legend {
             let mut band = ds
                 .rasterband(1)
                 .map_err(IoError::gdal(&self.dest, "band 1"))?;

@@ -285,6 +285,16 @@ impl RasterReader {
             .collect()
     }
 
+    /// The id of the level scheme of a level raster (`LEVEL_SCHEME` band metadata
+    /// written by [`crate::CogWriter`] with its legend), `None` for other rasters.
+    pub fn level_scheme_id(&self) -> Option<String> {
+        use gdal::Metadata;
+        self.ds
+            .rasterband(self.band)
+            .ok()?
+            .metadata_item("LEVEL_SCHEME", "")
+    }
+
     /// Colour table entries as RGBA, if the band has one.
     pub fn color_table_rgba(&self) -> Vec<[i16; 4]> {
         let Ok(band) = self.ds.rasterband(self.band) else {

@@ -119,7 +119,11 @@ fn cog_round_trip_with_tags_legend_and_overviews() {
     let mut w = CogWriter::<u8>::create(&l_path, &grid, Some(0.0), CogOptions::default()).unwrap();
     let levels: Vec<u8> = (0..grid.cell_count()).map(|i| (i % 6) as u8).collect();
     w.write_window(grid.full_window(), &levels).unwrap();
-    w.set_legend(LevelLegend(LevelScheme::Risk));
+    let mut scheme = LevelScheme::generic(5);
+    scheme.id = "risk5".into();
+    scheme.classes[0].name_zh = "高风险".into();
+    scheme.classes[0].name_en = "I high".into();
+    w.set_legend(LevelLegend(scheme));
     w.finish().unwrap();
     let r = RasterReader::open(&l_path, 1).unwrap();
     assert_eq!(r.info().layout.as_deref(), Some("COG"));
@@ -140,6 +144,8 @@ fn cog_round_trip_with_tags_legend_and_overviews() {
         names[1].contains("高风险") && names[1].contains("I high"),
         "{names:?}"
     );
+    assert_eq!(names[5], "5级 level 5");
+    assert_eq!(r.level_scheme_id().as_deref(), Some("risk5"));
 }
 
 #[test]

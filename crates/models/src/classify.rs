@@ -27,7 +27,8 @@ pub struct Classification {
     pub classes: usize,
     /// Quantisation step of natural breaks.
     pub step: Option<f64>,
-    /// The level scheme the codes belong to, when the model names one.
+    /// The level scheme the codes belong to, when the model names one (resolved from
+    /// the library's `levels.toml` files).
     pub scheme: Option<LevelScheme>,
 }
 

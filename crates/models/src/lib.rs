@@ -17,7 +17,10 @@
 //! - [`classify`]: fixed-break classification into level codes (1 = highest);
 //! - [`csv_table`]: CSV tables through the csv crate: error cause, record lines;
 //! - [`program`]: the compiled, fused, chunked kernel ([`Program`], [`TileScorer`]);
-//! - [`reference`](mod@reference): the scalar per-cell evaluator the kernel is proved against.
+//! - [`reference`](mod@reference): the scalar per-cell evaluator the kernel is proved against;
+//! - [`library`]: the shipped model files and a census's own, one override rule;
+//! - [`vocabulary`]: the hazards (`hazard.toml`) and level schemes (`levels.toml`)
+//!   the library declares.
 //!
 //! Cells are f32 with NaN = nodata. Input slices follow [`Model::inputs`] order
 //! (sorted by layer id).
@@ -37,6 +40,7 @@ pub mod program;
 pub mod reference;
 pub mod spec;
 pub mod transform;
+pub mod vocabulary;
 pub mod wildfire;
 
 pub use ahp::Ahp;
@@ -49,3 +53,4 @@ pub use program::{Program, TileScorer, DEFAULT_CHUNK, MAX_CHUNK};
 pub use reference::Reference;
 pub use spec::ModelSpec;
 pub use transform::{Nodata, Transform, Unknown};
+pub use vocabulary::{Vocabulary, VocabularyError};

@@ -14,7 +14,9 @@
 //! - a **scoring model** (a weighted overlay, docs/models.md), run by the assess stage
 //!   unless a stage scores it itself;
 //! - the **parameters of a built-in operator**: it names its `operator` (HAND
-//!   inundation, depth–damage, earthquake, geological hazards, prevention rules).
+//!   inundation, depth–damage, earthquake, geological hazards, prevention rules);
+//! - a **declaration**: `hazard.toml` (one hazard: id, names, order) or `levels.toml`
+//!   (level schemes), read into a [`Vocabulary`].
 //!
 //! Every stage reads its files through a [`Library`], so an override behaves the
 //! same for every file; `docs/models.md` documents the rule.
@@ -24,6 +26,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::ModelError;
 use crate::model::Model;
+use crate::spec::ModelSpec;
+use crate::vocabulary::Vocabulary;
 
 include!(concat!(env!("OUT_DIR"), "/shipped_models.rs"));
 
@@ -58,15 +62,23 @@ impl ModelFile {
     /// True for the parameter file of a built-in operator (it declares `operator`).
     pub fn is_operator(&self) -> bool {
         self.path.ends_with(".toml")
+            && !self.is_declaration()
             && self
                 .text
                 .parse::<toml::Table>()
                 .is_ok_and(|t| t.contains_key("operator"))
     }
 
-    /// True for a scoring model (a `.toml` file that is no operator's parameters).
+    /// True for a scoring model (a `.toml` file that is neither an operator's
+    /// parameters nor a declaration).
     pub fn is_scoring_model(&self) -> bool {
-        self.path.ends_with(".toml") && !self.is_operator()
+        self.path.ends_with(".toml") && !self.is_operator() && !self.is_declaration()
+    }
+
+    /// True for a hazard declaration (`hazard.toml`) or a level-scheme file
+    /// (`levels.toml`), see [`crate::vocabulary`].
+    pub fn is_declaration(&self) -> bool {
+        crate::vocabulary::is_declaration(&self.path)
     }
 }
 
@@ -91,6 +103,9 @@ pub enum LibraryError {
     /// A scoring model is invalid.
     #[error(transparent)]
     Model(#[from] ModelError),
+    /// A hazard declaration or level-scheme file is invalid.
+    #[error(transparent)]
+    Vocabulary(#[from] crate::vocabulary::VocabularyError),
 }
 
 /// The model files of a census (or the shipped ones alone).
@@ -169,19 +184,30 @@ impl Library {
         self.files.values()
     }
 
-    /// The scoring model at `path`, parsed and validated.
+    /// The hazards and level schemes the library's `hazard.toml` and `levels.toml`
+    /// files declare (the census's own among them).
+    pub fn vocabulary(&self) -> Result<Vocabulary, LibraryError> {
+        Ok(Vocabulary::from_files(self.files.values().map(|f| {
+            (f.path.as_str(), f.text.as_str(), f.origin.as_path())
+        }))?)
+    }
+
+    /// The scoring model at `path`, parsed and validated against the library's
+    /// hazards and level schemes.
     pub fn model(&self, path: &str) -> Result<Model, LibraryError> {
         let f = self.require(path)?;
-        Ok(Model::from_toml(&f.text, &f.origin)?)
+        let v = self.vocabulary()?;
+        Ok(ModelSpec::parse(&f.text, &f.origin)?.check_with(&v)?)
     }
 
     /// Every scoring model of the library, parsed and validated, in path order,
     /// except those at `except` (files a stage scores itself).
     pub fn scoring_models(&self, except: &[&str]) -> Result<Vec<Model>, LibraryError> {
+        let v = self.vocabulary()?;
         self.files
             .values()
             .filter(|f| f.is_scoring_model() && !except.contains(&f.path.as_str()))
-            .map(|f| Ok(Model::from_toml(&f.text, &f.origin)?))
+            .map(|f| Ok(ModelSpec::parse(&f.text, &f.origin)?.check_with(&v)?))
             .collect()
     }
 

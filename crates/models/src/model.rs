@@ -4,7 +4,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use riskcensus_core::Hazard;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -14,6 +13,8 @@ use crate::error::{ModelError, Problem};
 use crate::locate::{dotted, Locator, Step};
 use crate::spec::*;
 use crate::transform::{LookupClass, Nodata, Transform, Unknown};
+use crate::vocabulary::Vocabulary;
+use riskcensus_core::Measure;
 
 /// Default mitigation effectiveness α in R = H·E·V·(1 − α·C).
 ///
@@ -125,7 +126,7 @@ pub struct Model {
     id: String,
     version: String,
     name: Option<String>,
-    hazard: Option<Hazard>,
+    hazard: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     output: Option<String>,
     description: Option<String>,
@@ -164,8 +165,8 @@ impl Model {
     }
     /// The hazard the model scores, if the file declares one (none for exposure or
     /// capacity indices).
-    pub fn hazard(&self) -> Option<Hazard> {
-        self.hazard
+    pub fn hazard(&self) -> Option<&str> {
+        self.hazard.as_deref()
     }
     /// The output layer id the file declares, if any.
     pub fn output(&self) -> Option<&str> {
@@ -425,9 +426,20 @@ impl Checker {
 }
 
 impl ModelSpec {
-    /// Validate everything and build the [`Model`]; all problems are reported at
-    /// once, each with its line and dotted key.
+    /// Validate everything and build the [`Model`] against the shipped hazards and
+    /// level schemes ([`Vocabulary::shipped`]); all problems are reported at once,
+    /// each with its line and dotted key.
     pub fn check(&self) -> Result<Model, ModelError> {
+        self.check_with(Vocabulary::shipped())
+    }
+
+    /// [`ModelSpec::check`] against the hazards and level schemes of a library
+    /// (a census may declare its own): `hazard` must name a declared hazard and
+    /// `classification.scheme` a declared scheme with as many levels as classes. A
+    /// hazard index (a model of a single hazard that is not a risk composition) never
+    /// gets a scheme measuring risk, and a risk composition or the combined risk only
+    /// a scheme measuring risk.
+    pub fn check_with(&self, vocabulary: &Vocabulary) -> Result<Model, ModelError> {
         let mut c = Checker {
             loc: Locator::new(&self.text),
             problems: Vec::new(),
@@ -761,23 +773,73 @@ impl ModelSpec {
             );
         }
 
+        let hazard = self.hazard.as_deref().and_then(|h| {
+            let found = vocabulary.hazard(h);
+            if found.is_none() {
+                c.err(
+                    &[k("hazard")],
+                    format!(
+                        "hazard `{h}` is declared by no hazard.toml; declared: {}",
+                        vocabulary
+                            .hazards()
+                            .map(|h| h.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+            found
+        });
+        // What the levels must measure: risk for a risk composition or the combined
+        // risk, anything but risk for a single hazard's index.
+        let is_risk =
+            self.aggregation == AggregationSpec::Risk || hazard.is_some_and(|h| h.combined);
+        let is_hazard_index = hazard.is_some_and(|h| !h.combined) && !is_risk;
         let classification = self.classification.as_ref().map(|cl| {
-            let check_scheme =
-                |c: &mut Checker, scheme: &Option<riskcensus_core::LevelScheme>, classes: usize| {
-                    if let Some(s) = scheme {
-                        if s.count() != classes {
-                            c.err(
-                                &[k("classification"), k("scheme")],
-                                format!(
-                                "scheme `{}` has {} levels but the classification makes {} classes",
-                                s.id(),
-                                s.count(),
-                                classes
-                            ),
-                            );
-                        }
-                    }
+            let check_scheme = |c: &mut Checker, scheme: &Option<String>, classes: usize| {
+                let path = [k("classification"), k("scheme")];
+                let id = scheme.as_deref()?;
+                let Some(s) = vocabulary.scheme(id) else {
+                    c.err(
+                        &path,
+                        format!(
+                            "scheme `{id}` is declared by no levels.toml; declared: {}",
+                            vocabulary
+                                .schemes()
+                                .map(|s| s.id.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    );
+                    return None;
                 };
+                if s.count() != classes {
+                    c.err(
+                        &path,
+                        format!(
+                            "scheme `{}` has {} levels but the classification makes {} classes",
+                            s.id(),
+                            s.count(),
+                            classes
+                        ),
+                    );
+                }
+                if is_hazard_index && s.measures == Measure::Risk {
+                    c.err(
+                        &path,
+                        format!(
+                            "scheme `{id}` measures risk, but this model scores a hazard: a hazard map is never labelled as risk (use a hazard scheme, e.g. hazard5)"
+                        ),
+                    );
+                }
+                if is_risk && s.measures != Measure::Risk {
+                    c.err(
+                        &path,
+                        format!("scheme `{id}` does not measure risk, but this model scores risk"),
+                    );
+                }
+                Some(s.clone())
+            };
             let check_classes = |c: &mut Checker, classes: usize| {
                 if !(2..=255).contains(&classes) {
                     c.err(
@@ -811,8 +873,8 @@ impl ModelSpec {
                             );
                         }
                     }
-                    check_scheme(&mut c, scheme, breaks.len() + 1);
-                    Classification::fixed(breaks.clone(), *scheme)
+                    let scheme = check_scheme(&mut c, scheme, breaks.len() + 1);
+                    Classification::fixed(breaks.clone(), scheme)
                 }
                 ClassificationSpec::NaturalBreaks {
                     classes,
@@ -820,7 +882,7 @@ impl ModelSpec {
                     scheme,
                 } => {
                     check_classes(&mut c, *classes);
-                    check_scheme(&mut c, scheme, *classes);
+                    let scheme = check_scheme(&mut c, scheme, *classes);
                     if let Some(st) = step {
                         if !(st.is_finite() && *st > 0.0) {
                             c.err(
@@ -829,17 +891,17 @@ impl ModelSpec {
                             );
                         }
                     }
-                    Classification::data_driven("natural_breaks", *classes, *step, *scheme)
+                    Classification::data_driven("natural_breaks", *classes, *step, scheme)
                 }
                 ClassificationSpec::Quantile { classes, scheme } => {
                     check_classes(&mut c, *classes);
-                    check_scheme(&mut c, scheme, *classes);
-                    Classification::data_driven("quantile", *classes, None, *scheme)
+                    let scheme = check_scheme(&mut c, scheme, *classes);
+                    Classification::data_driven("quantile", *classes, None, scheme)
                 }
                 ClassificationSpec::EqualInterval { classes, scheme } => {
                     check_classes(&mut c, *classes);
-                    check_scheme(&mut c, scheme, *classes);
-                    Classification::data_driven("equal_interval", *classes, None, *scheme)
+                    let scheme = check_scheme(&mut c, scheme, *classes);
+                    Classification::data_driven("equal_interval", *classes, None, scheme)
                 }
             }
         });
@@ -855,7 +917,7 @@ impl ModelSpec {
             id: self.id.clone(),
             version: self.version.clone(),
             name: self.name.clone(),
-            hazard: self.hazard,
+            hazard: self.hazard.clone(),
             output: self.output.clone(),
             description: self.description.clone(),
             sources: self.sources.clone(),

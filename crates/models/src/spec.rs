@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use riskcensus_core::{Hazard, LevelScheme};
 use serde::Deserialize;
 
 use crate::error::ModelError;
@@ -21,9 +20,10 @@ pub struct ModelSpec {
     /// `name`: a human-readable name.
     #[serde(default)]
     pub name: Option<String>,
-    /// `hazard`: the hazard the model scores (`flood`, `earthquake`, …), if any.
+    /// `hazard`: the id of the hazard the model scores (`flood`, `earthquake`, …), if
+    /// any: a hazard declared by a `hazard.toml` of the library.
     #[serde(default)]
-    pub hazard: Option<Hazard>,
+    pub hazard: Option<String>,
     /// Layer id the model's score is written as (and later models read it by);
     /// default chosen by the engine (`<id>_hazard` for hazard indices, else `<id>`).
     #[serde(default)]
@@ -269,9 +269,9 @@ pub enum ClassificationSpec {
     FixedBreaks {
         /// K − 1 ascending breaks (class upper bounds) for K classes.
         breaks: Vec<f64>,
-        /// Level scheme of the codes; its level count must equal the class count.
+        /// Id of the level scheme of the codes (a `levels.toml` scheme); its level count must equal the class count.
         #[serde(default)]
-        scheme: Option<LevelScheme>,
+        scheme: Option<String>,
     },
     /// Exact Fisher–Jenks natural breaks on the full population of the score,
     /// quantised to `step` (default [`crate::classify::DEFAULT_STEP`]).
@@ -281,25 +281,25 @@ pub enum ClassificationSpec {
         /// Quantisation step, > 0.
         #[serde(default)]
         step: Option<f64>,
-        /// Level scheme of the codes; its level count must equal `classes`.
+        /// Id of the level scheme of the codes (a `levels.toml` scheme); its level count must equal `classes`.
         #[serde(default)]
-        scheme: Option<LevelScheme>,
+        scheme: Option<String>,
     },
     /// Quantiles (Hyndman–Fan type 7) of the full population.
     Quantile {
         /// Number of classes K, 2..=255.
         classes: usize,
-        /// Level scheme of the codes; its level count must equal `classes`.
+        /// Id of the level scheme of the codes (a `levels.toml` scheme); its level count must equal `classes`.
         #[serde(default)]
-        scheme: Option<LevelScheme>,
+        scheme: Option<String>,
     },
     /// Equal intervals between the minimum and the maximum.
     EqualInterval {
         /// Number of classes K, 2..=255.
         classes: usize,
-        /// Level scheme of the codes; its level count must equal `classes`.
+        /// Id of the level scheme of the codes (a `levels.toml` scheme); its level count must equal `classes`.
         #[serde(default)]
-        scheme: Option<LevelScheme>,
+        scheme: Option<String>,
     },
 }
 

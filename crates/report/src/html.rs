@@ -19,7 +19,6 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use riskcensus_core::Hazard;
 use riskcensus_io::gpkg::GpkgDb;
 
 use crate::error::ReportError;
@@ -169,7 +168,7 @@ pub fn build(run: &Run, base: &Basemap, maps: &[RenderedMap]) -> Result<String, 
     section_methods(&mut o, run)?;
     section_validation(&mut o, run)?;
     section_maps(&mut o, maps);
-    section_units(&mut o, &units, maps, &zdb)?;
+    section_units(&mut o, run, &units, maps, &zdb)?;
     section_provenance(&mut o, run);
     let _ = writeln!(
         o,
@@ -446,19 +445,18 @@ fn section_methods(o: &mut String, run: &Run) -> Result<(), ReportError> {
     o.push_str("<p>每个模型的标识、版本与参数哈希取自本次运行的 manifest.json；因子、变换与权重取自模型文件，并以参数哈希核对其确为本次运行所用。<span class=\"en\">Model ids, versions and parameter hashes come from the run's manifest; factors, transforms and weights from the model files, checked against the manifest's hash.</span></p>");
     let mut groups: BTreeMap<usize, Vec<&crate::run::ModelEntry>> = BTreeMap::new();
     for me in &run.manifest.models {
-        let h = hazard_of(&me.output)
-            .or_else(|| hazard_of(&me.id))
-            .map_or(Hazard::ALL.len(), |h| {
-                Hazard::ALL.iter().position(|x| *x == h).unwrap_or(0)
+        let hazards = &run.manifest.hazards;
+        let h = hazard_of(hazards, &me.output)
+            .or_else(|| hazard_of(hazards, &me.id))
+            .map_or(hazards.len(), |h| {
+                hazards.iter().position(|x| x.id == h.id).unwrap_or(0)
             });
         groups.entry(h).or_default().push(me);
     }
     for (h, models) in groups {
-        let (hz, hen) = match Hazard::ALL.get(h) {
-            Some(Hazard::Comprehensive) => {
-                ("综合风险".to_string(), "comprehensive risk".to_string())
-            }
-            Some(x) => (x.name_zh().to_string(), x.id().to_string()),
+        let (hz, hen) = match run.manifest.hazards.get(h) {
+            Some(x) if x.combined => (format!("{}风险", x.name_zh), format!("{} risk", x.id)),
+            Some(x) => (x.name_zh.clone(), x.id.clone()),
             None => (
                 "承灾体与减灾能力".to_string(),
                 "exposure, vulnerability and capacity".to_string(),
@@ -868,6 +866,7 @@ fn level_name(legend: Option<&Vec<LegendClass>>, code: Option<i64>) -> String {
 
 fn section_units(
     o: &mut String,
+    run: &Run,
     units: &crate::run::UnitTables,
     maps: &[RenderedMap],
     zdb: &GpkgDb,
@@ -901,7 +900,7 @@ fn section_units(
             .iter()
             .find(|m| m.grid.layer == *layer && m.grid.kind == GridKind::Prevention)
             .map(|m| &m.legend);
-        let (tzh, ten) = crate::run::titles(layer, GridKind::Level);
+        let (tzh, ten) = crate::run::titles(&run.manifest.hazards, layer, GridKind::Level);
         let tzh = tzh.trim_end_matches("等级图").to_string();
         let ten = ten.trim_end_matches(" levels").to_string();
         let _ = write!(

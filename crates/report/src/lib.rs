@@ -91,13 +91,13 @@ pub fn level_map(r: &run::Run, g: &run::LevelGridFile) -> Result<map::LevelMap, 
         ));
     }
     let levels = reader.read_u8(grid.full_window())?;
-    let mut classes = run::legend_of(&reader, g.kind, &g.layer);
+    let mut classes = run::legend_of(&reader);
     if g.kind == run::GridKind::Level {
         if let Some(b) = r.model_for(&g.layer).and_then(|m| m.breaks.as_ref()) {
             run::class_ranges(b, &mut classes);
         }
     }
-    let (title_zh, title_en) = run::titles(&g.layer, g.kind);
+    let (title_zh, title_en) = run::titles(&r.manifest.hazards, &g.layer, g.kind);
     Ok(map::LevelMap {
         id: g.id.clone(),
         title_zh,

@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use riskcensus_core::{GridSpec, Hazard, LevelScheme};
+use riskcensus_core::{GridSpec, HazardInfo, LevelScheme};
 use riskcensus_io::gpkg::{DbFeature, GpkgDb};
 use riskcensus_io::vector::FieldValue;
 
@@ -44,11 +44,11 @@ pub struct LevelGridFile {
 
 /// Sort key: hazards in census order, then hazard/susceptibility before risk, then
 /// prevention.
-fn order_key(g: &LevelGridFile) -> (usize, usize, GridKind, String) {
-    let hz = hazard_of(&g.layer).map_or(Hazard::ALL.len(), |h| {
-        Hazard::ALL.iter().position(|x| *x == h).unwrap_or(0)
+fn order_key(hazards: &[HazardInfo], g: &LevelGridFile) -> (usize, usize, GridKind, String) {
+    let hz = hazard_of(hazards, &g.layer).map_or(hazards.len(), |h| {
+        hazards.iter().position(|x| x.id == h.id).unwrap_or(0)
     });
-    let part = part_of(&g.layer);
+    let part = part_of(hazards, &g.layer);
     let p = match part {
         "hazard" | "susceptibility" => 0,
         "risk" | "" => 1,
@@ -57,31 +57,31 @@ fn order_key(g: &LevelGridFile) -> (usize, usize, GridKind, String) {
     (hz, p, g.kind, g.layer.clone())
 }
 
-/// The hazard a layer id belongs to (`geohazard_risk` → geohazard; `comprehensive…`).
-pub fn hazard_of(layer: &str) -> Option<Hazard> {
-    // Longest id first, so `geohazard` wins over a shorter prefix.
-    let mut all = Hazard::ALL.to_vec();
-    all.sort_by_key(|h| std::cmp::Reverse(h.id().len()));
-    all.into_iter()
-        .find(|h| layer == h.id() || layer.starts_with(&format!("{}_", h.id())))
+/// The hazard a layer id belongs to, among the run's `hazards` (the manifest's):
+/// the one whose id is the layer id or its prefix before `_`, longest first
+/// (`geohazard_risk` → geohazard; `comprehensive…`).
+pub fn hazard_of<'a>(hazards: &'a [HazardInfo], layer: &str) -> Option<&'a HazardInfo> {
+    hazards
+        .iter()
+        .filter(|h| layer == h.id || layer.starts_with(&format!("{}_", h.id)))
+        .max_by_key(|h| h.id.len())
 }
 
 /// What a layer measures: `flood_risk` → `risk`, `comprehensive` → ``.
-pub fn part_of(layer: &str) -> &str {
-    match hazard_of(layer) {
-        Some(h) => layer[h.id().len()..].trim_start_matches('_'),
+pub fn part_of<'a>(hazards: &[HazardInfo], layer: &'a str) -> &'a str {
+    match hazard_of(hazards, layer) {
+        Some(h) => layer[h.id.len()..].trim_start_matches('_'),
         None => layer,
     }
 }
 
 /// Chinese and English titles of a map.
-pub fn titles(layer: &str, kind: GridKind) -> (String, String) {
-    let (hz_zh, hz_en) = match hazard_of(layer) {
-        Some(Hazard::Comprehensive) => ("综合".to_string(), "Comprehensive".to_string()),
-        Some(h) => (h.name_zh().to_string(), capitalise(h.id())),
+pub fn titles(hazards: &[HazardInfo], layer: &str, kind: GridKind) -> (String, String) {
+    let (hz_zh, hz_en) = match hazard_of(hazards, layer) {
+        Some(h) => (h.name_zh.clone(), h.name_en.clone()),
         None => (String::new(), String::new()),
     };
-    let part = part_of(layer);
+    let part = part_of(hazards, layer);
     let (p_zh, p_en) = match part {
         "hazard" => ("危险性", "hazard"),
         "risk" | "" => ("风险", "risk"),
@@ -112,14 +112,6 @@ pub fn titles(layer: &str, kind: GridKind) -> (String, String) {
                 .trim()
                 .to_string(),
         ),
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 
@@ -205,7 +197,7 @@ impl Run {
                 what: "no level grid in the run".into(),
             });
         }
-        grids.sort_by_key(order_key);
+        grids.sort_by_key(|g| order_key(&manifest.hazards, g));
         Ok(Self {
             dir: dir.to_path_buf(),
             layout,
@@ -473,35 +465,18 @@ pub fn read_unit_tables(db: &GpkgDb) -> Result<UnitTables, ReportError> {
 }
 
 /// The legend of a level grid: class names from its `CLASS_<code>` band metadata
-/// (`<zh> <en>`), colours from its colour table; a grid without them falls back to
-/// the core level scheme with as many classes as the grid's codes need.
-pub fn legend_of(
-    reader: &riskcensus_io::RasterReader,
-    kind: GridKind,
-    layer: &str,
-) -> Vec<LegendClass> {
+/// (`<zh> <en>`, written from the level scheme of the model that classified it),
+/// colours from its colour table; a grid without them gets the neutral
+/// [`LevelScheme::generic`] legend (`1级 level 1` …), never a hazard or risk name.
+pub fn legend_of(reader: &riskcensus_io::RasterReader) -> Vec<LegendClass> {
     let names = reader.class_names();
     let table = reader.color_table_rgba();
-    let scheme = match kind {
-        GridKind::Prevention => LevelScheme::Prevention,
-        GridKind::Level => hazard_of(layer).map_or(LevelScheme::Risk, |h| h.scheme()),
+    let count = match (names.len(), table.len()) {
+        (n, _) if n > 1 => n - 1,
+        (_, t) if t > 2 => t - 1,
+        _ => 5,
     };
-    let scheme = match names.len() {
-        n if n > 1 => [
-            LevelScheme::Risk,
-            LevelScheme::Geohazard,
-            LevelScheme::Prevention,
-        ]
-        .into_iter()
-        .find(|s| s.count() == n - 1)
-        .unwrap_or(scheme),
-        _ => scheme,
-    };
-    let count = if names.len() > 1 {
-        names.len() - 1
-    } else {
-        scheme.count()
-    };
+    let scheme = LevelScheme::generic(count);
     (1..=count as u8)
         .map(|code| {
             let fallback = scheme.class(code);
@@ -572,23 +547,48 @@ mod tests {
 
     #[test]
     fn layer_ids_map_to_hazards_and_titles() {
-        assert_eq!(hazard_of("geohazard_risk"), Some(Hazard::Geohazard));
-        assert_eq!(hazard_of("flood_hazard"), Some(Hazard::Flood));
-        assert_eq!(hazard_of("comprehensive"), Some(Hazard::Comprehensive));
-        assert_eq!(hazard_of("exposure"), None);
-        assert_eq!(part_of("wildfire_risk"), "risk");
-        assert_eq!(titles("flood_risk", GridKind::Level).0, "洪涝风险等级图");
+        let h = |id: &str, zh: &str, en: &str, order| HazardInfo {
+            id: id.into(),
+            name_zh: zh.into(),
+            name_en: en.into(),
+            order,
+            combined: false,
+        };
+        let hz = [
+            h("flood", "洪涝", "Flood", 2),
+            h("geohazard", "地质灾害", "Geohazard", 6),
+            h("geo", "地", "Geo", 7),
+            h("comprehensive", "综合", "Comprehensive", 100),
+        ];
+        assert_eq!(hazard_of(&hz, "geohazard_risk").unwrap().id, "geohazard");
+        assert_eq!(hazard_of(&hz, "geo_risk").unwrap().id, "geo");
+        assert_eq!(hazard_of(&hz, "flood_hazard").unwrap().id, "flood");
+        assert_eq!(hazard_of(&hz, "comprehensive").unwrap().id, "comprehensive");
+        assert!(hazard_of(&hz, "exposure").is_none());
+        assert_eq!(part_of(&hz, "flood_risk"), "risk");
         assert_eq!(
-            titles("flood_risk", GridKind::Prevention),
+            titles(&hz, "flood_risk", GridKind::Level).0,
+            "洪涝风险等级图"
+        );
+        assert_eq!(
+            titles(&hz, "flood_risk", GridKind::Prevention),
             (
                 "洪涝风险防治区划图".into(),
                 "Flood risk prevention zoning".into()
             )
         );
-        assert_eq!(titles("comprehensive", GridKind::Level).0, "综合风险等级图");
         assert_eq!(
-            titles("geohazard_susceptibility", GridKind::Level).0,
+            titles(&hz, "comprehensive", GridKind::Level).0,
+            "综合风险等级图"
+        );
+        assert_eq!(
+            titles(&hz, "geohazard_susceptibility", GridKind::Level).0,
             "地质灾害易发性等级图"
+        );
+        // A layer of no declared hazard keeps its id.
+        assert_eq!(
+            titles(&[], "flood_risk", GridKind::Level).0,
+            "flood_risk等级图"
         );
     }
 

@@ -152,7 +152,7 @@ fn non_reciprocal_ahp_matrix() {
 #[test]
 fn bad_transform_parameters_and_breaks() {
     let text = GOOD.replace("x0 = 30.0, x1 = 0.0", "x0 = 30.0, x1 = 30.0")
-        + "\n[classification]\nmethod = \"fixed_breaks\"\nbreaks = [0.5, 0.2]\nscheme = \"risk\"\n";
+        + "\n[classification]\nmethod = \"fixed_breaks\"\nbreaks = [0.5, 0.2]\nscheme = \"risk5\"\n";
     let (_, e) = invalid(&text);
     assert_problem(&e, "factors[1].transform.x1", 20, "x0 ≠ x1");
     assert_problem(&e, "classification.breaks", 28, "strictly ascending");
@@ -179,7 +179,7 @@ fn io_error_names_the_file() {
 #[test]
 fn data_driven_classifications_are_checked() {
     let ok = GOOD.to_string()
-        + "\n[classification]\nmethod = \"natural_breaks\"\nclasses = 5\nstep = 0.001\nscheme = \"risk\"\n";
+        + "\n[classification]\nmethod = \"natural_breaks\"\nclasses = 5\nstep = 0.001\nscheme = \"risk5\"\n";
     let m = Model::from_toml(&ok, "ok.toml").unwrap();
     let c = m.classification().unwrap();
     assert_eq!(
@@ -195,7 +195,7 @@ fn data_driven_classifications_are_checked() {
     assert_eq!(resolved.code(0.2001), 3);
 
     let text = GOOD.to_string()
-        + "\n[classification]\nmethod = \"quantile\"\nclasses = 4\nscheme = \"risk\"\n";
+        + "\n[classification]\nmethod = \"quantile\"\nclasses = 4\nscheme = \"risk5\"\n";
     let (_, e) = invalid(&text);
     assert_problem(&e, "classification.scheme", 29, "has 5 levels");
     let text = GOOD.to_string() + "\n[classification]\nmethod = \"equal_interval\"\nclasses = 1\n";
@@ -205,4 +205,51 @@ fn data_driven_classifications_are_checked() {
         + "\n[classification]\nmethod = \"natural_breaks\"\nclasses = 5\nstep = -1.0\n";
     let (_, e) = invalid(&text);
     assert_problem(&e, "classification.step", 29, "positive");
+}
+
+/// A hazard map is never labelled as risk: the scheme of a single hazard's index may
+/// not measure risk, a risk composition's must; hazards and schemes must be declared.
+#[test]
+fn schemes_and_hazards_are_resolved_and_match_what_the_model_scores() {
+    let classify = |scheme: &str| {
+        format!("\n[classification]\nmethod = \"fixed_breaks\"\nbreaks = [0.2, 0.4, 0.6, 0.8]\nscheme = \"{scheme}\"\n")
+    };
+    let index = GOOD.replace(
+        "sources = [\"test\"]",
+        "sources = [\"test\"]\nhazard = \"flood\"",
+    );
+    // A flood hazard index with hazard levels: accepted, the scheme resolved.
+    let m = Model::from_toml(&(index.clone() + &classify("hazard5")), "ok.toml").unwrap();
+    assert_eq!(m.hazard(), Some("flood"));
+    let s = m.classification().unwrap().scheme.as_ref().unwrap();
+    assert_eq!(
+        (s.id(), s.class(1).unwrap().name_zh.as_str()),
+        ("hazard5", "高危险")
+    );
+    // … with risk levels: refused.
+    let (_, e) = invalid(&(index.clone() + &classify("risk5")));
+    assert_problem(
+        &e,
+        "classification.scheme",
+        30,
+        "a hazard map is never labelled as risk",
+    );
+    // The combined risk with hazard levels: refused.
+    let combined = index.replace("hazard = \"flood\"", "hazard = \"comprehensive\"");
+    let (_, e) = invalid(&(combined + &classify("hazard5")));
+    assert_problem(&e, "classification.scheme", 30, "does not measure risk");
+    // Undeclared hazard and scheme: refused, with what is declared.
+    let (_, e) = invalid(&(index.replace("\"flood\"", "\"hail\"") + &classify("risk7")));
+    assert_problem(
+        &e,
+        "hazard",
+        4,
+        "declared: flood, earthquake, geohazard, wildfire, comprehensive",
+    );
+    assert_problem(
+        &e,
+        "classification.scheme",
+        30,
+        "scheme `risk7` is declared by no levels.toml",
+    );
 }
