@@ -47,7 +47,14 @@ impl Stage for HailStage {
         let dem = cx.stack.read_grid("dem", Some("m"), grid, "hail")?;
         let days: Vec<f32> = dem.iter().map(|z| 0.5 + z / 400.0).collect();
         let dir = cx.layout.assess();
-        let path = write_f32(&dir, "hail_days", grid, &days, &Default::default(), Some("d/yr"))?;
+        let path = write_f32(
+            &dir,
+            "hail_days",
+            grid,
+            &days,
+            &Default::default(),
+            Some("d/yr"),
+        )?;
         cx.stack.insert("hail_days", path, "d/yr");
         Ok(StageOutcome::default())
     }
@@ -77,8 +84,17 @@ fn a_hazard_of_ones_own_runs_end_to_end_with_maps() {
     let assess = report.layout.assess();
 
     // The stage ran and the assess stage scored its model files.
-    assert!(report.stages.iter().any(|s| s.id == "hail" && s.skipped.is_none()));
-    for f in ["hail_days", "hail_hazard", "hail_hazard_level", "hail_risk", "hail_risk_level"] {
+    assert!(report
+        .stages
+        .iter()
+        .any(|s| s.id == "hail" && s.skipped.is_none()));
+    for f in [
+        "hail_days",
+        "hail_hazard",
+        "hail_hazard_level",
+        "hail_risk",
+        "hail_risk_level",
+    ] {
         assert!(assess.join(format!("{f}.tif")).exists(), "{f}.tif");
     }
     // Levels carry the schemes the model files name: a hazard map is labelled as
@@ -101,7 +117,14 @@ fn a_hazard_of_ones_own_runs_end_to_end_with_maps() {
     let ids: Vec<&str> = m.hazards.iter().map(|h| h.id.as_str()).collect();
     assert_eq!(
         ids,
-        ["flood", "hail", "earthquake", "geohazard", "wildfire", "comprehensive"]
+        [
+            "flood",
+            "hail",
+            "earthquake",
+            "geohazard",
+            "wildfire",
+            "comprehensive"
+        ]
     );
     assert!(m
         .models
@@ -110,7 +133,10 @@ fn a_hazard_of_ones_own_runs_end_to_end_with_maps() {
 
     // Zoning tabulates its risk per township.
     let units = std::fs::read_to_string(assess.join("unit_summary.csv")).unwrap();
-    assert!(units.lines().any(|l| l.contains(",hail_risk,")), "no hail_risk rows");
+    assert!(
+        units.lines().any(|l| l.contains(",hail_risk,")),
+        "no hail_risk rows"
+    );
 
     // The report maps it, titled with its declared names.
     let maps = report.layout.maps();
@@ -118,8 +144,14 @@ fn a_hazard_of_ones_own_runs_end_to_end_with_maps() {
         assert!(maps.join(m).exists(), "{m}");
     }
     let html = std::fs::read_to_string(report.layout.report_html()).unwrap();
-    assert!(html.contains("冰雹危险性等级图"), "the report lacks the hail hazard map");
-    assert!(html.contains("冰雹风险等级图"), "the report lacks the hail risk map");
+    assert!(
+        html.contains("冰雹危险性等级图"),
+        "the report lacks the hail hazard map"
+    );
+    assert!(
+        html.contains("冰雹风险等级图"),
+        "the report lacks the hail risk map"
+    );
 }
 
 /// The same model folder with a risk scheme on the hazard index is refused before
@@ -133,7 +165,11 @@ fn a_hazard_index_labelled_as_risk_is_refused() {
     copy_models(&models);
     let f = models.join("hail.toml");
     let text = std::fs::read_to_string(&f).unwrap();
-    std::fs::write(&f, text.replace("scheme = \"hazard5\"", "scheme = \"risk5\"")).unwrap();
+    std::fs::write(
+        &f,
+        text.replace("scheme = \"hazard5\"", "scheme = \"risk5\""),
+    )
+    .unwrap();
     let opts = RunOptions {
         run_id: "bad".into(),
         extra_stages: vec![Arc::new(HailStage)],

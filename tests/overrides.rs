@@ -38,7 +38,22 @@ fn a_census_file_at_a_shipped_path_overrides_that_file_for_every_shipped_file() 
     let shipped = Library::shipped();
     let mut overridden = Vec::new();
     for f in shipped.files() {
-        let text = if f.path.ends_with(".toml") {
+        let text = if f.is_declaration() {
+            // A hazard or level-scheme declaration: a changed English name.
+            let text = f
+                .text
+                .replacen("name_en = \"I high\"", "name_en = \"I high (census)\"", 1);
+            let at = text
+                .find("\nname_en = \"")
+                .map(|i| i + "\nname_en = \"".len());
+            match at {
+                Some(i) if f.path.ends_with("hazard.toml") => {
+                    let end = i + text[i..].find('"').unwrap();
+                    format!("{} (census){}", &text[..end], &text[end..])
+                }
+                _ => text,
+            }
+        } else if f.path.ends_with(".toml") {
             bump_version(&f.text)
         } else {
             // A table: the same rows with one more line end, so its digest differs.
@@ -58,7 +73,26 @@ fn a_census_file_at_a_shipped_path_overrides_that_file_for_every_shipped_file() 
     let r = riskcensus::run(&census, &opts, &NoProgress).unwrap();
     let m = Manifest::from_json(&std::fs::read_to_string(&r.manifest).unwrap()).unwrap();
     for (path, text) in &overridden {
-        if path.ends_with(".toml") {
+        if riskcensus_models::vocabulary::is_declaration(path) {
+            assert_ne!(
+                text,
+                &shipped.file(path).unwrap().text,
+                "{path}: not changed"
+            );
+            if path.ends_with("hazard.toml") {
+                let id = id_of(text);
+                let h = m.hazards.iter().find(|h| h.id == id).unwrap();
+                assert!(h.name_en.ends_with(" (census)"), "{path}: {h:?}");
+            } else {
+                // The risk5 scheme's first class, as the risk level grids carry it.
+                let r = riskcensus_io::RasterReader::open(
+                    &r.layout.assess().join("flood_risk_level.tif"),
+                    1,
+                )
+                .unwrap();
+                assert_eq!(r.class_names()[1], "高风险 I high (census)", "{path}");
+            }
+        } else if path.ends_with(".toml") {
             let id = id_of(text);
             let e = m
                 .models

@@ -412,6 +412,15 @@ pub enum EngineError {
         source: riskcensus_report::ReportError,
     },
     // flood, prepare, zoning
+    /// A level grid or the prevention rules name a level scheme that no
+    /// `levels.toml` of the model library declares.
+    #[error("{}: level scheme {scheme:?} is declared by no levels.toml of the model library", path.display())]
+    UnknownScheme {
+        /// The level grid or rules file.
+        path: PathBuf,
+        /// The scheme id it names.
+        scheme: String,
+    },
     /// A stage needs a layer that the layer stack does not hold, or holds in
     /// another unit.
     #[error("{needed_by} needs the layer {layer:?}{} in the layer stack{}", in_unit(.unit), hint_text(.hint))]
@@ -552,6 +561,7 @@ impl EngineError {
             | EngineError::ModelNotRun { .. } => true,
             EngineError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
             // flood, prepare, zoning
+            EngineError::UnknownScheme { .. } => true,
             EngineError::NeedsLayer { .. }
             | EngineError::Resampling { .. }
             | EngineError::GeographicDem { .. }

@@ -105,6 +105,11 @@ pub fn build(report: &RunReport) -> Result<Manifest, EngineError> {
         },
         inputs,
         models,
+        hazards: riskcensus_models::Library::for_census(&census.dir)?
+            .vocabulary()?
+            .hazards()
+            .cloned()
+            .collect(),
         seeds,
         zoning: serde_json::to_value(report.zoned()).expect("serialisable"),
         outputs,

@@ -240,11 +240,11 @@ fn run_model(
         t.insert("RISKCENSUS_CLASS_BREAKS".into(), format!("{:?}", c.breaks));
         t.insert("RISKCENSUS_CLASS_METHOD".into(), c.method.into());
         w.set_tags(&t);
-        let scheme = c.scheme.unwrap_or(if c.breaks.len() + 1 == 4 {
-            LevelScheme::Geohazard
-        } else {
-            LevelScheme::Risk
-        });
+        // A model naming no scheme gets neutral level names, never hazard or risk.
+        let scheme = c
+            .scheme
+            .clone()
+            .unwrap_or_else(|| LevelScheme::generic(c.breaks.len() + 1));
         w.set_legend(LevelLegend(scheme));
         sinks.push(w.into());
         level_path = Some(p);
@@ -334,11 +334,9 @@ fn classify_from_data(
         t.insert("RISKCENSUS_CLASS_STEP".into(), format!("{st}"));
     }
     w.set_tags(&t);
-    w.set_legend(LevelLegend(c.scheme.unwrap_or(if k == 4 {
-        LevelScheme::Geohazard
-    } else {
-        LevelScheme::Risk
-    })));
+    w.set_legend(LevelLegend(
+        c.scheme.clone().unwrap_or_else(|| LevelScheme::generic(k)),
+    ));
     w.write_window(grid.full_window(), &levels)?;
     w.finish()?;
     Ok((level_path.to_path_buf(), resolved))

@@ -53,8 +53,15 @@ pub struct PreventionRules {
     id: String,
     version: String,
     operator: String,
+    /// The level scheme of the tiers (a `levels.toml` scheme measuring prevention).
+    #[serde(default = "default_scheme")]
+    scheme: String,
     sources: Vec<String>,
     rules: Vec<Rule>,
+}
+
+fn default_scheme() -> String {
+    "prevention3".into()
 }
 
 /// One rule: where it applies, the tier it gives and the conditions that must all
@@ -173,6 +180,11 @@ impl RulesError {
 }
 
 impl PreventionRules {
+    /// The id of the level scheme of the tiers (`scheme`, default `prevention3`).
+    pub fn scheme(&self) -> &str {
+        &self.scheme
+    }
+
     /// Parse and validate the file's text: the known operator, tiers 1–3, unique rule
     /// ids, indicators of the rule's scale, known comparison operators, and each
     /// scale ending with exactly one unconditional rule. Every problem is reported.
@@ -410,6 +422,7 @@ pub fn place_units(
     stats: Vec<UnitStats>,
     capacity_mean: &[f64],
     rules: &PreventionRules,
+    prevention: &LevelScheme,
     risky: bool,
 ) -> Vec<UnitSummary> {
     stats
@@ -421,7 +434,7 @@ pub fn place_units(
             UnitSummary {
                 prevention_tier: placement.as_ref().map(|p| p.tier),
                 prevention_name: placement.as_ref().map(|p| {
-                    LevelScheme::Prevention
+                    prevention
                         .class(p.tier)
                         .map(|c| c.name_zh.to_string())
                         .unwrap_or_default()
@@ -508,11 +521,13 @@ mod tests {
         assert_eq!(i["hidden_danger_density"], 2.0);
         assert_eq!(i["capacity_mean"], 0.4);
         let p = PreventionRules::from_toml(SHIPPED).unwrap();
-        let placed = place_units(vec![s.clone()], &[0.4], &p, true);
+        let mut tiers = LevelScheme::generic(3);
+        tiers.classes[0].name_zh = "重点防治区".into();
+        let placed = place_units(vec![s.clone()], &[0.4], &p, &tiers, true);
         // U1 needs ≥ 30 % of the population on I–II; U2 holds: 2 points/km² ≥ 0.2.
         assert_eq!(placed[0].prevention_rule.as_deref(), Some("U2"));
         assert_eq!(placed[0].prevention_name.as_deref(), Some("重点防治区"));
-        let not_risk = place_units(vec![s], &[0.4], &p, false);
+        let not_risk = place_units(vec![s], &[0.4], &p, &tiers, false);
         assert_eq!(not_risk[0].prevention_tier, None);
     }
 

@@ -418,7 +418,10 @@ mod tests {
             &[u],
             &LevelInput {
                 layer: "flood_risk",
-                scheme: LevelScheme::Risk,
+                scheme: LevelScheme {
+                    id: "risk5".into(),
+                    ..LevelScheme::generic(5)
+                },
                 levels: &levels,
                 score: Some(&score),
             },

@@ -254,6 +254,9 @@ pub struct ClassificationSpec {
     pub method: String,
     /// Three ascending breaks in [0, 1], with `fixed_breaks` only.
     pub breaks: Option<Vec<f64>>,
+    /// Id of the level scheme of the four levels (a `levels.toml` scheme; default
+    /// `geohazard4`).
+    pub scheme: Option<String>,
 }
 
 /// A validated factor.
@@ -313,6 +316,8 @@ pub struct GeohazardParams {
     pub threat: Option<ThreatSpec>,
     /// How the four levels are drawn.
     pub levels: LevelRule,
+    /// Id of the level scheme of the susceptibility and hazard levels.
+    pub level_scheme: String,
 }
 
 impl GeohazardParams {
@@ -388,6 +393,11 @@ fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError
         trigger: s.trigger,
         threat: s.threat,
         levels,
+        level_scheme: s
+            .classification
+            .scheme
+            .clone()
+            .unwrap_or_else(|| "geohazard4".into()),
     })
 }
 

@@ -32,6 +32,7 @@ pub fn hazard_grids(
     susceptibility: &[f32],
     t: &TriggerSpec,
     rule: &LevelRule,
+    scheme: &LevelScheme,
     stack: &mut LayerStack,
     out_dir: &Path,
     tags: &riskcensus_io::Provenance,
@@ -53,7 +54,7 @@ pub fn hazard_grids(
         "geohazard_hazard_level",
         grid,
         &hl,
-        LevelScheme::Geohazard,
+        scheme.clone(),
         &ht,
     )?;
     stack.insert("geohazard_hazard", &hazard, "index");

@@ -136,7 +136,8 @@ pub fn run_geohazard(
     let fitted = fit_census(census, &params, &records, stack, out_dir, progress)?;
     progress.advance(1);
     let tags = stage_tags(&params);
-    let (s_path, sl_path) = write_susceptibility(out_dir, grid, &fitted, &tags)?;
+    let scheme = params::level_scheme(Some(&census.dir), &params)?;
+    let (s_path, sl_path) = write_susceptibility(out_dir, grid, &fitted, &scheme, &tags)?;
     stack.insert("geohazard_susceptibility", &s_path, "index");
     let hazard = match &params.trigger {
         Some(t) => Some(hazard::hazard_grids(
@@ -144,6 +145,7 @@ pub fn run_geohazard(
             &fitted.susceptibility,
             t,
             &params.levels,
+            &scheme,
             stack,
             out_dir,
             &tags,
@@ -270,6 +272,7 @@ fn write_susceptibility(
     out_dir: &Path,
     grid: &GridSpec,
     fitted: &Fitted,
+    scheme: &LevelScheme,
     tags: &riskcensus_io::Provenance,
 ) -> Result<(PathBuf, PathBuf), EngineError> {
     let mut st = tags.clone();
@@ -290,7 +293,7 @@ fn write_susceptibility(
         "geohazard_susceptibility_level",
         grid,
         &fitted.levels,
-        LevelScheme::Geohazard,
+        scheme.clone(),
         &st,
     )?;
     Ok((s_path, sl_path))

@@ -35,3 +35,23 @@ pub fn params_from(path: Option<&Path>) -> Result<GeohazardParams, EngineError> 
         None => params_of(&riskcensus_models::Library::shipped()),
     }
 }
+
+/// The level scheme of the stage's levels (`[classification] scheme` of its
+/// parameters, default `geohazard4`), resolved in the census's model library.
+pub fn level_scheme(
+    census_dir: Option<&Path>,
+    params: &GeohazardParams,
+) -> Result<riskcensus_core::LevelScheme, EngineError> {
+    let library = match census_dir {
+        Some(d) => riskcensus_models::Library::for_census(d)?,
+        None => riskcensus_models::Library::shipped(),
+    };
+    let vocabulary = library.vocabulary()?;
+    vocabulary
+        .scheme(&params.level_scheme)
+        .cloned()
+        .ok_or_else(|| EngineError::UnknownScheme {
+            path: Path::new("models").join(PATH),
+            scheme: params.level_scheme.clone(),
+        })
+}

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use riskcensus_core::{GridSpec, LevelScheme};
+use riskcensus_core::GridSpec;
 use riskcensus_io::raster::RasterReader;
 use riskcensus_models::geohazard::{Classifier, GeohazardParams, Method};
 use serde::Serialize;
@@ -102,7 +102,7 @@ pub fn train_standalone(
         "susceptibility_level",
         &grid,
         &fitted.levels,
-        LevelScheme::Geohazard,
+        super::params::level_scheme(None, &params)?,
         &tags,
     )?;
     let report = write_report(out_dir, &fitted.report, &[])?;

@@ -118,7 +118,7 @@ impl Writer<'_> {
             FieldDef::new("area_m2", FieldType::Real),
         ]);
         self.w.add_layer(&spec, z.zones)?;
-        self.styles.push((z.name, level_qml(z.scheme)));
+        self.styles.push((z.name, level_qml(&z.scheme)));
         Ok(())
     }
 

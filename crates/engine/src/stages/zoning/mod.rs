@@ -52,8 +52,9 @@ pub mod zones;
 use std::path::{Path, PathBuf};
 
 use ndarray::Array2;
-use riskcensus_core::{GridSpec, LevelScheme};
+use riskcensus_core::{GridSpec, LevelScheme, Measure};
 use riskcensus_io::RasterReader;
+use riskcensus_models::Vocabulary;
 use riskcensus_zoning::prevention::place_units;
 use riskcensus_zoning::units::{cell_owner, mean_per_unit, unit_stats, LevelInput, Records, Unit};
 use riskcensus_zoning::UnitCounts;
@@ -121,19 +122,24 @@ pub struct ZoningReport {
     pub hidden_dangers_without_village: usize,
 }
 
-/// The level scheme of a level grid, from its class names.
-fn scheme_of(r: &RasterReader) -> Option<LevelScheme> {
-    // CLASS_0 (nodata) plus one name per level.
-    match r.class_names().len() {
-        6 => Some(LevelScheme::Risk),
-        5 => Some(LevelScheme::Geohazard),
-        4 => Some(LevelScheme::Prevention),
-        _ => None,
+/// The level scheme of a level grid: the id its legend carries (band metadata
+/// `LEVEL_SCHEME`), resolved in the library's vocabulary; `None` for a grid without
+/// one, an error naming the grid for an id no `levels.toml` declares.
+fn scheme_of(
+    r: &RasterReader,
+    path: &Path,
+    vocabulary: &Vocabulary,
+) -> Result<Option<LevelScheme>, EngineError> {
+    let Some(id) = r.level_scheme_id() else {
+        return Ok(None);
+    };
+    match vocabulary.scheme(&id) {
+        Some(s) => Ok(Some(s.clone())),
+        None => Err(EngineError::UnknownScheme {
+            path: path.to_path_buf(),
+            scheme: id,
+        }),
     }
-}
-
-fn is_risk_layer(layer: &str) -> bool {
-    layer.ends_with("_risk") || layer.starts_with("comprehensive")
 }
 
 /// Run the zoning stage over the level grids of `stack` with the prevention `rules`,
@@ -147,7 +153,26 @@ pub fn zoning(
     counts: &[&UnitCounts],
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
+    zoning_with(census, stack, rules, counts, Vocabulary::shipped(), out)
+}
+
+/// [`zoning`] with the level schemes of a census's own library (the stage's way).
+pub fn zoning_with(
+    census: &CensusConfig,
+    stack: &LayerStack,
+    rules: &PreventionRules,
+    counts: &[&UnitCounts],
+    vocabulary: &Vocabulary,
+    out: &Path,
+) -> Result<ZoningReport, EngineError> {
     let grid = &census.grid;
+    let prevention = vocabulary
+        .scheme(rules.scheme())
+        .ok_or_else(|| EngineError::UnknownScheme {
+            path: std::path::Path::new("models").join(riskcensus_zoning::prevention::PATH),
+            scheme: rules.scheme().to_string(),
+        })?
+        .clone();
     let mut report = ZoningReport {
         mmu_cells: (census.zoning.mmu_m2 / grid.cell_area()).ceil().max(1.0) as usize,
         options: census.zoning.clone(),
@@ -166,8 +191,11 @@ pub fn zoning(
         rules,
         admin: &admin,
         population: cells.population.as_ref(),
+        vocabulary,
+        prevention: &prevention,
         tiers: CellTiers {
             rules,
+            scheme: &prevention,
             exposure: cells.exposure.as_ref(),
             capacity: cells.capacity.as_ref(),
         },
@@ -293,6 +321,8 @@ struct Zoned {
     v_summaries: Vec<UnitSummary>,
     /// The zones of each level grid.
     zones: Vec<ZoneLayer>,
+    /// The level schemes of the grids, by id.
+    schemes: std::collections::BTreeMap<String, LevelScheme>,
 }
 
 /// Zoning one level grid after another.
@@ -300,6 +330,8 @@ struct LevelLayers<'a> {
     grid: &'a GridSpec,
     stack: &'a LayerStack,
     rules: &'a PreventionRules,
+    vocabulary: &'a Vocabulary,
+    prevention: &'a LevelScheme,
     admin: &'a Admin,
     population: Option<&'a Array2<f32>>,
     tiers: CellTiers<'a>,
@@ -320,7 +352,7 @@ impl LevelLayers<'_> {
         report: &mut ZoningReport,
     ) -> Result<(), EngineError> {
         let reader = RasterReader::open(path, 1)?;
-        let Some(scheme) = scheme_of(&reader) else {
+        let Some(scheme) = scheme_of(&reader, path, self.vocabulary)? else {
             return Ok(());
         };
         let breaks = reader.metadata("RISKCENSUS_CLASS_BREAKS");
@@ -328,7 +360,7 @@ impl LevelLayers<'_> {
         let score = read_f32(self.stack, self.grid, layer)?;
         let input = LevelInput {
             layer,
-            scheme,
+            scheme: scheme.clone(),
             levels: &levels,
             score: score.as_ref(),
         };
@@ -349,10 +381,15 @@ impl LevelLayers<'_> {
             &a.v_buildings,
             &a.v_dangers,
         );
-        let zones = self.zoner.zones(layer, scheme, &levels)?;
+        let zones = self.zoner.zones(layer, &scheme, &levels)?;
+        zoned
+            .schemes
+            .entry(scheme.id.clone())
+            .or_insert_with(|| scheme.clone());
         let zone_count = zones.zones.len();
         zoned.zones.push(zones);
-        let risky = is_risk_layer(layer);
+        // Prevention zoning is drawn from risk, never from a hazard grid.
+        let risky = scheme.measures == Measure::Risk;
         let prevention = if risky {
             let p = self.tiers.write(self.out, self.grid, layer, &levels)?;
             report.files.push(p.clone());
@@ -360,13 +397,18 @@ impl LevelLayers<'_> {
         } else {
             None
         };
-        zoned
-            .summaries
-            .extend(place_units(stats, &self.capacity_mean, self.rules, risky));
+        zoned.summaries.extend(place_units(
+            stats,
+            &self.capacity_mean,
+            self.rules,
+            self.prevention,
+            risky,
+        ));
         zoned.v_summaries.extend(place_units(
             v_stats,
             &self.v_capacity_mean,
             self.rules,
+            self.prevention,
             risky,
         ));
         report.layers.push(ZonedLayer {
@@ -394,12 +436,18 @@ fn write_outputs(
     // `village_summary` (the same columns plus the village's township), written
     // only when the census has village polygons.
     let parents = tables::parents(&admin.villages, &admin.townships);
-    let mut unit_tables = vec![UnitTables::new("unit", &zoned.summaries, None)];
+    let mut unit_tables = vec![UnitTables::new(
+        "unit",
+        &zoned.summaries,
+        None,
+        &zoned.schemes,
+    )];
     if !admin.villages.is_empty() {
         unit_tables.push(UnitTables::new(
             "village",
             &zoned.v_summaries,
             Some(&parents),
+            &zoned.schemes,
         ));
     }
     let count_tables: Vec<CountTable> = counts
@@ -469,7 +517,8 @@ impl crate::stage::Stage for ZoningStage {
         let rules = load_rules(cx.library)?;
         let counts: Vec<&UnitCounts> = cx.published::<UnitCounts>().collect();
         let out = cx.layout.assess();
-        let zoned = zoning(cx.census, &cx.stack, &rules, &counts, &out)?;
+        let vocabulary = cx.library.vocabulary()?;
+        let zoned = zoning_with(cx.census, &cx.stack, &rules, &counts, &vocabulary, &out)?;
         let mut outcome = crate::stage::StageOutcome::with_details(zoned.clone());
         if !zoned.layers.is_empty() {
             outcome.operators = vec![crate::run::operator_entry(

@@ -46,6 +46,8 @@ pub fn param_hash(rules: &PreventionRules) -> String {
 pub(super) struct CellTiers<'a> {
     /// The rules.
     pub rules: &'a PreventionRules,
+    /// The level scheme of the tiers.
+    pub scheme: &'a LevelScheme,
     /// The exposure index per cell (NaN nodata), when the stack has one.
     pub exposure: Option<&'a Array2<f32>>,
     /// The mitigation capacity index per cell (NaN nodata), when the stack has one.
@@ -79,7 +81,7 @@ impl CellTiers<'_> {
         let mut w =
             riskcensus_io::CogWriter::<u8>::create(&p, grid, Some(0.0), CogOptions::default())?;
         w.set_tags(&tags);
-        w.set_legend(riskcensus_io::cog::LevelLegend(LevelScheme::Prevention));
+        w.set_legend(riskcensus_io::cog::LevelLegend(self.scheme.clone()));
         w.write_window(
             grid.full_window(),
             tiers.as_slice().expect("standard layout"),

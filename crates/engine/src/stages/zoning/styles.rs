@@ -12,7 +12,7 @@ fn qml_fill(rgb: [u8; 3], outline: &str) -> String {
 }
 
 /// A QGIS categorized style on `level` with the scheme's colours and names.
-pub fn level_qml(scheme: LevelScheme) -> String {
+pub fn level_qml(scheme: &LevelScheme) -> String {
     let mut cats = String::new();
     let mut syms = String::new();
     for (i, c) in scheme.classes().iter().enumerate() {
@@ -48,7 +48,11 @@ mod tests {
 
     #[test]
     fn level_style_names_every_level_with_its_colour() {
-        let q = level_qml(LevelScheme::Risk);
+        let q = level_qml(
+            riskcensus_models::Vocabulary::shipped()
+                .scheme("risk5")
+                .unwrap(),
+        );
         assert!(
             q.contains(r#"value="215,25,28,255""#) && q.contains(r#"value="26,150,65,255""#),
             "{q}"

@@ -82,12 +82,13 @@ impl<'a> UnitTables<'a> {
         prefix: &'static str,
         summaries: &'a [UnitSummary],
         parents: Option<&'a Parents>,
+        schemes: &BTreeMap<String, LevelScheme>,
     ) -> Self {
         Self {
             prefix,
             summaries,
             parents,
-            level_rows: level_rows(summaries, parents),
+            level_rows: level_rows(summaries, parents, schemes),
             summary_rows: summary_rows(summaries, parents),
         }
     }
@@ -187,26 +188,25 @@ fn level_fields(with_parent: bool) -> Vec<FieldDef> {
     v
 }
 
-fn level_rows(summaries: &[UnitSummary], parents: Option<&Parents>) -> Vec<Vec<FieldValue>> {
-    let k_max = 5;
+/// One row per unit, layer and level; `schemes` (by id) name the levels.
+fn level_rows(
+    summaries: &[UnitSummary],
+    parents: Option<&Parents>,
+    schemes: &BTreeMap<String, LevelScheme>,
+) -> Vec<Vec<FieldValue>> {
     let mut rows = Vec::new();
     for s in summaries {
-        let scheme = match s.stats.scheme.as_str() {
-            "geohazard4" => LevelScheme::Geohazard,
-            "prevention3" => LevelScheme::Prevention,
-            _ => LevelScheme::Risk,
-        };
-        for l in 0..s.stats.area_km2_by_level.len().min(k_max) {
+        let scheme = schemes.get(&s.stats.scheme);
+        for l in 0..s.stats.area_km2_by_level.len() {
             let mut row = key_values(s, parents);
             row.extend([
                 FieldValue::String(s.stats.layer.clone()),
                 FieldValue::Integer(l as i32 + 1),
                 FieldValue::String(
                     scheme
-                        .class(l as u8 + 1)
-                        .map(|c| c.name_zh)
-                        .unwrap_or("")
-                        .into(),
+                        .and_then(|sc| sc.class(l as u8 + 1))
+                        .map(|c| c.name_zh.clone())
+                        .unwrap_or_default(),
                 ),
                 FieldValue::Real(s.stats.area_km2_by_level[l]),
                 FieldValue::Real(s.stats.share_by_level[l]),

@@ -49,7 +49,7 @@ impl Zoner<'_> {
     pub fn zones(
         &self,
         layer: &str,
-        scheme: LevelScheme,
+        scheme: &LevelScheme,
         levels: &Array2<u8>,
     ) -> Result<ZoneLayer, EngineError> {
         let mut clean = if self.opts.majority_filter {
@@ -68,8 +68,8 @@ impl Zoner<'_> {
                 geo_types::Geometry::MultiPolygon(geo_types::MultiPolygon(vec![p.clone()])),
                 vec![
                     FieldValue::Integer(l as i32),
-                    FieldValue::String(class.name_zh.into()),
-                    FieldValue::String(class.name_en.into()),
+                    FieldValue::String(class.name_zh.clone()),
+                    FieldValue::String(class.name_en.clone()),
                     FieldValue::String(self.townships[u].code.clone()),
                     FieldValue::Real((p.unsigned_area() * 100.0).round() / 100.0),
                 ],
@@ -77,7 +77,7 @@ impl Zoner<'_> {
         }
         Ok(ZoneLayer {
             name: format!("zones_{layer}"),
-            scheme,
+            scheme: scheme.clone(),
             zones,
         })
     }
