@@ -3,6 +3,9 @@
 //! and 2 threads. Measures the executor's own overhead: GDAL reads, tile batching,
 //! ordered writes and the COG copy (DEFLATE + overviews).
 
+// `criterion_group!` expands to an undocumented `pub fn`; nothing else here is public.
+#![allow(missing_docs)]
+
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use riskcensus_core::GridSpec;
 use riskcensus_engine::executor::{run_tiled, ExecOptions, PerCell};

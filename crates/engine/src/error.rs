@@ -4,24 +4,53 @@ use std::path::PathBuf;
 
 use riskcensus_io::IoError;
 
+/// Everything the engine can fail with. Each variant says where the fault lies (file,
+/// layer, model, record or cell) and keeps its cause; [`EngineError::is_input_error`]
+/// sorts them into bad input (exit code 2) and failures (exit code 1).
 #[derive(Debug, thiserror::Error)]
 pub enum EngineError {
+    /// The census configuration is invalid or unreadable, or a run option is invalid.
     #[error("{path}: {msg}")]
-    Config { path: PathBuf, msg: String },
+    Config {
+        /// The configuration file (`census.toml`), or the census folder for a bad run
+        /// option such as the run id.
+        path: PathBuf,
+        /// What is wrong.
+        msg: String,
+    },
+    /// A raster or vector file could not be read or written (the error names the
+    /// path, band and window).
     #[error(transparent)]
     Io(#[from] IoError),
+    /// A file-system operation failed (bad input when the file is not found).
     #[error("{path}: {source}")]
     Fs {
+        /// The file or folder.
         path: PathBuf,
+        /// The cause.
         #[source]
         source: std::io::Error,
     },
+    /// A layer is missing, invalid or does not fit the census grid.
     #[error("layer {layer}: {msg}")]
-    Layer { layer: String, msg: String },
+    Layer {
+        /// The layer id; or the layer's file when it has no id yet; or the stage
+        /// (e.g. `assess`) when the fault is in what it was asked to make.
+        layer: String,
+        /// What is wrong.
+        msg: String,
+    },
+    /// The census database (`census.gpkg`) could not be read or written.
     #[error("census database: {0}")]
     Survey(#[from] riskcensus_survey::SurveyError),
+    /// A scoring model cannot be applied to this census.
     #[error("model {model}: {msg}")]
-    Model { model: String, msg: String },
+    Model {
+        /// The model id.
+        model: String,
+        /// What is wrong.
+        msg: String,
+    },
     /// A census's model files cannot be read, or a file the engine needs is missing.
     #[error(transparent)]
     Library(#[from] riskcensus_models::LibraryError),
@@ -400,8 +429,14 @@ pub enum EngineError {
         /// Why `assess` skipped it.
         reason: String,
     },
+    /// The local thread pool could not be built.
     #[error("cannot build a thread pool of {threads} threads: {msg}")]
-    Threads { threads: usize, msg: String },
+    Threads {
+        /// The number of threads asked for.
+        threads: usize,
+        /// rayon's message.
+        msg: String,
+    },
     /// The maps or the report of a run could not be made.
     #[error("{}: report", run_dir.display())]
     Report {

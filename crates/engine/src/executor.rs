@@ -61,7 +61,10 @@ impl ExecOptions {
 /// cells are the kernel's values converted with NaN → the writer's nodata (0 unless
 /// set) and values rounded to the nearest integer in 0–255.
 pub enum Sink {
+    /// A float32 COG; cells are written as the kernel computed them (NaN = nodata).
     F32(CogWriter<f32>),
+    /// A byte COG; NaN → the writer's nodata (0 unless set), other values rounded
+    /// and clamped to 0–255.
     U8(CogWriter<u8>),
 }
 
@@ -131,16 +134,21 @@ pub trait TileKernel: Sync {
 /// What a run did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExecStats {
+    /// Tiles in the plan.
     pub tiles: usize,
+    /// Cells of the grid (rows × cols).
     pub cells: usize,
+    /// Threads of the rayon pool the tiles were scored in.
     pub threads: usize,
+    /// Tile edge in cells (without the halo).
     pub tile_size: usize,
     /// Upper bound of tile buffers alive at once, in bytes.
     pub buffer_bytes: usize,
-    /// Wall time reading and scoring tiles (parallel part), writing tiles into the
-    /// intermediate, and building the COGs (compression, overviews).
+    /// Wall time reading and scoring tiles (the parallel part), in seconds.
     pub seconds_read_score: f64,
+    /// Wall time writing tiles into the writers' intermediates, in seconds.
     pub seconds_write: f64,
+    /// Wall time building the COGs (compression, overviews), in seconds.
     pub seconds_finish: f64,
 }
 

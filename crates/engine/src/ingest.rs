@@ -42,28 +42,28 @@ pub fn layer_for_source<'a>(config: &'a CensusConfig, id: &str) -> Option<&'a st
         .find(|k| SOURCE_KINDS.contains(k))
 }
 
+/// One source's outcome: its id in `census.toml` and its ingest report, or the
+/// error that stopped it as a whole.
+pub type SourceIngest = (String, Result<IngestReport, SurveyError>);
+
 /// Ingest every vector and table source of the census (admin units first, so the
 /// others get their township and village codes). Returns one report per source;
 /// a source that fails as a whole is returned as `Err` in its slot.
-pub fn ingest_census_sources(
-    config: &CensusConfig,
-) -> Result<Vec<(String, Result<IngestReport, SurveyError>)>, EngineError> {
+pub fn ingest_census_sources(config: &CensusConfig) -> Result<Vec<SourceIngest>, EngineError> {
     ingest_sources(config, false)
 }
 
 /// Ingest the sources of the census that no committed batch has loaded yet
 /// ([`Census::is_loaded`]): what a run does before it prepares, so a census whose
 /// load was killed part-way is completed, and a loaded census is left alone.
-pub fn ingest_pending_sources(
-    config: &CensusConfig,
-) -> Result<Vec<(String, Result<IngestReport, SurveyError>)>, EngineError> {
+pub fn ingest_pending_sources(config: &CensusConfig) -> Result<Vec<SourceIngest>, EngineError> {
     ingest_sources(config, true)
 }
 
 fn ingest_sources(
     config: &CensusConfig,
     pending_only: bool,
-) -> Result<Vec<(String, Result<IngestReport, SurveyError>)>, EngineError> {
+) -> Result<Vec<SourceIngest>, EngineError> {
     let census = Census::from_parts(
         &config.dir,
         &config.census.name,

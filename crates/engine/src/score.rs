@@ -34,12 +34,22 @@ use crate::stack::LayerStack;
 /// One model's run.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ModelRun {
+    /// The model id.
     pub model: String,
+    /// The model's version.
     pub version: String,
+    /// SHA-256 (hex) of the model's validated parameters ([`Model::param_hash`]).
     pub param_hash: String,
+    /// The output layer id ([`output_id`]): the file's `output`, else the model id
+    /// for a risk model and `<id>_hazard` for a hazard model.
     pub output: String,
+    /// The score grid `<output>.tif` (float32, NaN nodata, census grid).
     pub score_path: PathBuf,
+    /// The level grid `<output>_level.tif` (u8, 0 = nodata), when the model
+    /// classifies.
     pub level_path: Option<PathBuf>,
+    /// The inner class breaks (K − 1 for K levels), when the model classifies; for a
+    /// data-driven method, the breaks computed on this run's score grid.
     pub breaks: Option<Vec<f64>>,
     /// Classification method (`fixed_breaks`, `natural_breaks`, …).
     pub method: Option<String>,
@@ -64,6 +74,7 @@ impl ModelRun {
 /// What `assess` did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct AssessReport {
+    /// The models run (or kept from an earlier run), in the order they ran.
     pub runs: Vec<ModelRun>,
     /// Models not run: (model id, reason).
     pub skipped: Vec<(String, String)>,

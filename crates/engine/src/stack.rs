@@ -13,17 +13,22 @@ use crate::error::EngineError;
 /// A layer of the census stack: file and unit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StackLayer {
+    /// The layer's file (a COG on the census grid).
     pub path: PathBuf,
+    /// The layer's unit as models declare it (`m`, `index`, `level`, `class`, …);
+    /// checked against what a model or stage expects.
     pub unit: String,
 }
 
 /// The census layer stack: layer id → file and unit. All layers share the grid.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LayerStack {
+    /// Layer id → file and unit, in id order.
     pub layers: BTreeMap<String, StackLayer>,
 }
 
 impl LayerStack {
+    /// Add layer `id` with its file and unit, replacing any layer of that id.
     pub fn insert(
         &mut self,
         id: impl Into<String>,
@@ -39,6 +44,7 @@ impl LayerStack {
         );
     }
 
+    /// The layer `id`, if the stack has it.
     pub fn get(&self, id: &str) -> Option<&StackLayer> {
         self.layers.get(id)
     }

@@ -48,13 +48,17 @@ pub struct PolygonSpec {
 pub struct Zone {
     /// The value of the id field (text; integers and reals as printed).
     pub id: String,
+    /// Its polygons (exterior ring, then holes), vertices `(x, y)` in the raster's
+    /// CRS; empty for a feature without geometry.
     pub rings: Rings,
 }
 
 /// Zonal statistics of one polygon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneStatsRow {
+    /// The zone's id ([`Zone::id`]).
     pub id: String,
+    /// Its statistics over the raster's valid cells (serialised flat beside `id`).
     #[serde(flatten)]
     pub stats: ZoneStats,
 }
@@ -62,6 +66,7 @@ pub struct ZoneStatsRow {
 /// Level areas of one polygon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ZoneLevels {
+    /// The zone's id ([`Zone::id`]).
     pub id: String,
     /// `areas[code − 1]` in m² (square CRS units), codes 1..=K.
     pub areas: Vec<f64>,

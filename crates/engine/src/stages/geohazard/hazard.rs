@@ -25,21 +25,29 @@ pub struct HazardGrids {
     pub breaks: Vec<f64>,
 }
 
+/// How [`hazard_grids`] cuts the hazard index into levels.
+#[derive(Debug, Clone, Copy)]
+pub struct HazardLevels<'a> {
+    /// How the breaks are drawn (the parameters' `[classification]`).
+    pub rule: &'a LevelRule,
+    /// The level scheme whose codes, names and colours the level grid carries.
+    pub scheme: &'a LevelScheme,
+}
+
 /// `geohazard_hazard` = S_n · (base + (1 − base) · T) of the trigger layer of
-/// `stack`, and its levels by `rule`; inserts `geohazard_hazard` into `stack`.
+/// `stack`, and its levels by `levels.rule`; inserts `geohazard_hazard` into `stack`.
 pub fn hazard_grids(
     grid: &GridSpec,
     susceptibility: &[f32],
     t: &TriggerSpec,
-    rule: &LevelRule,
-    scheme: &LevelScheme,
+    levels: HazardLevels<'_>,
     stack: &mut LayerStack,
     out_dir: &Path,
     tags: &riskcensus_io::Provenance,
 ) -> Result<HazardGrids, EngineError> {
     let rain = read_layer(stack, &t.layer, &t.unit, grid)?;
     let h = hazard_grid(t, susceptibility, &rain);
-    let (breaks, _) = level_breaks(&h, rule, "geohazard_hazard")?;
+    let (breaks, _) = level_breaks(&h, levels.rule, "geohazard_hazard")?;
     let hl: Vec<u8> = h.iter().map(|&v| breaks.classify(v)).collect();
     let mut ht = tags.clone();
     ht.insert("RISKCENSUS_CLASS_BREAKS".into(), join(breaks.inner()));
@@ -54,7 +62,7 @@ pub fn hazard_grids(
         "geohazard_hazard_level",
         grid,
         &hl,
-        scheme.clone(),
+        levels.scheme.clone(),
         &ht,
     )?;
     stack.insert("geohazard_hazard", &hazard, "index");

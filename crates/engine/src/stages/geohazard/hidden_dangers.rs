@@ -10,9 +10,13 @@ use crate::error::EngineError;
 /// schema's `scale` and `monitoring` domains).
 #[derive(Debug, Clone, PartialEq)]
 pub struct HiddenDanger {
+    /// Location (x, y in the census CRS, metres), the record's `type`, and its
+    /// feature id (fid) as the record number.
     pub point: InventoryPoint,
     /// The record's `id` (统一编号).
     pub id: String,
+    /// Scale class, a code of the schema's `scale` domain (`small`, `medium`,
+    /// `large`, `huge`); `None` when not recorded.
     pub scale: Option<String>,
     /// People threatened, persons (`threat_pop`); `None` when not recorded.
     pub threat_pop: Option<f64>,

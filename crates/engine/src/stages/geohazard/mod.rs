@@ -144,8 +144,10 @@ pub fn run_geohazard(
             grid,
             &fitted.susceptibility,
             t,
-            &params.levels,
-            &scheme,
+            hazard::HazardLevels {
+                rule: &params.levels,
+                scheme: &scheme,
+            },
             stack,
             out_dir,
             &tags,

@@ -16,30 +16,52 @@ use crate::output::{write_text, CsvOut, Quote};
 /// What training produced (everything the report holds).
 #[derive(Debug, Clone, Serialize)]
 pub struct ModelReport {
+    /// The method trained (`iv`, `fr`, `cf`, `lr` or `expert`).
     pub method: Method,
+    /// Seed of the sample draw and of the train/test split (ChaCha8).
     pub seed: u64,
+    /// Non-hazard cells drawn per hazard cell.
     pub negative_ratio: f64,
+    /// No non-hazard cell within this distance of an inventory point, metres.
     pub buffer_m: f64,
+    /// Share of the hazard and of the non-hazard samples held out for testing.
     pub test_fraction: f64,
+    /// Fewest hazard cells a statistical method trains on.
     pub min_hazard_cells: usize,
+    /// Hidden-danger types of the inventory that train the model.
     pub hazard_types: Vec<String>,
+    /// Inventory points given to training (after the type filter).
     pub inventory_points: usize,
+    /// Inventory points on cells where every factor has a class.
     pub points_used: usize,
+    /// Inventory points on cells where a factor is nodata (not used).
     pub points_on_nodata: usize,
+    /// Hazard samples: valid cells holding at least one inventory point (training
+    /// and test; 0 for the expert method, which draws no samples).
     pub hazard_cells: usize,
+    /// Samples (hazard and non-hazard) in the training set.
     pub train_samples: usize,
+    /// Samples (hazard and non-hazard) in the test set.
     pub test_samples: usize,
+    /// Cells of the study area: cells where every factor has a class.
     pub study_area_cells: usize,
+    /// Factor ids, in the parameter file's order.
     pub factors: Vec<String>,
-    /// AUC of the test samples (ROC, Mann–Whitney, ties ½).
+    /// AUC of the test samples (ROC, Mann–Whitney, ties ½); NaN (JSON `null`) for
+    /// the expert method.
     pub auc_test: f64,
-    /// AUC of the training samples.
+    /// AUC of the training samples; NaN (JSON `null`) for the expert method.
     pub auc_train: f64,
-    /// Area under the success-rate curve (training hazard cells).
+    /// Area under the success-rate curve (training hazard cells); NaN (JSON
+    /// `null`) for the expert method.
     pub success_rate_auc: f64,
-    /// Area under the prediction-rate curve (test hazard cells).
+    /// Area under the prediction-rate curve (test hazard cells); NaN (JSON `null`)
+    /// for the expert method.
     pub prediction_rate_auc: f64,
+    /// Smallest raw score over the study area (the index is normalised to [0, 1]
+    /// by `(v − index_min) / (index_max − index_min)`).
     pub index_min: f64,
+    /// Largest raw score over the study area.
     pub index_max: f64,
     /// Inner upper bounds of the normalised index: the largest value of levels 4, 3
     /// and 2 (a value equal to a bound stays in the lower level).
@@ -47,17 +69,28 @@ pub struct ModelReport {
     /// All four upper bounds (the last is the maximum for natural breaks, +∞ for
     /// fixed breaks).
     pub level_bounds: Vec<f64>,
+    /// How the levels were drawn: `natural_breaks` or `fixed_breaks`.
     pub level_method: &'static str,
-    /// Share of the study area per level 1..=4 and of all hazard cells in it.
+    /// Share of the study area per level 1..=4.
     pub level_area_share: Vec<f64>,
+    /// Share of the hazard cells per level 1..=4.
     pub level_hazard_share: Vec<f64>,
+    /// The logistic regression's coefficients, standard errors and z values (the
+    /// `lr` method only; written to `coefficients.csv` too).
     pub logistic: Option<LogisticFit>,
+    /// Per factor class: area and hazard cells and the statistics
+    /// (`classes.csv`, not in `report.json`).
     #[serde(skip)]
     pub classes: Vec<ClassRow>,
+    /// ROC curve of the test samples (`roc.csv`); `None` for the expert method.
     #[serde(skip)]
     pub roc: Option<RocCurve>,
+    /// Success-rate curve, training hazard cells (`success_rate.csv`); `None` for
+    /// the expert method.
     #[serde(skip)]
     pub success: Option<RateCurve>,
+    /// Prediction-rate curve, test hazard cells (`prediction_rate.csv`); `None` for
+    /// the expert method.
     #[serde(skip)]
     pub prediction: Option<RateCurve>,
 }

@@ -22,42 +22,54 @@ use crate::stack::LayerStack;
 /// What [`threat_layers`] wrote and counted.
 #[derive(Debug, Clone, Serialize)]
 pub struct ThreatSummary {
+    /// Hidden-danger records read (every type counts).
     pub points: usize,
-    /// Σ people threatened over the points (persons).
+    /// Σ people threatened over the points (persons; relocated points count 0).
     pub people: f64,
-    /// Σ property threatened over the points (万元).
+    /// Σ property threatened over the points (万元; relocated points count 0).
     pub property_wan: f64,
     /// Points per danger grade 1 特大型 … 4 小型, and with none (nothing threatened).
     pub grade_counts: [usize; 5],
     /// Points per monitoring code as used: professional, mass, none.
     pub monitoring_counts: [usize; 3],
-    /// Points whose `threat_pop` / `threat_value_wan` / `monitoring` / `scale` is not
-    /// recorded (counted as 0 persons, 0 万元, `default_monitoring`,
-    /// `default_radius_m`).
+    /// Points whose `threat_pop` is not recorded (counted as 0 persons).
     pub missing_threat_pop: usize,
+    /// Points whose `threat_value_wan` is not recorded (counted as 0 万元).
     pub missing_threat_value: usize,
+    /// Points whose `monitoring` is not recorded (given `default_monitoring`).
     pub missing_monitoring: usize,
+    /// Points whose `scale` is not recorded (given `default_radius_m`).
     pub missing_scale: usize,
     /// Points whose people have been relocated (`relocation = done`): they keep their
-    /// row in the table but threaten no one in the grids; and the people and property
-    /// so removed from the threat.
+    /// row in the table but threaten no one in the grids.
     pub relocated_points: usize,
+    /// People so removed from the threat (persons).
     pub relocated_people: f64,
+    /// Property so removed from the threat (万元).
     pub relocated_property_wan: f64,
     /// Points with relocation planned (reported; no effect until done).
     pub relocation_planned: usize,
     /// Cells inside at least one threat zone.
     pub zone_cells: usize,
-    /// The files (paths are left out of the report, which names them relative to
-    /// the output folder, so two runs into different folders write the same report).
+    /// `geohazard_threat_pop.tif`: people threatened per cell, persons/km² (f32, 0
+    /// outside every zone). The paths are left out of the report, which names the
+    /// files relative to the output folder (`files`), so two runs into different
+    /// folders write the same report.
     #[serde(skip)]
     pub people_grid: PathBuf,
+    /// `geohazard_threat_value.tif`: property threatened per cell, 万元/km² (f32, 0
+    /// outside every zone).
     #[serde(skip)]
     pub property_grid: PathBuf,
+    /// `geohazard_threat_grade.tif`: most severe danger grade of the zones covering
+    /// each cell (u8, 1 特大型 … 4 小型, 0 none = nodata).
     #[serde(skip)]
     pub grade_grid: PathBuf,
+    /// `geohazard_point_capacity.tif`: people-weighted monitoring capacity of the
+    /// zones covering each cell, an index (f32, NaN outside every zone).
     #[serde(skip)]
     pub capacity_grid: PathBuf,
+    /// `geohazard/threat_points.csv`: one row per point.
     #[serde(skip)]
     pub table: PathBuf,
     /// Output-relative file names of the grids and the table.

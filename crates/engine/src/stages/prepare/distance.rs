@@ -24,11 +24,18 @@ use crate::provenance::{self, tag};
 /// One distance layer.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DistanceLayer {
+    /// Layer id, `dist_<source id>`.
     pub id: String,
+    /// The vector source's id in `census.toml`.
     pub source: String,
+    /// `dist_<id>.tif`: distance in metres from each cell centre to the nearest
+    /// burnt cell centre (float32 on the census grid; +∞ everywhere when no feature
+    /// lies inside the grid).
     pub path: PathBuf,
+    /// True when an up-to-date layer was reused.
     pub cached: bool,
-    /// Cells burnt by the source's features.
+    /// Cells burnt by the source's features (0 when the layer was reused: a cached
+    /// layer is not rasterized again).
     pub feature_cells: usize,
 }
 

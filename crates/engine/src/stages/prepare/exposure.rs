@@ -37,9 +37,14 @@ const GRIDS: [(&str, Option<&str>, &str, bool); 4] = [
 /// One exposure grid.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExposureLayer {
+    /// Layer id: `buildings_count`, `buildings_occupants`, `buildings_value` or
+    /// `buildings_value_per_km2`.
     pub id: String,
+    /// `<id>.tif` on the census grid (float32; 0 where there is no building).
     pub path: PathBuf,
+    /// Its unit: `buildings`, `persons`, `wan_cny` (万元) or `wan_cny/km2`.
     pub unit: String,
+    /// True when the grid's cells were unchanged and the file was not rewritten.
     pub cached: bool,
 }
 

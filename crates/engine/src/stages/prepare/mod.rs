@@ -39,10 +39,15 @@ use crate::stages::prepare::terrain::{terrain, TerrainOptions, TerrainReport};
 /// One layer of the stack.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PreparedLayer {
+    /// Layer id: the raster source's id, or `<id>_per_km2` for a density.
     pub id: String,
+    /// The COG on the census grid, `<layers>/<id>.tif` (float32, NaN nodata).
     pub path: PathBuf,
+    /// How the source resampled (a density is continuous).
     pub kind: RasterKind,
+    /// The units `census.toml` declares (`<units>/km2` for a density), if any.
     pub units: Option<String>,
+    /// SHA-256 (hex) of the source file (for a density, of its count layer's source).
     pub source_sha256: String,
     /// True when an up-to-date layer was reused.
     pub cached: bool,
@@ -64,6 +69,7 @@ pub struct PrepareReport {
 }
 
 impl PrepareReport {
+    /// The warped survey raster `id`, if there is one (densities not included).
     pub fn layer(&self, id: &str) -> Option<&PreparedLayer> {
         self.layers.iter().find(|l| l.id == id)
     }

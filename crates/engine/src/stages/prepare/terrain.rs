@@ -94,7 +94,7 @@ impl TerrainOptions {
     }
 }
 
-/// The layers the stage writes, in order.
+/// The focal layers the stage writes (through the tiled executor), in order.
 pub const FOCAL_LAYERS: [&str; 8] = [
     "slope_deg",
     "slope_pct",
@@ -105,6 +105,8 @@ pub const FOCAL_LAYERS: [&str; 8] = [
     "relief",
     "tri",
 ];
+/// The hydrology steps, in the order they run on the whole grid; every one is
+/// written as `<id>.tif` except `slope_for_twi` (the DEM's slope that TWI uses).
 pub const HYDRO_LAYERS: [&str; 8] = [
     "filled",
     "d8",
@@ -136,14 +138,21 @@ pub fn unit_of(id: &str) -> &'static str {
 /// What the stage produced.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TerrainReport {
+    /// (layer id, `<out>/<id>.tif`) of every output: the focal layers, then the
+    /// hydrology layers.
     pub layers: Vec<(String, PathBuf)>,
+    /// True when every output was up to date and reused (nothing computed).
     pub cached: bool,
+    /// The accumulation threshold of `streams`, in cells.
     pub stream_threshold_cells: u32,
+    /// Wall time of the focal layers, in seconds (0 when cached).
     pub seconds_focal: f64,
+    /// Wall time of the hydrology layers, in seconds (0 when cached).
     pub seconds_hydro: f64,
 }
 
 impl TerrainReport {
+    /// The file of output layer `id`, if the stage writes one.
     pub fn path(&self, id: &str) -> Option<&Path> {
         self.layers
             .iter()

@@ -30,7 +30,7 @@
 //! - [`fwi_table`]: daily FWI tables from weather records or a CSV (the standalone
 //!   `riskcensus fwi`), written as CSV;
 //! - [`weather`]: the census's daily weather records and stations;
-//! - [`climatology`]: the per-station fire-danger climatology and its CSV;
+//! - [`climatology`](mod@climatology): the per-station fire-danger climatology and its CSV;
 //! - [`fire_weather`]: the fire-weather grid `fwi_p90` (per cell or on the weather
 //!   lattice);
 //! - [`factors`]: land-cover distances, fire density and the WUI grids;
