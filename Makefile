@@ -16,8 +16,13 @@ demo: deps
 	target/release/riskcensus demo --out $(DEMO_OUT) $(DEMO_ARGS)
 	@scripts/check-cogs.sh $(DEMO_OUT)/layers
 
-## All tests (hermetic: they compare against committed golden files).
+## All tests (hermetic: they compare against committed golden files), after the
+## habits: formatting, clippy with warnings as errors, documentation with warnings as
+## errors (public items of the library crates documented: `[lints] workspace = true`).
 test: deps
+	$(CARGO) fmt --all --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc --workspace --no-deps
 	$(CARGO) test --workspace --no-fail-fast
 
 ## Re-run the independent tools (gdalwarp, gdaldem, peers) and rewrite golden files.

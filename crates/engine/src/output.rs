@@ -137,8 +137,6 @@ pub enum Quote {
     Always,
 }
 
-// Large `Err` variants: see the workspace lint table (errors carry where and why).
-#[allow(clippy::result_large_err)]
 impl CsvOut {
     /// An empty table to be written to `path`.
     pub fn new(path: impl Into<PathBuf>) -> CsvOut {

@@ -23,10 +23,6 @@
 //! - [`tables`]: the building and township tables (CSV, GeoPackage, census results);
 //! - [`grids`]: writing the stage's grids into the output folder and the stack.
 
-// Errors carry where they happened and their cause, on the failure path only: the
-// workspace lint table allows large `Err` variants, which the engine crate does not
-// read yet.
-#![allow(clippy::result_large_err)]
 
 pub mod buildings;
 pub mod damage;

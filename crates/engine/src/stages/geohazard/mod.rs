@@ -49,10 +49,6 @@
 //! - [`model_report`]: the model report (`report.json` and its CSV tables);
 //! - [`standalone`]: [`train_standalone`], the `riskcensus susceptibility` command.
 
-// Errors carry where they happened and their cause, on the failure path only: the
-// workspace lint table allows large `Err` variants, which the engine crate does not
-// read yet.
-#![allow(clippy::result_large_err)]
 
 pub mod candidates;
 pub mod fit;

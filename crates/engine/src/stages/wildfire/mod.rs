@@ -38,10 +38,6 @@
 //! - [`layers`]: writing the grids into the output folder and the stack, and
 //!   scoring the hazard and capacity models.
 
-// Errors carry where they happened and their cause, on the failure path only: the
-// workspace lint table allows large `Err` variants, which the engine crate does not
-// read yet.
-#![allow(clippy::result_large_err)]
 
 pub mod capacity;
 pub mod climatology;
