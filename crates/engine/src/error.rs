@@ -31,26 +31,9 @@ pub enum EngineError {
         #[source]
         source: std::io::Error,
     },
-    /// A layer is missing, invalid or does not fit the census grid.
-    #[error("layer {layer}: {msg}")]
-    Layer {
-        /// The layer id; or the layer's file when it has no id yet; or the stage
-        /// (e.g. `assess`) when the fault is in what it was asked to make.
-        layer: String,
-        /// What is wrong.
-        msg: String,
-    },
     /// The census database (`census.gpkg`) could not be read or written.
     #[error("census database: {0}")]
     Survey(#[from] riskcensus_survey::SurveyError),
-    /// A scoring model cannot be applied to this census.
-    #[error("model {model}: {msg}")]
-    Model {
-        /// The model id.
-        model: String,
-        /// What is wrong.
-        msg: String,
-    },
     /// A census's model files cannot be read, or a file the engine needs is missing.
     #[error(transparent)]
     Library(#[from] riskcensus_models::LibraryError),
@@ -446,6 +429,87 @@ pub enum EngineError {
         #[source]
         source: riskcensus_report::ReportError,
     },
+    // run, stack, executor, score, tools
+    /// A layer of the stack declares another unit than its reader expects.
+    #[error("layer {layer}: the stack declares unit `{found}`, {needed_by} expects `{expected}`")]
+    LayerUnit {
+        /// The layer id.
+        layer: String,
+        /// The stage or model that reads it.
+        needed_by: String,
+        /// The unit the stack declares.
+        found: String,
+        /// The unit expected.
+        expected: String,
+    },
+    /// A raster is not on the census grid (origin, cell size or shape differ).
+    #[error("{}: not on the census grid{detail}; warp it first", path.display())]
+    OffGrid {
+        /// The raster.
+        path: PathBuf,
+        /// Its own lattice, when known (` (origin (x, y), cell c m, rows×cols)`).
+        detail: String,
+    },
+    /// A tiled stage was given a number of writers its kernel does not write
+    /// (a programming error of the stage).
+    #[error("stage {stage}: the kernel has {outputs} outputs but {writers} writers were given")]
+    WriterCount {
+        /// The stage.
+        stage: String,
+        /// The kernel's outputs.
+        outputs: usize,
+        /// The writers given.
+        writers: usize,
+    },
+    /// A tile worker could not open the stage's input rasters.
+    #[error("stage {stage}: opening its input rasters")]
+    TileInputs {
+        /// The stage.
+        stage: String,
+        /// The cause (shared by the workers that met it).
+        #[source]
+        source: std::sync::Arc<riskcensus_io::IoError>,
+    },
+    /// Class breaks cannot be drawn from a score (a model's, or a raster's for the
+    /// `breaks` tool).
+    #[error("{what}: class breaks ({method})")]
+    Breaks {
+        /// The model id or raster path.
+        what: String,
+        /// The classification method.
+        method: String,
+        /// The cause.
+        #[source]
+        source: riskcensus_zoning::ZoningError,
+    },
+    /// `--model` names neither a model of the library nor a stage.
+    #[error("--model {id}: no model or stage with this id (models: {known})")]
+    UnknownModel {
+        /// The id given.
+        id: String,
+        /// The library's model ids, comma-separated.
+        known: String,
+    },
+    /// A polygon layer given to a zonal tool is unusable (a field, its CRS, a
+    /// feature).
+    #[error("{file}: {problem}")]
+    Polygons {
+        /// The file (and layer).
+        file: String,
+        /// What is wrong, naming the feature or field.
+        problem: String,
+    },
+    /// A polygon's statistics cannot be computed.
+    #[error("{file}: zone {zone}")]
+    Zone {
+        /// The polygon file (and layer).
+        file: String,
+        /// The zone's id.
+        zone: String,
+        /// The cause.
+        #[source]
+        source: riskcensus_zoning::ZoningError,
+    },
     // flood, prepare, zoning
     /// A level grid or the prevention rules name a level scheme that no
     /// `levels.toml` of the model library declares.
@@ -548,8 +612,6 @@ impl EngineError {
     pub fn is_input_error(&self) -> bool {
         match self {
             EngineError::Config { .. }
-            | EngineError::Layer { .. }
-            | EngineError::Model { .. }
             | EngineError::ModelFile(_)
             | EngineError::DuplicateModel { .. } => true,
             EngineError::Library(e) => !matches!(e, riskcensus_models::LibraryError::Read { .. }),
@@ -595,6 +657,15 @@ impl EngineError {
             | EngineError::WildfireOption { .. }
             | EngineError::ModelNotRun { .. } => true,
             EngineError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            // run, stack, executor, score, tools
+            EngineError::LayerUnit { .. }
+            | EngineError::OffGrid { .. }
+            | EngineError::UnknownModel { .. }
+            | EngineError::Polygons { .. }
+            | EngineError::Zone { .. }
+            | EngineError::Breaks { .. } => true,
+            EngineError::WriterCount { .. } => false,
+            EngineError::TileInputs { source, .. } => source.is_input_error(),
             // flood, prepare, zoning
             EngineError::UnknownScheme { .. } => true,
             EngineError::NeedsLayer { .. }

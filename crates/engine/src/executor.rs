@@ -166,13 +166,10 @@ pub fn run_tiled<K: TileKernel>(
 ) -> Result<ExecStats, EngineError> {
     let writers: Vec<Sink> = writers.into_iter().map(Into::into).collect();
     if writers.len() != kernel.outputs() {
-        return Err(EngineError::Layer {
-            layer: stage.into(),
-            msg: format!(
-                "kernel has {} outputs but {} writers were given",
-                kernel.outputs(),
-                writers.len()
-            ),
+        return Err(EngineError::WriterCount {
+            stage: stage.into(),
+            outputs: kernel.outputs(),
+            writers: writers.len(),
         });
     }
     for p in inputs {
@@ -181,10 +178,10 @@ pub fn run_tiled<K: TileKernel>(
         if (g.x_min, g.y_max, g.cell_size, g.rows, g.cols)
             != (grid.x_min, grid.y_max, grid.cell_size, grid.rows, grid.cols)
         {
-            return Err(EngineError::Layer {
-                layer: p.display().to_string(),
-                msg: format!(
-                    "not on the census grid (origin ({}, {}), cell {} m, {}×{}); warp it first",
+            return Err(EngineError::OffGrid {
+                path: p.clone(),
+                detail: format!(
+                    " (origin ({}, {}), cell {} m, {}×{})",
                     g.x_min, g.y_max, g.cell_size, g.rows, g.cols
                 ),
             });
@@ -218,9 +215,9 @@ fn run_in_pool<K: TileKernel>(
                 || open_inputs(inputs),
                 |readers, i| {
                     let tile = plan.tile(i).expect("index in plan");
-                    let readers = readers.as_ref().map_err(|e| EngineError::Layer {
-                        layer: stage.into(),
-                        msg: e.clone(),
+                    let readers = readers.as_ref().map_err(|e| EngineError::TileInputs {
+                        stage: stage.into(),
+                        source: e.clone(),
                     })?;
                     let arrays = readers
                         .iter()
@@ -282,10 +279,12 @@ fn run_in_pool<K: TileKernel>(
     })
 }
 
-fn open_inputs(inputs: &[PathBuf]) -> Result<Vec<RasterReader>, String> {
+fn open_inputs(
+    inputs: &[PathBuf],
+) -> Result<Vec<RasterReader>, std::sync::Arc<riskcensus_io::IoError>> {
     inputs
         .iter()
-        .map(|p| RasterReader::open(p, 1).map_err(|e| e.to_string()))
+        .map(|p| RasterReader::open(p, 1).map_err(std::sync::Arc::new))
         .collect()
 }
 

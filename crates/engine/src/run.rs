@@ -373,9 +373,9 @@ fn check_filter(
             .filter(|s| s.id() != stages::assess::ID && s.id() != stages::zoning::ID)
             .any(|s| s.selected(one));
         if !by_stage && !library.contains(want) {
-            return Err(EngineError::Layer {
-                layer: "assess".into(),
-                msg: format!("no model with id {want:?} (known: {})", library.join(", ")),
+            return Err(EngineError::UnknownModel {
+                id: want.clone(),
+                known: library.join(", "),
             });
         }
     }

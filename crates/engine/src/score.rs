@@ -310,9 +310,10 @@ fn classify_from_data(
 ) -> Result<(PathBuf, riskcensus_models::Classification), EngineError> {
     let score = riskcensus_io::RasterReader::open(score_path, 1)?.read_f32(grid.full_window())?;
     let values = score.as_slice().expect("standard layout");
-    let zerr = |e: riskcensus_zoning::ZoningError| EngineError::Model {
-        model: model.id().to_string(),
-        msg: format!("classification {}: {e}", c.method),
+    let zerr = |source: riskcensus_zoning::ZoningError| EngineError::Breaks {
+        what: format!("model {}", model.id()),
+        method: c.method.to_string(),
+        source,
     };
     let step = c.step.unwrap_or(riskcensus_models::classify::DEFAULT_STEP);
     let mut h = riskcensus_zoning::Histogram::new(step).map_err(zerr)?;

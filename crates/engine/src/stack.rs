@@ -60,21 +60,20 @@ impl LayerStack {
         grid: &riskcensus_core::GridSpec,
         needed_by: &str,
     ) -> Result<ndarray::Array2<f32>, EngineError> {
-        let err = |msg: String| EngineError::Layer {
+        let l = self.get(id).ok_or_else(|| EngineError::NeedsLayer {
+            needed_by: needed_by.into(),
             layer: id.into(),
-            msg,
-        };
-        let l = self.get(id).ok_or_else(|| {
-            err(format!(
-                "{needed_by} needs this layer but the stack has none"
-            ))
+            unit: None,
+            hint: None,
         })?;
         if let Some(unit) = unit {
             if l.unit != unit {
-                return Err(err(format!(
-                    "the stack declares unit `{}`, {needed_by} expects `{unit}`",
-                    l.unit
-                )));
+                return Err(EngineError::LayerUnit {
+                    layer: id.into(),
+                    needed_by: needed_by.into(),
+                    found: l.unit.clone(),
+                    expected: unit.into(),
+                });
             }
         }
         read_on_grid(&l.path, grid)
@@ -102,9 +101,9 @@ pub fn read_on_grid(
     let r = riskcensus_io::RasterReader::open(path, 1)?;
     let g = r.info().grid()?;
     if !g.same_lattice(grid) || g.rows != grid.rows || g.cols != grid.cols {
-        return Err(EngineError::Layer {
-            layer: path.display().to_string(),
-            msg: "not on the census grid".into(),
+        return Err(EngineError::OffGrid {
+            path: path.to_path_buf(),
+            detail: String::new(),
         });
     }
     Ok(r.read_f32(grid.full_window())?)

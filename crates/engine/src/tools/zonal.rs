@@ -74,13 +74,30 @@ pub struct ZoneLevels {
     pub shares: Vec<Option<f64>>,
 }
 
-fn layer_err(spec: &PolygonSpec, msg: String) -> EngineError {
-    EngineError::Layer {
-        layer: match &spec.layer {
-            Some(l) => format!("{} layer {l}", spec.path.display()),
-            None => spec.path.display().to_string(),
-        },
-        msg,
+fn file_of(spec: &PolygonSpec) -> String {
+    match &spec.layer {
+        Some(l) => format!("{} layer {l}", spec.path.display()),
+        None => spec.path.display().to_string(),
+    }
+}
+
+fn zone_err(
+    spec: &PolygonSpec,
+    zone: &str,
+) -> impl Fn(riskcensus_zoning::ZoningError) -> EngineError {
+    let file = file_of(spec);
+    let zone = zone.to_string();
+    move |source| EngineError::Zone {
+        file: file.clone(),
+        zone: zone.clone(),
+        source,
+    }
+}
+
+fn layer_err(spec: &PolygonSpec, problem: String) -> EngineError {
+    EngineError::Polygons {
+        file: file_of(spec),
+        problem,
     }
 }
 
@@ -184,34 +201,36 @@ pub fn raster_breaks(
     k: usize,
     step: f64,
 ) -> Result<Breaks, EngineError> {
-    let layer_err = |msg: String| EngineError::Layer {
-        layer: path.display().to_string(),
-        msg,
+    let breaks_err = |source| EngineError::Breaks {
+        what: path.display().to_string(),
+        method: format!("{method:?}"),
+        source,
     };
     let (r, grid) = open(path)?;
-    let mut h = Histogram::new(step).map_err(|e| layer_err(e.to_string()))?;
+    let mut h = Histogram::new(step).map_err(breaks_err)?;
     for w in strips(grid.rows, grid.cols) {
         let v = r.read_f32(w)?;
         h.add(v.as_slice().expect("standard layout"))
-            .map_err(|e| layer_err(format!("rows {}..{}: {e}", w.row_off, w.row_end())))?;
+            .map_err(breaks_err)?;
     }
     let out = match method {
         Method::Jenks => h.jenks(k),
         Method::EqualInterval => h.equal(k),
         Method::Quantile => {
-            let mut plan = h.quantile_plan(k).map_err(|e| layer_err(e.to_string()))?;
+            let mut plan = h.quantile_plan(k).map_err(breaks_err)?;
             for w in strips(grid.rows, grid.cols) {
                 plan.add(r.read_f32(w)?.as_slice().expect("standard layout"));
             }
             plan.finish()
         }
         Method::Fixed => {
-            return Err(layer_err(
-                "fixed breaks are given, not computed from a raster".into(),
-            ))
+            return Err(EngineError::Polygons {
+                file: path.display().to_string(),
+                problem: "fixed breaks are given, not computed from a raster".into(),
+            })
         }
     };
-    out.map_err(|e| layer_err(e.to_string()))
+    out.map_err(breaks_err)
 }
 
 /// Each zone's cells in the raster grid under `rule`.
@@ -223,10 +242,7 @@ fn zone_coverages(
 ) -> Result<Vec<Coverage>, EngineError> {
     zones
         .iter()
-        .map(|z| {
-            zone_cells(&z.rings, grid, rule)
-                .map_err(|e| layer_err(spec, format!("zone {}: {e}", z.id)))
-        })
+        .map(|z| zone_cells(&z.rings, grid, rule).map_err(zone_err(spec, &z.id)))
         .collect()
 }
 
@@ -249,7 +265,7 @@ pub fn zonal_stats(
                 let sw = Window::new(w.row_off + s.row_off, w.col_off, s.rows, s.cols);
                 let v = r.read_f32(sw)?;
                 acc.add(cov, v.view(), sw)
-                    .map_err(|e| layer_err(polygons, format!("zone {}: {e}", z.id)))?;
+                    .map_err(zone_err(polygons, &z.id))?;
             }
         }
         out.push(ZoneStatsRow {
@@ -279,7 +295,7 @@ pub fn level_areas(
                 let sw = Window::new(w.row_off + s.row_off, w.col_off, s.rows, s.cols);
                 let v = r.read_u8(sw)?;
                 la.add(cov, v.view(), sw, grid.cell_area())
-                    .map_err(|e| layer_err(polygons, format!("zone {}: {e}", z.id)))?;
+                    .map_err(zone_err(polygons, &z.id))?;
             }
         }
         out.push(ZoneLevels {

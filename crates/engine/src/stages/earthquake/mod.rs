@@ -23,7 +23,6 @@
 //! - [`tables`]: the building and township tables (CSV, GeoPackage, census results);
 //! - [`grids`]: writing the stage's grids into the output folder and the stack.
 
-
 pub mod buildings;
 pub mod damage;
 pub mod fault;

@@ -49,7 +49,6 @@
 //! - [`model_report`]: the model report (`report.json` and its CSV tables);
 //! - [`standalone`]: [`train_standalone`], the `riskcensus susceptibility` command.
 
-
 pub mod candidates;
 pub mod fit;
 pub mod hazard;

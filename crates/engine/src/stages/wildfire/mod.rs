@@ -38,7 +38,6 @@
 //! - [`layers`]: writing the grids into the output folder and the stack, and
 //!   scoring the hazard and capacity models.
 
-
 pub mod capacity;
 pub mod climatology;
 pub mod factors;
