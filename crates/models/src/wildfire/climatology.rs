@@ -55,7 +55,7 @@ pub fn percentile(values: &[f64], p: f64) -> f64 {
 }
 
 /// Climatology of one station.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct StationClimate {
     /// Station id.
     pub station: String,

@@ -4,43 +4,13 @@
 use std::path::Path;
 
 use riskcensus_models::wildfire::climatology::StationClimate;
-use serde::Serialize;
 
 use crate::error::EngineError;
 use crate::output::CsvOut;
 
-/// Per-station climatology row (serialisable).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ClimateRow {
-    /// Station id.
-    pub station: String,
-    /// Fire-season days.
-    pub days: usize,
-    /// 90th-percentile FWI of the season.
-    pub fwi_p90: f64,
-    /// Mean FWI.
-    pub fwi_mean: f64,
-    /// Highest FWI.
-    pub fwi_max: f64,
-    /// Seasonal severity rating.
-    pub ssr: f64,
-    /// Days per EFFIS danger class, very low … extreme.
-    pub days_in_class: [usize; 6],
-}
-
-impl From<&StationClimate> for ClimateRow {
-    fn from(c: &StationClimate) -> Self {
-        ClimateRow {
-            station: c.station.clone(),
-            days: c.days,
-            fwi_p90: c.fwi_p90,
-            fwi_mean: c.fwi_mean,
-            fwi_max: c.fwi_max,
-            ssr: c.ssr,
-            days_in_class: c.days_in_class,
-        }
-    }
-}
+/// Per-station climatology, as the stage reports it (the models crate's
+/// [`StationClimate`]).
+pub type ClimateRow = StationClimate;
 
 /// `wildfire_fwi_climatology.csv`: one row per station, FWI statistics with 4
 /// decimals, then the days per EFFIS class (bounds in

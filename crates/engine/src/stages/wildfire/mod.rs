@@ -186,7 +186,7 @@ pub fn run_wildfire_with(
         fwi_daily_csv,
         climatology_csv,
         seasons: table.seasons,
-        stations: climate.iter().map(ClimateRow::from).collect(),
+        stations: climate,
         fire_points: f.fire_points,
         layers,
         hazard: scored.hazard.score_path,
