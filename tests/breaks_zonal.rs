@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::util::run;
+use crate::util::{ok, run};
 use riskcensus_testkit::fixtures_dir;
 use serde_json::Value;
 
@@ -14,6 +14,15 @@ fn gold() -> Value {
         &std::fs::read_to_string(fixtures_dir().join("zoning/zonal/zonal.json")).unwrap(),
     )
     .unwrap()
+}
+
+/// A JSON array of numbers.
+fn f64s(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap())
+        .collect()
 }
 
 fn rel(a: f64, b: f64) -> f64 {
@@ -38,24 +47,10 @@ fn breaks_json_matches_numpy_and_mapclassify() {
             "5",
             "--json",
         ]);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out = ok(out, "riskcensus breaks");
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let got: Vec<f64> = v["bounds"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
-        let want: Vec<f64> = g["raster_breaks_k5"][key]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_f64().unwrap())
-            .collect();
+        let got: Vec<f64> = f64s(&v["bounds"]);
+        let want: Vec<f64> = f64s(&g["raster_breaks_k5"][key]);
         assert_eq!(got.len(), 5);
         for (a, b) in got.iter().zip(&want) {
             assert!(rel(*a, *b) < 1e-12, "{method}: {got:?} vs {want:?}");
@@ -71,18 +66,9 @@ fn breaks_json_matches_numpy_and_mapclassify() {
         "5",
         "--json",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = ok(out, "riskcensus breaks");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let b: Vec<f64> = v["bounds"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|x| x.as_f64().unwrap())
-        .collect();
+    let b: Vec<f64> = f64s(&v["bounds"]);
     assert!(b.windows(2).all(|w| w[0] < w[1]));
     assert_eq!(b[4], g["raster_breaks_k5"]["equal"][4].as_f64().unwrap());
     assert_eq!(v["step"].as_f64(), Some(1e-4));
@@ -120,11 +106,7 @@ fn zonal_csv_matches_exactextract_and_gdal_centres() {
         "--out",
         s(&csv),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(out, "riskcensus zonal");
     let rows = read_csv(&csv);
     assert_eq!(rows[0], ["id", "count", "sum", "mean", "min", "max"]);
     assert_eq!(rows.len(), 13);
@@ -157,11 +139,7 @@ fn zonal_csv_matches_exactextract_and_gdal_centres() {
         "--out",
         s(&csv),
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    ok(out, "riskcensus zonal");
     let rows = read_csv(&csv);
     assert_eq!(rows[0], ["id", "count", "sum"]);
     for r in &rows[1..] {

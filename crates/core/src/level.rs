@@ -29,6 +29,23 @@ pub struct HazardInfo {
     pub combined: bool,
 }
 
+/// The hazard a layer id belongs to among `hazards`: the one whose id is the layer
+/// id or its prefix before `_`, the longest id first (`geohazard_risk` → geohazard,
+/// not a hazard `geo`).
+pub fn hazard_of_layer<'a>(
+    hazards: impl IntoIterator<Item = &'a HazardInfo>,
+    layer: &str,
+) -> Option<&'a HazardInfo> {
+    hazards
+        .into_iter()
+        .filter(|h| {
+            layer
+                .strip_prefix(h.id.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('_'))
+        })
+        .max_by_key(|h| h.id.len())
+}
+
 /// What the levels of a scheme measure. A hazard or susceptibility grid must never
 /// carry a [`Measure::Risk`] scheme (nor a risk grid a hazard scheme).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

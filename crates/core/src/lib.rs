@@ -15,6 +15,6 @@ pub mod tile;
 pub mod window;
 
 pub use grid::{GridError, GridSpec};
-pub use level::{HazardInfo, LevelClass, LevelScheme, Measure, SchemeError};
+pub use level::{hazard_of_layer, HazardInfo, LevelClass, LevelScheme, Measure, SchemeError};
 pub use tile::{Tile, TilePlan};
 pub use window::Window;

@@ -105,11 +105,7 @@ pub fn build(report: &RunReport) -> Result<Manifest, EngineError> {
         },
         inputs,
         models,
-        hazards: riskcensus_models::Library::for_census(&census.dir)?
-            .vocabulary()?
-            .hazards()
-            .cloned()
-            .collect(),
+        hazards: report.hazards.clone(),
         seeds,
         zoning: serde_json::to_value(report.zoned()).expect("serialisable"),
         outputs,

@@ -104,6 +104,8 @@ pub struct RunReport {
     pub stack: LayerStack,
     /// Wall time per step, seconds (the only part of a run that is not reproducible).
     pub timings: Vec<(String, f64)>,
+    /// The hazards of the census's model library, in order.
+    pub hazards: Vec<riskcensus_core::HazardInfo>,
     /// `manifest.json`.
     pub manifest: PathBuf,
     /// The maps and report, when drawn.
@@ -284,6 +286,7 @@ pub fn run_in(
         stages.insert(at + i, s.clone());
     }
     let library = Library::for_census(census_dir)?;
+    let vocabulary = library.vocabulary()?;
     check_filter(&library, &stages, &opts.models)?;
 
     let mut cx = Context::new(
@@ -293,6 +296,7 @@ pub fn run_in(
         progress,
         &opts.models,
         &library,
+        &vocabulary,
     );
     cx.scored_by_stages = stages
         .iter()
@@ -333,6 +337,7 @@ pub fn run_in(
         stages: runs,
         stack,
         timings,
+        hazards: vocabulary.hazards().cloned().collect(),
         manifest: layout.manifest(),
         report: None,
     };

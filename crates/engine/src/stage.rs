@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use riskcensus_contracts::layout::RunLayout;
 use riskcensus_contracts::manifest::ModelEntry;
-use riskcensus_models::Library;
+use riskcensus_models::{Library, Vocabulary};
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
@@ -140,6 +140,8 @@ pub struct Context<'a> {
     pub filter: &'a [String],
     /// The census's model library (shipped files with the census's own over them).
     pub library: &'a Library,
+    /// The hazards and level schemes the library declares (read once per run).
+    pub vocabulary: &'a Vocabulary,
     /// Model files that stages score themselves (the assess stage leaves them out).
     pub scored_by_stages: Vec<&'static str>,
     published: Vec<Arc<dyn Any + Send + Sync>>,
@@ -154,6 +156,7 @@ impl<'a> Context<'a> {
         progress: &'a dyn Progress,
         filter: &'a [String],
         library: &'a Library,
+        vocabulary: &'a Vocabulary,
     ) -> Self {
         Self {
             census,
@@ -163,6 +166,7 @@ impl<'a> Context<'a> {
             progress,
             filter,
             library,
+            vocabulary,
             scored_by_stages: Vec::new(),
             published: Vec::new(),
         }

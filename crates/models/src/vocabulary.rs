@@ -176,9 +176,7 @@ impl Vocabulary {
     /// The hazard a layer id belongs to: the declared hazard whose id is the layer id
     /// or its prefix before `_` (longest id first: `geohazard_risk` → `geohazard`).
     pub fn hazard_of_layer(&self, layer: &str) -> Option<&HazardInfo> {
-        self.hazards()
-            .filter(|h| layer == h.id || layer.starts_with(&format!("{}_", h.id)))
-            .max_by_key(|h| h.id.len())
+        riskcensus_core::hazard_of_layer(self.hazards(), layer)
     }
 }
 

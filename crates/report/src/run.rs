@@ -61,10 +61,7 @@ fn order_key(hazards: &[HazardInfo], g: &LevelGridFile) -> (usize, usize, GridKi
 /// the one whose id is the layer id or its prefix before `_`, longest first
 /// (`geohazard_risk` → geohazard; `comprehensive…`).
 pub fn hazard_of<'a>(hazards: &'a [HazardInfo], layer: &str) -> Option<&'a HazardInfo> {
-    hazards
-        .iter()
-        .filter(|h| layer == h.id || layer.starts_with(&format!("{}_", h.id)))
-        .max_by_key(|h| h.id.len())
+    riskcensus_core::hazard_of_layer(hazards, layer)
 }
 
 /// What a layer measures: `flood_risk` → `risk`, `comprehensive` → ``.

@@ -123,7 +123,10 @@ pub fn run_geohazard(
     _exec: &ExecOptions,
     progress: &dyn Progress,
 ) -> Result<GeohazardReport, EngineError> {
-    let params = load_params(&census.dir)?;
+    // One read of the census's model library for the parameters and the scheme.
+    let library = riskcensus_models::Library::for_census(&census.dir)?;
+    let params = params_of(&library)?;
+    let scheme = params::level_scheme(&library.vocabulary()?, &params)?;
     let grid = &census.grid;
     progress.start("geohazard", params.factors.len() as u64 + 3);
     std::fs::create_dir_all(out_dir).map_err(EngineError::fs(out_dir))?;
@@ -131,7 +134,6 @@ pub fn run_geohazard(
     let fitted = fit_census(census, &params, &records, stack, out_dir, progress)?;
     progress.advance(1);
     let tags = stage_tags(&params);
-    let scheme = params::level_scheme(Some(&census.dir), &params)?;
     let (s_path, sl_path) = write_susceptibility(out_dir, grid, &fitted, &scheme, &tags)?;
     stack.insert("geohazard_susceptibility", &s_path, "index");
     let hazard = match &params.trigger {

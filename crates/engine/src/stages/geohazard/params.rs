@@ -37,16 +37,11 @@ pub fn params_from(path: Option<&Path>) -> Result<GeohazardParams, EngineError> 
 }
 
 /// The level scheme of the stage's levels (`[classification] scheme` of its
-/// parameters, default `geohazard4`), resolved in the census's model library.
+/// parameters, default `geohazard4`), resolved in a library's vocabulary.
 pub fn level_scheme(
-    census_dir: Option<&Path>,
+    vocabulary: &riskcensus_models::Vocabulary,
     params: &GeohazardParams,
 ) -> Result<riskcensus_core::LevelScheme, EngineError> {
-    let library = match census_dir {
-        Some(d) => riskcensus_models::Library::for_census(d)?,
-        None => riskcensus_models::Library::shipped(),
-    };
-    let vocabulary = library.vocabulary()?;
     vocabulary
         .scheme(&params.level_scheme)
         .cloned()

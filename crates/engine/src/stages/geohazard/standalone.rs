@@ -102,7 +102,7 @@ pub fn train_standalone(
         "susceptibility_level",
         &grid,
         &fitted.levels,
-        super::params::level_scheme(None, &params)?,
+        super::params::level_scheme(riskcensus_models::Vocabulary::shipped(), &params)?,
         &tags,
     )?;
     let report = write_report(out_dir, &fitted.report, &[])?;

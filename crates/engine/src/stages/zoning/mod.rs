@@ -517,8 +517,7 @@ impl crate::stage::Stage for ZoningStage {
         let rules = load_rules(cx.library)?;
         let counts: Vec<&UnitCounts> = cx.published::<UnitCounts>().collect();
         let out = cx.layout.assess();
-        let vocabulary = cx.library.vocabulary()?;
-        let zoned = zoning_with(cx.census, &cx.stack, &rules, &counts, &vocabulary, &out)?;
+        let zoned = zoning_with(cx.census, &cx.stack, &rules, &counts, cx.vocabulary, &out)?;
         let mut outcome = crate::stage::StageOutcome::with_details(zoned.clone());
         if !zoned.layers.is_empty() {
             outcome.operators = vec![crate::run::operator_entry(
