@@ -30,8 +30,8 @@ impl Stage for HailStage {
 
     fn needs(&self, _cx: &Context<'_>) -> Result<Needs, EngineError> {
         Ok(Needs {
-            tables: Vec::new(),
             layers: vec!["dem".into()],
+            ..Needs::default()
         })
     }
 

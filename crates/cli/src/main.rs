@@ -43,10 +43,12 @@ enum Command {
     Fwi(commands::fwi::Args),
     GroundMotion(commands::ground_motion::Args),
     Ingest(commands::ingest::Args),
+    Init(commands::init::Args),
     Inspect(commands::inspect::Args),
     Prepare(commands::prepare::Args),
     Report(commands::report::Args),
     Run(commands::run::Args),
+    Status(commands::status::Args),
     Susceptibility(commands::susceptibility::Args),
     Terrain(commands::terrain::Args),
     Validate(commands::validate::Args),
@@ -82,10 +84,12 @@ fn main() -> ExitCode {
         Command::Fwi(a) => commands::fwi::run(a, &g),
         Command::GroundMotion(a) => commands::ground_motion::run(a, &g),
         Command::Ingest(a) => commands::ingest::run(a, &g),
+        Command::Init(a) => commands::init::run(a, &g),
         Command::Inspect(a) => commands::inspect::run(a, &g),
         Command::Prepare(a) => commands::prepare::run(a, &g),
         Command::Report(a) => commands::report::run(a, &g),
         Command::Run(a) => commands::run::run(a, &g),
+        Command::Status(a) => commands::status::run(a, &g),
         Command::Susceptibility(a) => commands::susceptibility::run(a, &g),
         Command::Terrain(a) => commands::terrain::run(a, &g),
         Command::Validate(a) => commands::validate::run(a, &g),
@@ -94,10 +98,31 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
+            if g.json {
+                // Scripts read one JSON object on stdout, error or not.
+                let mut causes = Vec::new();
+                let mut src = std::error::Error::source(&e);
+                while let Some(s) = src {
+                    causes.push(s.to_string());
+                    src = s.source();
+                }
+                commands::print_json(&serde_json::json!({
+                    "error": {
+                        "message": e.to_string(),
+                        "causes": causes,
+                        "exit_code": e.exit_code(),
+                    }
+                }));
+            }
+            let shown = e.to_string();
+            eprintln!("error: {shown}");
             let mut src = std::error::Error::source(&e);
             while let Some(s) = src {
-                eprintln!("  caused by: {s}");
+                // A cause whose text the message already carries adds nothing.
+                let text = s.to_string();
+                if !shown.contains(&text) {
+                    eprintln!("  caused by: {text}");
+                }
                 src = s.source();
             }
             ExitCode::from(e.exit_code())

@@ -36,6 +36,14 @@ impl Progress for Bars {
             pb.finish();
         }
     }
+
+    /// The plan, printed before the stages compute.
+    fn plan(&self, plan: &riskcensus::plan::Plan) {
+        println!("plan:");
+        for l in plan.lines() {
+            println!("  {l}");
+        }
+    }
 }
 
 /// The progress sink for the given global options.

@@ -99,6 +99,34 @@ impl CensusConfig {
 
     /// Parse configuration text (`path` is used in messages only).
     pub fn parse(dir: &Path, path: &Path, text: &str) -> Result<Self, EngineError> {
+        let (config, problems) = Self::parse_lenient(dir, path, text)?;
+        if !problems.is_empty() {
+            return Err(EngineError::Config {
+                path: path.to_path_buf(),
+                msg: problems.join("; "),
+            });
+        }
+        Ok(config)
+    }
+
+    /// Load `<dir>/census.toml` for a report on the census (`riskcensus status`):
+    /// syntax, schema and grid errors are errors; the other problems (a source file
+    /// missing, a duplicate id, a bad resampling) are returned beside the
+    /// configuration.
+    pub fn load_lenient(dir: &Path) -> Result<(Self, Vec<String>), EngineError> {
+        let path = dir.join(CENSUS_FILE);
+        let text = std::fs::read_to_string(&path).map_err(|e| EngineError::Config {
+            path: path.clone(),
+            msg: format!("cannot read the census configuration: {e}"),
+        })?;
+        Self::parse_lenient(dir, &path, &text)
+    }
+
+    fn parse_lenient(
+        dir: &Path,
+        path: &Path,
+        text: &str,
+    ) -> Result<(Self, Vec<String>), EngineError> {
         let err = |msg: String| EngineError::Config {
             path: path.to_path_buf(),
             msg,
@@ -126,10 +154,7 @@ impl CensusConfig {
                 problems.push(format!("[[raster]] {}: {e}", r.id));
             }
         }
-        if !problems.is_empty() {
-            return Err(err(problems.join("; ")));
-        }
-        Ok(Self {
+        let config = Self {
             dir: dir.to_path_buf(),
             census: file.census,
             grid: file.grid,
@@ -137,7 +162,8 @@ impl CensusConfig {
             vectors: file.vector,
             tables: file.table,
             zoning: file.zoning,
-        })
+        };
+        Ok((config, problems))
     }
 
     /// Absolute-or-relative path of a source file (joined onto the census folder).

@@ -18,6 +18,23 @@ pub enum EngineError {
         /// What is wrong.
         msg: String,
     },
+    /// `riskcensus init` refused its arguments or the boundary (the path names the
+    /// census folder or the boundary file).
+    #[error("{}: {msg}", path.display())]
+    Init {
+        /// The census folder or the boundary source.
+        path: PathBuf,
+        /// What is wrong.
+        msg: String,
+    },
+    /// No hazard of the census can run; the message names what each one lacks.
+    #[error("{}: {why}", census.display())]
+    NothingToRun {
+        /// The census folder.
+        census: PathBuf,
+        /// What every hazard lacks.
+        why: String,
+    },
     /// A raster or vector file could not be read or written (the error names the
     /// path, band and window).
     #[error(transparent)]
@@ -612,6 +629,8 @@ impl EngineError {
     pub fn is_input_error(&self) -> bool {
         match self {
             EngineError::Config { .. }
+            | EngineError::Init { .. }
+            | EngineError::NothingToRun { .. }
             | EngineError::ModelFile(_)
             | EngineError::DuplicateModel { .. } => true,
             EngineError::Library(e) => !matches!(e, riskcensus_models::LibraryError::Read { .. }),

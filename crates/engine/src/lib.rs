@@ -33,9 +33,11 @@ pub mod config;
 pub mod error;
 pub mod executor;
 pub mod ingest;
+pub mod init;
 pub mod inspect;
 pub mod manifest;
 pub mod output;
+pub mod plan;
 pub mod progress;
 pub mod provenance;
 pub mod run;
@@ -43,12 +45,13 @@ pub mod score;
 pub mod stack;
 pub mod stage;
 pub mod stages;
+pub mod status;
 pub mod tools;
 
 pub use error::EngineError;
 /// Atomic whole-file writes, for library users and the CLI.
 pub use riskcensus_io::files::write_atomic;
-pub use run::{run, run_in, RunOptions, RunReport, StageRun};
+pub use run::{plan_census, run, run_in, RunOptions, RunReport, StageRun};
 pub use stage::{Context, Stage, StageOutcome};
 
 /// The engine's version, written into every output's provenance.

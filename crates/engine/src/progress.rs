@@ -10,6 +10,9 @@ pub trait Progress: Sync {
     fn advance(&self, n: u64);
     /// The stage is over.
     fn finish(&self, stage: &str);
+    /// The run's plan, once made, before anything is computed (what each hazard
+    /// produces and lacks); ignored by default.
+    fn plan(&self, _plan: &crate::plan::Plan) {}
 }
 
 /// Progress that goes nowhere.

@@ -95,6 +95,10 @@ pub struct RunReport {
     pub census: CensusConfig,
     /// The run's folders.
     pub layout: RunLayout,
+    /// What the run planned: per hazard, what it produces and what it lacks.
+    pub plan: crate::plan::Plan,
+    /// Why the maps and report were not drawn, when they were asked for and not.
+    pub report_skipped: Option<String>,
     /// Sources loaded into the census database by this run (id and report, or the
     /// error that refused the whole source).
     pub ingested: Vec<(String, Result<IngestReport, String>)>,
@@ -202,8 +206,10 @@ impl RunReport {
             "run_dir": self.layout.dir,
             "ingested": ingested,
             "stages": stages,
+            "plan": self.plan,
             "manifest": self.manifest,
             "report": self.report.as_ref().map(|r| &r.html),
+            "report_skipped": self.report_skipped,
         })
     }
 }
@@ -260,6 +266,9 @@ pub fn run_in(
 ) -> Result<RunReport, EngineError> {
     let census = CensusConfig::load(census_dir)?;
     let mut timings: Vec<(String, f64)> = Vec::new();
+    // Every model file (and the stages' parameter files, through their needs) is
+    // read and checked before anything is loaded or computed.
+    plan_census(census_dir, opts)?;
 
     // Ingest if needed: every source no committed batch has loaded (all of them for a
     // census without its database; the rest of a load that was killed).
@@ -280,11 +289,7 @@ pub fn run_in(
     for d in layout.output_dirs() {
         riskcensus_io::cog::sweep_stale_temps(&d)?;
     }
-    let mut stages = stages::builtin();
-    let at = stages.len() - 2; // before assess and zoning
-    for (i, s) in opts.extra_stages.iter().enumerate() {
-        stages.insert(at + i, s.clone());
-    }
+    let stages = stages_of(opts);
     let library = Library::for_census(census_dir)?;
     let vocabulary = library.vocabulary()?;
     check_filter(&library, &stages, &opts.models)?;
@@ -302,6 +307,16 @@ pub fn run_in(
         .iter()
         .flat_map(|s| s.scores_itself().iter().copied())
         .collect();
+    // The plan: what can run and what each hazard lacks; nothing is computed when
+    // no hazard can run.
+    let plan = crate::plan::plan(&cx, &stages)?;
+    progress.plan(&plan);
+    if let Some(why) = plan.nothing_runs() {
+        return Err(EngineError::NothingToRun {
+            census: census_dir.to_path_buf(),
+            why,
+        });
+    }
     let mut runs = Vec::new();
     for stage in &stages {
         let t = Instant::now();
@@ -329,10 +344,13 @@ pub fn run_in(
             seconds,
         });
     }
+    let has_levels = cx.stack.layers.keys().any(|l| l.ends_with("_level"));
     let stack = cx.stack;
     let mut report = RunReport {
         census,
         layout: layout.clone(),
+        plan,
+        report_skipped: None,
         ingested,
         stages: runs,
         stack,
@@ -342,7 +360,11 @@ pub fn run_in(
         report: None,
     };
     crate::manifest::write(&report)?;
-    if opts.report {
+    if opts.report && !has_levels {
+        report.report_skipped =
+            Some("no level grid in the run: the maps and report show levels (see the plan)".into());
+    }
+    if opts.report && has_levels {
         let t = Instant::now();
         let summary = riskcensus_report::render_report(&layout.dir, &opts.report_options).map_err(
             |source| EngineError::Report {
@@ -356,6 +378,45 @@ pub fn run_in(
         report.report = Some(summary);
     }
     Ok(report)
+}
+
+/// The stages of a run: the built-in ones with the caller's extra stages before
+/// assess and zoning.
+fn stages_of(opts: &RunOptions) -> Vec<Arc<dyn Stage>> {
+    let mut stages = stages::builtin();
+    let at = stages.len() - 2; // before assess and zoning
+    for (i, s) in opts.extra_stages.iter().enumerate() {
+        stages.insert(at + i, s.clone());
+    }
+    stages
+}
+
+/// The plan of a run of the census in `census_dir` as it stands (the census
+/// database as loaded; sources declared in `census.toml` and not yet loaded count as
+/// present, since the run loads them first), without computing anything. A
+/// `census.toml` whose source files are missing still has a plan.
+pub fn plan_census(census_dir: &Path, opts: &RunOptions) -> Result<crate::plan::Plan, EngineError> {
+    let (census, _problems) = CensusConfig::load_lenient(census_dir)?;
+    let layout = RunLayout::of_census(census_dir, &opts.run_id);
+    let stages = stages_of(opts);
+    let library = Library::for_census(census_dir)?;
+    let vocabulary = library.vocabulary()?;
+    check_filter(&library, &stages, &opts.models)?;
+    let progress = crate::progress::NoProgress;
+    let mut cx = Context::new(
+        &census,
+        &layout,
+        &opts.exec,
+        &progress,
+        &opts.models,
+        &library,
+        &vocabulary,
+    );
+    cx.scored_by_stages = stages
+        .iter()
+        .flat_map(|s| s.scores_itself().iter().copied())
+        .collect();
+    crate::plan::plan(&cx, &stages)
 }
 
 /// Every id of the model filter must name a model of the library or select a stage.

@@ -35,6 +35,12 @@ pub struct Needs {
     pub tables: Vec<&'static str>,
     /// Layers the stack must hold.
     pub layers: Vec<String>,
+    /// `census.toml` sources the stage reads from their files, by id, with what
+    /// they must hold (e.g. `pga_zoning`: "seismic zoning polygons with field
+    /// pga_g").
+    pub sources: Vec<(String, String)>,
+    /// At least one level grid (`<layer>_level`) must be in the stack.
+    pub a_level_grid: bool,
 }
 
 /// What a stage writes, for people and for the run's report: layer ids (with
@@ -83,6 +89,26 @@ pub trait Stage: Send + Sync {
     /// when the filter is empty or names a model id starting with the stage id.
     fn selected(&self, filter: &[String]) -> bool {
         filter.is_empty() || filter.iter().any(|m| m.starts_with(self.id()))
+    }
+
+    /// The layers the stage would add to the stack of this census (concrete ids),
+    /// for the run's plan ([`crate::plan`]); by default the layers of
+    /// [`Stage::writes`] that are not placeholders.
+    fn plans(&self, _cx: &Context<'_>) -> Result<Vec<String>, EngineError> {
+        Ok(self
+            .writes()
+            .layers
+            .iter()
+            .filter(|l| !l.contains('<') && !l.contains(','))
+            .map(|l| l.to_string())
+            .collect())
+    }
+
+    /// How to make the stage write layer `layer` when it can run but does not write
+    /// it for this census (e.g. the flood damage grids need buildings), for the
+    /// plan's hints; `None` by default.
+    fn layer_hint(&self, _layer: &str) -> Option<crate::plan::Missing> {
+        None
     }
 
     /// Run the stage.
@@ -210,18 +236,10 @@ impl<'a> Context<'a> {
     }
 }
 
-/// Why a stage did not run, when its needs are not met: `None` when they are.
+/// Why a stage did not run, when its needs are not met: `None` when they are. Each
+/// reason says how to provide what is missing ([`crate::plan::how_to_provide`]).
 pub fn unmet(needs: &Needs, cx: &Context<'_>) -> Result<Option<String>, EngineError> {
-    let mut why = Vec::new();
-    for t in &needs.tables {
-        if cx.table_rows(t)? == 0 {
-            why.push(format!("the census database has no {t} records"));
-        }
-    }
-    for l in &needs.layers {
-        if cx.stack.get(l).is_none() {
-            why.push(format!("the layer stack has no {l} layer"));
-        }
-    }
-    Ok((!why.is_empty()).then(|| why.join("; ")))
+    let layers: Vec<&str> = cx.stack.layers.keys().map(String::as_str).collect();
+    let missing = crate::plan::missing(needs, cx, &layers)?;
+    Ok((!missing.is_empty()).then(|| crate::plan::describe(&missing)))
 }

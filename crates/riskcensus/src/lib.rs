@@ -36,12 +36,12 @@
 //! its grids, and model files in `<census>/models/` score and classify them.
 
 pub use riskcensus_engine::{
-    config, executor, ingest, inspect, manifest, output, progress, provenance, score, stack, stage,
-    stages, tools,
+    config, executor, ingest, init, inspect, manifest, output, plan, progress, provenance, score,
+    stack, stage, stages, status, tools,
 };
 pub use riskcensus_engine::{
-    run, run_in, write_atomic, Context, EngineError, RunOptions, RunReport, Stage, StageOutcome,
-    StageRun, ENGINE_VERSION,
+    plan_census, run, run_in, write_atomic, Context, EngineError, RunOptions, RunReport, Stage,
+    StageOutcome, StageRun, ENGINE_VERSION,
 };
 
 /// The contracts: `census.toml`, the run layout, `manifest.json`, table names and

@@ -214,11 +214,42 @@ impl crate::stage::Stage for EarthquakeStage {
         ID
     }
 
-    fn needs(&self, _cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
-        Ok(crate::stage::Needs {
+    /// Buildings; with the zoning method the seismic zoning polygons; with a
+    /// scenario the fault and, for Vs30 from slope, the slope layer (from a DEM).
+    fn needs(&self, cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
+        use riskcensus_models::earthquake::params::{Method, Vs30Source};
+        let p = EarthquakeModel::from_library(cx.library)?.params;
+        let mut needs = crate::stage::Needs {
             tables: vec![riskcensus_contracts::tables::census::BUILDINGS],
-            layers: Vec::new(),
-        })
+            ..Default::default()
+        };
+        match p.ground_motion.method {
+            Method::Zoning => needs.sources.push((
+                p.ground_motion.zoning_source.clone(),
+                "seismic ground-motion zoning polygons (GB 18306-2015) with field pga_g (g)".into(),
+            )),
+            Method::Scenario => {
+                needs.sources.push((
+                    p.scenario.fault_source.clone(),
+                    format!(
+                        "fault traces (lines) holding the scenario's fault {:?} in field id or code",
+                        p.scenario.fault
+                    ),
+                ));
+                match &p.site.vs30 {
+                    Vs30Source::Layer(l) if l == "slope" => needs.layers.push("slope_deg".into()),
+                    Vs30Source::Layer(_) => needs.sources.push((
+                        p.site.site_class_source.clone(),
+                        format!(
+                            "site-class polygons with field {} (NEHRP A–E)",
+                            p.site.site_class_field
+                        ),
+                    )),
+                    Vs30Source::Constant(_) => {}
+                }
+            }
+        }
+        Ok(needs)
     }
 
     fn writes(&self) -> crate::stage::Writes {

@@ -40,9 +40,27 @@ impl Stage for FloodStage {
 
     fn needs(&self, cx: &Context<'_>) -> Result<Needs, EngineError> {
         Ok(Needs {
-            tables: Vec::new(),
             layers: vec![depth::load(cx.library)?.input().to_string()],
+            ..Needs::default()
         })
+    }
+
+    /// The depth grids of the screen's return periods and the damage grids (NaN
+    /// where no building stands, all NaN without buildings).
+    fn plans(&self, cx: &Context<'_>) -> Result<Vec<String>, EngineError> {
+        let screen = depth::load(cx.library)?;
+        let periods: Vec<u32> = screen
+            .stages()
+            .iter()
+            .map(|s| s.return_period_years)
+            .collect();
+        let mut out: Vec<String> = periods.iter().map(|&t| DepthScreen::layer_id(t)).collect();
+        for t in &periods {
+            out.push(format!("flood_loss_{t}y"));
+            out.push(format!("flood_damage_ratio_{t}y"));
+        }
+        out.push("flood_ead".into());
+        Ok(out)
     }
 
     fn writes(&self) -> Writes {

@@ -334,11 +334,31 @@ impl crate::stage::Stage for GeohazardStage {
         ID
     }
 
-    fn needs(&self, _cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
-        Ok(crate::stage::Needs {
+    /// Hidden-danger points, every factor layer of the parameter file (lithology
+    /// from its polygons when no raster gives it) and the trigger rainfall.
+    fn needs(&self, cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
+        let params = params::params_of(cx.library)?;
+        let mut needs = crate::stage::Needs {
             tables: vec![riskcensus_contracts::tables::census::HIDDEN_DANGERS],
-            layers: Vec::new(),
-        })
+            ..Default::default()
+        };
+        let lithology_raster = cx.census.rasters.iter().any(|r| r.id == "lithology");
+        for f in &params.factors {
+            if f.layer == "lithology" && !lithology_raster {
+                needs.sources.push((
+                    "lithology".into(),
+                    "engineering rock group polygons (工程地质岩组) with field code I–IV".into(),
+                ));
+            } else if !needs.layers.contains(&f.layer) {
+                needs.layers.push(f.layer.clone());
+            }
+        }
+        if let Some(t) = &params.trigger {
+            if !needs.layers.contains(&t.layer) {
+                needs.layers.push(t.layer.clone());
+            }
+        }
+        Ok(needs)
     }
 
     fn writes(&self) -> crate::stage::Writes {

@@ -22,6 +22,9 @@ use crate::output::{is_cached, write_array as write_cog};
 use crate::provenance::{self, tag};
 
 /// The exposure grids: (layer id, burn, unit, divided by the cell area in km²).
+/// The ids of the building exposure grids.
+pub const LAYER_IDS: [&str; 4] = [GRIDS[0].0, GRIDS[1].0, GRIDS[2].0, GRIDS[3].0];
+
 const GRIDS: [(&str, Option<&str>, &str, bool); 4] = [
     ("buildings_count", None, "buildings", false),
     ("buildings_occupants", Some("occupants"), "persons", false),

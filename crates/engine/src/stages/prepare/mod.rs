@@ -354,6 +354,41 @@ impl crate::stage::Stage for PrepareStage {
         crate::stage::Folder::Layers
     }
 
+    /// The warped rasters (and densities of count rasters), the terrain layers of a
+    /// `dem`, a distance layer per line or point source, the building grids when
+    /// the census has buildings, and the shelter grid when it also has a population
+    /// raster and shelters.
+    fn plans(&self, cx: &crate::stage::Context<'_>) -> Result<Vec<String>, EngineError> {
+        use riskcensus_contracts::tables::census as t;
+        let c = cx.census;
+        let mut out: Vec<String> = Vec::new();
+        for r in &c.rasters {
+            out.push(r.id.clone());
+            if r.kind == RasterKind::Count {
+                out.push(format!("{}_per_km2", r.id));
+            }
+        }
+        if c.rasters.iter().any(|r| r.id == "dem") {
+            out.extend(
+                terrain::FOCAL_LAYERS
+                    .iter()
+                    .chain(&terrain::HYDRO_LAYERS)
+                    .filter(|l| **l != "slope_for_twi")
+                    .map(|l| l.to_string()),
+            );
+        }
+        out.extend(distance_sources(c).map(|v| format!("dist_{}", v.id)));
+        if crate::plan::will_have_records(cx, t::BUILDINGS)? {
+            out.extend(exposure::LAYER_IDS.iter().map(|l| l.to_string()));
+        }
+        if c.rasters.iter().any(|r| r.id == "population")
+            && crate::plan::will_have_records(cx, t::SHELTERS)?
+        {
+            out.push(shelter::LAYER_ID.to_string());
+        }
+        Ok(out)
+    }
+
     fn selected(&self, _filter: &[String]) -> bool {
         true
     }

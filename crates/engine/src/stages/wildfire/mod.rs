@@ -210,10 +210,22 @@ impl crate::stage::Stage for WildfireStage {
         ID
     }
 
-    fn needs(&self, _cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
+    /// Daily weather, the DEM and land cover, and every input of its hazard model
+    /// that the stage does not compute itself.
+    fn needs(&self, cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
+        let own = self.writes().layers;
+        let mut layers: Vec<String> = vec!["dem".into(), "landcover".into()];
+        for file in [HAZARD_MODEL, CAPACITY_MODEL] {
+            for i in cx.library.model(file)?.inputs() {
+                if !own.contains(&i.id.as_str()) && !layers.contains(&i.id) {
+                    layers.push(i.id.clone());
+                }
+            }
+        }
         Ok(crate::stage::Needs {
             tables: vec![riskcensus_contracts::tables::census::WEATHER_DAILY],
-            layers: Vec::new(),
+            layers,
+            ..Default::default()
         })
     }
 

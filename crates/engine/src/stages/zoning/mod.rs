@@ -486,8 +486,12 @@ impl crate::stage::Stage for ZoningStage {
         ID
     }
 
+    /// A level grid to zone.
     fn needs(&self, _cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
-        Ok(crate::stage::Needs::default())
+        Ok(crate::stage::Needs {
+            a_level_grid: true,
+            ..Default::default()
+        })
     }
 
     fn writes(&self) -> crate::stage::Writes {
