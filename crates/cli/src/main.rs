@@ -98,8 +98,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            if g.json {
-                // Scripts read one JSON object on stdout, error or not.
+            // Scripts read one JSON object on stdout, error or not (a source with
+            // rejected records has printed its report already).
+            if g.json && !matches!(e, CliError::Rejected(_)) {
                 let mut causes = Vec::new();
                 let mut src = std::error::Error::source(&e);
                 while let Some(s) = src {

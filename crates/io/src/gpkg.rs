@@ -142,10 +142,25 @@ impl GpkgDb {
                 })
             })?
         } else if create {
+            // Created beside its final name and renamed into place, so a process
+            // killed while GDAL writes the GeoPackage's own tables never leaves a
+            // file that does not open (the next creation replaces the leftover).
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = path.with_file_name(format!(".{name}.creating.gpkg"));
+            if tmp.exists() {
+                std::fs::remove_file(&tmp).map_err(IoError::fs(&tmp))?;
+            }
             let drv = DriverManager::get_driver_by_name("GPKG")
                 .map_err(IoError::gdal(path, "GPKG driver"))?;
-            drv.create_vector_only(path)
-                .map_err(IoError::gdal(path, "creating the census database"))?
+            drop(
+                drv.create_vector_only(&tmp)
+                    .map_err(IoError::gdal(path, "creating the census database"))?,
+            );
+            std::fs::rename(&tmp, path).map_err(IoError::fs(path))?;
+            return Self::open(path, false);
         } else {
             return Err(IoError::Fs {
                 path: path.to_path_buf(),
