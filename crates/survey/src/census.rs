@@ -1339,10 +1339,10 @@ impl RunCtx<'_> {
                         Ok(None) => {}
                         Ok(Some((fixed, before, after))) => {
                             report.notes.push(format!(
-                                "{src}: {who}: invalid polygon (self-intersection) repaired with MakeValid (GEOS; polygonal parts kept): area {:.3} km² → {:.3} km², a change of {:.4} %",
+                                "{src}: {who}: invalid polygon (self-intersection) repaired with MakeValid (GEOS; polygonal parts kept): area {:.3} km² → {:.3} km², a change of {}",
                                 before / 1e6,
                                 after / 1e6,
-                                rel_change(before, after) * 100.0
+                                percent(rel_change(before, after))
                             ));
                             *g = fixed;
                         }
@@ -1593,6 +1593,17 @@ fn rel_change(before: f64, after: f64) -> f64 {
         (after - before).abs() / base
     } else {
         0.0
+    }
+}
+
+/// A relative change as a percentage for people: `0.0123 %`, or `< 0.0001 %` for the
+/// rounding-level changes of a repair of repeated vertices.
+fn percent(rel: f64) -> String {
+    let p = rel * 100.0;
+    if p > 0.0 && p < 1e-4 {
+        "< 0.0001 %".into()
+    } else {
+        format!("{p:.4} %")
     }
 }
 
