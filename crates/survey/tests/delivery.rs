@@ -302,6 +302,28 @@ fn geometry_as_delivered() {
         r.notes
     );
 
+    // A measured point (Shapefile PointM): M dropped, said.
+    let r = c
+        .ingest(
+            &fixtures().join("hidden_dangers_m.shp"),
+            &opts("hidden_dangers", None),
+        )
+        .unwrap();
+    assert_eq!((r.loaded, r.rejected), (1, 0));
+    let n = note(&r, "Z or M");
+    assert!(
+        n.len() == 1 && n[0].contains("first: fid 0 (id 370902010003) has M"),
+        "{:#?}",
+        r.notes
+    );
+    let p = c
+        .query("hidden_dangers", &Query::default())
+        .unwrap()
+        .into_iter()
+        .find(|f| f.text("id") == "370902010003")
+        .unwrap();
+    assert!(matches!(p.geometry, Some(geo::Geometry::Point(_))));
+
     // One-point and zero-length lines are invalid geometry.
     let r = c
         .ingest(
