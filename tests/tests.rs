@@ -9,6 +9,7 @@ mod util;
 
 mod breaks_zonal;
 mod cli;
+mod delivery;
 mod earthquake;
 mod engine;
 mod extra_hazard;

@@ -32,6 +32,94 @@ pub fn is_projected(crs: &str) -> Result<bool, IoError> {
     Ok(spatial_ref(crs)?.is_projected())
 }
 
+/// A CRS as OSR identifies it: its EPSG code and name, and those of its geographic
+/// base CRS (the datum), e.g. `EPSG:2384` "Xian 1980 / 3-degree Gauss-Kruger CM
+/// 117E" on `EPSG:4610` "Xian 1980".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrsIdentity {
+    /// The EPSG code: declared by the definition, else found by OSR's
+    /// `AutoIdentifyEPSG`, else the best of OSR's `FindMatches` at 90 % confidence
+    /// or more (what GDAL's Shapefile driver and `gdalsrsinfo -e` accept); `None`
+    /// when none is found.
+    pub epsg: Option<u32>,
+    /// The CRS's name (`Xian 1980 / 3-degree Gauss-Kruger CM 117E`, or the name an
+    /// ESRI `.prj` gives).
+    pub name: String,
+    /// The EPSG code of the geographic base CRS (`4610` Xian 1980, `4214` Beijing
+    /// 1954, `4490` CGCS2000), found the same way.
+    pub geographic_epsg: Option<u32>,
+    /// The name of the geographic base CRS.
+    pub geographic_name: String,
+}
+
+/// Identify a CRS definition (`EPSG:n`, WKT in OGC or ESRI dialect, PROJ string):
+/// see [`CrsIdentity`].
+pub fn identify(crs: &str) -> Result<CrsIdentity, IoError> {
+    Ok(identify_srs(&spatial_ref(crs)?))
+}
+
+/// [`identify`] for a parsed [`SpatialRef`] (e.g. a layer's).
+pub fn identify_srs(srs: &SpatialRef) -> CrsIdentity {
+    let geog = srs.geog_cs().ok();
+    CrsIdentity {
+        epsg: epsg_of(srs),
+        name: srs.name().unwrap_or_default(),
+        geographic_epsg: geog.as_ref().and_then(epsg_of),
+        geographic_name: geog.and_then(|g| g.name()).unwrap_or_default(),
+    }
+}
+
+fn declared_epsg(srs: &SpatialRef) -> Option<u32> {
+    match srs.auth_name().as_deref() {
+        Some("EPSG") => srs.auth_code().ok().and_then(|c| u32::try_from(c).ok()),
+        _ => None,
+    }
+}
+
+fn epsg_of(srs: &SpatialRef) -> Option<u32> {
+    if let Some(c) = declared_epsg(srs) {
+        return Some(c);
+    }
+    // AutoIdentifyEPSG adds authority nodes in place: work on a copy.
+    let mut copy = srs.clone();
+    if copy.auto_identify_epsg().is_ok() {
+        if let Some(c) = declared_epsg(&copy) {
+            return Some(c);
+        }
+    }
+    // SAFETY: valid SRS handle; OSRFindMatches returns an array of `n` handles and
+    // `n` confidences (or null), both freed below; the authority strings are read
+    // before the array is freed.
+    unsafe {
+        let mut n = 0;
+        let mut conf: *mut std::ffi::c_int = std::ptr::null_mut();
+        let matches =
+            gdal_sys::OSRFindMatches(srs.to_c_hsrs(), std::ptr::null_mut(), &mut n, &mut conf);
+        let mut found = None;
+        if !matches.is_null() && !conf.is_null() && n > 0 && *conf >= 90 {
+            let h = *matches;
+            let name = gdal_sys::OSRGetAuthorityName(h, std::ptr::null());
+            let code = gdal_sys::OSRGetAuthorityCode(h, std::ptr::null());
+            if !name.is_null()
+                && !code.is_null()
+                && std::ffi::CStr::from_ptr(name).to_bytes() == b"EPSG"
+            {
+                found = std::ffi::CStr::from_ptr(code)
+                    .to_str()
+                    .ok()
+                    .and_then(|c| c.parse().ok());
+            }
+        }
+        if !matches.is_null() {
+            gdal_sys::OSRFreeSRSArray(matches);
+        }
+        if !conf.is_null() {
+            gdal_sys::VSIFree(conf.cast());
+        }
+        found
+    }
+}
+
 /// A coordinate transformation between two CRSs. Not `Sync`: one per thread.
 pub struct Transformer {
     inner: CoordTransform,
@@ -102,6 +190,27 @@ mod tests {
         let back = Transformer::new("EPSG:4548", "EPSG:4490").unwrap();
         let (lon, lat) = back.point(x, y).unwrap();
         assert!((lon - 117.0).abs() < 1e-9 && (lat - 36.2).abs() < 1e-9);
+    }
+
+    /// The `.prj` ArcGIS writes for Xian 1980 / 3-degree GK CM 117E names no
+    /// authority; OSR identifies it as EPSG:2384 on the Xian 1980 datum (4610).
+    #[test]
+    fn esri_prj_of_xian_1980_is_identified() {
+        crate::init();
+        let prj = r#"PROJCS["Xian_1980_3_Degree_GK_CM_117E",GEOGCS["GCS_Xian_1980",DATUM["D_Xian_1980",SPHEROID["Xian_1980",6378140.0,298.257]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]],PROJECTION["Gauss_Kruger"],PARAMETER["False_Easting",500000.0],PARAMETER["False_Northing",0.0],PARAMETER["Central_Meridian",117.0],PARAMETER["Scale_Factor",1.0],PARAMETER["Latitude_Of_Origin",0.0],UNIT["Meter",1.0]]"#;
+        let id = identify(prj).unwrap();
+        assert_eq!(
+            (id.epsg, id.geographic_epsg),
+            (Some(2384), Some(4610)),
+            "{id:?}"
+        );
+        let id = identify(r#"GEOGCS["GCS_Beijing_1954",DATUM["D_Beijing_1954",SPHEROID["Krasovsky_1940",6378245.0,298.3]],PRIMEM["Greenwich",0.0],UNIT["Degree",0.0174532925199433]]"#).unwrap();
+        assert_eq!(
+            (id.epsg, id.geographic_epsg),
+            (Some(4214), Some(4214)),
+            "{id:?}"
+        );
+        assert_eq!(identify("EPSG:4548").unwrap().geographic_epsg, Some(4490));
     }
 
     #[test]

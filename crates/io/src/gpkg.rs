@@ -292,7 +292,12 @@ impl GpkgDb {
         let mut out = Vec::new();
         for feat in l.features() {
             let fid = feat.fid().map(|f| f as i64).unwrap_or(-1);
-            let geometry = match feat.geometry() {
+            // The gdal crate wraps a NULL geometry (a record loaded without one,
+            // e.g. an admin unit from a code list) as a geometry of type 0 whose
+            // conversion fails: ask OGR first.
+            // SAFETY: valid feature handle; the geometry is only tested for null.
+            let null_geom = unsafe { gdal_sys::OGR_F_GetGeometryRef(feat.c_feature()).is_null() };
+            let geometry = match feat.geometry().filter(|_| !null_geom) {
                 Some(g) => Some(g.to_geo().map_err(IoError::gdal(
                     &self.path,
                     format!("table {table}: fid {fid}"),

@@ -68,6 +68,21 @@ pub struct RawLayerInfo {
     pub geometry_type: String,
 }
 
+/// What OGR's geometry held that a 2-D [`geo_types::Geometry`] does not show: the
+/// dimensions dropped in the conversion and the polygon rings that were not closed
+/// (OGR accepts unclosed rings from GeoJSON and WKT with a warning; `geo` closes
+/// them silently when it builds a polygon).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GeomFacts {
+    /// The geometry had Z values (dropped: geometries are read in 2-D).
+    pub z: bool,
+    /// The geometry had M (measure) values (dropped).
+    pub m: bool,
+    /// Polygon rings whose last point differs from their first (closed by the
+    /// conversion).
+    pub unclosed_rings: usize,
+}
+
 /// One feature as read.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawFeature {
@@ -80,6 +95,8 @@ pub struct RawFeature {
     /// `Ok(None)` for a feature without geometry, `Err` when the geometry cannot be
     /// converted (an unsupported curve type, a corrupt blob).
     pub geometry: Result<Option<geo_types::Geometry<f64>>, String>,
+    /// Dimensions dropped and rings closed in reading the geometry.
+    pub facts: GeomFacts,
 }
 
 /// An open vector source (read-only).
@@ -103,6 +120,23 @@ impl VectorSource {
         let is_shp = path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("shp") || e.eq_ignore_ascii_case("dbf"));
+        // Without its .dbf, OGR opens a Shapefile as geometries without attributes,
+        // which would surface later as "required fields missing": name the file.
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("shp"))
+            && !["dbf", "DBF"]
+                .iter()
+                .any(|e| path.with_extension(e).exists())
+        {
+            return Err(IoError::Invalid {
+                path: path.with_extension("dbf"),
+                what: format!(
+                    "missing: the attribute table (.dbf) of the Shapefile {} is not beside it; deliver the .shp, .shx, .dbf and .prj (and .cpg) together",
+                    path.display()
+                ),
+            });
+        }
         let open_options: &[&str] = if is_shp { &["ENCODING="] } else { &[] };
         let ds = Dataset::open_ex(
             path,
@@ -188,15 +222,21 @@ impl VectorSource {
                 raw_field_names.push(raw);
             }
         }
-        let srs = l.spatial_ref();
+        // GeoPackage srs_id 0 and -1 ("Undefined geographic SRS", "Undefined
+        // Cartesian SRS") declare that the CRS is unknown: no CRS, like a missing .prj.
+        let srs = l.spatial_ref().filter(|s| {
+            !matches!(
+                s.name().as_deref(),
+                Some("Undefined geographic SRS") | Some("Undefined Cartesian SRS")
+            )
+        });
         let crs_wkt = srs.as_ref().and_then(|s| s.to_wkt().ok());
+        // An EPSG code the file declares, else one OSR identifies (an ESRI .prj
+        // names no authority): see [`crate::crs::identify`].
         let crs_epsg = srs
             .as_ref()
-            .and_then(|s| s.auth_code().ok().map(|c| (s.auth_name(), c)))
-            .and_then(|(name, code)| match name.as_deref() {
-                Some("EPSG") => Some(format!("EPSG:{code}")),
-                _ => None,
-            });
+            .and_then(|s| crate::crs::identify_srs(s).epsg)
+            .map(|code| format!("EPSG:{code}"));
         // SAFETY: valid layer handle; force = 1 counts by scanning when needed.
         let feature_count =
             unsafe { gdal_sys::OGR_L_GetFeatureCount(l.c_layer(), 1) }.max(0) as u64;
@@ -329,26 +369,77 @@ fn read_feature(h: gdal_sys::OGRFeatureH, index: u64, types: &[OGRFieldType::Typ
             values.push(raw_value(h, i as i32, *ty));
         }
         let g = gdal_sys::OGR_F_GetGeometryRef(h);
+        let mut facts = GeomFacts::default();
         let geometry = if g.is_null() {
             Ok(None)
         } else {
-            // Borrow the geometry without taking ownership (the feature owns it).
+            facts.z = gdal_sys::OGR_G_Is3D(g) != 0;
+            facts.m = gdal_sys::OGR_G_IsMeasured(g) != 0;
+            facts.unclosed_rings = unclosed_rings(g);
+            // Z/M types are not converted by the gdal crate: convert a 2-D copy.
+            let (c, owned) = if facts.z || facts.m {
+                let c = gdal_sys::OGR_G_Clone(g);
+                gdal_sys::OGR_G_FlattenTo2D(c);
+                (c, true)
+            } else {
+                (g, false)
+            };
+            // Borrow the geometry without taking ownership (the feature, or the copy
+            // destroyed below, owns it); a non-owned geometry is not destroyed when
+            // dropped.
             let geom = gdal::vector::Geometry::lazy_feature_geometry();
-            geom.set_c_geometry(g);
-            // A non-owned geometry is not destroyed when dropped.
-            geom.to_geo().map(Some).map_err(|e| e.to_string())
+            geom.set_c_geometry(c);
+            let r = geom.to_geo().map(Some).map_err(|e| e.to_string());
+            drop(geom);
+            if owned {
+                gdal_sys::OGR_G_DestroyGeometry(c);
+            }
+            r
         };
         RawFeature {
             index,
             fid: (fid >= 0).then_some(fid as u64),
             values,
             geometry,
+            facts,
         }
     }
 }
 
-/// Repair a geometry with GEOS's MakeValid (through OGR, `METHOD=STRUCTURE` where
-/// supported, else the default linework method). Returns the repaired geometry.
+/// Polygon rings of `g` (at any depth of a multi-polygon or collection) whose last
+/// point is not their first.
+///
+/// # Safety
+/// `g` must be a valid geometry handle.
+unsafe fn unclosed_rings(g: gdal_sys::OGRGeometryH) -> usize {
+    use gdal_sys::OGRwkbGeometryType as T;
+    let ty = gdal_sys::OGR_GT_Flatten(gdal_sys::OGR_G_GetGeometryType(g));
+    let n = gdal_sys::OGR_G_GetGeometryCount(g);
+    match ty {
+        T::wkbPolygon => (0..n)
+            .filter(|&i| {
+                let r = gdal_sys::OGR_G_GetGeometryRef(g, i);
+                let k = gdal_sys::OGR_G_GetPointCount(r);
+                k > 1 && {
+                    let (x0, y0) = (gdal_sys::OGR_G_GetX(r, 0), gdal_sys::OGR_G_GetY(r, 0));
+                    let (x1, y1) = (
+                        gdal_sys::OGR_G_GetX(r, k - 1),
+                        gdal_sys::OGR_G_GetY(r, k - 1),
+                    );
+                    x0 != x1 || y0 != y1
+                }
+            })
+            .count(),
+        T::wkbMultiPolygon | T::wkbGeometryCollection => (0..n)
+            .map(|i| unclosed_rings(gdal_sys::OGR_G_GetGeometryRef(g, i)))
+            .sum(),
+        _ => 0,
+    }
+}
+
+/// Repair a geometry with GEOS's MakeValid (through OGR, GEOS's default `LINEWORK`
+/// method). Returns the repaired geometry, which may be a collection mixing polygons
+/// with the lines and points that collapsed.
 pub fn make_valid(g: &geo_types::Geometry<f64>) -> Result<geo_types::Geometry<f64>, String> {
     crate::init();
     let og = g.to_gdal().map_err(|e| e.to_string())?;
@@ -356,6 +447,30 @@ pub fn make_valid(g: &geo_types::Geometry<f64>) -> Result<geo_types::Geometry<f6
         .make_valid(&gdal::cpl::CslStringList::new())
         .map_err(|e| format!("MakeValid failed: {e}"))?;
     fixed.to_geo().map_err(|e| e.to_string())
+}
+
+/// [`make_valid`], keeping only the polygonal parts of the result: a polygon when one
+/// remains, a multi-polygon when several do, `None` when nothing polygonal remains.
+/// The lines and points of a collection result are edges and spikes of zero area.
+pub fn make_valid_polygonal(
+    g: &geo_types::Geometry<f64>,
+) -> Result<Option<geo_types::Geometry<f64>>, String> {
+    use geo_types::Geometry as G;
+    fn collect(g: G<f64>, out: &mut Vec<geo_types::Polygon<f64>>) {
+        match g {
+            G::Polygon(p) => out.push(p),
+            G::MultiPolygon(m) => out.extend(m.0),
+            G::GeometryCollection(c) => c.0.into_iter().for_each(|g| collect(g, out)),
+            _ => {}
+        }
+    }
+    let mut parts = Vec::new();
+    collect(make_valid(g)?, &mut parts);
+    Ok(match parts.len() {
+        0 => None,
+        1 => parts.pop().map(G::Polygon),
+        _ => Some(G::MultiPolygon(geo_types::MultiPolygon(parts))),
+    })
 }
 
 /// GEOS validity check through OGR (`OGR_G_IsValid`).

@@ -100,6 +100,9 @@ pub struct IngestOptions {
     pub x: Option<String>,
     /// CSV column of y (northing or latitude); see `x`.
     pub y: Option<String>,
+    /// Admin units: load units whose code lies outside the census area (rule
+    /// `foreign_code` otherwise), e.g. the neighbouring townships of a boundary file.
+    pub allow_foreign: bool,
 }
 
 /// The outcome of a validation or an ingest. `loaded + rejected = read`, and
@@ -190,6 +193,7 @@ struct Prepared {
     plan: FieldPlan,
     crs: Option<SourceCrs>,
     notes: Vec<String>,
+    allow_foreign: bool,
 }
 
 fn db_geometry(g: Geom) -> DbGeometry {
@@ -350,7 +354,8 @@ impl Census {
     ) -> Result<IngestReport, SurveyError> {
         let p = self.prepare(source, opts)?;
         let mut report = self.report(&p, true);
-        self.run(&p, None, &mut report, &mut |_| Ok(()))?;
+        let loaded = self.loaded_units(&p)?;
+        self.run(&p, None, loaded.as_ref(), &mut report, &mut |_| Ok(()))?;
         Ok(report)
     }
 
@@ -374,11 +379,12 @@ impl Census {
         } else {
             self.admin_index()?
         };
+        let loaded = self.loaded_units(&p)?;
         let mut wait = std::time::Duration::from_millis(50);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         let r = loop {
-            match self.ingest_once(&p, &admin) {
-                Err(SurveyError::Io(e))
+            match self.ingest_once(&p, &admin, loaded.as_ref()) {
+                Err(SurveyError::Io(e) | SurveyError::Database { source: e, .. })
                     if {
                         let m = e.to_string().to_ascii_lowercase();
                         (m.contains("locked") || m.contains("busy"))
@@ -395,7 +401,12 @@ impl Census {
         r
     }
 
-    fn ingest_once(&self, p: &Prepared, admin: &AdminIndex) -> Result<IngestReport, SurveyError> {
+    fn ingest_once(
+        &self,
+        p: &Prepared,
+        admin: &AdminIndex,
+        loaded: Option<&LoadedUnits>,
+    ) -> Result<IngestReport, SurveyError> {
         let mut report = self.report(p, false);
         let started = crate::text::now_iso();
         // Unique across processes (pid) and within one (a counter), readable (time).
@@ -424,13 +435,22 @@ impl Census {
                 ));
             }
         }
-        let mut db = GpkgDb::open(&self.db_path(), true)?;
+        // Every failure of the census database below is the environment's (exit
+        // code 1), never the source's: see SurveyError::Database.
+        let db_path = self.db_path();
+        let w = |e: riskcensus_io::IoError| SurveyError::Database {
+            path: db_path.clone(),
+            what: "written".into(),
+            source: e,
+        };
+        let mut db = GpkgDb::open(&db_path, true)
+            .map_err(SurveyError::db(&db_path, "opened for writing"))?;
         let spec = table_spec(p.layer, &self.grid.crs);
         let cols: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
         db.transaction::<_, SurveyError>(|txn: &mut Txn<'_>| {
-            txn.ensure_table(&spec)?;
-            txn.ensure_table(&rejects_spec())?;
-            txn.ensure_table(&batches_spec())?;
+            txn.ensure_table(&spec).map_err(w)?;
+            txn.ensure_table(&rejects_spec()).map_err(w)?;
+            txn.ensure_table(&batches_spec()).map_err(w)?;
             // Existing records: key → (fid, hash).
             let mut existing: HashMap<String, (i64, String)> = HashMap::new();
             let mut scan_cols: Vec<&str> = p.layer.key.to_vec();
@@ -443,12 +463,13 @@ impl Census {
                     .collect::<Vec<_>>()
                     .join("|");
                 existing.insert(key, (fid, raw_text(&vals[nk])));
-            })?;
-            let writer = txn.writer(p.layer.name, &cols)?;
+            })
+            .map_err(w)?;
+            let writer = txn.writer(p.layer.name, &cols).map_err(w)?;
             let (mut ins, mut upd, mut same) = (0u64, 0u64, 0u64);
             let batch_id = report.batch_id.clone();
             let layer = p.layer;
-            self.run(p, Some(admin), &mut report, &mut |v: Valid| {
+            self.run(p, Some(admin), loaded, &mut report, &mut |v: Valid| {
                 let mut values = v.values;
                 let hash = record_hash(layer, &values, v.geom.as_ref());
                 values.push(FieldValue::String(hash.clone()));
@@ -456,11 +477,11 @@ impl Census {
                 match existing.get(&v.key) {
                     Some((_, h)) if *h == hash => same += 1,
                     Some((fid, _)) => {
-                        writer.update(*fid, v.geom.as_ref(), &values)?;
+                        writer.update(*fid, v.geom.as_ref(), &values).map_err(w)?;
                         upd += 1;
                     }
                     None => {
-                        writer.insert(v.geom.as_ref(), &values)?;
+                        writer.insert(v.geom.as_ref(), &values).map_err(w)?;
                         ins += 1;
                     }
                 }
@@ -469,14 +490,16 @@ impl Census {
             report.inserted = ins;
             report.updated = upd;
             report.unchanged = same;
-            let rw = txn.writer(
-                REJECTS,
-                &rejects_spec()
-                    .fields
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>(),
-            )?;
+            let rw = txn
+                .writer(
+                    REJECTS,
+                    &rejects_spec()
+                        .fields
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .map_err(w)?;
             for pr in &report.problems {
                 rw.insert(
                     None,
@@ -495,16 +518,19 @@ impl Census {
                         pr.rule.name().into(),
                         pr.message.clone().into(),
                     ],
-                )?;
+                )
+                .map_err(w)?;
             }
-            let bw = txn.writer(
-                BATCHES,
-                &batches_spec()
-                    .fields
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>(),
-            )?;
+            let bw = txn
+                .writer(
+                    BATCHES,
+                    &batches_spec()
+                        .fields
+                        .iter()
+                        .map(|f| f.name.as_str())
+                        .collect::<Vec<_>>(),
+                )
+                .map_err(w)?;
             let n = |x: u64| FieldValue::Integer64(x as i64);
             bw.insert(
                 None,
@@ -528,7 +554,8 @@ impl Census {
                     report.notes.join("; ").into(),
                     report.source_layer.clone().unwrap_or_default().into(),
                 ],
-            )?;
+            )
+            .map_err(w)?;
             if let Some(ms) = std::env::var(TEST_PAUSE_ENV)
                 .ok()
                 .and_then(|v| v.parse::<u64>().ok())
@@ -632,7 +659,21 @@ impl Census {
             }
             (None, None) => None,
         };
+        // RFC 7946: a GeoJSON without a `crs` member is WGS 84 (OGR reads it so).
+        if src.format == "GeoJSON"
+            && opts.source_crs.is_none()
+            && mapping.as_ref().is_none_or(|m| m.crs.is_none())
+            && !crate::source::geojson_declares_crs(source)?
+        {
+            notes.push(format!(
+                "{}: no \"crs\" member: read as WGS 84 (EPSG:4326) as RFC 7946 says; exports of Chinese web maps (Amap, Tencent, Baidu, DataV) are usually GCJ-02 or BD-09 — if so, give --source-crs GCJ02 or BD09",
+                source.display()
+            ));
+        }
         if let Some(c) = &crs {
+            if let Some(n) = legacy_datum_note(&c.crs, &self.grid.crs) {
+                notes.push(format!("{}: {n}", source.display()));
+            }
             riskcensus_io::crs::Transformer::new(&c.crs, &self.grid.crs).map_err(|e| {
                 SurveyError::BadCrs {
                     path: source.to_path_buf(),
@@ -654,6 +695,7 @@ impl Census {
             plan,
             crs,
             notes,
+            allow_foreign: opts.allow_foreign,
         })
     }
 
@@ -667,6 +709,7 @@ impl Census {
         &self,
         p: &Prepared,
         admin: Option<&AdminIndex>,
+        loaded: Option<&LoadedUnits>,
         report: &mut IngestReport,
         sink: &mut dyn FnMut(Valid) -> Result<(), SurveyError>,
     ) -> Result<(), SurveyError> {
@@ -685,6 +728,16 @@ impl Census {
             today: crate::text::today(),
             seen: HashMap::new(),
             source: p.src.path.display().to_string(),
+            census_code: self.code.clone(),
+            loaded,
+            prefixed: 0,
+            prefixed_first: None,
+            suffix_flags: 0,
+            foreign_loaded: 0,
+            zm: 0,
+            zm_first: None,
+            attached: 0,
+            kept: 0,
         };
         let mut buf: Vec<SrcRecord> = Vec::with_capacity(CHUNK);
         let read = p.src.for_each(|r| {
@@ -695,6 +748,7 @@ impl Census {
             Ok(())
         })?;
         ctx.chunk(buf, report, sink)?;
+        ctx.finish(report);
         report.read = read;
         if read == 0 {
             return Err(SurveyError::Empty {
@@ -706,21 +760,43 @@ impl Census {
         Ok(())
     }
 
+    /// The admin units already loaded, by code, when `p` loads admin units.
+    fn loaded_units(&self, p: &Prepared) -> Result<Option<LoadedUnits>, SurveyError> {
+        let path = self.db_path();
+        if p.layer.name != "admin_units" || !path.exists() {
+            return Ok(None);
+        }
+        let db = GpkgDb::open_read(&path).map_err(SurveyError::db(&path, "read"))?;
+        if !db.has_table("admin_units") {
+            return Ok(None);
+        }
+        let rows = db
+            .query("admin_units", None, None)
+            .map_err(SurveyError::db(&path, "read"))?;
+        Ok(Some(
+            rows.into_iter()
+                .filter_map(|f| Some((text_of(f.get("code")?)?, f.geometry)))
+                .collect(),
+        ))
+    }
+
     /// The admin index built from the `admin_units` already loaded (empty if none).
     pub fn admin_index(&self) -> Result<AdminIndex, SurveyError> {
         let path = self.db_path();
         if !path.exists() {
             return Ok(AdminIndex::default());
         }
-        let db = GpkgDb::open_read(&path)?;
+        let db = GpkgDb::open_read(&path).map_err(SurveyError::db(&path, "read"))?;
         if !db.has_table("admin_units") {
             return Ok(AdminIndex::default());
         }
-        let rows = db.query(
-            "admin_units",
-            None,
-            Some("level IN ('township', 'village')"),
-        )?;
+        let rows = db
+            .query(
+                "admin_units",
+                None,
+                Some("level IN ('township', 'village')"),
+            )
+            .map_err(SurveyError::db(&path, "read"))?;
         Ok(AdminIndex::new(rows.into_iter().filter_map(|f| {
             let code = text_of(f.get("code")?)?;
             let level = text_of(f.get("level")?)?;
@@ -887,6 +963,38 @@ impl Census {
     }
 }
 
+/// Xian 1980 and Beijing 1954 (EPSG:4610, 4214 and the Gauss–Krüger zones on them):
+/// PROJ has no transformation from them to CGCS2000 or WGS 84 but a *ballpark* one
+/// that leaves coordinates unchanged (`projinfo -s EPSG:4610 -t EPSG:4490` lists
+/// only "Ballpark geographic offset … +proj=noop"), while the published shifts
+/// between these datums and CGCS2000 are tens of metres.
+fn legacy_datum_note(source_crs: &str, census_crs: &str) -> Option<String> {
+    let id = riskcensus_io::crs::identify(source_crs).ok()?;
+    let g = id.geographic_name.to_ascii_lowercase().replace('_', " ");
+    let datum = match id.geographic_epsg {
+        Some(4610) => "Xian 1980",
+        Some(4214) => "Beijing 1954",
+        _ if g.contains("xian 1980") || g.contains("xian1980") => "Xian 1980",
+        _ if g.contains("beijing 1954") || g.contains("beijing1954") => "Beijing 1954",
+        _ => return None,
+    };
+    let target = riskcensus_io::crs::identify(census_crs)
+        .ok()
+        .map(|t| match t.geographic_epsg {
+            Some(e) => format!("{} (EPSG:{e})", t.geographic_name),
+            None => t.geographic_name,
+        })
+        .unwrap_or_else(|| census_crs.to_string());
+    let epsg = id
+        .epsg
+        .map(|e| format!("EPSG:{e}"))
+        .unwrap_or_else(|| "no EPSG code found".into());
+    Some(format!(
+        "source CRS {} ({epsg}) is on the {datum} datum: PROJ has no transformation from {datum} to {target} (only a ballpark one that changes nothing), so coordinates pass the datum change unchanged; the published shifts between {datum} and CGCS2000 are tens of metres — convert with the surveying authority's parameters first where that matters",
+        id.name
+    ))
+}
+
 fn text_of(v: &FieldValue) -> Option<String> {
     match v {
         FieldValue::String(s) => Some(s.clone()),
@@ -944,7 +1052,29 @@ struct RunCtx<'a> {
     /// key hash → row of its first occurrence.
     seen: HashMap<u128, String>,
     source: String,
+    /// The census's admin code (`[census] code`).
+    census_code: String,
+    /// Admin units already in the database: code → geometry (census CRS).
+    loaded: Option<&'a LoadedUnits>,
+    /// Codes stripped of the prefix 156, and the first of them.
+    prefixed: u64,
+    prefixed_first: Option<String>,
+    /// Admin names whose suffix contradicts the level.
+    suffix_flags: u64,
+    /// Units outside the census area loaded with `allow_foreign`.
+    foreign_loaded: u64,
+    /// Geometries with Z or M values, and the first of them.
+    zm: u64,
+    zm_first: Option<String>,
+    /// Admin units that got a geometry where the loaded row had none.
+    attached: u64,
+    /// Admin units delivered without geometry that keep the loaded one.
+    kept: u64,
 }
+
+/// Admin units in the census database: code → geometry (census CRS), `None` for
+/// rows loaded from a code list.
+pub type LoadedUnits = HashMap<String, Option<geo::Geometry<f64>>>;
 
 impl RunCtx<'_> {
     fn to_census(&self, g: &mut geo::Geometry<f64>) -> bool {
@@ -1001,13 +1131,15 @@ impl RunCtx<'_> {
         sink: &mut dyn FnMut(Valid) -> Result<(), SurveyError>,
     ) -> Result<(), SurveyError> {
         let layer = self.p.layer;
+        let is_admin = layer.name == "admin_units";
         let xy_names = (
             self.p.src.xy_names().0.unwrap_or_else(|| "x".into()),
             self.p.src.xy_names().1.unwrap_or_else(|| "y".into()),
         );
+        let source = self.source.clone();
+        let src = source.as_str();
         for rec in recs {
             let mut probs = Vec::new();
-            let src = self.source.as_str();
             if let Some((got, want)) = rec.field_count {
                 probs.push(problem(
                     src,
@@ -1021,10 +1153,32 @@ impl RunCtx<'_> {
                 ));
             }
             let mut values = self.p.plan.check(&rec, src, self.today, &mut probs);
-            // Admin units: level and parent from the code.
-            if layer.name == "admin_units" {
-                admin_derive(&mut values, &rec, src, &mut probs);
+            // Admin units: the national prefix, the census area, level and parent
+            // from the code, the name's suffix.
+            if is_admin {
+                self.admin_derive(&mut values, &rec, report, &mut probs);
             }
+            // Key (the admin code as stripped of its prefix).
+            let key = layer
+                .key
+                .iter()
+                .map(|k| {
+                    let i = layer
+                        .fields
+                        .iter()
+                        .position(|f| f.name == *k)
+                        .expect("key is a field");
+                    value_key(&values[i])
+                })
+                .collect::<Vec<_>>()
+                .join("|");
+            let key_ok = !key.split('|').any(|k| k.is_empty());
+            // "fid 3 (code 370902)": the record and its key, for notes.
+            let who = if key_ok {
+                format!("{} ({} {key})", rec.at, layer.key.join("+"))
+            } else {
+                rec.at.to_string()
+            };
             // Geometry.
             let mut geom: Option<geo::Geometry<f64>> = None;
             let geom_field = "geometry";
@@ -1041,35 +1195,32 @@ impl RunCtx<'_> {
                 SrcGeom::Xy(xs, ys) => {
                     if xs.is_empty() && ys.is_empty() {
                     } else {
-                        match (xs.parse::<f64>(), ys.parse::<f64>()) {
-                            (Ok(x), Ok(y)) if x.is_finite() && y.is_finite() => {
-                                geom = Some(geo::Point::new(x, y).into())
-                            }
-                            (a, _) => {
-                                let (f, v) = if a.is_err() {
-                                    (&xy_names.0, xs)
-                                } else {
-                                    (&xy_names.1, ys)
-                                };
+                        // Each coordinate on its own column, with its value: a NaN
+                        // or infinite x is the x column's fault, not y's.
+                        let parse = |v: &str| v.parse::<f64>().ok().filter(|n| n.is_finite());
+                        let (x, y) = (parse(xs), parse(ys));
+                        for (ok, f, v) in [
+                            (x.is_some(), &xy_names.0, xs),
+                            (y.is_some(), &xy_names.1, ys),
+                        ] {
+                            if !ok {
                                 probs.push(problem(
                                     src,
                                     rec.at,
                                     f,
                                     v.clone(),
                                     Rule::Type,
-                                    format!("{f} must be a number"),
+                                    format!("{f} must be a finite number, not {v:?}"),
                                 ));
                             }
+                        }
+                        if let (Some(x), Some(y)) = (x, y) {
+                            geom = Some(geo::Point::new(x, y).into());
                         }
                     }
                 }
                 SrcGeom::Geometry(g) => match check_geometry(layer.geometry, g) {
-                    Ok((g, note)) => {
-                        if let Some(n) = note {
-                            report.notes.push(format!("{}: {n}", rec.at));
-                        }
-                        geom = Some(g);
-                    }
+                    Ok(g) => geom = Some(g),
                     Err(msg) => probs.push(problem(
                         src,
                         rec.at,
@@ -1079,6 +1230,49 @@ impl RunCtx<'_> {
                         msg,
                     )),
                 },
+            }
+            if rec.facts.z || rec.facts.m {
+                self.zm += 1;
+                if self.zm_first.is_none() {
+                    self.zm_first = Some(format!(
+                        "{who} has {}",
+                        match (rec.facts.z, rec.facts.m) {
+                            (true, true) => "Z and M",
+                            (true, false) => "Z",
+                            _ => "M",
+                        }
+                    ));
+                }
+            }
+            if rec.facts.unclosed_rings > 0 && geom.is_some() {
+                report.notes.push(format!(
+                    "{src}: {who}: {} polygon ring(s) not closed (the last point is not the first): closed by repeating the first point",
+                    rec.facts.unclosed_rings
+                ));
+            }
+            // Counties and townships are areas: a point (or a line) is not one.
+            if is_admin {
+                if let (Some(g), FieldValue::String(level)) = (&geom, &values[2]) {
+                    let polygonal = matches!(
+                        g,
+                        geo::Geometry::Polygon(_) | geo::Geometry::MultiPolygon(_)
+                    );
+                    let point = matches!(g, geo::Geometry::Point(_));
+                    if !polygonal && (level != "village" || !point) {
+                        probs.push(problem(
+                            src,
+                            rec.at,
+                            geom_field,
+                            kind_name(g).into(),
+                            Rule::InvalidGeometry,
+                            format!(
+                                "a {} for a {level} unit: counties and townships are polygons (their boundary) and villages polygons or points (their seat); load a code list without geometry if no boundary exists",
+                                kind_name(g)
+                            ),
+                        ));
+                        geom = None;
+                    }
+                }
             }
             if geom.is_none()
                 && layer.geometry_required
@@ -1138,23 +1332,32 @@ impl RunCtx<'_> {
                             ),
                         ));
                     }
+                } else {
+                    // Validity is judged, and areas compared, in the census CRS
+                    // (metres), never in the source's units.
+                    match repair_polygon(g) {
+                        Ok(None) => {}
+                        Ok(Some((fixed, before, after))) => {
+                            report.notes.push(format!(
+                                "{src}: {who}: invalid polygon (self-intersection) repaired with MakeValid (GEOS; polygonal parts kept): area {:.3} km² → {:.3} km², a change of {}",
+                                before / 1e6,
+                                after / 1e6,
+                                percent(rel_change(before, after))
+                            ));
+                            *g = fixed;
+                        }
+                        Err(msg) => probs.push(problem(
+                            src,
+                            rec.at,
+                            geom_field,
+                            String::new(),
+                            Rule::InvalidGeometry,
+                            msg,
+                        )),
+                    }
                 }
             }
-            // Key and duplicates.
-            let key = layer
-                .key
-                .iter()
-                .map(|k| {
-                    let i = layer
-                        .fields
-                        .iter()
-                        .position(|f| f.name == *k)
-                        .expect("key is a field");
-                    value_key(&values[i])
-                })
-                .collect::<Vec<_>>()
-                .join("|");
-            let key_ok = !key.split('|').any(|k| k.is_empty());
+            // Duplicates.
             if key_ok {
                 let kh = u128::from_le_bytes(
                     Sha256::digest(key.as_bytes())[..16]
@@ -1176,9 +1379,12 @@ impl RunCtx<'_> {
                 }
             }
             if probs.is_empty() {
+                if is_admin {
+                    self.against_loaded(&key, &mut geom, &values, &who, report);
+                }
                 if let Some(g) = geom.as_ref() {
                     if layer.geometry != Geom::None {
-                        let (t, v) = if layer.name == "admin_units" {
+                        let (t, v) = if is_admin {
                             admin_own_codes(&values)
                         } else {
                             self.admin.map(|a| a.assign(g)).unwrap_or((None, None))
@@ -1186,6 +1392,10 @@ impl RunCtx<'_> {
                         values.push(t.into());
                         values.push(v.into());
                     }
+                } else if is_admin {
+                    let (t, v) = admin_own_codes(&values);
+                    values.push(t.into());
+                    values.push(v.into());
                 } else if layer.geometry != Geom::None {
                     values.push(FieldValue::Null);
                     values.push(FieldValue::Null);
@@ -1204,8 +1414,234 @@ impl RunCtx<'_> {
         Ok(())
     }
 
+    /// Admin units: strip the national prefix `156`, check the code's form and that
+    /// it lies in the census's area, default level and parent from it, flag a name
+    /// whose suffix contradicts the level.
+    fn admin_derive(
+        &mut self,
+        values: &mut [FieldValue],
+        rec: &SrcRecord,
+        report: &mut IngestReport,
+        probs: &mut Vec<Problem>,
+    ) {
+        let src = self.source.as_str();
+        let FieldValue::String(mut code) = values[0].clone() else {
+            return;
+        };
+        if let Some(rest) = crate::codes::strip_national_prefix(&code) {
+            if self.prefixed_first.is_none() {
+                self.prefixed_first = Some(format!("{} {code} → {rest}", rec.at));
+            }
+            self.prefixed += 1;
+            code = rest.to_string();
+            values[0] = FieldValue::String(code.clone());
+        }
+        let ok = matches!(code.len(), 6 | 9 | 12) && code.bytes().all(|b| b.is_ascii_digit());
+        if !ok {
+            probs.push(problem(
+                src,
+                rec.at,
+                "code",
+                code,
+                Rule::Type,
+                "an admin code has 6 (county), 9 (township) or 12 (village) digits".into(),
+            ));
+            return;
+        }
+        let census = self.census_code.as_str();
+        if !crate::codes::belongs(&code, census) {
+            if self.p.allow_foreign {
+                self.foreign_loaded += 1;
+            } else {
+                probs.push(problem(
+                    src,
+                    rec.at,
+                    "code",
+                    code.clone(),
+                    Rule::ForeignCode,
+                    format!(
+                        "admin code {code} is not inside the census area {census} (whose codes start with {}); give --allow-foreign to load units of neighbouring areas",
+                        crate::codes::area_prefix(census)
+                    ),
+                ));
+            }
+        }
+        let level = crate::codes::level_of(&code).expect("6, 9 or 12 digits");
+        if values[2] == FieldValue::Null {
+            values[2] = FieldValue::String(level.into());
+        }
+        if values[3] == FieldValue::Null && code.len() > 6 {
+            values[3] = FieldValue::String(code[..code.len() - 3].to_string());
+        }
+        if let FieldValue::String(name) = &values[1] {
+            if let Some((suffix, belongs_to, expected)) = crate::codes::suffix_conflict(name, level)
+            {
+                self.suffix_flags += 1;
+                if self.suffix_flags <= MAX_RECORD_NOTES {
+                    report.notes.push(format!(
+                        "{src}: {} (code {code}): the name {name:?} ends in {suffix}, a {belongs_to}-level suffix, but a {}-digit code is a {level} (expected {expected}): check the code or the name (loaded as delivered)",
+                        rec.at,
+                        code.len()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Compare a valid admin unit with the one loaded under the same code: a unit
+    /// delivered without geometry keeps the loaded one; a geometry that fills an
+    /// empty one is counted; one that moved more than [`MOVE_NOTE_M`] is reported.
+    fn against_loaded(
+        &mut self,
+        key: &str,
+        geom: &mut Option<geo::Geometry<f64>>,
+        values: &[FieldValue],
+        who: &str,
+        report: &mut IngestReport,
+    ) {
+        use geo::{Centroid, Distance, Euclidean};
+        let Some(loaded) = self.loaded.as_ref().and_then(|m| m.get(key)) else {
+            return;
+        };
+        match (geom.as_ref(), loaded) {
+            (None, Some(old)) => {
+                *geom = Some(old.clone());
+                self.kept += 1;
+            }
+            (Some(_), None) => self.attached += 1,
+            (Some(new), Some(old)) => {
+                if let (Some(a), Some(b)) = (new.centroid(), old.centroid()) {
+                    let d = Euclidean.distance(a, b);
+                    if d > MOVE_NOTE_M {
+                        let name = match &values[1] {
+                            FieldValue::String(n) => format!(" {n}"),
+                            _ => String::new(),
+                        };
+                        report.notes.push(format!(
+                            "{}: {who}: admin unit {key}{name} moved {d:.0} m against the loaded one (centroid distance in the census CRS, more than {MOVE_NOTE_M:.0} m): check the source CRS (GCJ-02/BD-09 web-map offsets are a few hundred metres); loaded as delivered",
+                            self.source
+                        ));
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// Notes that sum up the whole source (after the last record).
+    fn finish(&self, report: &mut IngestReport) {
+        let src = &self.source;
+        if let Some(first) = &self.prefixed_first {
+            report.notes.push(format!(
+                "{src}: {} admin code(s) carried the national prefix 156 of web-map exports and were stripped (first: {first})",
+                self.prefixed
+            ));
+        }
+        if self.suffix_flags > MAX_RECORD_NOTES {
+            report.notes.push(format!(
+                "{src}: {} more admin names whose suffix contradicts the level (not listed)",
+                self.suffix_flags - MAX_RECORD_NOTES
+            ));
+        }
+        if self.foreign_loaded > 0 {
+            report.notes.push(format!(
+                "{src}: {} admin unit(s) outside the census area {} loaded (--allow-foreign)",
+                self.foreign_loaded, self.census_code
+            ));
+        }
+        if let Some(first) = &self.zm_first {
+            report.notes.push(format!(
+                "{src}: {} geometries with Z or M values loaded in 2-D, Z/M dropped (first: {first})",
+                self.zm
+            ));
+        }
+        if self.attached > 0 {
+            report.notes.push(format!(
+                "{src}: {} admin unit(s) loaded earlier without geometry (a code list) got their geometry from this source",
+                self.attached
+            ));
+        }
+        if self.kept > 0 {
+            report.notes.push(format!(
+                "{src}: {} admin unit(s) delivered without geometry keep the geometry already loaded",
+                self.kept
+            ));
+        }
+    }
+
     fn p_grid_crs(&self) -> &str {
         "the census CRS"
+    }
+}
+
+/// Notes naming single records stop after this many of a kind; a count follows.
+const MAX_RECORD_NOTES: u64 = 20;
+
+/// A re-delivered admin unit whose centroid moved more than this (metres, census
+/// CRS) against the loaded one is reported.
+pub const MOVE_NOTE_M: f64 = 100.0;
+
+/// The largest relative change of area (0.1 %) a MakeValid repair may make for the
+/// repaired polygon to be loaded.
+pub const REPAIR_MAX_AREA_CHANGE: f64 = 1e-3;
+
+/// `|after − before|` relative to the larger of the two areas (bounded by 1, and
+/// defined for a bow-tie whose signed parts cancel to an area of 0).
+fn rel_change(before: f64, after: f64) -> f64 {
+    let base = before.max(after);
+    if base > 0.0 {
+        (after - before).abs() / base
+    } else {
+        0.0
+    }
+}
+
+/// A relative change as a percentage for people: `0.0123 %`, or `< 0.0001 %` for the
+/// rounding-level changes of a repair of repeated vertices.
+fn percent(rel: f64) -> String {
+    let p = rel * 100.0;
+    if p > 0.0 && p < 1e-4 {
+        "< 0.0001 %".into()
+    } else {
+        format!("{p:.4} %")
+    }
+}
+
+/// A polygon that GEOS finds invalid, repaired: `Ok(None)` when it is valid (or not
+/// a polygon), `Ok(Some((repaired, area before, area after)))` when MakeValid's
+/// polygonal parts change the area by at most [`REPAIR_MAX_AREA_CHANGE`], and the
+/// reason otherwise. Areas are in the geometry's units squared (m² in the census
+/// CRS).
+fn repair_polygon(
+    g: &geo::Geometry<f64>,
+) -> Result<Option<(geo::Geometry<f64>, f64, f64)>, String> {
+    use geo::Geometry as G;
+    if !matches!(g, G::Polygon(_) | G::MultiPolygon(_)) {
+        return Ok(None);
+    }
+    if riskcensus_io::vector_read::is_valid(g)? {
+        return Ok(None);
+    }
+    let before = g.unsigned_area();
+    let Some(fixed) = riskcensus_io::vector_read::make_valid_polygonal(g)? else {
+        return Err(format!(
+            "invalid polygon (self-intersection): MakeValid (GEOS) leaves no polygon (area {:.3} km² as delivered); fix the boundary in the source",
+            before / 1e6
+        ));
+    };
+    let after = fixed.unsigned_area();
+    let change = rel_change(before, after);
+    if change <= REPAIR_MAX_AREA_CHANGE {
+        Ok(Some((fixed, before, after)))
+    } else {
+        Err(format!(
+            "invalid polygon (self-intersection): MakeValid (GEOS; polygonal parts) would change the area by {:.3} km² ({:.2} %), from {:.3} km² to {:.3} km² in the census CRS, more than the {} % a safe repair may; fix the boundary in the source",
+            (after - before).abs() / 1e6,
+            change * 100.0,
+            before / 1e6,
+            after / 1e6,
+            REPAIR_MAX_AREA_CHANGE * 100.0
+        ))
     }
 }
 
@@ -1218,12 +1654,9 @@ fn promote(g: Geom, geom: geo::Geometry<f64>) -> geo::Geometry<f64> {
     }
 }
 
-/// Check the geometry type and validity; repair an invalid polygon with MakeValid
-/// when the repair is safe (polygonal result, area within 0.1 % of the original's).
-fn check_geometry(
-    want: Geom,
-    g: &geo::Geometry<f64>,
-) -> Result<(geo::Geometry<f64>, Option<String>), String> {
+/// Check the geometry type, emptiness, finiteness and degenerate lines (validity and
+/// repair of polygons come after projection: [`repair_polygon`]).
+fn check_geometry(want: Geom, g: &geo::Geometry<f64>) -> Result<geo::Geometry<f64>, String> {
     use geo::Geometry as G;
     let g = match g {
         G::MultiPoint(m) if m.0.len() == 1 => G::Point(m.0[0]),
@@ -1251,29 +1684,37 @@ fn check_geometry(
     {
         return Err("non-finite coordinate".into());
     }
-    if matches!(g, G::Polygon(_) | G::MultiPolygon(_)) {
-        let valid = riskcensus_io::vector_read::is_valid(&g)?;
-        if !valid {
-            let fixed = riskcensus_io::vector_read::make_valid(&g)?;
-            let before = g.unsigned_area();
-            let after = fixed.unsigned_area();
-            let polygonal = matches!(fixed, G::Polygon(_) | G::MultiPolygon(_));
-            if polygonal
-                && (after - before).abs() <= 1e-3 * after.max(before).max(f64::MIN_POSITIVE)
-            {
-                return Ok((
-                    fixed,
-                    Some(format!(
-                        "invalid polygon repaired with MakeValid (area {before:.1} unchanged)"
-                    )),
-                ));
+    let lines: Vec<&geo::LineString<f64>> = match &g {
+        G::LineString(l) => vec![l],
+        G::MultiLineString(m) => m.0.iter().collect(),
+        _ => vec![],
+    };
+    for (i, l) in lines.iter().enumerate() {
+        let part = if lines.len() > 1 {
+            format!(" (part {})", i + 1)
+        } else {
+            String::new()
+        };
+        match l.0.as_slice() {
+            [] => return Err(format!("invalid line{part}: no points")),
+            [c] => {
+                return Err(format!(
+                    "invalid line{part}: one point ({}, {}); a line needs two distinct points",
+                    c.x, c.y
+                ))
             }
-            return Err(format!(
-                "invalid polygon (self-intersection); MakeValid would change the area from {before:.1} to {after:.1} (or not give a polygon), so it is not a safe repair"
-            ));
+            [c, rest @ ..] if rest.iter().all(|r| r == c) => {
+                return Err(format!(
+                    "invalid line{part}: zero length ({} points all at ({}, {}))",
+                    rest.len() + 1,
+                    c.x,
+                    c.y
+                ))
+            }
+            _ => {}
         }
     }
-    Ok((g, None))
+    Ok(g)
 }
 
 fn kind_name(g: &geo::Geometry<f64>) -> &'static str {
@@ -1286,36 +1727,6 @@ fn kind_name(g: &geo::Geometry<f64>) -> &'static str {
         G::Polygon(_) | G::Rect(_) | G::Triangle(_) => "polygon",
         G::MultiPolygon(_) => "multipolygon",
         G::GeometryCollection(_) => "geometry collection",
-    }
-}
-
-/// Admin units: the code must be 6, 9 or 12 digits; level and parent default from it.
-fn admin_derive(values: &mut [FieldValue], rec: &SrcRecord, src: &str, probs: &mut Vec<Problem>) {
-    let FieldValue::String(code) = values[0].clone() else {
-        return;
-    };
-    let ok = matches!(code.len(), 6 | 9 | 12) && code.bytes().all(|b| b.is_ascii_digit());
-    if !ok {
-        probs.push(problem(
-            src,
-            rec.at,
-            "code",
-            code,
-            Rule::Type,
-            "an admin code has 6 (county), 9 (township) or 12 (village) digits".into(),
-        ));
-        return;
-    }
-    let level = match code.len() {
-        6 => "county",
-        9 => "township",
-        _ => "village",
-    };
-    if values[2] == FieldValue::Null {
-        values[2] = FieldValue::String(level.into());
-    }
-    if values[3] == FieldValue::Null && code.len() > 6 {
-        values[3] = FieldValue::String(code[..code.len() - 3].to_string());
     }
 }
 

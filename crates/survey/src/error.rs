@@ -116,6 +116,19 @@ pub enum SurveyError {
         /// What is wrong.
         msg: String,
     },
+    /// The census database cannot be opened, read or written (a `census.gpkg` that
+    /// is a directory, a read-only or full disk, a corrupt database): a failure of
+    /// the environment, never of the survey source (exit code 1).
+    #[error("{path}: the census database cannot be {what}: {source}")]
+    Database {
+        /// The census database (`census.gpkg`).
+        path: PathBuf,
+        /// The step: `opened for writing`, `written`, `read`.
+        what: String,
+        /// The io crate's error (GDAL/SQLite's message).
+        #[source]
+        source: IoError,
+    },
     /// A file-system operation failed.
     #[error("{path}: {source}")]
     Fs {
@@ -134,6 +147,7 @@ impl SurveyError {
         match self {
             SurveyError::Io(e) => e.is_input_error(),
             SurveyError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
+            SurveyError::Database { .. } => false,
             _ => true,
         }
     }
@@ -155,7 +169,34 @@ impl SurveyError {
             SurveyError::Csv { .. } => "csv",
             SurveyError::Format { .. } => "format",
             SurveyError::Census { .. } => "census",
+            SurveyError::Database { .. } => "database",
             SurveyError::Fs { .. } => "fs",
+        }
+    }
+
+    pub(crate) fn db(
+        path: impl Into<PathBuf>,
+        what: &'static str,
+    ) -> impl FnOnce(IoError) -> SurveyError {
+        let path = path.into();
+        move |source| {
+            // GDAL says nothing useful ("returned a NULL pointer") about a directory.
+            let source = if path.is_dir() {
+                IoError::Fs {
+                    path: path.clone(),
+                    source: std::io::Error::new(
+                        std::io::ErrorKind::IsADirectory,
+                        "a directory, not a GeoPackage file",
+                    ),
+                }
+            } else {
+                source
+            };
+            SurveyError::Database {
+                path,
+                what: what.into(),
+                source,
+            }
         }
     }
 

@@ -10,6 +10,7 @@
 //! - [`validate`]: record checks, [`Problem`] and [`Rule`];
 //! - [`offset`]: GCJ-02 and BD-09 ↔ WGS 84;
 //! - [`admin`]: the admin-unit index;
+//! - [`codes`]: official admin codes (prefix `156`, area membership, level suffixes);
 //! - [`census`]: [`Census`] — open, validate, ingest, query;
 //! - [`text`]: encoding labels, strict decoding, calendar dates.
 //!
@@ -32,6 +33,7 @@
 
 pub mod admin;
 pub mod census;
+pub mod codes;
 pub mod error;
 pub mod mapping;
 pub mod offset;

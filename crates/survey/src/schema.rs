@@ -488,15 +488,28 @@ pub static LAYERS: &[Layer] = &[
         zh: "行政区划",
         en: "admin units (county, township, village)",
         geometry: Geom::Any,
-        geometry_required: true,
+        // Code lists (code + name, no geometry) load; boundaries attach later.
+        geometry_required: false,
         key: &["code"],
         fields: &[
             f("code", "行政区划代码", "admin code (6/9/12 digits)", Text)
                 .req()
-                .alias(&["xzqdm", "区划代码", "代码"]),
-            f("name", "名称", "name", Text)
-                .req()
-                .alias(&["xzqmc", "名称"]),
+                .alias(&[
+                    "adcode",
+                    "gb",
+                    "xzqdm",
+                    "行政区划代码",
+                    "统计用区划代码",
+                    "区划代码",
+                    "代码",
+                    "id",
+                ]),
+            f("name", "名称", "name", Text).req().alias(&[
+                "xzqmc",
+                "名称",
+                "区划名称",
+                "行政区划名称",
+            ]),
             f(
                 "level",
                 "级别",

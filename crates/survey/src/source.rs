@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use riskcensus_io::vector_read::{RawValue, VectorSource};
+use riskcensus_io::vector_read::{GeomFacts, RawValue, VectorSource};
 
 use crate::error::SurveyError;
 use crate::text::{decode_strict, encoding_for};
@@ -97,6 +97,8 @@ pub struct SrcRecord {
     /// `(fields in the row, fields in the header)` when a CSV row has the wrong
     /// number of fields.
     pub field_count: Option<(usize, usize)>,
+    /// Z/M values dropped and rings closed in reading a vector geometry.
+    pub facts: GeomFacts,
 }
 
 enum Kind {
@@ -416,6 +418,8 @@ impl Source {
                 let ncol = self.columns.len();
                 let mut rec = csv::StringRecord::new();
                 let mut row = 0u64;
+                // Newlines before byte `counted` of the text.
+                let (mut counted, mut seen_lines) = (0usize, 0u64);
                 loop {
                     match rdr.read_record(&mut rec) {
                         Ok(false) => break,
@@ -432,9 +436,23 @@ impl Source {
                         continue;
                     }
                     row += 1;
-                    // csv counts the line a record starts on from the header line as 1, one behind the
-                    // file line of a data row that follows a one-line header.
-                    let line = rec.position().map(|p| p.line() + 1);
+                    // The file line a record starts on, counted from its byte offset (the
+                    // csv crate's own line count is one behind for CRLF files and right
+                    // for LF files): after a CRLF the offset points at the `\n`, so line
+                    // ends at the offset are skipped first.
+                    let line = rec.position().map(|p| {
+                        let b = text.as_bytes();
+                        let mut at = (p.byte() as usize).min(b.len());
+                        while at < b.len() && (b[at] == b'\n' || b[at] == b'\r') {
+                            at += 1;
+                        }
+                        seen_lines += text.as_bytes()[counted..at]
+                            .iter()
+                            .filter(|&&b| b == b'\n')
+                            .count() as u64;
+                        counted = at;
+                        seen_lines + 1
+                    });
                     let values: Vec<SrcVal> = (0..ncol)
                         .map(|i| match rec.get(i) {
                             Some(s) if !s.trim().is_empty() => SrcVal::Text(s.trim().to_string()),
@@ -458,6 +476,7 @@ impl Source {
                         values,
                         geom,
                         field_count,
+                        facts: GeomFacts::default(),
                     })?;
                 }
                 Ok(row)
@@ -508,10 +527,28 @@ impl Source {
                     values,
                     geom,
                     field_count: None,
+                    facts: feat.facts,
                 })
             }),
         }
     }
+}
+
+/// True when the GeoJSON file at `path` has a (non-null) top-level `crs` member, the
+/// pre-RFC 7946 way of declaring a CRS. Without one, RFC 7946 says WGS 84 and OGR
+/// reads it so.
+pub fn geojson_declares_crs(path: &Path) -> Result<bool, SurveyError> {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        crs: Option<serde::de::IgnoredAny>,
+    }
+    let f = std::fs::File::open(path).map_err(SurveyError::fs(path))?;
+    // A file OGR read but serde cannot (comments, NaN) is treated as declaring none.
+    Ok(
+        serde_json::from_reader::<_, Top>(std::io::BufReader::new(f))
+            .map(|t| t.crs.is_some())
+            .unwrap_or(false),
+    )
 }
 
 /// The first line that does not decode, for the error message.

@@ -38,6 +38,9 @@ pub enum Rule {
     OutsideStudyArea,
     /// A CSV row with more or fewer fields than the header.
     FieldCount,
+    /// An admin unit whose code lies outside the census's area (its code does not
+    /// start with the census code's prefix; `--allow-foreign` loads it).
+    ForeignCode,
 }
 
 impl Rule {
@@ -56,6 +59,7 @@ impl Rule {
             Rule::LonlatSwapped => "lonlat_swapped",
             Rule::OutsideStudyArea => "outside_study_area",
             Rule::FieldCount => "field_count",
+            Rule::ForeignCode => "foreign_code",
         }
     }
 }

@@ -18,6 +18,7 @@ use crate::Global;
 ///   riskcensus ingest out/demo/census out/demo/census/survey/admin.gpkg --layer admin_units --source-layer townships
 ///   riskcensus ingest out/demo/census survey/buildings.csv --layer buildings --source-crs EPSG:4490
 ///   riskcensus ingest census teams/a.csv --layer shelters --source-crs GCJ02 --mapping map.toml --json
+///   riskcensus ingest census 统计用区划代码.csv --layer admin_units --allow-foreign
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 #[group(skip)]
@@ -48,6 +49,10 @@ pub struct Args {
     /// CSV y / latitude column.
     #[arg(long)]
     pub y: Option<String>,
+    /// Admin units: also load units whose code lies outside the census area
+    /// (rejected with rule foreign_code otherwise).
+    #[arg(long)]
+    pub allow_foreign: bool,
 }
 
 impl Args {
@@ -60,6 +65,7 @@ impl Args {
             encoding: self.encoding.clone(),
             x: self.x.clone(),
             y: self.y.clone(),
+            allow_foreign: self.allow_foreign,
         }
     }
 
