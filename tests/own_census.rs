@@ -374,3 +374,41 @@ fn init_refuses_a_bad_code_and_a_boundary_without_polygons() {
         "nothing half-written"
     );
 }
+
+#[test]
+fn a_bad_grid_crs_is_blamed_on_census_toml_not_on_the_survey_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("c");
+    ok(init(&dir, &[]), "riskcensus init");
+    let toml = std::fs::read_to_string(dir.join("census.toml"))
+        .unwrap()
+        .replace("crs = \"EPSG:4548\"", "crs = \"EPSG:999999\"");
+    std::fs::write(dir.join("census.toml"), toml).unwrap();
+    let b = boundary();
+    for cmd in ["ingest", "validate"] {
+        let out = run(&[
+            cmd,
+            dir.to_str().unwrap(),
+            b.to_str().unwrap(),
+            "--layer",
+            "admin_units",
+        ]);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(
+            err.contains("census.toml") && err.contains("[grid] crs"),
+            "{cmd}: {err}"
+        );
+        assert!(!err.contains("taishan.geojson"), "{cmd}: {err}");
+    }
+    // status and run refuse it the same way.
+    for cmd in ["status", "run"] {
+        let out = run(&[cmd, dir.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(2), "{cmd}");
+        assert!(
+            stderr(&out).contains("[grid] crs"),
+            "{cmd}: {}",
+            stderr(&out)
+        );
+    }
+}

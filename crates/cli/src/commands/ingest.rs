@@ -79,6 +79,9 @@ impl Args {
 }
 
 pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
+    // census.toml is checked as every command checks it (a bad grid CRS is blamed
+    // on census.toml, not on the survey file).
+    riskcensus::config::CensusConfig::load_lenient(&a.census)?;
     let census = Census::open(&a.census).map_err(engine_error)?;
     let report = census
         .ingest(&a.source_path(), &a.options())

@@ -21,6 +21,9 @@ pub struct Args {
 
 pub fn run(a: Args, g: &Global) -> Result<(), CliError> {
     let a = a.inner;
+    // census.toml is checked as every command checks it (a bad grid CRS is blamed
+    // on census.toml, not on the survey file).
+    riskcensus::config::CensusConfig::load_lenient(&a.census)?;
     let census = Census::open(&a.census).map_err(engine_error)?;
     let report = census
         .validate(&a.source_path(), &a.options())
