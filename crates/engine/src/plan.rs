@@ -1,6 +1,6 @@
 //! The run's plan: before anything is computed, which stages, models and hazards of
 //! a census can run, and for those that cannot, exactly which inputs they lack and
-//! how to provide them ("flood: needs a DEM raster ([[raster]] id = \"dem\", m) for
+//! how to provide them ("flood: needs a DEM raster (`[[raster]] id = "dem"`, m) for
 //! hand, accumulation, slope_deg; a raster `rain24h_100y` (mm) …").
 //!
 //! The plan is computed from `census.toml` (the declared sources), the census

@@ -1,6 +1,6 @@
 //! `riskcensus status`: what a census holds and what it can run — per census table
 //! the records, batches, last load and rejects; per `census.toml` source whether its
-//! file is present and loaded; and the run's [`Plan`](crate::plan::Plan): for every
+//! file is present and loaded; and the run's [`Plan`]: for every
 //! hazard what it produces, or exactly which inputs it lacks.
 
 use std::path::{Path, PathBuf};
