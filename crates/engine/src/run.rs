@@ -265,119 +265,101 @@ pub fn run_in(
     progress: &dyn Progress,
 ) -> Result<RunReport, EngineError> {
     let census = CensusConfig::load(census_dir)?;
-    let mut timings: Vec<(String, f64)> = Vec::new();
-    // Every model file (and the stages' parameter files, through their needs) is
-    // read and checked before anything is loaded or computed.
-    plan_census(census_dir, opts)?;
-
-    // Ingest if needed: every source no committed batch has loaded (all of them for a
-    // census without its database; the rest of a load that was killed).
-    let t = Instant::now();
-    progress.start("ingest: survey sources", 1);
-    let mut ingested = Vec::new();
-    for (id, r) in crate::ingest::ingest_pending_sources(&census)? {
-        match r {
-            Ok(rep) => ingested.push((id, Ok(rep))),
-            Err(e) => return Err(crate::ingest::engine_error(e)),
+    with_context(&census, layout, opts, progress, |mut cx, stages| {
+        // The plan first: every model file (and the stages' parameter files, through
+        // their needs) is read and checked before anything is loaded or computed,
+        // and nothing is when no hazard can run. Sources not loaded yet count as
+        // present: the run loads them next.
+        let plan = crate::plan::plan(&cx, stages)?;
+        progress.plan(&plan);
+        if let Some(why) = plan.nothing_runs() {
+            return Err(EngineError::NothingToRun {
+                census: census_dir.to_path_buf(),
+                why,
+            });
         }
-    }
-    progress.advance(1);
-    progress.finish("ingest: survey sources");
-    timings.push(("ingest".into(), t.elapsed().as_secs_f64()));
+        let mut timings: Vec<(String, f64)> = Vec::new();
 
-    // Resume after a kill: drop the temporary files the killed process left.
-    for d in layout.output_dirs() {
-        riskcensus_io::cog::sweep_stale_temps(&d)?;
-    }
-    let stages = stages_of(opts);
-    let library = Library::for_census(census_dir)?;
-    let vocabulary = library.vocabulary()?;
-    check_filter(&library, &stages, &opts.models)?;
-
-    let mut cx = Context::new(
-        &census,
-        layout,
-        &opts.exec,
-        progress,
-        &opts.models,
-        &library,
-        &vocabulary,
-    );
-    cx.scored_by_stages = stages
-        .iter()
-        .flat_map(|s| s.scores_itself().iter().copied())
-        .collect();
-    // The plan: what can run and what each hazard lacks; nothing is computed when
-    // no hazard can run.
-    let plan = crate::plan::plan(&cx, &stages)?;
-    progress.plan(&plan);
-    if let Some(why) = plan.nothing_runs() {
-        return Err(EngineError::NothingToRun {
-            census: census_dir.to_path_buf(),
-            why,
-        });
-    }
-    let mut runs = Vec::new();
-    for stage in &stages {
+        // Ingest if needed: every source no committed batch has loaded (all of them
+        // for a census without its database; the rest of a load that was killed).
         let t = Instant::now();
-        let skipped = if !stage.selected(&opts.models) {
-            Some("not selected by --model".to_string())
-        } else {
-            unmet(&stage.needs(&cx)?, &cx)?
-        };
-        let outcome = match &skipped {
-            Some(_) => None,
-            None => {
-                let dir = cx.dir(stage.folder());
-                std::fs::create_dir_all(&dir).map_err(EngineError::fs(&dir))?;
-                Some(stage.run(&mut cx)?)
+        progress.start("ingest: survey sources", 1);
+        let mut ingested = Vec::new();
+        for (id, r) in crate::ingest::ingest_pending_sources(cx.census)? {
+            match r {
+                Ok(rep) => ingested.push((id, Ok(rep))),
+                Err(e) => return Err(crate::ingest::engine_error(e)),
             }
-        };
-        let seconds = t.elapsed().as_secs_f64();
-        if outcome.is_some() {
-            timings.push((stage.id().to_string(), seconds));
         }
-        runs.push(StageRun {
-            id: stage.id().to_string(),
-            outcome,
-            skipped,
-            seconds,
-        });
-    }
-    let has_levels = cx.stack.layers.keys().any(|l| l.ends_with("_level"));
-    let stack = cx.stack;
-    let mut report = RunReport {
-        census,
-        layout: layout.clone(),
-        plan,
-        report_skipped: None,
-        ingested,
-        stages: runs,
-        stack,
-        timings,
-        hazards: vocabulary.hazards().cloned().collect(),
-        manifest: layout.manifest(),
-        report: None,
-    };
-    crate::manifest::write(&report)?;
-    if opts.report && !has_levels {
-        report.report_skipped =
-            Some("no level grid in the run: the maps and report show levels (see the plan)".into());
-    }
-    if opts.report && has_levels {
-        let t = Instant::now();
-        let summary = riskcensus_report::render_report(&layout.dir, &opts.report_options).map_err(
-            |source| EngineError::Report {
-                run_dir: layout.dir.clone(),
-                source,
-            },
-        )?;
-        report
-            .timings
-            .push(("report".into(), t.elapsed().as_secs_f64()));
-        report.report = Some(summary);
-    }
-    Ok(report)
+        progress.advance(1);
+        progress.finish("ingest: survey sources");
+        timings.push(("ingest".into(), t.elapsed().as_secs_f64()));
+
+        // Resume after a kill: drop the temporary files the killed process left.
+        for d in layout.output_dirs() {
+            riskcensus_io::cog::sweep_stale_temps(&d)?;
+        }
+        let mut runs = Vec::new();
+        for stage in stages {
+            let t = Instant::now();
+            let skipped = if !stage.selected(&opts.models) {
+                Some("not selected by --model".to_string())
+            } else {
+                unmet(&stage.needs(&cx)?, &cx)?
+            };
+            let outcome = match &skipped {
+                Some(_) => None,
+                None => {
+                    let dir = cx.dir(stage.folder());
+                    std::fs::create_dir_all(&dir).map_err(EngineError::fs(&dir))?;
+                    Some(stage.run(&mut cx)?)
+                }
+            };
+            let seconds = t.elapsed().as_secs_f64();
+            if outcome.is_some() {
+                timings.push((stage.id().to_string(), seconds));
+            }
+            runs.push(StageRun {
+                id: stage.id().to_string(),
+                outcome,
+                skipped,
+                seconds,
+            });
+        }
+        let has_levels = cx.stack.layers.keys().any(|l| l.ends_with("_level"));
+        let mut report = RunReport {
+            census: cx.census.clone(),
+            layout: layout.clone(),
+            plan,
+            report_skipped: None,
+            ingested,
+            stages: runs,
+            hazards: cx.vocabulary.hazards().cloned().collect(),
+            stack: cx.stack,
+            timings,
+            manifest: layout.manifest(),
+            report: None,
+        };
+        crate::manifest::write(&report)?;
+        if opts.report && !has_levels {
+            report.report_skipped = Some(
+                "no level grid in the run: the maps and report show levels (see the plan)".into(),
+            );
+        }
+        if opts.report && has_levels {
+            let t = Instant::now();
+            let summary = riskcensus_report::render_report(&layout.dir, &opts.report_options)
+                .map_err(|source| EngineError::Report {
+                    run_dir: layout.dir.clone(),
+                    source,
+                })?;
+            report
+                .timings
+                .push(("report".into(), t.elapsed().as_secs_f64()));
+            report.report = Some(summary);
+        }
+        Ok(report)
+    })
 }
 
 /// The stages of a run: the built-in ones with the caller's extra stages before
@@ -391,23 +373,24 @@ fn stages_of(opts: &RunOptions) -> Vec<Arc<dyn Stage>> {
     stages
 }
 
-/// The plan of a run of the census in `census_dir` as it stands (the census
-/// database as loaded; sources declared in `census.toml` and not yet loaded count as
-/// present, since the run loads them first), without computing anything. A
-/// `census.toml` whose source files are missing still has a plan.
-pub fn plan_census(census_dir: &Path, opts: &RunOptions) -> Result<crate::plan::Plan, EngineError> {
-    let (census, _problems) = CensusConfig::load_lenient(census_dir)?;
-    let layout = RunLayout::of_census(census_dir, &opts.run_id);
+/// `f` on the context of a run of `census` (its model library read, the model
+/// filter checked) and the run's stages.
+fn with_context<R>(
+    census: &CensusConfig,
+    layout: &RunLayout,
+    opts: &RunOptions,
+    progress: &dyn Progress,
+    f: impl FnOnce(Context<'_>, &[Arc<dyn Stage>]) -> Result<R, EngineError>,
+) -> Result<R, EngineError> {
     let stages = stages_of(opts);
-    let library = Library::for_census(census_dir)?;
+    let library = Library::for_census(&census.dir)?;
     let vocabulary = library.vocabulary()?;
     check_filter(&library, &stages, &opts.models)?;
-    let progress = crate::progress::NoProgress;
     let mut cx = Context::new(
-        &census,
-        &layout,
+        census,
+        layout,
         &opts.exec,
-        &progress,
+        progress,
         &opts.models,
         &library,
         &vocabulary,
@@ -416,7 +399,23 @@ pub fn plan_census(census_dir: &Path, opts: &RunOptions) -> Result<crate::plan::
         .iter()
         .flat_map(|s| s.scores_itself().iter().copied())
         .collect();
-    crate::plan::plan(&cx, &stages)
+    f(cx, &stages)
+}
+
+/// The plan of a run of the census in `census_dir` as it stands (the census
+/// database as loaded; sources declared in `census.toml` and not yet loaded count as
+/// present, since the run loads them first), without computing anything. A
+/// `census.toml` whose source files are missing still has a plan.
+pub fn plan_census(census_dir: &Path, opts: &RunOptions) -> Result<crate::plan::Plan, EngineError> {
+    let (census, _problems) = CensusConfig::load_lenient(census_dir)?;
+    let layout = RunLayout::of_census(census_dir, &opts.run_id);
+    with_context(
+        &census,
+        &layout,
+        opts,
+        &crate::progress::NoProgress,
+        |cx, stages| crate::plan::plan(&cx, stages),
+    )
 }
 
 /// Every id of the model filter must name a model of the library or select a stage.

@@ -104,13 +104,6 @@ pub trait Stage: Send + Sync {
             .collect())
     }
 
-    /// How to make the stage write layer `layer` when it can run but does not write
-    /// it for this census (e.g. the flood damage grids need buildings), for the
-    /// plan's hints; `None` by default.
-    fn layer_hint(&self, _layer: &str) -> Option<crate::plan::Missing> {
-        None
-    }
-
     /// Run the stage.
     fn run(&self, cx: &mut Context<'_>) -> Result<StageOutcome, EngineError>;
 }

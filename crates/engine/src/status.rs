@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
-use crate::ingest::{layer_for_source, Census, IngestOptions};
+use crate::ingest::Census;
 use crate::plan::Plan;
 use crate::run::RunOptions;
 
@@ -129,46 +129,26 @@ pub fn status(dir: &Path, opts: &RunOptions) -> Result<Status, EngineError> {
             loaded: None,
         });
     }
-    let vectors = config.vectors.iter().map(|v| {
-        (
-            "vector",
-            &v.id,
-            &v.path,
-            &v.kind,
-            IngestOptions {
-                source_layer: v.layer.clone(),
-                encoding: v.encoding.clone(),
-                ..Default::default()
-            },
-        )
-    });
-    let tables_ = config.tables.iter().map(|t| {
-        (
-            "table",
-            &t.id,
-            &t.path,
-            &t.kind,
-            IngestOptions {
-                source_crs: t.crs.clone(),
-                encoding: t.encoding.clone(),
-                x: t.x.clone(),
-                y: t.y.clone(),
-                ..Default::default()
-            },
-        )
-    });
-    for (section, id, path, kind, mut opts) in vectors.chain(tables_) {
+    let jobs = crate::ingest::source_jobs(&config);
+    let declared = config
+        .vectors
+        .iter()
+        .map(|v| ("vector", &v.id, &v.path, &v.kind))
+        .chain(
+            config
+                .tables
+                .iter()
+                .map(|t| ("table", &t.id, &t.path, &t.kind)),
+        );
+    for (section, id, path, kind) in declared {
         let file = config.source_path(path);
         let present = file.exists();
-        let loaded = match layer_for_source(&config, id) {
-            Some(layer) if present => {
-                opts.layer = layer.to_string();
-                // A source that cannot even be opened is not loaded.
-                Some(census.is_loaded(&file, &opts).unwrap_or(false))
-            }
-            Some(_) => Some(false),
-            None => None,
-        };
+        // A reference layer is not loaded; a source that cannot even be opened is
+        // not loaded.
+        let loaded = jobs
+            .iter()
+            .find(|j| &j.id == id)
+            .map(|j| present && census.is_loaded(&file, &j.opts).unwrap_or(false));
         sources.push(SourceStatus {
             section: section.into(),
             id: id.clone(),

@@ -995,6 +995,41 @@ fn legacy_datum_note(source_crs: &str, census_crs: &str) -> Option<String> {
     ))
 }
 
+/// A source geometry into a target CRS, in place: the web-map `offset` removed
+/// (GCJ-02/BD-09 → WGS 84), then transformed with `t` (`None`: already in the
+/// target CRS). False when a coordinate does not transform to a finite one.
+pub fn reproject(
+    g: &mut geo::Geometry<f64>,
+    offset: Offset,
+    t: Option<&riskcensus_io::crs::Transformer>,
+) -> bool {
+    if offset != Offset::None {
+        g.map_coords_in_place(|c| {
+            let (x, y) = match offset {
+                Offset::Gcj02 => crate::offset::gcj02_to_wgs84(c.x, c.y),
+                Offset::Bd09 => crate::offset::bd09_to_wgs84(c.x, c.y),
+                Offset::None => (c.x, c.y),
+            };
+            geo::coord! { x: x, y: y }
+        });
+    }
+    let Some(t) = t else {
+        return true;
+    };
+    use geo::CoordsIter;
+    let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = g.coords_iter().map(|c| (c.x, c.y)).unzip();
+    if t.transform(&mut xs, &mut ys).is_err() || xs.iter().chain(&ys).any(|v| !v.is_finite()) {
+        return false;
+    }
+    let k = std::cell::Cell::new(0usize);
+    g.map_coords_in_place(|_| {
+        let i = k.get();
+        k.set(i + 1);
+        geo::coord! { x: xs[i], y: ys[i] }
+    });
+    true
+}
+
 fn text_of(v: &FieldValue) -> Option<String> {
     match v {
         FieldValue::String(s) => Some(s.clone()),
@@ -1084,36 +1119,7 @@ impl RunCtx<'_> {
             .as_ref()
             .map(|c| c.offset)
             .unwrap_or(Offset::None);
-        if offset != Offset::None {
-            g.map_coords_in_place(|c| {
-                let (x, y) = match offset {
-                    Offset::Gcj02 => crate::offset::gcj02_to_wgs84(c.x, c.y),
-                    Offset::Bd09 => crate::offset::bd09_to_wgs84(c.x, c.y),
-                    Offset::None => (c.x, c.y),
-                };
-                geo::coord! { x: x, y: y }
-            });
-        }
-        let Some(t) = &self.transformer else {
-            return true;
-        };
-        use geo::CoordsIter;
-        let (mut xs, mut ys): (Vec<f64>, Vec<f64>) = g.coords_iter().map(|c| (c.x, c.y)).unzip();
-        if t.transform(&mut xs, &mut ys).is_err() {
-            return false;
-        }
-        if xs.iter().chain(&ys).any(|v| !v.is_finite()) {
-            return false;
-        }
-        let i = std::cell::Cell::new(0usize);
-        let (xs, ys) = (&xs, &ys);
-        let i = &i;
-        g.map_coords_in_place(|_| {
-            let k = i.get();
-            i.set(k + 1);
-            geo::coord! { x: xs[k], y: ys[k] }
-        });
-        true
+        reproject(g, offset, self.transformer.as_ref())
     }
 
     fn inside(&self, g: &geo::Geometry<f64>) -> bool {

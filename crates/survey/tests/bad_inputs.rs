@@ -1,27 +1,20 @@
 //! The bad-input corpus (fixtures/bad): every file gives its named error or rule,
 //! and the census layer is left as it was.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use riskcensus_survey::{Census, IngestOptions, Query, Rule};
 
+mod common;
+
+use common::opts;
+
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/bad")
+    common::fixtures("bad")
 }
 
 fn census() -> (tempfile::TempDir, Census) {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::copy(fixtures().join("census.toml"), d.path().join("census.toml")).unwrap();
-    let c = Census::open(d.path()).unwrap();
-    (d, c)
-}
-
-fn opts(layer: &str, crs: Option<&str>) -> IngestOptions {
-    IngestOptions {
-        layer: layer.into(),
-        source_crs: crs.map(Into::into),
-        ..Default::default()
-    }
+    common::census("bad")
 }
 
 fn ids(c: &Census, layer: &str) -> Vec<(String, String)> {

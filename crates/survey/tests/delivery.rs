@@ -3,27 +3,20 @@
 //! 3-D points, unclosed rings, degenerate lines, legacy datums, undefined SRSs, a
 //! Shapefile without its `.dbf` and a census database that cannot be written.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use riskcensus_survey::{Census, FieldValue, IngestOptions, IngestReport, Query, Rule};
+use riskcensus_survey::{Census, FieldValue, IngestReport, Query, Rule};
+
+mod common;
+
+use common::opts;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/delivery")
+    common::fixtures("delivery")
 }
 
 fn census() -> (tempfile::TempDir, Census) {
-    let d = tempfile::tempdir().unwrap();
-    std::fs::copy(fixtures().join("census.toml"), d.path().join("census.toml")).unwrap();
-    let c = Census::open(d.path()).unwrap();
-    (d, c)
-}
-
-fn opts(layer: &str, crs: Option<&str>) -> IngestOptions {
-    IngestOptions {
-        layer: layer.into(),
-        source_crs: crs.map(Into::into),
-        ..Default::default()
-    }
+    common::census("delivery")
 }
 
 fn note<'a>(r: &'a IngestReport, part: &str) -> Vec<&'a str> {
