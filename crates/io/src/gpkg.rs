@@ -80,6 +80,14 @@ pub struct TableSpec {
     pub unique: Vec<String>,
 }
 
+impl TableSpec {
+    /// The attribute columns' names, in column order (what a writer of every
+    /// column takes).
+    pub fn column_names(&self) -> Vec<&str> {
+        self.fields.iter().map(|f| f.name.as_str()).collect()
+    }
+}
+
 /// One feature read back from the database.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DbFeature {

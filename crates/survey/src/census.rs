@@ -446,7 +446,7 @@ impl Census {
         let mut db = GpkgDb::open(&db_path, true)
             .map_err(SurveyError::db(&db_path, "opened for writing"))?;
         let spec = table_spec(p.layer, &self.grid.crs);
-        let cols: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
+        let cols = spec.column_names();
         db.transaction::<_, SurveyError>(|txn: &mut Txn<'_>| {
             txn.ensure_table(&spec).map_err(w)?;
             txn.ensure_table(&rejects_spec()).map_err(w)?;
@@ -491,14 +491,7 @@ impl Census {
             report.updated = upd;
             report.unchanged = same;
             let rw = txn
-                .writer(
-                    REJECTS,
-                    &rejects_spec()
-                        .fields
-                        .iter()
-                        .map(|f| f.name.as_str())
-                        .collect::<Vec<_>>(),
-                )
+                .writer(REJECTS, &rejects_spec().column_names())
                 .map_err(w)?;
             for pr in &report.problems {
                 rw.insert(
@@ -522,14 +515,7 @@ impl Census {
                 .map_err(w)?;
             }
             let bw = txn
-                .writer(
-                    BATCHES,
-                    &batches_spec()
-                        .fields
-                        .iter()
-                        .map(|f| f.name.as_str())
-                        .collect::<Vec<_>>(),
-                )
+                .writer(BATCHES, &batches_spec().column_names())
                 .map_err(w)?;
             let n = |x: u64| FieldValue::Integer64(x as i64);
             bw.insert(
@@ -876,7 +862,7 @@ impl Census {
             fields: all,
             unique: Vec::new(),
         };
-        let cols: Vec<&str> = spec.fields.iter().map(|f| f.name.as_str()).collect();
+        let cols = spec.column_names();
         let mut db = GpkgDb::open(&self.db_path(), true)?;
         db.transaction::<_, SurveyError>(|txn: &mut Txn<'_>| {
             txn.ensure_table(&spec)?;
