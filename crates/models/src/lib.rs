@@ -13,6 +13,8 @@
 //! - [`ahp`]: AHP weights, λmax, CI and CR (Saaty);
 //! - [`flood`]: the HAND inundation screen and depth–damage curves (built-in
 //!   operators of the flood stage);
+//! - [`loss`]: the loss route of risk — AAL and deaths to levels on absolute scales,
+//!   the comprehensive loss over hazards;
 //! - [`capacity`]: shelter accessibility by the two-step floating catchment area;
 //! - [`classify`]: fixed-break classification into level codes (1 = highest);
 //! - [`csv_table`]: CSV tables through the csv crate: error cause, record lines;
@@ -35,6 +37,7 @@ pub mod flood;
 pub mod geohazard;
 pub mod library;
 mod locate;
+pub mod loss;
 pub mod model;
 pub mod program;
 pub mod reference;

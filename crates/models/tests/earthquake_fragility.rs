@@ -158,7 +158,8 @@ fn weak_buildings_are_damaged_more_at_the_same_pga() {
 /// Loss and deaths for URML Pre-Code at 0.3 g, by hand from the probabilities above:
 /// P = [0.0956679, 0.0917437, 0.2241246, 0.2168901, 0.3715737];
 /// LR = 0.02·P1 + 0.10·P2 + 0.50·P3 + 1.0·P4 = 0.5042661;
-/// rate = 1e-5·(P3 + 0.85·P4) + 0.15·0.10·P4 = 0.0055789 (0.5523 deaths per 100 at night);
+/// URM death rates (HAZUS MR4 ch. 13): 1e-5·P2 + 2e-5·P3 + (0.85·2e-4 + 0.15·0.10)·P4
+/// = 0.0056434 (0.5587 deaths per 100 at night);
 /// deaths = 100 occupants × 0.99 (night) × rate.
 #[test]
 fn loss_and_casualties_by_hand() {
@@ -174,7 +175,8 @@ fn loss_and_casualties_by_hand() {
         0.37157366410263937,
     ];
     let lr = 0.02 * pr[1] + 0.10 * pr[2] + 0.50 * pr[3] + pr[4];
-    let rate = 1e-5 * (pr[3] + 0.85 * pr[4]) + 0.15 * 0.10 * pr[4];
+    let rate: f64 = 1e-5 * pr[2] + 2e-5 * pr[3] + (0.85 * 2e-4 + 0.15 * 0.10) * pr[4];
+    assert!((rate - 0.0056434).abs() < 1e-7, "{rate}");
     assert!(
         (d.loss_ratio - lr).abs() < 1e-6 && (lr - 0.5042661).abs() < 1e-6,
         "{}",

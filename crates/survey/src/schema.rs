@@ -528,6 +528,15 @@ pub static LAYERS: &[Layer] = &[
             f("population", "人口", "population", Integer)
                 .unit("persons")
                 .range(0.0, 5.0e7),
+            f(
+                "gdp_wan",
+                "地区生产总值",
+                "gross domestic product of the unit, census base year",
+                Real,
+            )
+            .unit("万元 (10⁴ CNY)")
+            .range(0.0, 1.0e10)
+            .alias(&["gdp", "GDP", "地区生产总值", "生产总值"]),
         ],
     },
     Layer {

@@ -437,8 +437,10 @@ pub struct FragilityParams {
     pub pre_code_year: i32,
     /// Loss ratio (fraction of replacement value) of none…complete.
     pub loss_ratios: [f64; N_STATES],
-    /// Death rate of occupants in slight, moderate, extensive, complete-without-collapse.
-    pub fatality_rates: [f64; 4],
+    /// Death rate of indoor occupants in slight, moderate, extensive and
+    /// complete-without-collapse damage, per HAZUS family (`URM`) with the entry
+    /// `default` for the others.
+    pub fatality_rates: BTreeMap<String, [f64; 4]>,
     /// Death rate of occupants in a collapsed building.
     pub collapse_fatality_rate: f64,
     /// Fraction of complete-damage buildings that collapse, per HAZUS family
@@ -448,6 +450,9 @@ pub struct FragilityParams {
     pub occupancy: BTreeMap<String, f64>,
     /// The scenario used (a key of `occupancy`).
     pub time_of_day: String,
+    /// The occupancy of the annual loss (a key of `occupancy`): an earthquake
+    /// strikes at any hour, so the hours-weighted mean.
+    pub annual_time_of_day: String,
 }
 
 impl FragilityParams {
@@ -465,7 +470,12 @@ impl FragilityParams {
         {
             return bad("fragility.loss_ratios must be in [0, 1] and non-decreasing".into());
         }
-        if !self.fatality_rates.iter().all(|&x| unit(x)) || !unit(self.collapse_fatality_rate) {
+        if !self.fatality_rates.contains_key("default") {
+            return bad("fragility.fatality_rates needs a `default` entry".into());
+        }
+        if !self.fatality_rates.values().flatten().all(|&x| unit(x))
+            || !unit(self.collapse_fatality_rate)
+        {
             return bad(
                 "fragility.fatality_rates and collapse_fatality_rate must be in [0, 1]".into(),
             );
@@ -480,14 +490,23 @@ impl FragilityParams {
                 }
             }
         }
+        if let Some((k, v)) = self.collapse_fraction.iter().find(|(_, &v)| !unit(v)) {
+            return bad(format!(
+                "fragility.collapse_fraction.{k} = {v} outside [0, 1]"
+            ));
+        }
         if !self.occupancy.values().all(|&x| unit(x)) {
             return bad("fragility.occupancy values must be in [0, 1]".into());
         }
-        if !self.occupancy.contains_key(&self.time_of_day) {
-            return bad(format!(
-                "fragility.time_of_day `{}` is not a key of fragility.occupancy",
-                self.time_of_day
-            ));
+        for (key, v) in [
+            ("time_of_day", &self.time_of_day),
+            ("annual_time_of_day", &self.annual_time_of_day),
+        ] {
+            if !self.occupancy.contains_key(v) {
+                return bad(format!(
+                    "fragility.{key} `{v}` is not a key of fragility.occupancy"
+                ));
+            }
         }
         Ok(())
     }
@@ -495,6 +514,20 @@ impl FragilityParams {
     /// Occupancy factor of the chosen time of day.
     pub fn occupancy_factor(&self) -> f64 {
         self.occupancy[&self.time_of_day]
+    }
+
+    /// Occupancy factor of the annual loss.
+    pub fn annual_occupancy_factor(&self) -> f64 {
+        self.occupancy[&self.annual_time_of_day]
+    }
+
+    /// The death rates of a HAZUS family (its entry, else `default`).
+    pub fn fatality_rates_of(&self, family: &str) -> [f64; 4] {
+        self.fatality_rates
+            .get(family)
+            .or_else(|| self.fatality_rates.get("default"))
+            .copied()
+            .unwrap_or([0.0; 4])
     }
 }
 
@@ -614,25 +647,89 @@ pub fn assess(
     let ht = b.structure.hazus_type(b.storeys);
     let (curve, level) = table.curve(&ht, code_level(b, p))?;
     let probs = curve.state_probabilities(pga_g);
-    let loss_ratio: f64 = probs
-        .iter()
-        .zip(p.loss_ratios.iter())
-        .map(|(a, c)| a * c)
-        .sum();
-    let fam = b.structure.family().0;
-    let cf = p.collapse_fraction.get(fam).copied().unwrap_or(0.0);
-    let rate = probs[1] * p.fatality_rates[0]
-        + probs[2] * p.fatality_rates[1]
-        + probs[3] * p.fatality_rates[2]
-        + probs[4] * ((1.0 - cf) * p.fatality_rates[3] + cf * p.collapse_fatality_rate);
+    let (loss_ratio, death_rate) = consequences(p, &ht, &probs);
     let grade = hidden_danger_grade(b, p, &probs, required);
     Ok(BuildingDamage {
         probabilities: probs,
         loss_ratio,
         expected_loss: loss_ratio * b.value,
-        deaths: b.occupants * p.occupancy_factor() * rate,
+        deaths: b.occupants * p.occupancy_factor() * death_rate,
         grade,
         level,
+    })
+}
+
+/// The collapse fraction of completely damaged buildings of a HAZUS type: the
+/// type's own entry (`C1L`), else its family's (`C1`), else 0.
+pub fn collapse_fraction(p: &FragilityParams, hazus_type: &str) -> f64 {
+    let family = family_of(hazus_type);
+    p.collapse_fraction
+        .get(hazus_type)
+        .or_else(|| p.collapse_fraction.get(family))
+        .copied()
+        .unwrap_or(0.0)
+}
+
+/// The HAZUS family of a model building type: the type without its height
+/// letter (`URML` → `URM`, `C1M` → `C1`).
+pub fn family_of(hazus_type: &str) -> &str {
+    hazus_type
+        .strip_suffix(['L', 'M', 'H'])
+        .unwrap_or(hazus_type)
+}
+
+/// Loss ratio Σ w[ds]·LR[ds] and death rate per indoor occupant
+/// Σ w[ds]·DR[ds] (the complete state split into collapse and non-collapse) of
+/// weights `w` over the five damage states: state probabilities give the expected
+/// values of one event, annual state rates their annual rates.
+pub fn consequences(p: &FragilityParams, hazus_type: &str, w: &[f64; N_STATES]) -> (f64, f64) {
+    let loss_ratio: f64 = w.iter().zip(p.loss_ratios.iter()).map(|(a, c)| a * c).sum();
+    let cf = collapse_fraction(p, hazus_type);
+    let fr = p.fatality_rates_of(family_of(hazus_type));
+    let rate = w[1] * fr[0]
+        + w[2] * fr[1]
+        + w[3] * fr[2]
+        + w[4] * ((1.0 - cf) * fr[3] + cf * p.collapse_fatality_rate);
+    (loss_ratio, rate)
+}
+
+/// One building's annual damage over a hazard curve.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AnnualDamage {
+    /// Annual rates of exceeding slight, moderate, extensive, complete (body + tail).
+    pub exceedance_rates: [f64; 4],
+    /// Expected annual loss ratio (fraction of value per year).
+    pub loss_ratio_per_year: f64,
+    /// Average annual loss (unit of [`Building::value`] per year).
+    pub aal: f64,
+    /// Expected annual deaths.
+    pub deaths_per_year: f64,
+    /// Share of the AAL from events rarer than the rarest level (the held tail).
+    pub tail_share: f64,
+}
+
+/// The annual damage of a building over the hazard curve `curve` (see
+/// [`super::hazard_curve`]): the damage-state exceedance rates of its fragility
+/// curve, then loss and deaths by [`consequences`] on the state rates.
+pub fn assess_annual(
+    table: &FragilityTable,
+    p: &FragilityParams,
+    b: &Building,
+    curve: &super::hazard_curve::HazardCurve,
+) -> Result<AnnualDamage, EarthquakeError> {
+    let ht = b.structure.hazus_type(b.storeys);
+    let (frag, _) = table.curve(&ht, code_level(b, p))?;
+    let rates = curve.damage_state_rates(&frag);
+    let total = rates.map(|r| r.total());
+    let tail = rates.map(|r| r.tail);
+    let (lr, dr) = consequences(p, &ht, &super::hazard_curve::state_rates(&total));
+    let (lr_tail, _) = consequences(p, &ht, &super::hazard_curve::state_rates(&tail));
+    Ok(AnnualDamage {
+        exceedance_rates: total,
+        loss_ratio_per_year: lr,
+        aal: lr * b.value,
+        deaths_per_year: b.occupants * p.annual_occupancy_factor() * dr,
+        tail_share: if lr > 0.0 { lr_tail / lr } else { 0.0 },
     })
 }
 

@@ -10,6 +10,8 @@
 //! - [`intensity`]: PGA → seismic intensity (GB/T 17742-2020, GB 18306-2015);
 //! - [`fragility`]: lognormal fragility (HAZUS equivalent-PGA curves adapted to
 //!   Chinese structure types), losses, casualties, hidden-danger grade;
+//! - [`hazard_curve`]: the site's hazard curve from the four probability levels of
+//!   GB 18306-2015 and annual damage-state rates over it;
 //! - [`cells`]: per-cell loss, deaths, vulnerability and weak-building share;
 //! - [`params`]: the parameters of `models/earthquake.toml`;
 //! - [`error`]: [`EarthquakeError`], naming the model, record and field.
@@ -19,6 +21,7 @@ pub mod error;
 pub mod fault;
 pub mod fragility;
 pub mod gmm;
+pub mod hazard_curve;
 pub mod intensity;
 pub mod params;
 pub mod rupture;

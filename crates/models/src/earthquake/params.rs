@@ -6,6 +6,7 @@ use serde::Deserialize;
 use super::error::EarthquakeError;
 use super::fragility::FragilityParams;
 use super::gmm::Gmm;
+use super::hazard_curve::HazardCurveSection;
 
 /// Path of the shipped parameter file in the model library.
 pub const PATH: &str = "earthquake/earthquake.toml";
@@ -150,6 +151,9 @@ pub struct EarthquakeParams {
     pub hazard_index: HazardIndexSection,
     /// `[fragility]`.
     pub fragility: FragilitySection,
+    /// `[hazard_curve]`: the probability levels of the zoning map behind the annual
+    /// loss ([`super::hazard_curve`]).
+    pub hazard_curve: HazardCurveSection,
 }
 
 impl EarthquakeParams {
@@ -186,6 +190,9 @@ impl EarthquakeParams {
             )));
         }
         p.fragility.params.check(file)?;
+        if let Some(first) = p.hazard_curve.problems().into_iter().next() {
+            return Err(bad(first));
+        }
         Ok(p)
     }
 

@@ -6,7 +6,9 @@
 //!   (`models/flood/flood_depth.toml`);
 //! - [`depth_damage`]: depth–damage curves per structure type, the loss of each
 //!   building per design event and the expected annual damage
-//!   (`models/flood/flood_depth_damage.toml`).
+//!   (`models/flood/flood_depth_damage.toml`);
+//! - [`mortality`]: deaths at a depth (Jonkman et al. 2008), per building and event
+//!   (`models/flood/flood_mortality.toml`).
 //!
 //! Each file is parsed as written with unknown keys refused (`…Spec::parse`), then
 //! checked once (`…Spec::check`: every problem, each with its line and dotted key, as
@@ -14,9 +16,11 @@
 
 pub mod depth_damage;
 pub mod inundation;
+pub mod mortality;
 
 pub use depth_damage::{Curve, DepthDamage};
 pub use inundation::DepthScreen;
+pub use mortality::Mortality;
 
 use std::path::Path;
 

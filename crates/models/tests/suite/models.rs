@@ -69,11 +69,11 @@ fn shipped_models_all_load() {
     // operator, not as a weighted overlay.
     let lib = riskcensus_models::Library::shipped();
     let models = lib.scoring_models(&[]).unwrap_or_else(|e| panic!("{e}"));
-    assert!(models.len() >= 10, "models/ holds {} models", models.len());
+    assert!(models.len() >= 9, "models/ holds {} models", models.len());
     let operators = lib.files().filter(|f| f.is_operator()).count();
     assert_eq!(
-        operators, 5,
-        "flood depth and damage, earthquake, geohazard, prevention"
+        operators, 8,
+        "flood depth, damage and mortality, earthquake, geohazard, prevention, loss levels, comprehensive loss"
     );
 }
 
@@ -105,34 +105,26 @@ fn risk_composition_by_hand() {
 }
 
 #[test]
-fn comprehensive_models() {
-    // Weighted sum of per-hazard risk and its max variant.
-    let m = Model::load(repo_model("comprehensive/comprehensive.toml")).unwrap();
-    let n = m.inputs().len();
-    let vals: Vec<f32> = (0..n).map(|i| 0.1 * (i + 1) as f32).collect();
-    let inputs: Vec<&[f32]> = vals.iter().map(std::slice::from_ref).collect();
-    let mut out = [0f32];
-    m.compile().score_tile(&inputs, &mut out).unwrap();
-    let w = m.aggregation().weights().unwrap();
-    let want: f64 = m
-        .factors()
-        .iter()
-        .zip(w)
-        .map(|(f, w)| w * vals[f.input_index] as f64)
-        .sum();
-    assert!((out[0] as f64 - want).abs() < 1e-6);
-    let mx = Model::load(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("../../docs/examples/comprehensive_max.toml"),
-    )
-    .unwrap();
-    mx.compile().score_tile(&inputs, &mut out).unwrap();
-    assert_eq!(out[0], 0.1 * n as f32);
-    let rk = Model::load(repo_model("flood/flood_risk.toml")).unwrap();
+fn index_risk_models_and_the_loss_route() {
+    // The index route remains for the hazards without a loss model; flood and
+    // earthquake risk come from the loss route (no `*_risk` scoring model, the
+    // comprehensive file is the loss-sum operator's).
+    let rk = Model::load(repo_model("geohazard/geohazard_risk.toml")).unwrap();
     assert!(matches!(
         rk.aggregation(),
         Aggregation::Risk { capacity: true, .. }
     ));
+    let lib = riskcensus_models::Library::shipped();
+    let ids: Vec<String> = lib
+        .scoring_models(&[])
+        .unwrap()
+        .iter()
+        .map(|m| m.id().to_string())
+        .collect();
+    for gone in ["flood_risk", "earthquake_risk", "flood_vulnerability", "comprehensive"] {
+        assert!(!ids.iter().any(|i| i == gone), "{gone} in {ids:?}");
+    }
+    riskcensus_models::loss::Comprehensive::builtin();
 }
 
 #[test]
