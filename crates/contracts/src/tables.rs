@@ -97,6 +97,8 @@ pub mod zoning {
     pub const VILLAGE_SUMMARY: &str = "village_summary";
     /// Buildings per earthquake hidden-danger grade per township.
     pub const UNIT_SEISMIC_GRADES: &str = "unit_seismic_grades";
+    /// The loss-route risk per township and county (AAL, deaths, levels).
+    pub const UNIT_RISK: &str = "unit_risk";
     /// QGIS styles (the GeoPackage `layer_styles` extension table).
     pub const LAYER_STYLES: &str = "layer_styles";
 

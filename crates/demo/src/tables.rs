@@ -279,11 +279,16 @@ fn buildings(ctx: &mut Ctx) -> Result<(), DemoError> {
             _ => rng.random_range(600.0..4_000.0),
         };
         let area = footprint * storeys as f64;
+        // Floor area per occupant: the demo's 24,000 buildings carry about three
+        // times the floor area its 750,000 residents live and work in (a real
+        // county has ~10× the buildings, mostly small), so the areas per person
+        // are three times the usual (residential 30–45 m², offices 10–25 m²):
+        // Σ occupants ≈ the county's population, as deaths per 10⁵ need.
         let occupants = match usage {
-            "住宅" => (area / rng.random_range(30.0..45.0)).round() as i32,
-            "工业" | "仓储" => (area / rng.random_range(60.0..200.0)).round() as i32,
+            "住宅" => (area / rng.random_range(90.0..135.0)).round() as i32,
+            "工业" | "仓储" => (area / rng.random_range(180.0..600.0)).round() as i32,
             "农业" => rng.random_range(0..3),
-            _ => (area / rng.random_range(10.0..25.0)).round() as i32,
+            _ => (area / rng.random_range(30.0..75.0)).round() as i32,
         };
         let fort = if usage == "教育" || usage == "医疗" {
             if rng.random::<f64>() < 0.15 {

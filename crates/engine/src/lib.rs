@@ -5,7 +5,10 @@
 //! - [`stage`]: the interface every stage implements and the context it runs in;
 //!   [`stages`]: the built-in stages, one folder each (prepare, flood, earthquake,
 //!   geohazard, wildfire, assess, zoning);
+//! - [`admin`]: the census's admin units on the grid (townships, villages) and their
+//!   attributes;
 //! - [`config`]: `census.toml` as validated types; [`ingest`]: the census database;
+//! - [`loss`]: the loss records the loss-model stages publish for the risk stage;
 //! - [`stack`]: the layer stack stages read and extend; [`output`]: how stages write;
 //!   [`score`]: scoring model files over the stack (the assess stage's machinery);
 //! - [`executor`]: the tiled executor (read → score with rayon → write in tile
@@ -29,12 +32,14 @@
 //! # Ok::<(), riskcensus_engine::EngineError>(())
 //! ```
 
+pub mod admin;
 pub mod config;
 pub mod error;
 pub mod executor;
 pub mod ingest;
 pub mod init;
 pub mod inspect;
+pub mod loss;
 pub mod manifest;
 pub mod output;
 pub mod plan;

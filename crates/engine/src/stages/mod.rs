@@ -3,11 +3,12 @@
 //! | stage | folder | needs | writes |
 //! |---|---|---|---|
 //! | [`prepare`] | `layers/` | `census.toml` sources | the layer stack: warped rasters, densities, terrain and hydrology, distances, building and shelter grids |
-//! | [`flood`] | `assess/` | `hand` | flood depth per design event, building damage, loss and EAD grids |
-//! | [`earthquake`] | `assess/` | buildings | PGA, intensity, hazard, building damage and hidden-danger grades, loss and deaths |
+//! | [`flood`] | `assess/` | `hand` | flood depth per design event, building damage and deaths, AAL and annual deaths, flood risk and levels (loss route) |
+//! | [`earthquake`] | `assess/` | buildings | PGA, intensity, hazard, building damage and hidden-danger grades, AAL and annual deaths over the hazard curve, earthquake risk and levels (loss route) |
 //! | [`geohazard`] | `assess/` | hidden dangers | susceptibility, hazard, threat of the hidden-danger points, candidates |
 //! | [`wildfire`] | `assess/` | daily weather | FWI, fire weather, hazard, WUI exposure and vulnerability, capacity |
 //! | [`assess`] | `assess/` | — | the model library (`models/*.toml`) in dependency order |
+//! | [`comprehensive`] | `assess/` | — | comprehensive AAL, deaths, risk and levels; risk per township and county, loss-exceedance curves, AAL per structure type, the record beside the assessment |
 //! | [`zoning`] | `assess/` | — | zones, township and village tables, prevention zoning, `zoning.gpkg` |
 //!
 //! A stage reads what earlier stages left in the layer stack or published in the
@@ -16,6 +17,7 @@
 //! in `models/`, and one line in [`builtin`].
 
 pub mod assess;
+pub mod comprehensive;
 pub mod earthquake;
 pub mod flood;
 pub mod geohazard;
@@ -36,6 +38,7 @@ pub fn builtin() -> Vec<Arc<dyn Stage>> {
         Arc::new(geohazard::GeohazardStage),
         Arc::new(wildfire::WildfireStage),
         Arc::new(assess::AssessStage),
+        Arc::new(comprehensive::ComprehensiveStage),
         Arc::new(zoning::ZoningStage),
     ]
 }

@@ -149,7 +149,9 @@ impl HazardCurve {
     pub fn new(points: Vec<(f64, f64)>, steps: usize) -> Option<HazardCurve> {
         let ok = points.len() >= 2
             && points.iter().all(|&(a, l)| a > 0.0 && l > 0.0)
-            && points.windows(2).all(|w| w[1].0 > w[0].0 && w[1].1 < w[0].1);
+            && points
+                .windows(2)
+                .all(|w| w[1].0 > w[0].0 && w[1].1 < w[0].1);
         ok.then_some(HazardCurve {
             points,
             steps: steps.max(2),
@@ -295,7 +297,10 @@ mod tests {
         s.levels[2].pga_factor = 0.5;
         s.steps_per_segment = 1;
         let p = s.problems().join("\n");
-        assert!(p.contains("levels[2] (rare)") && p.contains("steps_per_segment"), "{p}");
+        assert!(
+            p.contains("levels[2] (rare)") && p.contains("steps_per_segment"),
+            "{p}"
+        );
     }
 
     #[test]

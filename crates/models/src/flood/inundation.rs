@@ -62,6 +62,9 @@ pub struct DepthScreenSpec {
     pub sources: Vec<String>,
     /// Design events, ascending by return period.
     pub stages: Vec<DesignStage>,
+    /// The flood-control standard of the protected area, years (0 = none):
+    /// events up to it are held by the defences and damage nothing.
+    pub protection_years: u32,
     #[serde(skip)]
     origin: PathBuf,
     #[serde(skip)]
@@ -119,6 +122,7 @@ impl DepthScreenSpec {
                 input: self.input.clone(),
                 sources: self.sources.clone(),
                 stages: self.stages.clone(),
+                protection_years: self.protection_years,
             },
         )
     }
@@ -134,6 +138,7 @@ pub struct DepthScreen {
     input: String,
     sources: Vec<String>,
     stages: Vec<DesignStage>,
+    protection_years: u32,
 }
 
 impl DepthScreen {
@@ -171,6 +176,17 @@ impl DepthScreen {
     /// The design events, ascending by return period (at least one).
     pub fn stages(&self) -> &[DesignStage] {
         &self.stages
+    }
+
+    /// The flood-control standard (years, 0 = none): events of return period up to
+    /// it damage nothing (the depth grids still map them as hazard).
+    pub fn protection_years(&self) -> u32 {
+        self.protection_years
+    }
+
+    /// True when the defences hold the event of return period `t` years.
+    pub fn protected(&self, t: u32) -> bool {
+        t <= self.protection_years
     }
 
     /// Output layer id of the depth of return period `t` years: `flood_depth_<t>y`.

@@ -163,9 +163,17 @@ mod tests {
     fn shipped_function_by_hand() {
         let m = Mortality::builtin();
         // Φ((ln 1 − 7.60)/2.75) = Φ(−2.7636) ≈ 0.002858.
-        assert!((m.fraction(1.0) - 0.002858).abs() < 2e-6, "{}", m.fraction(1.0));
+        assert!(
+            (m.fraction(1.0) - 0.002858).abs() < 2e-6,
+            "{}",
+            m.fraction(1.0)
+        );
         // Φ((ln 5 − 7.60)/2.75) = Φ(−2.1784) ≈ 0.014689.
-        assert!((m.fraction(5.0) - 0.014689).abs() < 2e-6, "{}", m.fraction(5.0));
+        assert!(
+            (m.fraction(5.0) - 0.014689).abs() < 2e-6,
+            "{}",
+            m.fraction(5.0)
+        );
         assert_eq!(m.fraction(0.0), 0.0);
         assert!(m.fraction(f64::NAN).is_nan());
         assert!((m.deaths(100.0, 1.0) - 0.2858).abs() < 2e-4);
@@ -174,7 +182,9 @@ mod tests {
     #[test]
     fn bad_files_name_every_problem() {
         let text = "id = \"m\"\nversion = \"1\"\noperator = \"x\"\nsources = []\nmu = 7.6\nsigma = 0.0\nevacuated_share = 2.0\n";
-        let e = Mortality::from_toml(text, "m.toml").unwrap_err().to_string();
+        let e = Mortality::from_toml(text, "m.toml")
+            .unwrap_err()
+            .to_string();
         for key in ["operator", "sigma", "evacuated_share", "sources"] {
             assert!(e.contains(key), "{key} in {e}");
         }

@@ -104,7 +104,10 @@ impl Comprehensive {
             err(vec![k("sources")], "cite at least one".into());
         }
         if s.description.trim().is_empty() {
-            err(vec![k("description")], "say what the combination does".into());
+            err(
+                vec![k("description")],
+                "say what the combination does".into(),
+            );
         }
         for (i, h) in s.hazards.iter().enumerate() {
             let at = vec![k("hazards"), Step::Index(i)];
@@ -248,7 +251,13 @@ impl RecordedRates {
 /// `total` spread over cells in proportion to `weights` (cells with a NaN or
 /// negative weight get 0); all 0 when the weights sum to 0.
 pub fn spread(total: f64, weights: &[f32]) -> Vec<f64> {
-    let w = |v: f32| if v.is_finite() && v > 0.0 { f64::from(v) } else { 0.0 };
+    let w = |v: f32| {
+        if v.is_finite() && v > 0.0 {
+            f64::from(v)
+        } else {
+            0.0
+        }
+    };
     let sum: f64 = weights.iter().map(|&v| w(v)).sum();
     if sum <= 0.0 {
         return vec![0.0; weights.len()];
@@ -297,8 +306,11 @@ mod tests {
     fn shipped_file_and_a_hazard_entered_twice() {
         let c = Comprehensive::builtin();
         assert!(c.hazards().iter().any(|h| h.route == Route::Loss));
-        let twice = crate::library::shipped_text(PATH).replace("hazard = \"wildfire\"", "hazard = \"flood\"");
-        let e = Comprehensive::from_toml(&twice, "c.toml").unwrap_err().to_string();
+        let twice = crate::library::shipped_text(PATH)
+            .replace("hazard = \"wildfire\"", "hazard = \"flood\"");
+        let e = Comprehensive::from_toml(&twice, "c.toml")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("flood enters twice"), "{e}");
     }
 }

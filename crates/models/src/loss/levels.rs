@@ -125,7 +125,10 @@ impl LossLevels {
             }
             let ascending = m.breaks.windows(2).all(|w| w[1] > w[0]);
             if m.breaks.is_empty() || !ascending || m.breaks.iter().any(|b| !b.is_finite()) {
-                err(at.clone(), "breaks must be finite and strictly ascending".into());
+                err(
+                    at.clone(),
+                    "breaks must be finite and strictly ascending".into(),
+                );
             }
             if m.breaks.len() != n {
                 err(at.clone(), format!("every measure needs {n} breaks"));
@@ -256,8 +259,17 @@ unit = "wan_cny/km2/yr"
 breaks = [1.0]
 basis = "b"
 "#;
-        let e = LossLevels::from_toml(text, "l.toml").unwrap_err().to_string();
-        for want in ["operator", "sources", "not \"percent\"", "strictly ascending", "needs 2 breaks", "given twice"] {
+        let e = LossLevels::from_toml(text, "l.toml")
+            .unwrap_err()
+            .to_string();
+        for want in [
+            "operator",
+            "sources",
+            "not \"percent\"",
+            "strictly ascending",
+            "needs 2 breaks",
+            "given twice",
+        ] {
             assert!(e.contains(want), "{want} in {e}");
         }
     }

@@ -15,7 +15,7 @@ pub mod comprehensive;
 pub mod exceedance;
 pub mod levels;
 
-pub use comprehensive::{Comprehensive, EventRecord, RecordedRates};
+pub use comprehensive::{Comprehensive, EventRecord, Recorded, RecordedRates};
 pub use exceedance::expected_annual;
 pub use levels::{LossLevels, Measure};
 

@@ -121,7 +121,12 @@ fn index_risk_models_and_the_loss_route() {
         .iter()
         .map(|m| m.id().to_string())
         .collect();
-    for gone in ["flood_risk", "earthquake_risk", "flood_vulnerability", "comprehensive"] {
+    for gone in [
+        "flood_risk",
+        "earthquake_risk",
+        "flood_vulnerability",
+        "comprehensive",
+    ] {
         assert!(!ids.iter().any(|i| i == gone), "{gone} in {ids:?}");
     }
     riskcensus_models::loss::Comprehensive::builtin();

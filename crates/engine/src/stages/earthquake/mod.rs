@@ -19,10 +19,13 @@
 //! - [`fault`]: the scenario's fault from the census database, its rupture;
 //! - [`site`]: Vs30 per cell from slope or a site-class map;
 //! - [`buildings`]: the census buildings on the grid, and the ones skipped;
+//! - [`annual`]: AAL and expected annual deaths per building over the site's hazard
+//!   curve (the four GB 18306-2015 levels), published for the risk stage;
 //! - [`damage`]: fragility per building (in parallel) and the per-cell totals;
 //! - [`tables`]: the building and township tables (CSV, GeoPackage, census results);
 //! - [`grids`]: writing the stage's grids into the output folder and the stack.
 
+pub mod annual;
 pub mod buildings;
 pub mod damage;
 pub mod fault;
@@ -79,6 +82,13 @@ pub struct EarthquakeReport {
     pub expected_loss_wan: f64,
     /// … and expected deaths.
     pub expected_deaths: f64,
+    /// Σ AAL over the buildings (万元/yr), when the zoning map gives the basic PGA.
+    pub aal_wan: Option<f64>,
+    /// Σ expected annual deaths, likewise.
+    pub deaths_per_year: Option<f64>,
+    /// The annual losses for the risk stage.
+    #[serde(skip)]
+    pub losses: Option<crate::loss::HazardLosses>,
     /// Range of the PGA over valid cells (g).
     pub pga_min_g: f64,
     /// Range of the PGA over valid cells (g).
@@ -108,6 +118,8 @@ pub fn run_earthquake(
 /// | `eq_expected_loss.tif` | expected loss | 万元 (`wan_cny`) | 0 = no building |
 /// | `eq_deaths.tif` | expected deaths | persons | 0 = no building |
 /// | `eq_weak_share.tif` | share of buildings graded 重点 | fraction | NaN (no building) |
+/// | `earthquake_aal.tif` | average annual loss over the hazard curve (zoning PGA needed) | 万元/yr | 0 = no building |
+/// | `earthquake_deaths_annual.tif` | expected annual deaths, likewise | persons/yr | 0 = no building |
 /// | `eq_building_damage.csv` / `.gpkg` | per building, sorted by id | | |
 /// | `eq_township_grades.csv` | buildings per grade per township | | |
 ///
@@ -154,6 +166,16 @@ pub fn run_earthquake_with(
     grids.put("eq_expected_loss", &d.cells.loss(), "wan_cny", stack)?;
     grids.put("eq_deaths", &d.cells.deaths(), "persons", stack)?;
     grids.put("eq_weak_share", &d.cells.weak_share(), "fraction", stack)?;
+    let losses = match zoning.as_deref() {
+        Some(basic) => {
+            let l = annual::annual_losses(&located, basic, model, exec)?;
+            let (aal, deaths) = annual::cell_sums(&l, grid.cell_count());
+            grids.put(annual::AAL_LAYER, &aal, "wan_cny/yr", stack)?;
+            grids.put(annual::DEATHS_LAYER, &deaths, "persons/yr", stack)?;
+            Some(l)
+        }
+        None => None,
+    };
     progress.advance(1);
     progress.finish(MODEL);
     let (pga_min_g, pga_max_g) = pga
@@ -175,6 +197,11 @@ pub fn run_earthquake_with(
         skipped,
         expected_loss_wan: d.total_loss,
         expected_deaths: d.total_deaths,
+        aal_wan: losses.as_ref().map(crate::loss::HazardLosses::aal_wan),
+        deaths_per_year: losses
+            .as_ref()
+            .map(crate::loss::HazardLosses::deaths_per_year),
+        losses,
         pga_min_g,
         pga_max_g,
     })
@@ -262,6 +289,10 @@ impl crate::stage::Stage for EarthquakeStage {
                 "eq_expected_loss",
                 "eq_deaths",
                 "eq_weak_share",
+                annual::AAL_LAYER,
+                annual::DEATHS_LAYER,
+                "earthquake_risk",
+                "earthquake_risk_level",
             ],
             files: vec![
                 "eq_building_damage.csv",
@@ -279,11 +310,18 @@ impl crate::stage::Stage for EarthquakeStage {
         let model = EarthquakeModel::from_library(cx.library)?;
         let r = run_earthquake_with(cx.census, &model, &mut cx.stack, &out, cx.exec, cx.progress)?;
         cx.publish(grade_counts(&r));
+        if let Some(l) = &r.losses {
+            let n = cx.census.grid.cell_count();
+            let (aal, deaths) = annual::cell_sums(l, n);
+            let occupants = crate::loss::occupants_per_cell(l, n);
+            crate::loss::write_risk(cx, ID, &aal, &deaths, &occupants)?;
+            cx.publish(l.clone());
+        }
         let entry = crate::run::operator_entry(
             &model.params.id,
             &model.params.version,
             &(),
-            "eq_pga, eq_intensity, earthquake_hazard, earthquake_vulnerability, eq_expected_loss, eq_deaths, eq_weak_share",
+            "eq_pga, eq_intensity, earthquake_hazard, earthquake_vulnerability, eq_expected_loss, eq_deaths, eq_weak_share, earthquake_aal, earthquake_deaths_annual, earthquake_risk, earthquake_risk_level",
         );
         // The stage's parameter hash covers its parameter file and fragility table.
         let entry = riskcensus_contracts::manifest::ModelEntry {

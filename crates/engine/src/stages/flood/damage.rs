@@ -1,20 +1,27 @@
-//! Flood damage per building and per cell, the stage's I/O: the buildings of the
-//! census database, the depth grids of the screen, and the loss grids and building
-//! table it writes. The science — damage ratio curves, the loss per event and the
-//! expected annual damage (EAD), checked from `models/flood/flood_depth_damage.toml` —
-//! is [`riskcensus_models::flood::depth_damage`].
+//! Flood damage and deaths per building and per cell, the stage's I/O: the
+//! buildings of the census database, the depth grids of the screen, and the loss
+//! grids and building table it writes. The science — damage ratio curves, the loss
+//! per event and the expected annual damage (EAD = the flood AAL), checked from
+//! `models/flood/flood_depth_damage.toml`, is
+//! [`riskcensus_models::flood::depth_damage`]; deaths per event by the depth
+//! mortality of `models/flood/flood_mortality.toml`
+//! ([`riskcensus_models::flood::mortality`]), their annual expectation by the same
+//! trapezoid as the EAD ([`riskcensus_models::loss::expected_annual`]).
 //!
 //! Outputs (census grid, f32, NaN nodata):
 //! - `flood_loss_<T>y.tif` (万元 per cell): the sum over the cell's buildings; 0 where
 //!   the cell has no building; NaN where a building stands on a cell whose depth is
 //!   nodata (a sum over nodata is nodata);
-//! - `flood_ead.tif` (万元/yr per cell), the sum of the cell's buildings' EAD, same
+//! - `flood_aal.tif` (万元/yr per cell), the sum of the cell's buildings' EAD, same
 //!   rules;
+//! - `flood_deaths_annual.tif` (persons/yr per cell), the sum of the cell's
+//!   buildings' expected annual deaths, same rules;
 //! - `flood_damage_ratio_<T>y.tif` (0–1): the value-weighted mean damage ratio of the
 //!   cell's buildings; where the cell has no valued building, the reference (`other`)
 //!   curve at the cell's depth; NaN where the depth is nodata;
 //! - `flood_building_damage.csv`: one row per building (id, township, structure,
-//!   value, depth, ratio and loss per event, EAD), sorted by id, written with the
+//!   value, occupants, depth, ratio, loss and deaths per event, AAL and annual
+//!   deaths), sorted by id, written with the
 //!   `csv` crate (fields quoted only where they hold a comma, quote or line break).
 //!
 //! Buildings are the census database's `buildings` layer (points in the census CRS);
@@ -29,11 +36,14 @@ use riskcensus_io::{CogOptions, Provenance, RasterReader};
 use riskcensus_models::flood::depth_damage::{
     building_ead, sum_per_cell, Building, BuildingDamage, DepthDamage,
 };
+use riskcensus_models::flood::Mortality;
+use riskcensus_models::loss::expected_annual;
 use serde::Serialize;
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
 use crate::ingest::{Census, Query};
+use crate::loss::{BuildingLoss, HazardLosses, LossEvent};
 use crate::output::{write_array as write_cog, write_bytes};
 use crate::provenance::{self, tag};
 use crate::stack::LayerStack;
@@ -49,6 +59,12 @@ pub fn load(library: &riskcensus_models::Library) -> Result<DepthDamage, EngineE
     Ok(DepthDamage::from_toml(&f.text, &f.origin)?)
 }
 
+/// The mortality function of a census's model library (`flood/flood_mortality.toml`).
+pub fn load_mortality(library: &riskcensus_models::Library) -> Result<Mortality, EngineError> {
+    let f = library.require(riskcensus_models::flood::mortality::PATH)?;
+    Ok(Mortality::from_toml(&f.text, &f.origin)?)
+}
+
 /// What the damage stage wrote.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DamageReport {
@@ -62,24 +78,34 @@ pub struct DamageReport {
     pub skipped: Vec<(String, String)>,
     /// County totals per return period (years → 万元).
     pub loss_by_period: BTreeMap<u32, f64>,
-    /// County expected annual damage (万元/yr).
+    /// County expected annual damage = flood AAL (万元/yr).
     pub ead: f64,
+    /// County expected annual deaths.
+    pub deaths_per_year: f64,
+    /// The losses for the risk stage (absent without design events).
+    #[serde(skip)]
+    pub losses: Option<HazardLosses>,
 }
 
 /// A building of the census database on the census grid.
 struct Surveyed {
     id: String,
     township: String,
+    occupants: Option<f64>,
     building: Building,
 }
 
 /// Run the damage stage for the depth layers `depths` ((return period, layer id) of
-/// the stack), writing into `out` and adding the grids to `stack`.
+/// the stack), writing into `out` and adding the grids to `stack`. Events up to the
+/// flood-control standard `protection_years` are held by the defences: their damage
+/// runs at depth 0 (the depth grids keep the unprotected screen as the hazard).
 pub fn flood_damage(
     census: &CensusConfig,
     stack: &mut LayerStack,
     depths: &[(u32, String)],
     curves: &DepthDamage,
+    mortality: &Mortality,
+    protection_years: u32,
     out: &Path,
 ) -> Result<DamageReport, EngineError> {
     let mut report = DamageReport::default();
@@ -102,12 +128,23 @@ pub fn flood_damage(
     };
     // Per building, per event (in `depths` order).
     let mut per_building: Vec<Vec<BuildingDamage>> = vec![Vec::new(); stock.len()];
+    let mut deaths: Vec<Vec<f64>> = vec![Vec::new(); stock.len()];
     for (t, depth_layer) in depths {
-        let depth = read_depth(stack_path(stack, depth_layer)?, grid)?;
+        let mut depth = read_depth(stack_path(stack, depth_layer)?, grid)?;
+        if *t <= protection_years {
+            // The defences hold this event: no water reaches the buildings.
+            depth.mapv_inplace(|d| if d.is_nan() { d } else { 0.0 });
+        }
         let event = curves.event(&stock, depth.view());
         report.loss_by_period.insert(*t, event.total_loss_wan());
-        for (rec, d) in per_building.iter_mut().zip(&event.buildings) {
+        for (((rec, dr), d), s) in per_building
+            .iter_mut()
+            .zip(deaths.iter_mut())
+            .zip(&event.buildings)
+            .zip(&surveyed)
+        {
             rec.push(*d);
+            dr.push(mortality.deaths(s.occupants.unwrap_or(0.0), d.depth_m));
         }
         let loss = format!("flood_loss_{t}y");
         grids.write(stack, &mut report, &loss, event.loss_wan, "wan_cny")?;
@@ -122,17 +159,70 @@ pub fn flood_damage(
         .collect();
     let ead_grid = sum_per_cell(&stock, &eads, (grid.rows, grid.cols));
     report.ead = ead_grid.iter().filter(|v| v.is_finite()).sum();
-    grids.write(stack, &mut report, "flood_ead", ead_grid, "wan_cny/yr")?;
+    grids.write(stack, &mut report, AAL_LAYER, ead_grid, "wan_cny/yr")?;
+    let annual_deaths: Vec<f64> = deaths
+        .iter()
+        .map(|d| {
+            let ev: Vec<(f64, f64)> = periods
+                .iter()
+                .zip(d)
+                .map(|(&t, &v)| (1.0 / f64::from(t), v))
+                .collect();
+            expected_annual(&ev)
+        })
+        .collect();
+    let deaths_grid = sum_per_cell(&stock, &annual_deaths, (grid.rows, grid.cols));
+    report.deaths_per_year = deaths_grid.iter().filter(|v| v.is_finite()).sum();
+    grids.write(stack, &mut report, DEATHS_LAYER, deaths_grid, "persons/yr")?;
+    report.losses = Some(HazardLosses {
+        hazard: "flood".into(),
+        models: vec![
+            format!("{}@{}", curves.id(), curves.version()),
+            format!("{}@{}", mortality.id(), mortality.version()),
+        ],
+        events: periods
+            .iter()
+            .map(|&t| LossEvent {
+                name: format!("{t}y"),
+                rate: 1.0 / f64::from(t),
+            })
+            .collect(),
+        buildings: surveyed
+            .iter()
+            .zip(&per_building)
+            .zip(&deaths)
+            .zip(eads.iter().zip(&annual_deaths))
+            .map(|(((s, rec), d), (&aal, &dy))| BuildingLoss {
+                id: s.id.clone(),
+                cell: s.building.cell.0 * grid.cols + s.building.cell.1,
+                structure: s.building.structure.clone(),
+                value_wan: s.building.value_wan.unwrap_or(0.0),
+                occupants: s.occupants.unwrap_or(0.0),
+                event_loss_wan: rec.iter().map(|b| b.loss_wan).collect(),
+                event_deaths: d.clone(),
+                aal_wan: aal,
+                deaths_per_year: dy,
+            })
+            .collect(),
+        aal_layer: AAL_LAYER.into(),
+        deaths_layer: DEATHS_LAYER.into(),
+    });
 
     if !surveyed.is_empty() {
         let csv = out.join(BUILDINGS_CSV);
+        let table = Table {
+            buildings: &surveyed,
+            periods: &periods,
+            damage: &per_building,
+            deaths: &deaths,
+            eads: &eads,
+            annual_deaths: &annual_deaths,
+        };
         write_bytes(
             &csv,
-            &buildings_csv(&surveyed, &periods, &per_building, &eads).map_err(|source| {
-                EngineError::CsvWrite {
-                    path: csv.clone(),
-                    source,
-                }
+            &table.csv().map_err(|source| EngineError::CsvWrite {
+                path: csv.clone(),
+                source,
             })?,
         )?;
         report.buildings_csv = Some(csv);
@@ -165,6 +255,7 @@ fn read_buildings(
         buildings.push(Surveyed {
             id,
             township: f.text("township_code"),
+            occupants: f.number("occupants"),
             building: Building {
                 structure: f.text("structure"),
                 value_wan: f.number("value_wan"),
@@ -230,51 +321,71 @@ impl Grids<'_> {
     }
 }
 
-/// The building table: id, township, structure, value, then depth, ratio and loss per
-/// event (`periods` order), then the EAD; numbers with 6 decimals, nodata empty.
-fn buildings_csv(
-    buildings: &[Surveyed],
-    periods: &[u32],
-    damage: &[Vec<BuildingDamage>],
-    eads: &[f64],
-) -> Result<Vec<u8>, csv::Error> {
-    let f = |v: f64| {
-        if v.is_nan() {
-            String::new()
-        } else {
-            format!("{v:.6}")
+/// The layer of the flood AAL (万元/yr per cell).
+pub const AAL_LAYER: &str = "flood_aal";
+
+/// The layer of the expected annual flood deaths (persons/yr per cell).
+pub const DEATHS_LAYER: &str = "flood_deaths_annual";
+
+/// The building table's rows, one slice entry per building.
+struct Table<'a> {
+    buildings: &'a [Surveyed],
+    periods: &'a [u32],
+    damage: &'a [Vec<BuildingDamage>],
+    deaths: &'a [Vec<f64>],
+    eads: &'a [f64],
+    annual_deaths: &'a [f64],
+}
+
+impl Table<'_> {
+    /// id, township, structure, value, occupants, then depth, ratio, loss and deaths
+    /// per event (`periods` order), then the AAL and the annual deaths; numbers with
+    /// 6 decimals (deaths 8), nodata empty.
+    fn csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let f = |v: f64, d: usize| {
+            if v.is_nan() {
+                String::new()
+            } else {
+                format!("{v:.d$}")
+            }
+        };
+        let opt = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> =
+            ["id", "township_code", "structure", "value_wan", "occupants"]
+                .map(String::from)
+                .to_vec();
+        for t in self.periods {
+            header.extend([
+                format!("depth_{t}y_m"),
+                format!("ratio_{t}y"),
+                format!("loss_{t}y_wan"),
+                format!("deaths_{t}y"),
+            ]);
         }
-    };
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let mut header: Vec<String> = ["id", "township_code", "structure", "value_wan"]
-        .map(String::from)
-        .to_vec();
-    for t in periods {
-        header.extend([
-            format!("depth_{t}y_m"),
-            format!("ratio_{t}y"),
-            format!("loss_{t}y_wan"),
-        ]);
-    }
-    header.push("ead_wan_per_yr".into());
-    w.write_record(&header)?;
-    for ((s, rec), e) in buildings.iter().zip(damage).zip(eads) {
-        let mut row = vec![
-            s.id.clone(),
-            s.township.clone(),
-            s.building.structure.clone(),
-            s.building
-                .value_wan
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-        ];
-        for d in rec {
-            row.extend([f(d.depth_m), f(d.ratio), f(d.loss_wan)]);
+        header.extend(["aal_wan_per_yr".into(), "deaths_per_yr".into()]);
+        w.write_record(&header)?;
+        for (i, s) in self.buildings.iter().enumerate() {
+            let mut row = vec![
+                s.id.clone(),
+                s.township.clone(),
+                s.building.structure.clone(),
+                opt(s.building.value_wan),
+                opt(s.occupants),
+            ];
+            for (d, dead) in self.damage[i].iter().zip(&self.deaths[i]) {
+                row.extend([
+                    f(d.depth_m, 6),
+                    f(d.ratio, 6),
+                    f(d.loss_wan, 6),
+                    f(*dead, 8),
+                ]);
+            }
+            row.extend([f(self.eads[i], 6), f(self.annual_deaths[i], 8)]);
+            w.write_record(&row)?;
         }
-        row.push(f(*e));
-        w.write_record(&row)?;
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
     }
-    w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
 }
 
 #[cfg(test)]
@@ -287,6 +398,7 @@ mod tests {
         let s = Surveyed {
             id: odd.into(),
             township: "370999001".into(),
+            occupants: Some(4.0),
             building: Building {
                 structure: "rc_frame".into(),
                 value_wan: Some(12.5),
@@ -298,20 +410,30 @@ mod tests {
             ratio: 0.33,
             loss_wan: 4.125,
         };
-        let bytes = buildings_csv(&[s], &[100], &[vec![d]], &[0.04125]).unwrap();
+        let bytes = Table {
+            buildings: &[s],
+            periods: &[100],
+            damage: &[vec![d]],
+            deaths: &[vec![0.0114]],
+            eads: &[0.04125],
+            annual_deaths: &[0.000114],
+        }
+        .csv()
+        .unwrap();
         let mut r = csv::Reader::from_reader(bytes.as_slice());
         let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(
-            header[4..7],
-            ["depth_100y_m", "ratio_100y", "loss_100y_wan"]
+            header[5..9],
+            ["depth_100y_m", "ratio_100y", "loss_100y_wan", "deaths_100y"]
         );
         let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
         assert_eq!(rows.len(), 1);
         assert_eq!(&rows[0][0], odd);
         assert_eq!(&rows[0][3], "12.5");
-        assert_eq!(&rows[0][6], "4.125000");
+        assert_eq!(&rows[0][7], "4.125000");
+        assert_eq!(&rows[0][8], "0.01140000");
         // A plain field is not quoted.
         let text = String::from_utf8(bytes).unwrap();
-        assert!(text.contains(",370999001,rc_frame,12.5,"), "{text}");
+        assert!(text.contains(",370999001,rc_frame,12.5,4,"), "{text}");
     }
 }

@@ -2,8 +2,10 @@
 //! design event ([`depth`]), and the buildings' depth–damage curves give their loss
 //! per event and the expected annual damage ([`damage`]). The science of both is in
 //! [`riskcensus_models::flood`]; this folder reads the stack and the census database
-//! and writes the grids and tables. The flood hazard, exposure, vulnerability and
-//! risk indices are model files scored by the assess stage.
+//! and writes the grids and tables; the deaths per event come from the depth
+//! mortality function. The stage publishes its losses ([`crate::loss`]) for the
+//! risk stage, which turns them into risk levels. The flood hazard index is a
+//! model file scored by the assess stage.
 
 pub mod damage;
 pub mod depth;
@@ -24,6 +26,8 @@ pub struct FloodReport {
     pub depths: Vec<(String, std::path::PathBuf)>,
     /// Per-building damage and the loss grids.
     pub damage: DamageReport,
+    /// (layer id, path) of `flood_risk` and `flood_risk_level` (the loss route).
+    pub risk: Vec<(String, std::path::PathBuf)>,
 }
 
 /// The flood stage.
@@ -59,7 +63,10 @@ impl Stage for FloodStage {
             out.push(format!("flood_loss_{t}y"));
             out.push(format!("flood_damage_ratio_{t}y"));
         }
-        out.push("flood_ead".into());
+        out.push(damage::AAL_LAYER.into());
+        out.push(damage::DEATHS_LAYER.into());
+        out.push("flood_risk".into());
+        out.push("flood_risk_level".into());
         Ok(out)
     }
 
@@ -69,7 +76,10 @@ impl Stage for FloodStage {
                 "flood_depth_<T>y",
                 "flood_loss_<T>y",
                 "flood_damage_ratio_<T>y",
-                "flood_ead",
+                damage::AAL_LAYER,
+                damage::DEATHS_LAYER,
+                "flood_risk",
+                "flood_risk_level",
             ],
             files: vec!["flood_building_damage.csv"],
         }
@@ -102,15 +112,53 @@ impl Stage for FloodStage {
                 )
             })
             .collect();
-        let damage = flood_damage(cx.census, &mut cx.stack, &events, &curves, &out)?;
-        let mut outcome = StageOutcome::with_details(FloodReport { depths, damage });
+        let mortality = damage::load_mortality(cx.library)?;
+        let damage = flood_damage(
+            cx.census,
+            &mut cx.stack,
+            &events,
+            &curves,
+            &mortality,
+            screen.protection_years(),
+            &out,
+        )?;
+        let mut risk = Vec::new();
+        if let Some(l) = &damage.losses {
+            let n = cx.census.grid.cell_count();
+            let aal = cx
+                .stack
+                .read_grid(damage::AAL_LAYER, None, &cx.census.grid, ID)?;
+            let deaths = cx
+                .stack
+                .read_grid(damage::DEATHS_LAYER, None, &cx.census.grid, ID)?;
+            let occupants = crate::loss::occupants_per_cell(l, n);
+            risk = crate::loss::write_risk(
+                cx,
+                ID,
+                aal.as_slice().expect("standard layout"),
+                deaths.as_slice().expect("standard layout"),
+                &occupants,
+            )?;
+            cx.publish(l.clone());
+        }
+        let mut outcome = StageOutcome::with_details(FloodReport {
+            depths,
+            damage,
+            risk,
+        });
         outcome.operators = vec![
             operator_entry(screen.id(), screen.version(), &screen, "flood_depth_<T>y"),
             operator_entry(
                 curves.id(),
                 curves.version(),
                 &curves,
-                "flood_loss_<T>y, flood_damage_ratio_<T>y, flood_ead",
+                "flood_loss_<T>y, flood_damage_ratio_<T>y, flood_aal",
+            ),
+            operator_entry(
+                mortality.id(),
+                mortality.version(),
+                &mortality,
+                "flood_deaths_annual",
             ),
         ];
         Ok(outcome)

@@ -29,6 +29,8 @@ pub(super) struct Contents<'a> {
     pub tables: &'a [UnitTables<'a>],
     /// The tables of counts per township.
     pub counts: &'a [CountTable<'a>],
+    /// The loss-route risk per township and county (`unit_risk`; none: no table).
+    pub unit_risk: &'a [crate::loss::UnitRisk],
 }
 
 /// Write `path` with the census CRS `crs`.
@@ -56,6 +58,9 @@ pub(super) fn write(path: &Path, crs: &str, c: Contents<'_>) -> Result<(), Engin
     }
     for t in c.counts {
         w.count_table(t)?;
+    }
+    if !c.unit_risk.is_empty() {
+        w.unit_risk(c.unit_risk)?;
     }
     w.styles()?;
     w.w.finish()?;
@@ -148,6 +153,90 @@ impl Writer<'_> {
             .spec(&t.counts.table, GeometryType::None)
             .fields(fields);
         self.w.add_table(&spec, t.values())?;
+        Ok(())
+    }
+
+    /// `unit_risk`: the rows of the comprehensive stage's `risk_units.csv` (NaN
+    /// written as null).
+    fn unit_risk(&mut self, rows: &[crate::loss::UnitRisk]) -> Result<(), EngineError> {
+        let text = [
+            "unit_code",
+            "unit_name",
+            "unit_level",
+            "hazard",
+            "route",
+            "population_source",
+        ];
+        let real = [
+            "aal_wan_per_yr",
+            "deaths_per_yr",
+            "area_km2",
+            "gdp_wan",
+            "population",
+            "aal_density_wan_per_km2_yr",
+            "aal_gdp_pct",
+            "death_rate_per_100k_yr",
+        ];
+        let int = [
+            "level_aal_density",
+            "level_aal_gdp",
+            "level_death_rate",
+            "risk_level",
+        ];
+        let fields = text
+            .iter()
+            .map(|n| FieldDef::new(*n, FieldType::String))
+            .chain(real.iter().map(|n| FieldDef::new(*n, FieldType::Real)))
+            .chain(int.iter().map(|n| FieldDef::new(*n, FieldType::Integer)))
+            .collect::<Vec<_>>();
+        let spec = self
+            .spec(
+                riskcensus_contracts::tables::zoning::UNIT_RISK,
+                GeometryType::None,
+            )
+            .fields(fields);
+        let r = |v: f64| {
+            if v.is_finite() {
+                FieldValue::Real(v)
+            } else {
+                FieldValue::Null
+            }
+        };
+        let l = |v: u8| {
+            if v == 0 {
+                FieldValue::Null
+            } else {
+                FieldValue::Integer(i32::from(v))
+            }
+        };
+        let s = |v: &str| FieldValue::String(v.to_string());
+        self.w.add_table(
+            &spec,
+            rows.iter()
+                .map(|u| {
+                    vec![
+                        s(&u.unit_code),
+                        s(&u.unit_name),
+                        s(&u.unit_level),
+                        s(&u.hazard),
+                        s(&u.route),
+                        s(&u.population_source),
+                        r(u.aal_wan),
+                        r(u.deaths_per_year),
+                        r(u.area_km2),
+                        r(u.gdp_wan),
+                        r(u.population),
+                        r(u.aal_density),
+                        r(u.aal_gdp_pct),
+                        r(u.death_rate_per_100k),
+                        l(u.level_aal_density),
+                        l(u.level_aal_gdp),
+                        l(u.level_death_rate),
+                        l(u.risk_level),
+                    ]
+                })
+                .collect::<Vec<_>>(),
+        )?;
         Ok(())
     }
 

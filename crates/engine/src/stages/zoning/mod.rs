@@ -153,15 +153,27 @@ pub fn zoning(
     counts: &[&UnitCounts],
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
-    zoning_with(census, stack, rules, counts, Vocabulary::shipped(), out)
+    zoning_with(
+        census,
+        stack,
+        rules,
+        counts,
+        &[],
+        Vocabulary::shipped(),
+        out,
+    )
 }
 
-/// [`zoning`] with the level schemes of a census's own library (the stage's way).
+/// [`zoning`] with the loss-route risk of the townships (`unit_risk`, published by
+/// the comprehensive stage: the level of a township for `<hazard>_risk` is its
+/// loss-route risk level, and the rows go into `zoning.gpkg` as `unit_risk`) and
+/// the level schemes of a census's own library (the stage's way).
 pub fn zoning_with(
     census: &CensusConfig,
     stack: &LayerStack,
     rules: &PreventionRules,
     counts: &[&UnitCounts],
+    unit_risk: &[crate::loss::UnitRisk],
     vocabulary: &Vocabulary,
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
@@ -210,12 +222,13 @@ pub fn zoning_with(
             owner: &owner,
         },
         out,
+        unit_risk,
     };
     let mut zoned = Zoned::default();
     for (layer, path) in level_layers(stack) {
         layers.zone(&layer, &path, &mut zoned, &mut report)?;
     }
-    write_outputs(grid, &admin, counts, zoned, out, &mut report)?;
+    write_outputs(grid, &admin, counts, unit_risk, zoned, out, &mut report)?;
     Ok(report)
 }
 
@@ -339,6 +352,7 @@ struct LevelLayers<'a> {
     v_capacity_mean: Vec<f64>,
     zoner: Zoner<'a>,
     out: &'a Path,
+    unit_risk: &'a [crate::loss::UnitRisk],
 }
 
 impl LevelLayers<'_> {
@@ -365,7 +379,7 @@ impl LevelLayers<'_> {
             score: score.as_ref(),
         };
         let a = self.admin;
-        let stats = unit_stats(
+        let mut stats = unit_stats(
             self.grid,
             &a.townships,
             &input,
@@ -373,6 +387,7 @@ impl LevelLayers<'_> {
             &a.buildings,
             &a.dangers,
         );
+        loss_route_levels(&mut stats, layer, self.unit_risk);
         let v_stats = unit_stats(
             self.grid,
             &a.villages,
@@ -422,12 +437,45 @@ impl LevelLayers<'_> {
     }
 }
 
+/// A township's level for a loss-route risk grid (`<hazard>_risk` with rows in
+/// `unit_risk`) is its loss-route risk level — the most severe of its AAL density,
+/// AAL/GDP and deaths per 10⁵ (`models/common/loss_levels.toml`) — not the area
+/// rule of the level grid; the rule says so. Villages keep the area rule (the
+/// loss tables stop at townships).
+fn loss_route_levels(
+    stats: &mut [riskcensus_zoning::units::UnitStats],
+    layer: &str,
+    unit_risk: &[crate::loss::UnitRisk],
+) {
+    let Some(hazard) = layer.strip_suffix("_risk") else {
+        return;
+    };
+    for st in stats {
+        let Some(r) = unit_risk.iter().find(|r| {
+            r.hazard == hazard && r.unit_level == "township" && r.unit_code == st.unit_code
+        }) else {
+            continue;
+        };
+        st.unit_level = r.risk_level;
+        st.unit_level_rule = format!(
+            "loss route: most severe of AAL density {:.3} 万元/km²/yr (level {}), AAL/GDP {:.4} % (level {}), deaths {:.4} per 10⁵/yr (level {})",
+            r.aal_density,
+            r.level_aal_density,
+            r.aal_gdp_pct,
+            r.level_aal_gdp,
+            r.death_rate_per_100k,
+            r.level_death_rate
+        );
+    }
+}
+
 /// Write `zoning.gpkg`, then the unit tables' JSON and CSV files, then the count
 /// tables' CSV files, noting each file in `report`.
 fn write_outputs(
     grid: &GridSpec,
     admin: &Admin,
     counts: &[&UnitCounts],
+    unit_risk: &[crate::loss::UnitRisk],
     zoned: Zoned,
     out: &Path,
     report: &mut ZoningReport,
@@ -461,6 +509,7 @@ fn write_outputs(
         zones: zoned.zones,
         tables: &unit_tables,
         counts: &count_tables,
+        unit_risk,
     };
     gpkg::write(&path, &grid.crs, contents)?;
     report.files.push(path.clone());
@@ -520,8 +569,21 @@ impl crate::stage::Stage for ZoningStage {
     ) -> Result<crate::stage::StageOutcome, EngineError> {
         let rules = load_rules(cx.library)?;
         let counts: Vec<&UnitCounts> = cx.published::<UnitCounts>().collect();
+        let unit_risk: Vec<crate::loss::UnitRisk> = cx
+            .published::<Vec<crate::loss::UnitRisk>>()
+            .flatten()
+            .cloned()
+            .collect();
         let out = cx.layout.assess();
-        let zoned = zoning_with(cx.census, &cx.stack, &rules, &counts, cx.vocabulary, &out)?;
+        let zoned = zoning_with(
+            cx.census,
+            &cx.stack,
+            &rules,
+            &counts,
+            &unit_risk,
+            cx.vocabulary,
+            &out,
+        )?;
         let mut outcome = crate::stage::StageOutcome::with_details(zoned.clone());
         if !zoned.layers.is_empty() {
             outcome.operators = vec![crate::run::operator_entry(

@@ -1,0 +1,348 @@
+//! The comprehensive stage (综合风险, loss route; docs/risk.md): after the hazard
+//! stages and the model library, it sums the hazards' expected annual loss and
+//! deaths by the rule of `models/comprehensive/comprehensive.toml`
+//! ([`riskcensus_models::loss::comprehensive`]) and tabulates the risk of every
+//! township and of the county.
+//!
+//! - **Grids** (census grid, f32 NaN nodata): `comprehensive_aal` (万元/yr per
+//!   cell), `comprehensive_deaths_annual` (persons/yr per cell), and by
+//!   [`crate::loss::write_risk`] `comprehensive_risk` (万元/km²/yr) with
+//!   `comprehensive_risk_level` (risk5, absolute thresholds). A loss-route hazard
+//!   adds its `<hazard>_aal` grid (NaN propagates: a cell whose loss is unknown for
+//!   one hazard has no total); a record-route hazard adds its recorded mean annual
+//!   loss spread by its risk index over the townships' cells.
+//! - **Tables** (`assess/`, [`tables`]): `risk_units.csv` (per township and county
+//!   and hazard: AAL, deaths, area, GDP, population, AAL density, AAL/GDP, deaths
+//!   per 10⁵, their levels and the risk level), `loss_exceedance.csv` (per township,
+//!   county, loss-model hazard and event: annual rate, loss, deaths),
+//!   `aal_by_structure.csv` (per hazard and structure type) and `risk_record.csv`
+//!   (per hazard: the record's mean annual loss and deaths beside the model's).
+//!
+//! Every cell and building belongs to the township that covers most of its cell
+//! (the zoning stage's rule), so the township rows add up to the county's.
+
+pub mod tables;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use riskcensus_models::loss::comprehensive::{spread, Route, PATH};
+use riskcensus_models::loss::{Comprehensive, EventRecord, Recorded, RecordedRates};
+use serde::Serialize;
+
+use crate::error::EngineError;
+use crate::ingest::{Census, Query};
+use crate::loss::{HazardLosses, UnitRisk};
+use crate::provenance::{self, tag};
+use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
+
+/// The stage's id (also the comprehensive "hazard" of the vocabulary).
+pub const ID: &str = "comprehensive";
+
+/// The combination of a census's model library.
+pub fn load(library: &riskcensus_models::Library) -> Result<Comprehensive, EngineError> {
+    let f = library.require(PATH)?;
+    Ok(Comprehensive::from_toml(&f.text, &f.origin)?)
+}
+
+/// How one hazard entered the sum.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Part {
+    /// Hazard id.
+    pub hazard: String,
+    /// `loss` or `record`.
+    pub route: String,
+    /// True when it added to the sum.
+    pub included: bool,
+    /// Why not, or what was used.
+    pub note: String,
+    /// County AAL it added, 万元/yr.
+    pub aal_wan: f64,
+    /// County deaths per year it added.
+    pub deaths_per_year: f64,
+    /// The record of its event types (mean annual loss and deaths).
+    pub recorded: Option<Recorded>,
+}
+
+/// What the stage did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ComprehensiveReport {
+    /// The hazards in the combination's order.
+    pub parts: Vec<Part>,
+    /// The record's first and last year, when the census has events.
+    pub record_years: Option<(i32, i32)>,
+    /// County comprehensive AAL, 万元/yr, and deaths per year.
+    pub aal_wan: f64,
+    /// County comprehensive deaths per year.
+    pub deaths_per_year: f64,
+    /// (layer id, path) of the grids written.
+    pub layers: Vec<(String, PathBuf)>,
+    /// The tables written.
+    pub tables: Vec<PathBuf>,
+    /// The county and township rows (also in `risk_units.csv`).
+    pub units: Vec<UnitRisk>,
+}
+
+/// One hazard's per-cell loss and deaths (row-major).
+pub(crate) struct Cells {
+    pub hazard: String,
+    pub route: Route,
+    pub aal: Vec<f64>,
+    pub deaths: Vec<f64>,
+}
+
+/// The comprehensive stage.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct ComprehensiveStage;
+
+impl Stage for ComprehensiveStage {
+    fn id(&self) -> &str {
+        ID
+    }
+
+    fn needs(&self, _cx: &Context<'_>) -> Result<Needs, EngineError> {
+        Ok(Needs::default())
+    }
+
+    fn writes(&self) -> Writes {
+        Writes {
+            layers: vec![
+                "comprehensive_aal",
+                "comprehensive_deaths_annual",
+                "comprehensive_risk",
+                "comprehensive_risk_level",
+            ],
+            files: vec![
+                tables::UNITS_CSV,
+                tables::EXCEEDANCE_CSV,
+                tables::STRUCTURE_CSV,
+                tables::RECORD_CSV,
+            ],
+        }
+    }
+
+    fn run(&self, cx: &mut Context<'_>) -> Result<StageOutcome, EngineError> {
+        let model = load(cx.library)?;
+        let losses: Vec<HazardLosses> = cx.published::<HazardLosses>().cloned().collect();
+        let db_path = cx.census.dir.join(riskcensus_contracts::layout::CENSUS_DB);
+        let db = if db_path.exists() {
+            Some(Census::open(&cx.census.dir)?)
+        } else {
+            None
+        };
+        let events = match &db {
+            Some(db) => read_events(db)?,
+            None => Vec::new(),
+        };
+        let record = RecordedRates::from_events(&events);
+        let mask = crate::loss::township_mask(cx)?;
+        let n = cx.census.grid.cell_count();
+        let mut report = ComprehensiveReport {
+            record_years: record.as_ref().map(|r| (r.first_year, r.last_year)),
+            ..Default::default()
+        };
+        let mut cells: Vec<Cells> = Vec::new();
+        for h in model.hazards() {
+            let recorded = record.as_ref().map(|r| r.of(&h.event_types));
+            let mut part = Part {
+                hazard: h.hazard.clone(),
+                route: route_name(h.route).into(),
+                included: false,
+                note: String::new(),
+                aal_wan: 0.0,
+                deaths_per_year: 0.0,
+                recorded,
+            };
+            let got = match h.route {
+                Route::Loss => match losses.iter().find(|l| l.hazard == h.hazard) {
+                    Some(l) => {
+                        let g = &cx.census.grid;
+                        let aal = cx.stack.read_grid(&l.aal_layer, None, g, ID)?;
+                        let deaths = cx.stack.read_grid(&l.deaths_layer, None, g, ID)?;
+                        part.note = format!("loss model {}", l.models.join(", "));
+                        Some((
+                            aal.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(),
+                            deaths.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(),
+                        ))
+                    }
+                    None => {
+                        part.note = format!(
+                            "not assessed: the {} stage wrote no annual loss in this run",
+                            h.hazard
+                        );
+                        None
+                    }
+                },
+                Route::Record => {
+                    let layer = h.risk_layer.clone().unwrap_or_default();
+                    match (cx.stack.get(&layer).is_some(), recorded) {
+                        (false, _) => {
+                            part.note = format!("not assessed: no {layer} in this run");
+                            None
+                        }
+                        (true, None) => {
+                            part.note =
+                                "no disaster_events in the census: no recorded loss to spread"
+                                    .into();
+                            None
+                        }
+                        (true, Some(rec)) => {
+                            let r = cx.stack.read_grid(&layer, None, &cx.census.grid, ID)?;
+                            let w: Vec<f32> = r
+                                .iter()
+                                .enumerate()
+                                .map(|(i, &v)| {
+                                    if mask.as_ref().is_some_and(|m| !m[i]) {
+                                        f32::NAN
+                                    } else {
+                                        v
+                                    }
+                                })
+                                .collect();
+                            part.note = format!(
+                                "{} recorded events of {} over {} years, spread by {layer}",
+                                rec.events,
+                                h.event_types.join("/"),
+                                record.as_ref().map_or(0, RecordedRates::years)
+                            );
+                            Some((
+                                spread(rec.loss_per_year, &w),
+                                spread(rec.deaths_per_year, &w),
+                            ))
+                        }
+                    }
+                }
+            };
+            if let Some((aal, deaths)) = got {
+                part.included = true;
+                part.aal_wan = aal.iter().filter(|v| v.is_finite()).sum();
+                part.deaths_per_year = deaths.iter().filter(|v| v.is_finite()).sum();
+                cells.push(Cells {
+                    hazard: h.hazard.clone(),
+                    route: h.route,
+                    aal,
+                    deaths,
+                });
+            }
+            report.parts.push(part);
+        }
+        if cells.is_empty() {
+            return Ok(StageOutcome::with_details(report));
+        }
+        // The sums per cell (NaN propagates), in the combination's order.
+        let mut aal = vec![0f64; n];
+        let mut deaths = vec![0f64; n];
+        for c in &cells {
+            for i in 0..n {
+                aal[i] += c.aal[i];
+                deaths[i] += c.deaths[i];
+            }
+        }
+        for i in 0..n {
+            if mask.as_ref().is_some_and(|m| !m[i]) {
+                aal[i] = f64::NAN;
+                deaths[i] = f64::NAN;
+            }
+        }
+        report.aal_wan = aal.iter().filter(|v| v.is_finite()).sum();
+        report.deaths_per_year = deaths.iter().filter(|v| v.is_finite()).sum();
+        let occupants = occupants(&losses, n);
+        let mut tags = provenance::base();
+        tags.insert(
+            tag::MODEL_ID.into(),
+            format!("{}@{}", model.id(), model.version()),
+        );
+        tags.insert(tag::PARAM_HASH.into(), provenance::param_hash(&model));
+        let dir = cx.layout.assess();
+        let aal32: Vec<f32> = aal.iter().map(|&v| v as f32).collect();
+        let deaths32: Vec<f32> = deaths.iter().map(|&v| v as f32).collect();
+        for (id, data, unit) in [
+            ("comprehensive_aal", &aal32, "wan_cny/yr"),
+            ("comprehensive_deaths_annual", &deaths32, "persons/yr"),
+        ] {
+            let p = crate::output::write_f32(&dir, id, &cx.census.grid, data, &tags, Some(unit))?;
+            cx.stack.insert(id, p.clone(), unit);
+            report.layers.push((id.to_string(), p));
+        }
+        report.layers.extend(crate::loss::write_risk(
+            cx, ID, &aal32, &deaths32, &occupants,
+        )?);
+        cells.push(Cells {
+            hazard: ID.into(),
+            route: Route::Loss,
+            aal,
+            deaths,
+        });
+        let levels = crate::loss::load_levels(cx.library)?;
+        let t = tables::write(
+            cx,
+            db.as_ref(),
+            &levels,
+            &cells,
+            &losses,
+            &report.parts,
+            record.as_ref(),
+        )?;
+        report.tables = t.paths;
+        report.units = t.units.clone();
+        cx.publish(t.units);
+        let mut outcome = StageOutcome::with_details(report);
+        outcome.operators = vec![
+            crate::run::operator_entry(
+                model.id(),
+                model.version(),
+                &model,
+                "comprehensive_aal, comprehensive_deaths_annual",
+            ),
+            crate::run::operator_entry(
+                levels.id(),
+                levels.version(),
+                &levels,
+                "<hazard>_risk_level",
+            ),
+        ];
+        Ok(outcome)
+    }
+}
+
+fn route_name(r: Route) -> &'static str {
+    match r {
+        Route::Loss => "loss",
+        Route::Record => "record",
+    }
+}
+
+/// Occupants per cell over the buildings of every loss hazard (each building once,
+/// by id).
+fn occupants(losses: &[HazardLosses], n: usize) -> Vec<f64> {
+    let mut seen: BTreeMap<&str, (usize, f64)> = BTreeMap::new();
+    for l in losses {
+        for b in &l.buildings {
+            seen.entry(b.id.as_str()).or_insert((b.cell, b.occupants));
+        }
+    }
+    let mut o = vec![0.0; n];
+    for (cell, occ) in seen.into_values() {
+        o[cell] += occ;
+    }
+    o
+}
+
+/// The census's historical events (`disaster_events`): type, year, loss, deaths;
+/// an event without a readable year is left out.
+fn read_events(db: &Census) -> Result<Vec<EventRecord>, EngineError> {
+    let mut out = Vec::new();
+    for f in db.query("disaster_events", &Query::default())? {
+        let date = f.text("date");
+        let Some(year) = date.get(..4).and_then(|y| y.parse::<i32>().ok()) else {
+            continue;
+        };
+        out.push(EventRecord {
+            event_type: f.text("type"),
+            year,
+            loss_wan: f.number("direct_loss_wan"),
+            deaths: f.number("deaths"),
+        });
+    }
+    Ok(out)
+}
