@@ -232,7 +232,8 @@ pub enum CodeLevel {
 }
 
 impl CodeLevel {
-    fn parse(s: &str) -> Option<CodeLevel> {
+    /// `high`, `moderate`, `low` or `pre` (the fragility table's `code` column).
+    pub fn parse(s: &str) -> Option<CodeLevel> {
         Some(match s {
             "high" => CodeLevel::High,
             "moderate" => CodeLevel::Moderate,

@@ -8,7 +8,7 @@
 //!
 //! with Φ the standard normal CDF, h the depth (m), μ = 7.60 and σ = 2.75 for the
 //! "remaining zone" (slowly rising water, outside breach and rapidly-rising zones)
-//! (Jonkman, S.N., Vrijling, J.K., Vrijling, J.K. 2008; Jonkman et al. 2009). The
+//! (Jonkman, S.N., Vrijling, J.K., Vrouwenvelder, A.C.W.M. 2008; Jonkman et al. 2009). The
 //! function's domain of validity is that of its data: a slowly rising river or
 //! coastal flood of depths from about 0.5 to 5 m behind defences, with mortality
 //! of a few per thousand to ~1.5 %; flash floods and breach zones kill far more and
