@@ -232,31 +232,33 @@ fn demo_stage_zoning_scenario_buildings_and_determinism() {
         r.grades
     );
 
-    // --- the risk model on the stage's grids ----------------------------------
-    let risk = riskcensus_models::Model::from_toml(
-        include_str!("../models/earthquake/earthquake_risk.toml"),
-        Path::new("models/earthquake/earthquake_risk.toml"),
-    )
-    .unwrap();
-    let assessed = riskcensus::score::assess(
-        &census.grid,
-        &mut stack,
-        &[risk],
-        &dir.path().join("risk"),
-        &ExecOptions::default(),
-        &NoProgress,
-    )
-    .unwrap();
-    assert_eq!(assessed.runs.len(), 1, "skipped: {:?}", assessed.skipped);
-    let levels = read(assessed.runs[0].level_path.as_ref().unwrap());
-    let mut per_level = [0usize; 6];
-    for v in levels {
-        if !v.is_nan() {
-            per_level[v as usize] += 1;
-        }
-    }
-    println!("earthquake_risk cells per level 0..5: {per_level:?}");
-    assert!(per_level[1..].iter().all(|&n| n > 0), "{per_level:?}");
+    // --- the annual loss over the zoning map's hazard curve (docs/risk.md) -----
+    // The grids hold the buildings' AAL and annual deaths; the AAL lies between the
+    // frequent level's rate times the loss at the basic PGA's third and the most
+    // frequent rate times the very rare loss (the curve is monotone).
+    let aal = r.aal_wan.expect("the zoning map gives the basic PGA");
+    let aal_grid: f64 = read(&r.grids["earthquake_aal"])
+        .iter()
+        .filter(|v| !v.is_nan())
+        .map(|&v| v as f64)
+        .sum();
+    assert!((aal_grid - aal).abs() <= 1e-4 * aal, "{aal_grid} vs {aal}");
+    let losses = r.losses.as_ref().unwrap();
+    let very_rare: f64 = losses.buildings.iter().map(|b| b.event_loss_wan[3]).sum();
+    let frequent: f64 = losses.buildings.iter().map(|b| b.event_loss_wan[0]).sum();
+    let (l1, l4) = (losses.events[0].rate, losses.events[3].rate);
+    assert!(
+        aal > 0.0 && aal < l1 * very_rare,
+        "{aal} vs {}",
+        l1 * very_rare
+    );
+    assert!(aal > l4 * very_rare, "the tail alone is {}", l4 * very_rare);
+    assert!(frequent < very_rare);
+    assert!(r.deaths_per_year.unwrap() > 0.0);
+    println!(
+        "earthquake AAL {aal:.1} 万元/yr, deaths {:.4}/yr; very rare loss {very_rare:.0} 万元",
+        r.deaths_per_year.unwrap()
+    );
 
     // --- determinism: 2 threads ------------------------------------------------
     let mut stack2 = d.run.stack.clone();

@@ -484,28 +484,37 @@ fn demo_flood_hazard_follows_the_terrain() {
         "the 100-year screen floods something"
     );
 
-    // Risk R = H·E·V·(1 − 0.5·C) with E, V, C in [0, 1]: never above the hazard, 0
-    // where the 100-year screen leaves the cell dry (V = 0), > 0 somewhere.
+    // Risk is the loss route (docs/risk.md): `flood_risk` is the AAL density —
+    // flood_aal / cell area — inside the townships; its level is never milder than
+    // the density's own level (the risk level is the more severe of the density's
+    // and the death rate's), and a cell that loses nothing is level V (5).
+    let grid = &r.run.census.grid;
+    let km2 = grid.cell_area() / 1.0e6;
+    let levels = riskcensus_models::loss::LossLevels::builtin();
+    let aal = read_raster(&r.assess_dir().join("flood_aal.tif"));
     let risk = read_raster(&r.assess_dir().join("flood_risk.tif"));
+    let level = read_raster(&r.assess_dir().join("flood_risk_level.tif"));
     let mut positive = 0;
-    for ((rv, hv), dv) in risk.iter().zip(hazard.iter()).zip(depth.iter()) {
+    for ((&a, &rv), &lv) in aal.iter().zip(risk.iter()).zip(level.iter()) {
         if rv.is_nan() {
+            assert!(lv.is_nan() || lv == 0.0, "nodata risk, nodata level: {lv}");
             continue;
         }
-        assert!(*rv <= *hv + 1e-6, "risk {rv} above hazard {hv}");
-        if *dv == 0.0 {
-            assert_eq!(*rv, 0.0);
+        assert!(
+            (f64::from(rv) - f64::from(a) / km2).abs() <= 1e-4 * (f64::from(a) / km2).max(1.0),
+            "density {rv} vs AAL {a}"
+        );
+        let economic = levels.level(riskcensus_models::loss::Measure::AalDensity, f64::from(rv));
+        assert!(
+            lv as u8 <= economic && lv >= 1.0,
+            "level {lv} vs economic {economic}"
+        );
+        if a == 0.0 {
+            assert_eq!(lv, 5.0);
         }
-        positive += (*rv > 0.0) as usize;
+        positive += (rv > 0.0) as usize;
     }
-    assert!(positive > 20, "risk > 0 in {positive} cells");
-    assert!(r
-        .run
-        .assessed()
-        .unwrap()
-        .runs
-        .iter()
-        .any(|m| m.output == "flood_risk" && m.level_path.is_some()));
+    assert!(positive > 20, "AAL > 0 in {positive} cells");
 
     // Flood damage per building: losses grow with the return period; the per-cell
     // loss grid sums to the per-building table; at equal depth an earth/stone house
@@ -513,9 +522,47 @@ fn demo_flood_hazard_follows_the_terrain() {
     // models/flood/flood_depth_damage.toml).
     let dmg = &r.run.flood().unwrap().damage;
     assert!(dmg.buildings > 100, "{} buildings", dmg.buildings);
-    let l: Vec<f64> = dmg.loss_by_period.values().copied().collect();
-    assert!(l[0] > 0.0 && l[0] < l[1] && l[1] < l[2], "{l:?}");
-    assert!(dmg.ead > 0.0);
+    // Events up to the flood-control standard (20 years) are held by the defences;
+    // the rarer ones lose more and more.
+    let l: Vec<(u32, f64)> = dmg.loss_by_period.iter().map(|(t, l)| (*t, *l)).collect();
+    assert!(l.iter().all(|&(t, v)| t > 20 || v == 0.0), "{l:?}");
+    let open: Vec<f64> = l.iter().filter(|(t, _)| *t > 20).map(|(_, v)| *v).collect();
+    assert!(
+        open[0] > 0.0 && open.windows(2).all(|w| w[0] < w[1]),
+        "{l:?}"
+    );
+    assert!(dmg.ead > 0.0 && dmg.deaths_per_year > 0.0);
+    let aal_grid: f64 = aal
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|&v| f64::from(v))
+        .sum();
+    assert!(
+        (aal_grid - dmg.ead).abs() <= 1e-4 * dmg.ead,
+        "{aal_grid} vs {}",
+        dmg.ead
+    );
+    // The county row of risk_units.csv holds the same AAL, and the townships' rows
+    // add up to it (every building stands in a township of the demo).
+    let mut units = csv::Reader::from_path(r.assess_dir().join("risk_units.csv")).unwrap();
+    let uh = units.headers().unwrap().clone();
+    let uc = |n: &str| uh.iter().position(|c| c == n).unwrap();
+    let (ch, cl, ca) = (uc("hazard"), uc("unit_level"), uc("aal_wan_per_yr"));
+    let urows: Vec<csv::StringRecord> = units.records().map(Result::unwrap).collect();
+    let sum_of = |level: &str| -> f64 {
+        urows
+            .iter()
+            .filter(|u| &u[ch] == "flood" && &u[cl] == level)
+            .map(|u| u[ca].parse::<f64>().unwrap())
+            .sum()
+    };
+    let county = sum_of("county");
+    assert!(
+        (county - dmg.ead).abs() <= 1e-3 * dmg.ead,
+        "{county} vs {}",
+        dmg.ead
+    );
+    assert!((sum_of("township") - county).abs() <= 1e-3 * county);
     let mut table = csv::Reader::from_path(dmg.buildings_csv.as_ref().unwrap()).unwrap();
     let header = table.headers().unwrap().clone();
     let rows: Vec<csv::StringRecord> = table.records().map(Result::unwrap).collect();
@@ -602,8 +649,11 @@ fn pipeline_is_byte_identical_across_threads_and_tiles() {
     for want in [
         "assess/flood_risk.tif",
         "assess/flood_hazard_level.tif",
-        "assess/flood_ead.tif",
-        "assess/flood_vulnerability.tif",
+        "assess/flood_aal.tif",
+        "assess/flood_deaths_annual.tif",
+        "assess/comprehensive_risk_level.tif",
+        "assess/risk_units.csv",
+        "assess/loss_exceedance.csv",
         "layers/hand.tif",
         "layers/shelter_places_per_person.tif",
         "layers/dist_rivers.tif",

@@ -283,7 +283,7 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         .as_array()
         .unwrap()
         .iter()
-        .any(|e| e["id"] == "flood_risk" && e["param_hash"].as_str().unwrap().len() == 64));
+        .any(|e| e["id"] == "loss_levels" && e["param_hash"].as_str().unwrap().len() == 64));
     assert!(m["outputs"]
         .as_array()
         .unwrap()
@@ -342,12 +342,20 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     // fewer zones, and the report records the option.
     let mut census = r.census().clone();
     census.zoning.majority_filter = true;
+    // The loss-route levels of the townships and villages (the comprehensive stage).
+    let units = again.comprehensive().unwrap().units.clone();
     let c = tempfile::tempdir().unwrap();
     let rules =
         riskcensus::stages::zoning::load_rules(&riskcensus_models::Library::shipped()).unwrap();
-    let filtered =
-        riskcensus::stages::zoning::zoning(&census, &again.stack, &rules, &[&grades], c.path())
-            .unwrap();
+    let filtered = riskcensus::stages::zoning::zoning(
+        &census,
+        &again.stack,
+        &rules,
+        &[&grades],
+        &units,
+        c.path(),
+    )
+    .unwrap();
     let zoned = again.zoned().unwrap();
     assert!(filtered.options.majority_filter && !zoned.options.majority_filter);
     let zones = |z: &riskcensus::stages::zoning::ZoningReport| -> usize {
@@ -377,9 +385,15 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     .unwrap();
     drop(db);
     let o1 = tempfile::tempdir().unwrap();
-    let z =
-        riskcensus::stages::zoning::zoning(&census, &again.stack, &rules, &[&grades], o1.path())
-            .unwrap();
+    let z = riskcensus::stages::zoning::zoning(
+        &census,
+        &again.stack,
+        &rules,
+        &[&grades],
+        &units,
+        o1.path(),
+    )
+    .unwrap();
     assert_eq!(z.villages_outside_townships, std::slice::from_ref(&first));
     assert_eq!(z.villages, villages.len());
     let orphan: Vec<DbFeature> = rows(&o1.path().join("zoning.gpkg"), "village_summary")
@@ -394,9 +408,15 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         .unwrap();
     drop(db);
     let o2 = tempfile::tempdir().unwrap();
-    let z =
-        riskcensus::stages::zoning::zoning(&census, &again.stack, &rules, &[&grades], o2.path())
-            .unwrap();
+    let z = riskcensus::stages::zoning::zoning(
+        &census,
+        &again.stack,
+        &rules,
+        &[&grades],
+        &units,
+        o2.path(),
+    )
+    .unwrap();
     assert_eq!((z.villages, z.units), (0, 12));
     let g2 = o2.path().join("zoning.gpkg");
     let tables = GpkgDb::open_read(&g2).unwrap().tables();

@@ -212,16 +212,17 @@ pub fn occupants_per_cell(losses: &HazardLosses, cells: usize) -> Vec<f64> {
     o
 }
 
-/// The risk of one admin unit (township or county) under one hazard or all of them:
+/// The risk of one admin unit (county, township or village) under one hazard or all
+/// of them:
 /// a row of `risk_units.csv`, published by the comprehensive stage for the zoning
 /// stage (`unit_risk` of `zoning.gpkg`) and read by the report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct UnitRisk {
-    /// Admin code (9 digits for a township, 6 for the county).
+    /// Admin code (6 digits for the county, 9 for a township, 12 for a village).
     pub unit_code: String,
     /// Name.
     pub unit_name: String,
-    /// `township` or `county`.
+    /// `county`, `township` or `village`.
     pub unit_level: String,
     /// `flood`, `earthquake`, … or `comprehensive`.
     pub hazard: String,

@@ -322,6 +322,14 @@ fn missing_with(
             });
         }
     }
+    if !needs.any_layer.is_empty() && !needs.any_layer.iter().any(|l| layers.contains(&l.as_str()))
+    {
+        out.push(Missing {
+            need: format!("one of the layers {}", needs.any_layer.join(", ")),
+            how: "a hazard stage or model that writes one of them (see the other lines)".into(),
+            via: None,
+        });
+    }
     if needs.a_level_grid && !layers.iter().any(|l| l.ends_with("_level")) {
         out.push(Missing {
             need: "a level grid".into(),

@@ -149,6 +149,11 @@ impl RunReport {
         self.details(stages::assess::ID)
     }
 
+    /// The comprehensive stage's report.
+    pub fn comprehensive(&self) -> Option<&stages::comprehensive::ComprehensiveReport> {
+        self.details(stages::comprehensive::ID)
+    }
+
     /// The zoning stage's report.
     pub fn zoned(&self) -> Option<&stages::zoning::ZoningReport> {
         self.details(stages::zoning::ID)
@@ -363,10 +368,13 @@ pub fn run_in(
 }
 
 /// The stages of a run: the built-in ones with the caller's extra stages before
-/// assess and zoning.
+/// assess (and so before the comprehensive and zoning stages).
 fn stages_of(opts: &RunOptions) -> Vec<Arc<dyn Stage>> {
     let mut stages = stages::builtin();
-    let at = stages.len() - 2; // before assess and zoning
+    let at = stages
+        .iter()
+        .position(|s| s.id() == stages::assess::ID)
+        .expect("the built-in stages hold assess");
     for (i, s) in opts.extra_stages.iter().enumerate() {
         stages.insert(at + i, s.clone());
     }

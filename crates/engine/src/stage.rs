@@ -41,6 +41,8 @@ pub struct Needs {
     pub sources: Vec<(String, String)>,
     /// At least one level grid (`<layer>_level`) must be in the stack.
     pub a_level_grid: bool,
+    /// At least one of these layers must be in the stack (empty: no such need).
+    pub any_layer: Vec<String>,
 }
 
 /// What a stage writes, for people and for the run's report: layer ids (with

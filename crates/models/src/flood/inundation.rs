@@ -226,7 +226,9 @@ mod tests {
     fn builtin_screen_parses() {
         let s = DepthScreen::builtin();
         let periods: Vec<u32> = s.stages().iter().map(|s| s.return_period_years).collect();
-        assert_eq!(periods, [10, 50, 100]);
+        assert_eq!(periods, [10, 20, 50, 100, 200]);
+        assert_eq!(s.protection_years(), 20);
+        assert!(s.protected(20) && !s.protected(50));
         assert_eq!((s.id(), s.input()), ("flood_depth", "hand"));
     }
 
@@ -235,7 +237,7 @@ mod tests {
         let e = parse(&builtin_text().replace("stage_m = 2.5", "stage_m = 1.0")).unwrap_err();
         let p = e.problems();
         assert_eq!(p.len(), 1, "{e}");
-        assert_eq!(p[0].key, "stages[1]");
+        assert_eq!(p[0].key, "stages[2]");
         // The line of the 50-year stage in the shipped file.
         let line = builtin_text()
             .lines()

@@ -1,7 +1,5 @@
 //! The shipped models (models/**/*.toml) and the validated-model API.
 
-use std::path::PathBuf;
-
 use riskcensus_models::{Aggregation, Model, Nodata, Reference, TileScorer, Weighting};
 
 use crate::common::{data, repo_model};
@@ -172,4 +170,58 @@ fn layer_stack_check() {
         e.contains("`p` is in `m`") && e.contains("`q` is not in the layer stack"),
         "{e}"
     );
+}
+
+/// No hazard counted twice on the index route: in every shipped risk model
+/// (H·E·V·(1 − αC)) the vulnerability's input does not contain the hazard — the
+/// hazard layer is not among the layers the vulnerability is computed from, through
+/// any chain of model files. (Flood and earthquake have no index risk model any
+/// more: their risk is the loss route's AAL; the wildfire vulnerability is written
+/// by the wildfire stage from land cover, distance to wildland and building value
+/// only — `riskcensus_models::wildfire::hazard::wui` takes no hazard input.)
+#[test]
+fn no_risk_model_has_the_hazard_inside_its_vulnerability() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let lib = riskcensus_models::Library::shipped();
+    let models = lib.scoring_models(&[]).unwrap();
+    let output = |m: &Model| -> String {
+        match (m.output(), m.aggregation()) {
+            (Some(o), _) => o.to_string(),
+            (None, Aggregation::Risk { .. }) => m.id().to_string(),
+            (None, _) => format!("{}_hazard", m.id()),
+        }
+    };
+    let producers: BTreeMap<String, Vec<String>> = models
+        .iter()
+        .map(|m| (output(m), m.inputs().iter().map(|i| i.id.clone()).collect()))
+        .collect();
+    fn closure(layer: &str, p: &BTreeMap<String, Vec<String>>, seen: &mut BTreeSet<String>) {
+        if seen.insert(layer.to_string()) {
+            for i in p.get(layer).into_iter().flatten() {
+                closure(i, p, seen);
+            }
+        }
+    }
+    let mut checked = 0;
+    for m in &models {
+        if !matches!(m.aggregation(), Aggregation::Risk { .. }) {
+            continue;
+        }
+        let (h, v) = (&m.factors()[0].input, &m.factors()[2].input);
+        let mut from_v = BTreeSet::new();
+        closure(v, &producers, &mut from_v);
+        assert!(
+            !from_v.contains(h),
+            "{}: the vulnerability {v} is computed from the hazard {h} ({from_v:?})",
+            m.id()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "geohazard and wildfire risk at least");
+    // The check can fail: a vulnerability made from the hazard is caught.
+    let mut p = producers.clone();
+    p.insert("bad_v".into(), vec!["geohazard_hazard".into()]);
+    let mut from_v = BTreeSet::new();
+    closure("bad_v", &p, &mut from_v);
+    assert!(from_v.contains("geohazard_hazard"));
 }

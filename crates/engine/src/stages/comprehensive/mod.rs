@@ -100,8 +100,21 @@ impl Stage for ComprehensiveStage {
         ID
     }
 
-    fn needs(&self, _cx: &Context<'_>) -> Result<Needs, EngineError> {
-        Ok(Needs::default())
+    /// At least one hazard of the combination: a loss-route hazard's
+    /// `<hazard>_aal` or a record-route hazard's risk index.
+    fn needs(&self, cx: &Context<'_>) -> Result<Needs, EngineError> {
+        let model = load(cx.library)?;
+        Ok(Needs {
+            any_layer: model
+                .hazards()
+                .iter()
+                .map(|h| match (&h.route, &h.risk_layer) {
+                    (Route::Record, Some(l)) => l.clone(),
+                    _ => format!("{}_aal", h.hazard),
+                })
+                .collect(),
+            ..Needs::default()
+        })
     }
 
     fn writes(&self) -> Writes {

@@ -8,8 +8,9 @@
 //! | `aal_by_structure.csv` | loss-model hazard × structure type | buildings, value, AAL, AAL per mille of value, deaths/yr |
 //! | `risk_record.csv` | hazard | route, the record's span, events, mean annual loss and deaths, the assessed AAL and deaths |
 //!
-//! Units: the townships (cells and buildings by the township covering most of
-//! their cell) and the county (every cell). Population and GDP come from
+//! Units: the county (every cell), the townships and, where the census has village
+//! polygons, the villages (cells and buildings by the unit covering most of their
+//! cell); the loss-exceedance curves stop at townships. Population and GDP come from
 //! `admin_units`; a unit without a population takes its buildings' occupants (the
 //! table says which); the county without its own row takes the sum of its
 //! townships when every township has the value.
@@ -43,8 +44,8 @@ pub struct Written {
     pub units: Vec<UnitRisk>,
 }
 
-/// A unit of the tables: code, name, level, area (km²), population (value,
-/// source), GDP.
+/// A unit of the tables: code, name, level (`county`, `township`, `village`), area
+/// (km²), population (value, source), GDP.
 struct UnitRow {
     code: String,
     name: String,
@@ -152,6 +153,47 @@ pub(crate) fn write(
             gdp_wan: a.and_then(|a| a.gdp_wan).unwrap_or(f64::NAN),
         });
     }
+    // Villages with a polygon (村界): their own rows, by the village covering most
+    // of each cell.
+    let villages = match db {
+        Some(db) => crate::admin::units(db, grid, crate::admin::AdminLevel::Village)?.units,
+        None => Vec::new(),
+    };
+    let v_owner: Vec<usize> =
+        riskcensus_zoning::units::cell_owner(&villages, (grid.rows, grid.cols))
+            .iter()
+            .map(|&o| o.max(0) as usize)
+            .collect();
+    let mut v_occupants = vec![0.0; villages.len() + 1];
+    let mut v_seen = std::collections::BTreeSet::new();
+    for l in losses {
+        for b in &l.buildings {
+            if v_seen.insert(b.id.as_str()) && v_owner[b.cell] > 0 {
+                v_occupants[v_owner[b.cell]] += b.occupants;
+            }
+        }
+    }
+    let v_units: Vec<UnitRow> = villages
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let a = attrs.get(&v.code);
+            let (pop, src) = match a.and_then(|a| a.population) {
+                Some(p) => (p, "admin_units"),
+                None => (v_occupants[k + 1], "buildings"),
+            };
+            UnitRow {
+                code: v.code.clone(),
+                name: v.name.clone(),
+                level: "village",
+                area_km2: v.area_m2 / 1.0e6,
+                population: pop,
+                population_source: src,
+                gdp_wan: a.and_then(|a| a.gdp_wan).unwrap_or(f64::NAN),
+            }
+        })
+        .collect();
+
     // Sums per unit of each hazard's cells.
     let mut rows = Vec::new();
     for c in cells {
@@ -176,6 +218,24 @@ pub(crate) fn write(
         };
         for (k, u) in units.iter().enumerate() {
             rows.push(unit_risk(levels, u, &c.hazard, route, aal[k], deaths[k]));
+        }
+        let mut v_aal = vec![0.0; v_units.len() + 1];
+        let mut v_deaths = vec![0.0; v_units.len() + 1];
+        for i in 0..n {
+            if c.aal[i].is_finite() && v_owner[i] > 0 {
+                v_aal[v_owner[i]] += c.aal[i];
+                v_deaths[v_owner[i]] += c.deaths[i];
+            }
+        }
+        for (k, u) in v_units.iter().enumerate() {
+            rows.push(unit_risk(
+                levels,
+                u,
+                &c.hazard,
+                route,
+                v_aal[k + 1],
+                v_deaths[k + 1],
+            ));
         }
     }
     let dir = cx.layout.assess();

@@ -279,6 +279,31 @@ impl crate::stage::Stage for EarthquakeStage {
         Ok(needs)
     }
 
+    /// The grids of [`Stage::writes`](crate::stage::Stage::writes); the annual
+    /// loss and the risk only when the census declares the zoning source (the basic
+    /// PGA of the hazard curve).
+    fn plans(&self, cx: &crate::stage::Context<'_>) -> Result<Vec<String>, EngineError> {
+        let p = EarthquakeModel::from_library(cx.library)?.params;
+        let zoning = cx
+            .census
+            .vectors
+            .iter()
+            .any(|v| v.id == p.ground_motion.zoning_source);
+        let annual = [
+            annual::AAL_LAYER,
+            annual::DEATHS_LAYER,
+            "earthquake_risk",
+            "earthquake_risk_level",
+        ];
+        Ok(self
+            .writes()
+            .layers
+            .into_iter()
+            .filter(|l| zoning || !annual.contains(l))
+            .map(String::from)
+            .collect())
+    }
+
     fn writes(&self) -> crate::stage::Writes {
         crate::stage::Writes {
             layers: vec![

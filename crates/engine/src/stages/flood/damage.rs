@@ -157,6 +157,12 @@ pub fn flood_damage(
         .iter()
         .map(|rec| building_ead(&periods, rec))
         .collect();
+    if surveyed.is_empty() {
+        // Without surveyed buildings there is nothing whose loss the census can
+        // state: no annual loss, no risk (the plan says buildings are needed).
+        report.buildings = 0;
+        return Ok(report);
+    }
     let ead_grid = sum_per_cell(&stock, &eads, (grid.rows, grid.cols));
     report.ead = ead_grid.iter().filter(|v| v.is_finite()).sum();
     grids.write(stack, &mut report, AAL_LAYER, ead_grid, "wan_cny/yr")?;
@@ -208,7 +214,7 @@ pub fn flood_damage(
         deaths_layer: DEATHS_LAYER.into(),
     });
 
-    if !surveyed.is_empty() {
+    {
         let csv = out.join(BUILDINGS_CSV);
         let table = Table {
             buildings: &surveyed,

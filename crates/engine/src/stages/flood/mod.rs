@@ -63,10 +63,13 @@ impl Stage for FloodStage {
             out.push(format!("flood_loss_{t}y"));
             out.push(format!("flood_damage_ratio_{t}y"));
         }
-        out.push(damage::AAL_LAYER.into());
-        out.push(damage::DEATHS_LAYER.into());
-        out.push("flood_risk".into());
-        out.push("flood_risk_level".into());
+        // The annual loss and the risk need surveyed buildings.
+        if crate::plan::will_have_records(cx, riskcensus_contracts::tables::census::BUILDINGS)? {
+            out.push(damage::AAL_LAYER.into());
+            out.push(damage::DEATHS_LAYER.into());
+            out.push("flood_risk".into());
+            out.push("flood_risk_level".into());
+        }
         Ok(out)
     }
 

@@ -145,12 +145,15 @@ fn scheme_of(
 /// Run the zoning stage over the level grids of `stack` with the prevention `rules`,
 /// writing into `out`; each of `counts` (records per class per township that
 /// earlier stages published, e.g. the earthquake stage's buildings per
-/// hidden-danger grade) becomes a table of every township.
+/// hidden-danger grade) becomes a table of every township; `unit_risk` (the
+/// comprehensive stage's rows, empty for none) sets the level of a township or
+/// village for the loss-route risk grids.
 pub fn zoning(
     census: &CensusConfig,
     stack: &LayerStack,
     rules: &PreventionRules,
     counts: &[&UnitCounts],
+    unit_risk: &[crate::loss::UnitRisk],
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
     zoning_with(
@@ -158,16 +161,14 @@ pub fn zoning(
         stack,
         rules,
         counts,
-        &[],
+        unit_risk,
         Vocabulary::shipped(),
         out,
     )
 }
 
-/// [`zoning`] with the loss-route risk of the townships (`unit_risk`, published by
-/// the comprehensive stage: the level of a township for `<hazard>_risk` is its
-/// loss-route risk level, and the rows go into `zoning.gpkg` as `unit_risk`) and
-/// the level schemes of a census's own library (the stage's way).
+/// [`zoning`] with the level schemes of a census's own library (the stage's way);
+/// the `unit_risk` rows also go into `zoning.gpkg` as the table `unit_risk`.
 pub fn zoning_with(
     census: &CensusConfig,
     stack: &LayerStack,
@@ -387,8 +388,8 @@ impl LevelLayers<'_> {
             &a.buildings,
             &a.dangers,
         );
-        loss_route_levels(&mut stats, layer, self.unit_risk);
-        let v_stats = unit_stats(
+        loss_route_levels(&mut stats, layer, "township", self.unit_risk);
+        let mut v_stats = unit_stats(
             self.grid,
             &a.villages,
             &input,
@@ -396,6 +397,7 @@ impl LevelLayers<'_> {
             &a.v_buildings,
             &a.v_dangers,
         );
+        loss_route_levels(&mut v_stats, layer, "village", self.unit_risk);
         let zones = self.zoner.zones(layer, &scheme, &levels)?;
         zoned
             .schemes
@@ -437,14 +439,14 @@ impl LevelLayers<'_> {
     }
 }
 
-/// A township's level for a loss-route risk grid (`<hazard>_risk` with rows in
-/// `unit_risk`) is its loss-route risk level — the most severe of its AAL density,
-/// AAL/GDP and deaths per 10⁵ (`models/common/loss_levels.toml`) — not the area
-/// rule of the level grid; the rule says so. Villages keep the area rule (the
-/// loss tables stop at townships).
+/// A township's or village's level for a loss-route risk grid (`<hazard>_risk`
+/// with rows in `unit_risk`) is its loss-route risk level — the most severe of its
+/// AAL density, AAL/GDP and deaths per 10⁵ (`models/common/loss_levels.toml`) — not
+/// the area rule of the level grid; the rule says so.
 fn loss_route_levels(
     stats: &mut [riskcensus_zoning::units::UnitStats],
     layer: &str,
+    unit_level: &str,
     unit_risk: &[crate::loss::UnitRisk],
 ) {
     let Some(hazard) = layer.strip_suffix("_risk") else {
@@ -452,7 +454,7 @@ fn loss_route_levels(
     };
     for st in stats {
         let Some(r) = unit_risk.iter().find(|r| {
-            r.hazard == hazard && r.unit_level == "township" && r.unit_code == st.unit_code
+            r.hazard == hazard && r.unit_level == unit_level && r.unit_code == st.unit_code
         }) else {
             continue;
         };
