@@ -2,7 +2,9 @@
 //! binary with `riskcensus demo`): the PNG maps decode at the page sizes, carry the
 //! legend colours of DESIGN.md, Chinese text renders as real glyphs (not .notdef
 //! boxes), every number of the HTML township tables equals `unit_summary` in
-//! zoning.gpkg, a second render gives the same bytes, and — where Chromium is
+//! zoning.gpkg, the section of expected annual loss shows the county's AAL / GDP
+//! from `unit_risk` with its verdict against the 1 % target and one exceedance-curve
+//! chart per loss-model hazard, a second render gives the same bytes, and — where Chromium is
 //! installed — the page loads headless without console errors and draws a non-blank
 //! screenshot.
 
@@ -318,6 +320,102 @@ fn every_number_of_the_township_tables_equals_unit_summary() {
         gold.len(),
         "every unit_summary row appears once"
     );
+}
+
+/// `(unit_code, hazard)` → `aal_gdp_pct` of `unit_risk`, read independently of the
+/// report crate, and the county's code.
+#[allow(clippy::type_complexity)]
+fn unit_risk_gdp_pct(run: &Path) -> (BTreeMap<(String, String), Option<f64>>, String) {
+    let db = GpkgDb::open_read(&run.join("assess/zoning.gpkg")).unwrap();
+    assert!(db.has_table("unit_risk"), "the demo run has the loss route");
+    let mut out = BTreeMap::new();
+    let mut county = None;
+    for f in db.query("unit_risk", None, None).unwrap() {
+        let text = |k: &str| match f.get(k) {
+            Some(FieldValue::String(s)) => s.clone(),
+            other => panic!("{k}: {other:?}"),
+        };
+        let pct = match f.get("aal_gdp_pct") {
+            Some(FieldValue::Real(v)) => Some(*v),
+            Some(FieldValue::Null) => None,
+            other => panic!("aal_gdp_pct: {other:?}"),
+        };
+        if text("unit_level") == "county" {
+            county = Some(text("unit_code"));
+        }
+        out.insert((text("unit_code"), text("hazard")), pct);
+    }
+    (out, county.expect("a county row"))
+}
+
+#[test]
+fn the_loss_section_shows_the_county_aal_share_and_exceedance_curves() {
+    let run = run_dir();
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    let sec = &html[html
+        .find(r#"<h2 id="loss">"#)
+        .expect("the loss section is present")..];
+    let sec = &sec[..1 + sec[1..].find("<h2 ").unwrap()];
+    assert!(sec.contains("损失风险") && sec.contains("Expected annual loss and deaths"));
+
+    // The county's comprehensive AAL / GDP: exact in data-value, 3 decimals shown,
+    // and the verdict against the plan's 1 % target.
+    let (gold, county) = unit_risk_gdp_pct(run);
+    let pct = gold[&(county.clone(), "comprehensive".to_string())].expect("demo county GDP");
+    let target = sec[sec.find(r#"id="loss-target""#).unwrap()..].to_string();
+    let target = &target[..target.find("</p>").unwrap()];
+    assert_eq!(
+        attr(target, "data-value").unwrap().parse::<f64>().unwrap(),
+        pct
+    );
+    assert!(target.contains(&format!("{pct:.3} %")), "{target}");
+    let verdict = if pct <= 1.0 { "meets" } else { "exceeds" };
+    assert!(
+        target.contains(&format!("{verdict} the plan's target")),
+        "{target}"
+    );
+    // The county row of the township table carries the same figure.
+    let row = &sec[sec
+        .find(&format!(r#"<tr data-risk-unit="{county}""#))
+        .unwrap()..];
+    assert!(row[..row.find("</tr>").unwrap()].contains(&format!(
+        r#"data-field="aal_gdp_pct" data-value="{pct}">{pct:.3}</td>"#
+    )));
+    // One table row per township and the county.
+    let units = gold.keys().filter(|(_, h)| h == "comprehensive").count();
+    assert_eq!(sec.matches("<tr data-risk-unit=\"").count(), units);
+
+    // One exceedance chart per hazard of loss_exceedance.csv, each with the bold
+    // county line and a line per township.
+    let mut rd = csv::Reader::from_path(run.join("assess/loss_exceedance.csv")).unwrap();
+    let mut hazards: Vec<String> = Vec::new();
+    for r in rd.records() {
+        let h = r.unwrap()[2].to_string();
+        if !hazards.contains(&h) {
+            hazards.push(h);
+        }
+    }
+    assert!(hazards.contains(&"flood".to_string()) && hazards.contains(&"earthquake".to_string()));
+    for h in &hazards {
+        let fig = &sec[sec
+            .find(&format!(r#"<figure class="chart-fig" data-hazard="{h}">"#))
+            .unwrap_or_else(|| panic!("no exceedance chart of {h}"))..];
+        let fig = &fig[..fig.find("</figure>").unwrap()];
+        assert!(fig
+            .contains(r#"<svg xmlns="http://www.w3.org/2000/svg" class="chart loss-exceedance""#));
+        assert_eq!(
+            fig.matches("<polyline").count(),
+            units,
+            "{h}: one line per unit"
+        );
+        assert!(
+            fig.contains(r#"stroke-width="3.5""#),
+            "{h}: bold county line"
+        );
+    }
+    // The township map of AAL / GDP classes is written and embedded.
+    assert!(run.join("maps/loss_aal_gdp_townships_web.png").exists());
+    assert!(sec.contains(r#"<figure id="map-loss-aal-gdp"><img"#));
 }
 
 #[test]

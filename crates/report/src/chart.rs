@@ -1,5 +1,7 @@
 //! Inline SVG charts for the report: area per level by township as stacked
-//! horizontal bars (one bar per township, one segment per level, km²).
+//! horizontal bars (one bar per township, one segment per level, km²), validation
+//! curves in the unit square, and loss-exceedance curves (loss against annual
+//! exceedance rate on a log axis).
 
 use std::fmt::Write;
 
@@ -200,6 +202,261 @@ pub fn curves_svg(x_label: &str, y_label: &str, curves: &[Curve]) -> String {
     s
 }
 
+/// One loss-exceedance curve: a unit's event losses against the events' annual
+/// exceedance rates.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LossCurve {
+    /// Legend text (the unit's name).
+    pub name: String,
+    /// Stroke colour, as SVG accepts it.
+    pub colour: String,
+    /// Drawn thick (the county).
+    pub bold: bool,
+    /// `(loss 万元, annual exceedance rate 1/yr, event name)`; points whose rate is
+    /// not positive or whose loss is not finite are left out. Drawn in order of
+    /// decreasing rate.
+    pub points: Vec<(f64, f64, String)>,
+}
+
+/// A log₁₀ axis over whole decades `10^lo ..= 10^hi`, mapped onto `[top, top + len]`
+/// with the largest value at the top: a value v lies at
+/// `top + len · (hi − log₁₀ v) / (hi − lo)`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LogAxis {
+    /// Exponent of the lowest decade.
+    pub lo: i32,
+    /// Exponent of the highest decade.
+    pub hi: i32,
+    /// Pixel of `10^hi`.
+    pub top: f64,
+    /// Pixel length of the axis.
+    pub len: f64,
+}
+
+impl LogAxis {
+    /// The whole decades enclosing the positive finite `values` (at least one
+    /// decade); `None` when there is none.
+    pub fn enclosing(values: impl IntoIterator<Item = f64>, top: f64, len: f64) -> Option<Self> {
+        let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
+        for v in values {
+            if v > 0.0 && v.is_finite() {
+                min = min.min(v);
+                max = max.max(v);
+            }
+        }
+        if !min.is_finite() {
+            return None;
+        }
+        // Round the logs so a value printed as 0.01 is exactly on its decade.
+        let round = |v: f64| (v.log10() * 1e9).round() / 1e9;
+        let lo = round(min).floor() as i32;
+        let hi = (round(max).ceil() as i32).max(lo + 1);
+        Some(Self { lo, hi, top, len })
+    }
+
+    /// Pixel of `v` (clamped to the axis).
+    pub fn pos(&self, v: f64) -> f64 {
+        let l = v.log10().clamp(self.lo as f64, self.hi as f64);
+        self.top + self.len * (self.hi as f64 - l) / (self.hi - self.lo) as f64
+    }
+}
+
+/// Ticks of a linear axis from 0 covering `max` (> 0): the step is the smallest of
+/// 1, 2, 2.5, 5 × 10ⁿ giving at most six intervals, the end the first multiple of
+/// the step not below `max`. Returns `(step, end)`.
+pub fn linear_ticks(max: f64) -> (f64, f64) {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
+        return (0.2, 1.0);
+    }
+    let raw = max / 6.0;
+    let p = 10f64.powf(raw.log10().floor());
+    let step = [1.0, 2.0, 2.5, 5.0, 10.0]
+        .iter()
+        .map(|m| m * p)
+        .find(|s| *s >= raw * (1.0 - 1e-12))
+        .unwrap_or(10.0 * p);
+    let n = (max / step * (1.0 - 1e-12)).ceil().max(1.0);
+    (step, n * step)
+}
+
+/// A tick label of a linear axis: thousands grouped, decimals only when the step
+/// needs them.
+fn tick_label(v: f64, step: f64) -> String {
+    let d = if step >= 1.0 {
+        0
+    } else {
+        (-step.log10()).ceil().max(0.0) as usize
+    };
+    if d == 0 {
+        crate::map::group_thousands(v.round().max(0.0) as u64)
+    } else {
+        format!("{v:.d$}")
+    }
+}
+
+/// A return period in years from a rate, e.g. `100`, `2 475`.
+fn return_period_label(rate: f64) -> String {
+    let t = 1.0 / rate;
+    if t >= 1.0 {
+        crate::map::group_thousands(t.round() as u64)
+    } else {
+        format!("{t:.2}")
+    }
+}
+
+/// Loss-exceedance curves: x = loss (万元, linear from 0), y = annual exceedance
+/// rate on a log₁₀ axis (whole decades), return periods (1/rate, years) on the right
+/// axis. One thin line per township, the bold county line on top with its event
+/// points labelled. Deterministic: coordinates with two decimals, curves in the
+/// order given. `None` when no curve has a point.
+pub fn exceedance_svg(title: &str, curves: &[LossCurve]) -> Option<String> {
+    let (x0, y0, pw, ph) = (84.0, 20.0, 520.0, 320.0);
+    let pts: Vec<Vec<&(f64, f64, String)>> = curves
+        .iter()
+        .map(|c| {
+            let mut v: Vec<&(f64, f64, String)> = c
+                .points
+                .iter()
+                .filter(|(l, r, _)| l.is_finite() && *r > 0.0 && r.is_finite())
+                .collect();
+            v.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.total_cmp(&b.0)));
+            v
+        })
+        .collect();
+    let y = LogAxis::enclosing(pts.iter().flatten().map(|p| p.1), y0, ph)?;
+    let max_loss = pts.iter().flatten().map(|p| p.0).fold(0.0, f64::max);
+    let (step, x_max) = linear_ticks(max_loss);
+    let px = |l: f64| x0 + (l / x_max).clamp(0.0, 1.0) * pw;
+    let legend_x = x0 + pw + 70.0;
+    let rows = curves.len() as f64;
+    let (w, h) = (
+        legend_x + 170.0,
+        (y0 + ph + 56.0).max(y0 + 18.0 * rows + 10.0),
+    );
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart loss-exceedance" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}"><rect x="{x0}" y="{y0}" width="{pw}" height="{ph}" fill="#fff" stroke="#999"/>"##,
+        esc(title)
+    );
+    // Decades (with minor ticks at 2…9) and the return periods on the right.
+    for e in y.lo..=y.hi {
+        let v = 10f64.powi(e);
+        let py = y.pos(v);
+        if e > y.lo && e < y.hi {
+            let _ = write!(
+                s,
+                r##"<line x1="{x0}" y1="{py:.2}" x2="{}" y2="{py:.2}" stroke="#e4e4e4"/>"##,
+                x0 + pw
+            );
+        }
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{:.2}" font-size="11" text-anchor="end" fill="#555">10<tspan dy="-5" font-size="8">{e}</tspan></text><text x="{}" y="{:.2}" font-size="11" fill="#555">{}</text>"##,
+            x0 - 6.0,
+            py + 4.0,
+            x0 + pw + 6.0,
+            py + 4.0,
+            return_period_label(v)
+        );
+        if e < y.hi {
+            for m in 2..10 {
+                let my = y.pos(v * m as f64);
+                let _ = write!(
+                    s,
+                    r##"<line x1="{x0}" y1="{my:.2}" x2="{}" y2="{my:.2}" stroke="#999"/>"##,
+                    x0 + 4.0
+                );
+            }
+        }
+    }
+    // Loss ticks.
+    let ticks = (x_max / step).round() as usize;
+    for i in 0..=ticks {
+        let v = step * i as f64;
+        let x = px(v);
+        if i > 0 && i < ticks {
+            let _ = write!(
+                s,
+                r##"<line x1="{x:.2}" y1="{y0}" x2="{x:.2}" y2="{}" stroke="#eee"/>"##,
+                y0 + ph
+            );
+        }
+        let _ = write!(
+            s,
+            r##"<text x="{x:.2}" y="{}" font-size="11" text-anchor="middle" fill="#555">{}</text>"##,
+            y0 + ph + 15.0,
+            tick_label(v, step)
+        );
+    }
+    // Townships first, the bold county on top.
+    let order: Vec<usize> = (0..curves.len())
+        .filter(|i| !curves[*i].bold)
+        .chain((0..curves.len()).filter(|i| curves[*i].bold))
+        .collect();
+    for i in order {
+        let (c, p) = (&curves[i], &pts[i]);
+        if p.is_empty() {
+            continue;
+        }
+        let line: Vec<String> = p
+            .iter()
+            .map(|(l, r, _)| format!("{:.2},{:.2}", px(*l), y.pos(*r)))
+            .collect();
+        let _ = write!(
+            s,
+            r#"<polyline fill="none" stroke="{}" stroke-width="{}" stroke-linejoin="round" points="{}"><title>{}</title></polyline>"#,
+            esc(&c.colour),
+            if c.bold { 3.5 } else { 1.4 },
+            line.join(" "),
+            esc(&c.name)
+        );
+        if c.bold {
+            for (l, r, ev) in p {
+                let (cx, cy) = (px(*l), y.pos(*r));
+                let _ = write!(
+                    s,
+                    r##"<circle cx="{cx:.2}" cy="{cy:.2}" r="3.5" fill="{}"><title>{} {}: {l:.1} 万元, {r} /yr</title></circle><text x="{:.2}" y="{:.2}" font-size="10" fill="#333">{}</text>"##,
+                    esc(&c.colour),
+                    esc(&c.name),
+                    esc(ev),
+                    cx + 6.0,
+                    cy - 5.0,
+                    esc(ev)
+                );
+            }
+        }
+    }
+    // Legend, in the order given.
+    for (i, c) in curves.iter().enumerate() {
+        let ly = y0 + 8.0 + i as f64 * 18.0;
+        let _ = write!(
+            s,
+            r#"<line x1="{legend_x}" y1="{ly}" x2="{}" y2="{ly}" stroke="{}" stroke-width="{}"/><text x="{}" y="{}" font-size="11"{}>{}</text>"#,
+            legend_x + 22.0,
+            esc(&c.colour),
+            if c.bold { 3.5 } else { 2.0 },
+            legend_x + 28.0,
+            ly + 4.0,
+            if c.bold { r#" font-weight="bold""# } else { "" },
+            esc(&c.name)
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<text x="{}" y="{}" font-size="12" text-anchor="middle">损失 loss (万元 10⁴ CNY)</text><text x="16" y="{}" font-size="12" text-anchor="middle" transform="rotate(-90 16 {})">年超越概率 annual rate (1/yr)</text><text x="{}" y="{}" font-size="12" text-anchor="middle" transform="rotate(90 {} {})">重现期 return period (yr)</text></svg>"##,
+        x0 + pw / 2.0,
+        y0 + ph + 36.0,
+        y0 + ph / 2.0,
+        y0 + ph / 2.0,
+        x0 + pw + 56.0,
+        y0 + ph / 2.0,
+        x0 + pw + 56.0,
+        y0 + ph / 2.0
+    );
+    Some(s)
+}
+
 /// Points `(x, y)` of a CSV whose header names `x_col` and `y_col`, read with the
 /// `csv` crate (quoted fields, commas inside names); rows whose two values do not
 /// parse as numbers are skipped. `None` when the columns are absent.
@@ -297,5 +554,81 @@ mod tests {
             svg.contains("56.00,316.00 131.00,91.00 356.00,16.00"),
             "{svg}"
         );
+    }
+
+    #[test]
+    fn exceedance_rates_sit_on_a_log_axis() {
+        // Rates 0.1 … 0.001 span decades 10⁻³ … 10⁻¹: 300 px from y = 16 put 0.01 at
+        // the middle (166), 0.001 at the bottom (316), 10^-1.5 at 16 + 300·0.25.
+        let a = LogAxis::enclosing([0.1, 0.01, 0.001, 0.0, f64::NAN], 16.0, 300.0).unwrap();
+        assert_eq!((a.lo, a.hi), (-3, -1));
+        assert_eq!(a.pos(0.1), 16.0);
+        assert!((a.pos(0.01) - 166.0).abs() < 1e-9);
+        assert!((a.pos(0.001) - 316.0).abs() < 1e-9);
+        assert!((a.pos(10f64.powf(-1.5)) - 91.0).abs() < 1e-9);
+        // GB 18306 rare ground motion, 1/2475 yr, lies inside the decade 10⁻⁴…10⁻³.
+        let b = LogAxis::enclosing([1.0 / 2475.0, 0.0021], 0.0, 100.0).unwrap();
+        assert_eq!((b.lo, b.hi), (-4, -2));
+        assert!(LogAxis::enclosing([0.0, -1.0], 0.0, 1.0).is_none());
+        // Demo flood (county 200-year loss 4.43e6 万元) and earthquake (1.33e7) axes.
+        assert_eq!(linear_ticks(4434757.0), (1.0e6, 5.0e6));
+        assert_eq!(linear_ticks(13_300_000.0), (2.5e6, 1.5e7));
+        assert_eq!(linear_ticks(1000.0), (200.0, 1000.0));
+        assert_eq!(linear_ticks(0.0), (0.2, 1.0));
+    }
+
+    #[test]
+    fn exceedance_curves_place_the_county_points() {
+        let curve = |name: &str, bold, pts: &[(f64, f64)]| LossCurve {
+            name: name.into(),
+            colour: if bold {
+                "#000".into()
+            } else {
+                "#4E79A7".into()
+            },
+            bold,
+            points: pts
+                .iter()
+                .map(|(l, r)| (*l, *r, format!("{}y", (1.0 / r).round())))
+                .collect(),
+        };
+        // County losses 0, 400, 1000 万元 at rates 0.1, 0.01, 0.001: the loss axis ends
+        // at 1000 in steps of 200 (x0 = 84, 520 px wide), the rate axis spans 10⁻³…10⁻¹ (y0 = 20,
+        // 320 px): (0, 0.1) → (84, 20), (400, 0.01) → (292, 180), (1000, 0.001) →
+        // (604, 340).
+        let svg = exceedance_svg(
+            "flood",
+            &[
+                curve("镇 <a>", false, &[(0.0, 0.1), (100.0, 0.01)]),
+                curve("县", true, &[(1000.0, 0.001), (0.0, 0.1), (400.0, 0.01)]),
+            ],
+        )
+        .unwrap();
+        assert!(
+            svg.contains(r#"points="84.00,20.00 292.00,180.00 604.00,340.00""#),
+            "{svg}"
+        );
+        assert!(svg.contains(r#"points="84.00,20.00 136.00,180.00""#));
+        assert!(svg.contains("镇 &lt;a&gt;") && !svg.contains("<a>"));
+        // The county is drawn last (on top), bold.
+        assert!(
+            svg.rfind("stroke-width=\"3.5\" stroke-linejoin").unwrap()
+                > svg.find("136.00,180.00").unwrap()
+        );
+        // Return periods on the right axis.
+        let rp = format!(">{}</text>", crate::map::group_thousands(1000));
+        assert!(svg.contains(&rp), "{svg}");
+        assert_eq!(
+            svg,
+            exceedance_svg(
+                "flood",
+                &[
+                    curve("镇 <a>", false, &[(0.0, 0.1), (100.0, 0.01)]),
+                    curve("县", true, &[(1000.0, 0.001), (0.0, 0.1), (400.0, 0.01)]),
+                ]
+            )
+            .unwrap()
+        );
+        assert!(exceedance_svg("none", &[curve("x", true, &[(1.0, 0.0)])]).is_none());
     }
 }

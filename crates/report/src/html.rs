@@ -6,7 +6,9 @@
 //! rejected from `_batches`/`_rejects`); 2 methods per hazard (model ids, versions,
 //! parameter hashes, class breaks from the manifest; factors, transforms and weights
 //! from the model files, checked against the manifest's hash); 3 validation figures
-//! found in the run folder; 4 maps; 5 per-township tables and charts; 6 provenance.
+//! found in the run folder; 4 maps; when the run has the loss route of risk, 5
+//! expected annual loss and deaths ([`loss`]); then per-township tables and charts;
+//! provenance.
 //!
 //! Numbers of the township tables carry their exact value in `data-value` (Rust's
 //! shortest round-trip form of the f64 read from `zoning.gpkg`) beside the rounded
@@ -27,6 +29,8 @@ use crate::run::{
     hazard_of, open_gpkg, read_unit_tables, Fields, GridKind, Run, UnitLevel, UnitSummary,
 };
 use crate::RenderedMap;
+
+pub mod loss;
 
 /// Escape text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -131,7 +135,14 @@ fn h2(out: &mut String, id: &str, n: usize, zh: &str, en: &str) {
 }
 
 /// Build the whole page.
-pub fn build(run: &Run, base: &Basemap, maps: &[RenderedMap]) -> Result<String, ReportError> {
+/// Build the whole page; `loss` adds the section of expected annual loss and deaths
+/// (with the township map of AAL / GDP classes when it was drawn).
+pub fn build(
+    run: &Run,
+    base: &Basemap,
+    maps: &[RenderedMap],
+    loss: Option<(&crate::loss::LossTables, Option<&loss::LossMap>)>,
+) -> Result<String, ReportError> {
     let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
     let units = read_unit_tables(&zdb)?;
     let cdb = open_gpkg(&run.census_gpkg(), "census database named by the manifest")?;
@@ -153,7 +164,7 @@ pub fn build(run: &Run, base: &Basemap, maps: &[RenderedMap]) -> Result<String, 
 <li><a href="#methods">评估方法 Methods</a></li>
 <li><a href="#validation">模型验证 Validation</a></li>
 <li><a href="#maps">风险图 Maps</a></li>
-<li><a href="#units">乡镇统计 Township tables</a></li>
+{}<li><a href="#units">乡镇统计 Township tables</a></li>
 <li><a href="#provenance">数据溯源 Provenance</a></li>
 </ol></nav>
 "##,
@@ -162,14 +173,24 @@ pub fn build(run: &Run, base: &Basemap, maps: &[RenderedMap]) -> Result<String, 
         esc(&zh),
         esc(&en),
         esc(&m.census.code),
-        esc(&m.engine_version)
+        esc(&m.engine_version),
+        if loss.is_some() {
+            "<li><a href=\"#loss\">损失风险 Expected annual loss and deaths</a></li>\n"
+        } else {
+            ""
+        }
     );
     section_area(&mut o, run, base, &cdb)?;
     section_methods(&mut o, run)?;
     section_validation(&mut o, run)?;
     section_maps(&mut o, maps);
-    section_units(&mut o, run, &units, maps, &zdb)?;
-    section_provenance(&mut o, run);
+    let mut n = 5;
+    if let Some((tables, map)) = loss {
+        loss::section(&mut o, run, n, tables, map);
+        n += 1;
+    }
+    section_units(&mut o, run, n, &units, maps, &zdb)?;
+    section_provenance(&mut o, run, n + 1);
     let _ = writeln!(
         o,
         "</main><footer>RiskCensus {} · GDAL {} · 本报告由运行目录自动生成 generated from the run folder; same run, same bytes.</footer></body></html>",
@@ -867,11 +888,12 @@ fn level_name(legend: Option<&Vec<LegendClass>>, code: Option<i64>) -> String {
 fn section_units(
     o: &mut String,
     run: &Run,
+    n: usize,
     units: &crate::run::UnitTables,
     maps: &[RenderedMap],
     zdb: &GpkgDb,
 ) -> Result<(), ReportError> {
-    h2(o, "units", 5, "乡镇统计", "Township tables");
+    h2(o, "units", n, "乡镇统计", "Township tables");
     let _ = write!(
         o,
         "<p>数据取自 <code>assess/zoning.gpkg</code> 的 <code>unit_summary</code> 与 <code>unit_levels</code> 表（{} 行 / {} 行）。<span class=\"en\">From the unit tables of zoning.gpkg; exposure counts are those standing in cells of each level.</span></p>",
@@ -1009,9 +1031,9 @@ fn section_units(
     Ok(())
 }
 
-fn section_provenance(o: &mut String, run: &Run) {
+fn section_provenance(o: &mut String, run: &Run, n: usize) {
     let m = &run.manifest;
-    h2(o, "provenance", 6, "数据溯源", "Provenance");
+    h2(o, "provenance", n, "数据溯源", "Provenance");
     let _ = write!(
         o,
         r#"<dl class="kv"><dt>引擎 engine</dt><dd>RiskCensus {}</dd><dt>GDAL</dt><dd>{}</dd><dt>普查目录 census folder</dt><dd><code>{}</code> (相对运行目录 relative to the run folder)</dd><dt>随机种子 seeds</dt><dd>{}</dd></dl>"#,

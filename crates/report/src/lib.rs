@@ -6,12 +6,16 @@
 //! - [`basemap`]: hillshade, townships with label points, rivers, CRS note, data date.
 //! - [`font`]: real glyphs from an installed CJK font, filled as paths.
 //! - [`map`]: one PNG map page (A4 at 200 dpi, or web size).
-//! - [`chart`]: inline SVG charts (area per level by township).
+//! - [`chart`]: inline SVG charts (area per level by township, validation curves,
+//!   loss-exceedance curves).
+//! - [`loss`]: the loss-route tables of `assess/` (AAL and deaths per unit,
+//!   exceedance curves, AAL per structure, the record), when the run has them.
 //! - [`html`]: the self-contained HTML report.
 //!
 //! [`render_report`] writes `<run>/maps/<grid>_{a4,web}.png` for every level grid
 //! found (hazard, risk, comprehensive and prevention; grids of hazards added later
-//! appear without a change here) and `<run>/report.html`. Output is deterministic:
+//! appear without a change here), `<run>/maps/loss_aal_gdp_townships_{web,a4}.png`
+//! when the run has the loss route, and `<run>/report.html`. Output is deterministic:
 //! the same run folder gives the same bytes (no clock, no hash-map order).
 //!
 //! Coordinates are the census CRS (projected, metres), `(x, y)` order; level grids
@@ -22,6 +26,7 @@ pub mod chart;
 pub mod error;
 pub mod font;
 pub mod html;
+pub mod loss;
 pub mod map;
 pub mod run;
 
@@ -121,23 +126,7 @@ pub fn render_maps(
     let mut written = Vec::new();
     for g in &r.grids {
         let lm = level_map(r, g)?;
-        let mut web_png = Vec::new();
-        let mut files = Vec::new();
-        for page in pages {
-            let pm = map::render_map(base, &lm, *page, font)?;
-            let png = pm.encode_png().map_err(|e| ReportError::Render {
-                map: g.id.clone(),
-                msg: format!("PNG encoding: {e}"),
-            })?;
-            let name = format!("{}_{}.png", g.id, page.name);
-            let path = maps_dir.join(&name);
-            write_atomic(&path, &png)?;
-            if page.name == WEB.name {
-                web_png = png;
-            }
-            files.push(name);
-            written.push(path);
-        }
+        let (web_png, files) = render_pages(&maps_dir, base, &lm, font, pages, &mut written)?;
         rendered.push(RenderedMap {
             grid: g.clone(),
             title_zh: lm.title_zh,
@@ -150,6 +139,61 @@ pub fn render_maps(
     Ok((rendered, written))
 }
 
+/// Draw `lm` on every page size into `maps_dir/<id>_<page>.png`; returns the web
+/// PNG and the file names, and adds the paths to `written`.
+fn render_pages(
+    maps_dir: &Path,
+    base: &map::Basemap,
+    lm: &map::LevelMap,
+    font: &CjkFont,
+    pages: &[PageSize],
+    written: &mut Vec<PathBuf>,
+) -> Result<(Vec<u8>, Vec<String>), ReportError> {
+    let mut web_png = Vec::new();
+    let mut files = Vec::new();
+    for page in pages {
+        let pm = map::render_map(base, lm, *page, font)?;
+        let png = pm.encode_png().map_err(|e| ReportError::Render {
+            map: lm.id.clone(),
+            msg: format!("PNG encoding: {e}"),
+        })?;
+        let name = format!("{}_{}.png", lm.id, page.name);
+        let path = maps_dir.join(&name);
+        write_atomic(&path, &png)?;
+        if page.name == WEB.name {
+            web_png = png;
+        }
+        files.push(name);
+        written.push(path);
+    }
+    Ok((web_png, files))
+}
+
+/// Draw the township map of AAL / GDP classes of the loss tables into `<run>/maps/`
+/// (`None` when no township is classified).
+pub fn render_loss_map(
+    r: &run::Run,
+    base: &map::Basemap,
+    font: &CjkFont,
+    tables: &loss::LossTables,
+    web_only: bool,
+    written: &mut Vec<PathBuf>,
+) -> Result<Option<html::loss::LossMap>, ReportError> {
+    let Some(lm) = loss::aal_gdp_map(base, tables) else {
+        return Ok(None);
+    };
+    let maps_dir = r.layout.maps();
+    std::fs::create_dir_all(&maps_dir).map_err(ReportError::fs(&maps_dir))?;
+    let pages: &[PageSize] = if web_only { &[WEB] } else { &[WEB, A4_PRINT] };
+    let (web_png, files) = render_pages(&maps_dir, base, &lm, font, pages, written)?;
+    Ok(Some(html::loss::LossMap {
+        title_zh: lm.title_zh,
+        title_en: lm.title_en,
+        web_png,
+        files,
+    }))
+}
+
 /// Render the maps and the HTML report of the run folder `run_dir`: writes
 /// `<run>/maps/*.png` and `<run>/report.html`. Errors name the missing file, table
 /// or font.
@@ -160,8 +204,18 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
         None => CjkFont::find()?,
     };
     let base = basemap::load(&r)?;
-    let (maps, written) = render_maps(&r, &base, &font, opts.web_only)?;
-    let page = html::build(&r, &base, &maps)?;
+    let (maps, mut written) = render_maps(&r, &base, &font, opts.web_only)?;
+    let loss_tables = loss::read(&r)?;
+    let loss_map = match &loss_tables {
+        Some(t) => render_loss_map(&r, &base, &font, t, opts.web_only, &mut written)?,
+        None => None,
+    };
+    let page = html::build(
+        &r,
+        &base,
+        &maps,
+        loss_tables.as_ref().map(|t| (t, loss_map.as_ref())),
+    )?;
     let html_path = r.layout.report_html();
     write_atomic(&html_path, page.as_bytes())?;
     Ok(ReportSummary {
