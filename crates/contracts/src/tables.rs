@@ -79,6 +79,19 @@ pub mod census {
     pub const RESULT_EQ_BUILDINGS: &str = "eq_buildings";
 }
 
+/// The loss route's tables in the assessment folder (`assess/`), written by the
+/// comprehensive stage and read by the report (docs/risk.md).
+pub mod risk {
+    /// Per unit (county, township, village) and hazard: AAL, deaths, levels.
+    pub const UNITS_CSV: &str = "risk_units.csv";
+    /// Per unit, loss-model hazard and event: the loss-exceedance curves.
+    pub const EXCEEDANCE_CSV: &str = "loss_exceedance.csv";
+    /// Per hazard and structure type: AAL and deaths.
+    pub const STRUCTURE_CSV: &str = "aal_by_structure.csv";
+    /// Per hazard: the historical record beside the assessment.
+    pub const RECORD_CSV: &str = "risk_record.csv";
+}
+
 /// Layers and tables of the zoning GeoPackage (`assess/zoning.gpkg`).
 pub mod zoning {
     /// Township outlines with their codes and names.

@@ -22,15 +22,9 @@ use riskcensus_models::loss::{levels, LossLevels, Measure};
 use crate::error::ReportError;
 use crate::run::{rows, Fields, Run};
 
-/// Per unit and hazard, as the comprehensive stage names it (engine,
-/// `stages/comprehensive/tables.rs`).
-pub const UNITS_CSV: &str = "risk_units.csv";
-/// Loss-exceedance curves (same source).
-pub const EXCEEDANCE_CSV: &str = "loss_exceedance.csv";
-/// AAL per structure type (same source).
-pub const STRUCTURE_CSV: &str = "aal_by_structure.csv";
-/// The record beside the assessment (same source).
-pub const RECORD_CSV: &str = "risk_record.csv";
+pub use riskcensus_contracts::tables::risk::{
+    EXCEEDANCE_CSV, RECORD_CSV, STRUCTURE_CSV, UNITS_CSV,
+};
 
 /// The hazard id of the sum over hazards.
 pub const COMPREHENSIVE: &str = "comprehensive";
@@ -85,6 +79,11 @@ impl UnitRisk {
     /// True for the county row.
     pub fn is_county(&self) -> bool {
         self.unit_level == "county"
+    }
+
+    /// A township row (not the county, not a village).
+    pub fn is_township(&self) -> bool {
+        self.unit_level == "township"
     }
 }
 
@@ -533,7 +532,7 @@ pub fn aal_gdp_map(base: &crate::map::Basemap, t: &LossTables) -> Option<crate::
         let Some(code) = t
             .units
             .iter()
-            .find(|u| !u.is_county() && u.hazard == COMPREHENSIVE && u.unit_code == town.code)
+            .find(|u| u.is_township() && u.hazard == COMPREHENSIVE && u.unit_code == town.code)
             .and_then(|u| u.level_aal_gdp)
         else {
             continue;

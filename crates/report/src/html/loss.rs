@@ -172,7 +172,7 @@ fn county_summary(o: &mut String, hz: &[HazardInfo], t: &LossTables) {
     let towns: Vec<&UnitRisk> = t
         .units
         .iter()
-        .filter(|u| !u.is_county() && u.hazard == COMPREHENSIVE)
+        .filter(|u| u.is_township() && u.hazard == COMPREHENSIVE)
         .collect();
     let over = towns
         .iter()
@@ -260,7 +260,7 @@ fn township_table(o: &mut String, hz: &[HazardInfo], t: &LossTables, map: Option
     let rows = t
         .units
         .iter()
-        .filter(|u| u.hazard == COMPREHENSIVE && !u.is_county())
+        .filter(|u| u.hazard == COMPREHENSIVE && u.is_township())
         .chain(
             t.units
                 .iter()

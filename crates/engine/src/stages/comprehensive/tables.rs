@@ -27,14 +27,9 @@ use crate::loss::{HazardLosses, UnitRisk};
 use crate::output::CsvOut;
 use crate::stage::Context;
 
-/// Per unit and hazard.
-pub const UNITS_CSV: &str = "risk_units.csv";
-/// Loss-exceedance curves.
-pub const EXCEEDANCE_CSV: &str = "loss_exceedance.csv";
-/// AAL per structure type.
-pub const STRUCTURE_CSV: &str = "aal_by_structure.csv";
-/// The record beside the assessment.
-pub const RECORD_CSV: &str = "risk_record.csv";
+pub use riskcensus_contracts::tables::risk::{
+    EXCEEDANCE_CSV, RECORD_CSV, STRUCTURE_CSV, UNITS_CSV,
+};
 
 /// What [`write`] wrote.
 pub struct Written {
