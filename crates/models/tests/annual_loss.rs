@@ -219,9 +219,14 @@ fn doubling_values_doubles_the_aal_and_zero_intensity_loses_nothing() {
     assert_eq!(ead(1.0, true), 0.0);
 }
 
-/// The flood fixture: depths per cell (10, 20, 50, 100, 200 years) and buildings
-/// (cell, structure, value).
-fn flood_fixture() -> (BTreeMap<String, [f64; 5]>, Vec<(String, String, f64)>) {
+/// Depths per cell for the 10, 20, 50, 100 and 200-year events, m.
+type Depths = BTreeMap<String, [f64; 5]>;
+
+/// Buildings as (cell, structure, value 万元).
+type Buildings = Vec<(String, String, f64)>;
+
+/// The flood fixture: depths per cell and buildings.
+fn flood_fixture() -> (Depths, Buildings) {
     let depths = rows("flood_depths.csv")
         .iter()
         .map(|r| {

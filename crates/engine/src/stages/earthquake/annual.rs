@@ -43,7 +43,7 @@ pub fn annual_losses(
             .par_iter()
             .map(|b| {
                 let g = f64::from(basic[b.cell]);
-                if !(g > 0.0) {
+                if g.is_nan() || g <= 0.0 {
                     return None;
                 }
                 let curve = p.hazard_curve.curve(g);
