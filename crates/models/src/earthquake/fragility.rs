@@ -679,8 +679,8 @@ pub fn family_of(hazus_type: &str) -> &str {
         .unwrap_or(hazus_type)
 }
 
-/// Loss ratio Σ w[ds]·LR[ds] and death rate per indoor occupant
-/// Σ w[ds]·DR[ds] (the complete state split into collapse and non-collapse) of
+/// Loss ratio `Σ w[ds]·LR[ds]` and death rate per indoor occupant
+/// `Σ w[ds]·DR[ds]` (the complete state split into collapse and non-collapse) of
 /// weights `w` over the five damage states: state probabilities give the expected
 /// values of one event, annual state rates their annual rates.
 pub fn consequences(p: &FragilityParams, hazus_type: &str, w: &[f64; N_STATES]) -> (f64, f64) {

@@ -223,7 +223,7 @@ impl HazardCurve {
 }
 
 /// The annual rates of being in each damage state (none, slight … complete) from
-/// the rates of exceeding them: ν[ds] = ν[≥ ds] − ν[≥ ds + 1]; `none` is left 0 (the
+/// the rates of exceeding them: `ν[ds] = ν[≥ ds] − ν[≥ ds + 1]`; `none` is left 0 (the
 /// rate of "no damage" is not a consequence).
 pub fn state_rates(exceed: &[f64; 4]) -> [f64; 5] {
     [
