@@ -343,6 +343,11 @@ fn unit_risk_gdp_pct(run: &Path) -> (BTreeMap<(String, String), Option<f64>>, St
         if text("unit_level") == "county" {
             county = Some(text("unit_code"));
         }
+        // The report's tables hold the county and the townships; village rows are
+        // for the zoning tables.
+        if text("unit_level") == "village" {
+            continue;
+        }
         out.insert((text("unit_code"), text("hazard")), pct);
     }
     (out, county.expect("a county row"))
