@@ -7,6 +7,7 @@
 //! CGCS2000 longitude/latitude — and `status` and `run` again: flood runs, the other
 //! hazards name their missing inputs. Outputs are checked with `gdalinfo`.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -397,4 +398,109 @@ fn a_bad_grid_crs_is_blamed_on_census_toml_not_on_the_survey_file() {
             stderr(&out)
         );
     }
+}
+
+/// The loss route on a census of one's own (docs/risk.md): 泰山区 from its real
+/// boundary, buildings surveyed as a CSV of CGCS2000 longitude/latitude and the
+/// seismic zoning polygon (the county in the 0.10 g zone), no DEM. The earthquake
+/// AAL, deaths and risk levels come out for the county, the report draws its maps
+/// without a hillshade, and the tables say what is unknown (no GDP, no record)
+/// instead of writing zeros.
+#[test]
+fn the_annual_loss_of_a_census_of_ones_own_without_a_dem() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("taishan");
+    ok(init(&dir, &[]), "riskcensus init");
+    let survey = dir.join("survey");
+    // 60 buildings on a lattice inside the county's bounding box (117.06–117.35 E,
+    // 36.09–36.33 N); those outside the county are still on the grid.
+    let mut csv = String::from(
+        "id,lon,lat,structure,storeys,year_built,fortification,use,occupants,floor_area_m2,value_wan\n",
+    );
+    let structures = ["砖混", "砖木", "钢筋混凝土框架", "土木石", "钢结构"];
+    let forts = ["VII", "未设防", "VII", "VI", "VIII"];
+    for i in 0..60 {
+        let (lon, lat) = (
+            117.12 + 0.004 * (i % 10) as f64,
+            36.15 + 0.004 * (i / 10) as f64,
+        );
+        let s = structures[i % 5];
+        let storeys = if i % 5 == 1 || i % 5 == 3 {
+            1
+        } else {
+            2 + i % 6
+        };
+        writeln!(
+            csv,
+            "TS{i:03},{lon:.5},{lat:.5},{s},{storeys},{},{},住宅,{},{},{}",
+            1970 + i % 50,
+            forts[i % 5],
+            10 + i % 20,
+            300 * storeys,
+            90 * storeys
+        )
+        .unwrap();
+    }
+    std::fs::write(survey.join("buildings.csv"), csv).unwrap();
+    let zone = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"pga_g":0.10},"geometry":{"type":"Polygon","coordinates":[[[116.9,35.9],[117.5,35.9],[117.5,36.5],[116.9,36.5],[116.9,35.9]]]}}]}"#;
+    std::fs::write(survey.join("seismic_pga.geojson"), zone).unwrap();
+    let mut toml = std::fs::read_to_string(dir.join("census.toml")).unwrap();
+    toml.push_str(
+        "\n[[table]]\nid = \"buildings\"\npath = \"survey/buildings.csv\"\nkind = \"buildings\"\ncrs = \"EPSG:4490\"\n\n[[vector]]\nid = \"seismic_pga\"\npath = \"survey/seismic_pga.geojson\"\nkind = \"seismic_zones\"\ngeometry = \"polygon\"\n",
+    );
+    std::fs::write(dir.join("census.toml"), toml).unwrap();
+
+    // The plan: earthquake and the comprehensive sum run; flood still needs a DEM.
+    let s = status_json(&dir);
+    let eq = hazard(&s, "earthquake");
+    let outputs: Vec<&str> = eq["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert!(
+        outputs.contains(&"earthquake_aal") && outputs.contains(&"earthquake_risk_level"),
+        "{eq}"
+    );
+    assert!(!hazard(&s, "comprehensive")["outputs"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+
+    let out = ok(run(&["run", dir.to_str().unwrap()]), "riskcensus run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("report:"), "{text}");
+    let assess = dir.join("out/latest/assess");
+    for f in [
+        "earthquake_aal.tif",
+        "earthquake_deaths_annual.tif",
+        "earthquake_risk_level.tif",
+        "comprehensive_risk_level.tif",
+    ] {
+        assert!(assess.join(f).exists(), "{f}");
+    }
+    let units = std::fs::read_to_string(assess.join("risk_units.csv")).unwrap();
+    let county: Vec<&str> = units
+        .lines()
+        .find(|l| l.starts_with("370902,") && l.contains(",earthquake,"))
+        .unwrap()
+        .split(',')
+        .collect();
+    // aal_wan_per_yr > 0, no GDP surveyed: AAL/GDP and its level empty; population
+    // from the buildings' occupants, said so.
+    assert!(county[5].parse::<f64>().unwrap() > 0.0, "{units}");
+    assert_eq!((county[8], county[12], county[15]), ("", "", ""), "{units}");
+    assert_eq!(county[10], "buildings");
+    assert!(["1", "2", "3", "4", "5"].contains(&county[17]), "{units}");
+    let record = std::fs::read_to_string(assess.join("risk_record.csv")).unwrap();
+    let eq_row = record
+        .lines()
+        .find(|l| l.starts_with("earthquake,"))
+        .unwrap();
+    assert!(
+        eq_row.starts_with("earthquake,loss,true,,,,,,"),
+        "no disaster_events: the record is unknown, not 0: {eq_row}"
+    );
+    assert!(dir.join("out/latest/report.html").exists());
 }

@@ -324,9 +324,17 @@ fn missing_with(
     }
     if !needs.any_layer.is_empty() && !needs.any_layer.iter().any(|l| layers.contains(&l.as_str()))
     {
+        let who: Vec<String> = needs
+            .any_layer
+            .iter()
+            .map(|l| match producers.iter().find(|(p, _)| p == l) {
+                Some((_, by)) => format!("{l} from {by}"),
+                None => l.clone(),
+            })
+            .collect();
         out.push(Missing {
             need: format!("one of the layers {}", needs.any_layer.join(", ")),
-            how: "a hazard stage or model that writes one of them (see the other lines)".into(),
+            how: format!("a stage that can run and writes one: {}", who.join("; ")),
             via: None,
         });
     }

@@ -12,32 +12,37 @@ use crate::error::ReportError;
 use crate::map::{Basemap, Township};
 use crate::run::{open_gpkg, rows, Fields, Run};
 
-/// Read the basemap of `run`. Required: `layers/hillshade.tif` (else the maps would
-/// have no terrain; the error names it), the `townships` layer of `zoning.gpkg` and
-/// the census database; rivers are drawn when the census has a `rivers` table.
+/// Read the basemap of `run`: the hillshade `layers/hillshade.tif` when the run has
+/// one (a census without a DEM has none: its maps are drawn on white, and the map
+/// says so), the `townships` layer of `zoning.gpkg` and the census database; rivers
+/// are drawn when the census has a `rivers` table.
 pub fn load(run: &Run) -> Result<Basemap, ReportError> {
     let grid = run.grid().clone();
     let hs_path = run.layout.layers().join("hillshade.tif");
-    if !hs_path.exists() {
-        return Err(ReportError::Missing {
-            path: hs_path,
-            what: "hillshade backdrop of the maps (prepare stage output)".into(),
-        });
-    }
-    let hs = RasterReader::open(&hs_path, 1)?;
-    let hs_grid = hs.info().grid()?;
-    if !hs_grid.same_lattice(&grid) {
-        return Err(ReportError::invalid(
-            &hs_path,
-            format!(
-                "not on the census grid ({} × {} cells of {} m from ({}, {}); the manifest's grid is {} × {} of {} m from ({}, {}))",
-                hs_grid.rows, hs_grid.cols, hs_grid.cell_size, hs_grid.x_min, hs_grid.y_max,
-                grid.rows, grid.cols, grid.cell_size, grid.x_min, grid.y_max
-            ),
-        ));
-    }
-    let hillshade = hs.read_f32(grid.full_window())?;
-    let crs_note = crs_note(&grid.crs, &hs.info().crs_wkt);
+    let (hillshade, wkt) = if hs_path.exists() {
+        let hs = RasterReader::open(&hs_path, 1)?;
+        let hs_grid = hs.info().grid()?;
+        if !hs_grid.same_lattice(&grid) {
+            return Err(ReportError::invalid(
+                &hs_path,
+                format!(
+                    "not on the census grid ({} × {} cells of {} m from ({}, {}); the manifest's grid is {} × {} of {} m from ({}, {}))",
+                    hs_grid.rows, hs_grid.cols, hs_grid.cell_size, hs_grid.x_min, hs_grid.y_max,
+                    grid.rows, grid.cols, grid.cell_size, grid.x_min, grid.y_max
+                ),
+            ));
+        }
+        (
+            Some(hs.read_f32(grid.full_window())?),
+            hs.info().crs_wkt.clone(),
+        )
+    } else {
+        (
+            None,
+            riskcensus_io::crs::to_wkt(&grid.crs).unwrap_or_default(),
+        )
+    };
+    let crs_note = crs_note(&grid.crs, &wkt);
 
     let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
     let zpath = zdb.path().to_path_buf();
@@ -91,7 +96,7 @@ pub fn load(run: &Run) -> Result<Basemap, ReportError> {
     let data_date = data_date(run.census.as_ref(), &cdb)?;
     Ok(Basemap {
         grid,
-        hillshade: Some(hillshade),
+        hillshade,
         townships,
         rivers,
         census_name: run.manifest.census.name.clone(),

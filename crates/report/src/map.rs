@@ -486,7 +486,11 @@ pub fn render_map(
     y += 8.0 * s;
     font.draw(
         &mut pm,
-        "背景: 山体阴影 hillshade (az 315°, alt 45°)",
+        if base.hillshade.is_some() {
+            "背景: 山体阴影 hillshade (az 315°, alt 45°)"
+        } else {
+            "背景: 无 DEM, 无山体阴影 no DEM, no hillshade"
+        },
         px0,
         y + 24.0 * s,
         Align::Left,

@@ -387,16 +387,17 @@ pub(crate) fn write(
         "note",
     ])?;
     for p in parts {
-        let rec = p.recorded.unwrap_or_default();
+        // No events in the census: the record is unknown, not zero.
+        let rec = p.recorded;
         t.record([
             p.hazard.clone(),
             p.route.clone(),
             p.included.to_string(),
             record.map(|r| r.first_year.to_string()).unwrap_or_default(),
             record.map(|r| r.last_year.to_string()).unwrap_or_default(),
-            rec.events.to_string(),
-            num(rec.loss_per_year, 4),
-            num(rec.deaths_per_year, 6),
+            rec.map(|r| r.events.to_string()).unwrap_or_default(),
+            rec.map_or(String::new(), |r| num(r.loss_per_year, 4)),
+            rec.map_or(String::new(), |r| num(r.deaths_per_year, 6)),
             if p.included {
                 num(p.aal_wan, 4)
             } else {
