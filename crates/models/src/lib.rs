@@ -39,6 +39,7 @@ pub mod library;
 mod locate;
 pub mod loss;
 pub mod model;
+mod operator_file;
 pub mod program;
 pub mod reference;
 pub mod spec;

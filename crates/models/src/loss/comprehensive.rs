@@ -23,9 +23,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::parse_toml;
-use crate::error::{ModelError, Problem};
-use crate::locate::{dotted, Locator, Step};
+use crate::error::ModelError;
+use crate::locate::Step;
+use crate::operator_file::{k, parse_toml, Checker};
 
 /// The file in the model library.
 pub const PATH: &str = "comprehensive/comprehensive.toml";
@@ -84,69 +84,54 @@ impl Comprehensive {
     pub fn from_toml(text: &str, origin: impl AsRef<Path>) -> Result<Self, ModelError> {
         let origin: PathBuf = origin.as_ref().to_path_buf();
         let s: Spec = parse_toml(text, &origin)?;
-        let loc = Locator::new(text);
-        let mut problems = Vec::new();
-        let mut err = |path: Vec<Step>, msg: String| {
-            problems.push(Problem {
-                line: loc.line(&path),
-                key: dotted(&path),
-                msg,
-            })
-        };
-        let k = |s: &str| Step::Key(s.into());
+        let mut c = Checker::new(text);
         if s.operator != OPERATOR {
-            err(
-                vec![k("operator")],
+            c.err(
+                &[k("operator")],
                 format!("operator {:?}: only {OPERATOR:?} is known", s.operator),
             );
         }
         if s.sources.is_empty() {
-            err(vec![k("sources")], "cite at least one".into());
+            c.err(&[k("sources")], "cite at least one");
         }
         if s.description.trim().is_empty() {
-            err(
-                vec![k("description")],
-                "say what the combination does".into(),
-            );
+            c.err(&[k("description")], "say what the combination does");
         }
         for (i, h) in s.hazards.iter().enumerate() {
             let at = vec![k("hazards"), Step::Index(i)];
             if s.hazards[..i].iter().any(|o| o.hazard == h.hazard) {
-                err(
-                    at.clone(),
+                c.err(
+                    &at,
                     format!("{} enters twice: a hazard is counted once", h.hazard),
                 );
             }
             match (h.route, &h.risk_layer) {
-                (Route::Record, None) => err(
-                    at.clone(),
+                (Route::Record, None) => c.err(
+                    &at,
                     format!("{}: route \"record\" needs risk_layer", h.hazard),
                 ),
-                (Route::Loss, Some(_)) => err(
-                    at.clone(),
+                (Route::Loss, Some(_)) => c.err(
+                    &at,
                     format!("{}: route \"loss\" takes no risk_layer", h.hazard),
                 ),
                 _ => {}
             }
             if h.route == Route::Record && h.event_types.is_empty() {
-                err(at, format!("{}: name its disaster_events types", h.hazard));
+                c.err(&at, format!("{}: name its disaster_events types", h.hazard));
             }
         }
         if s.hazards.is_empty() {
-            err(vec![k("hazards")], "at least one hazard".into());
+            c.err(&[k("hazards")], "at least one hazard");
         }
-        if !problems.is_empty() {
-            return Err(ModelError::Invalid {
-                file: origin,
-                problems,
-            });
-        }
-        Ok(Comprehensive {
-            id: s.id,
-            version: s.version,
-            sources: s.sources,
-            hazards: s.hazards,
-        })
+        c.finish(
+            &origin,
+            Comprehensive {
+                id: s.id,
+                version: s.version,
+                sources: s.sources,
+                hazards: s.hazards,
+            },
+        )
     }
 
     /// The shipped combination.

@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::parse_toml;
-use crate::error::{ModelError, Problem};
-use crate::locate::{dotted, Locator, Step};
+use crate::error::ModelError;
+use crate::locate::Step;
+use crate::operator_file::{k, parse_toml, Checker};
 
 /// The file in the model library.
 pub const PATH: &str = "common/loss_levels.toml";
@@ -95,64 +95,49 @@ impl LossLevels {
     pub fn from_toml(text: &str, origin: impl AsRef<Path>) -> Result<Self, ModelError> {
         let origin: PathBuf = origin.as_ref().to_path_buf();
         let s: Spec = parse_toml(text, &origin)?;
-        let loc = Locator::new(text);
-        let mut problems = Vec::new();
-        let mut err = |path: Vec<Step>, msg: String| {
-            problems.push(Problem {
-                line: loc.line(&path),
-                key: dotted(&path),
-                msg,
-            })
-        };
-        let k = |s: &str| Step::Key(s.into());
+        let mut c = Checker::new(text);
         if s.operator != OPERATOR {
-            err(
-                vec![k("operator")],
+            c.err(
+                &[k("operator")],
                 format!("operator {:?}: only {OPERATOR:?} is known", s.operator),
             );
         }
         if s.sources.is_empty() {
-            err(vec![k("sources")], "cite at least one".into());
+            c.err(&[k("sources")], "cite at least one");
         }
         let n = s.measures.first().map_or(0, |m| m.breaks.len());
         for (i, m) in s.measures.iter().enumerate() {
             let at = vec![k("measures"), Step::Index(i)];
             if m.unit != m.id.unit() {
-                err(
-                    at.clone(),
+                c.err(
+                    &at,
                     format!("{} is in {}, not {:?}", m.id.id(), m.id.unit(), m.unit),
                 );
             }
             let ascending = m.breaks.windows(2).all(|w| w[1] > w[0]);
             if m.breaks.is_empty() || !ascending || m.breaks.iter().any(|b| !b.is_finite()) {
-                err(
-                    at.clone(),
-                    "breaks must be finite and strictly ascending".into(),
-                );
+                c.err(&at, "breaks must be finite and strictly ascending");
             }
             if m.breaks.len() != n {
-                err(at.clone(), format!("every measure needs {n} breaks"));
+                c.err(&at, format!("every measure needs {n} breaks"));
             }
             if s.measures[..i].iter().any(|o| o.id == m.id) {
-                err(at, format!("{} is given twice", m.id.id()));
+                c.err(&at, format!("{} is given twice", m.id.id()));
             }
         }
         if s.measures.is_empty() {
-            err(vec![k("measures")], "at least one measure".into());
+            c.err(&[k("measures")], "at least one measure");
         }
-        if !problems.is_empty() {
-            return Err(ModelError::Invalid {
-                file: origin,
-                problems,
-            });
-        }
-        Ok(LossLevels {
-            id: s.id,
-            version: s.version,
-            scheme: s.scheme,
-            sources: s.sources,
-            measures: s.measures,
-        })
+        c.finish(
+            &origin,
+            LossLevels {
+                id: s.id,
+                version: s.version,
+                scheme: s.scheme,
+                sources: s.sources,
+                measures: s.measures,
+            },
+        )
     }
 
     /// The shipped thresholds.

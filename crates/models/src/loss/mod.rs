@@ -18,20 +18,3 @@ pub mod levels;
 pub use comprehensive::{Comprehensive, EventRecord, Recorded, RecordedRates};
 pub use exceedance::expected_annual;
 pub use levels::{LossLevels, Measure};
-
-use std::path::Path;
-
-use crate::error::ModelError;
-use crate::locate::Locator;
-
-/// Parse TOML text into `T`, errors with `origin` and line.
-fn parse_toml<T: serde::de::DeserializeOwned>(text: &str, origin: &Path) -> Result<T, ModelError> {
-    toml::from_str(text).map_err(|e| ModelError::Syntax {
-        file: origin.to_path_buf(),
-        line: e
-            .span()
-            .map(|s| Locator::new(text).line_of(s.start))
-            .unwrap_or(0),
-        msg: e.message().trim().to_string(),
-    })
-}
