@@ -846,12 +846,7 @@ fn section_maps(o: &mut String, maps: &[RenderedMap]) {
     o.push_str("<p>底图为山体阴影，等级颜色按《设计说明》统一配色；打印版（A4 横向 200 dpi）见 <code>maps/</code> 目录。<span class=\"en\">Level colours over a hillshade; print pages (A4 landscape, 200 dpi) are in <code>maps/</code>.</span></p>");
     for (i, m) in maps.iter().enumerate() {
         let b64 = base64::engine::general_purpose::STANDARD.encode(&m.web_png);
-        let links = m
-            .files
-            .iter()
-            .map(|f| format!(r#"<a href="maps/{0}">{0}</a>"#, esc(f)))
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let links = map_links(&m.files);
         let _ = write!(
             o,
             r#"<figure id="map-{}"><img alt="{} {}" src="data:image/png;base64,{b64}"><figcaption>图 {} {} <span class="en">{}</span> — {}</figcaption></figure>"#,
@@ -1126,4 +1121,13 @@ mod tests {
         );
         assert!(num_cell("area_km2", None).contains(r#"data-value="""#));
     }
+}
+
+/// Links to a map's files in `maps/`, joined by " · ".
+pub(crate) fn map_links(files: &[String]) -> String {
+    files
+        .iter()
+        .map(|f| format!(r#"<a href="maps/{0}">{0}</a>"#, esc(f)))
+        .collect::<Vec<_>>()
+        .join(" · ")
 }

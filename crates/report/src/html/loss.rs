@@ -292,12 +292,7 @@ fn township_table(o: &mut String, hz: &[HazardInfo], t: &LossTables, map: Option
     if let Some(m) = map {
         use base64::Engine as _;
         let b64 = base64::engine::general_purpose::STANDARD.encode(&m.web_png);
-        let links = m
-            .files
-            .iter()
-            .map(|f| format!(r#"<a href="maps/{0}">{0}</a>"#, esc(f)))
-            .collect::<Vec<_>>()
-            .join(" · ");
+        let links = super::map_links(&m.files);
         let _ = write!(
             o,
             r#"<figure id="map-loss-aal-gdp"><img alt="{} {}" src="data:image/png;base64,{b64}"><figcaption>{} <span class="en">{}</span>（按 <code>level_aal_gdp</code> 分级，最高级为超过 {PLAN_TARGET_GDP_PCT} % 的规划目标 classes of level_aal_gdp; the top class exceeds the plan's target） — {links}</figcaption></figure>"#,
