@@ -4,6 +4,8 @@
 CARGO ?= cargo
 DEMO_OUT ?= out/demo
 DEMO_ARGS ?=
+# Where cargo builds (honours CARGO_TARGET_DIR, like cargo itself).
+TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
 .PHONY: deps demo test validate bench fmt clean
 
@@ -13,7 +15,7 @@ deps:
 ## Generate the built-in demo census and run the engine on it (release build).
 demo: deps
 	$(CARGO) build --release -p riskcensus-cli
-	target/release/riskcensus demo --out $(DEMO_OUT) $(DEMO_ARGS)
+	$(TARGET_DIR)/release/riskcensus demo --out $(DEMO_OUT) $(DEMO_ARGS)
 	@scripts/check-cogs.sh $(DEMO_OUT)/layers
 
 ## All tests (hermetic: they compare against committed golden files), after the
