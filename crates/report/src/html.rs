@@ -1100,6 +1100,15 @@ fn section_provenance(o: &mut String, run: &Run, n: usize) {
     }
 }
 
+/// Links to a map's files in `maps/`, joined by " · ".
+pub(crate) fn map_links(files: &[String]) -> String {
+    files
+        .iter()
+        .map(|f| format!(r#"<a href="maps/{0}">{0}</a>"#, esc(f)))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1121,13 +1130,4 @@ mod tests {
         );
         assert!(num_cell("area_km2", None).contains(r#"data-value="""#));
     }
-}
-
-/// Links to a map's files in `maps/`, joined by " · ".
-pub(crate) fn map_links(files: &[String]) -> String {
-    files
-        .iter()
-        .map(|f| format!(r#"<a href="maps/{0}">{0}</a>"#, esc(f)))
-        .collect::<Vec<_>>()
-        .join(" · ")
 }

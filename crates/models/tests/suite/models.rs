@@ -225,3 +225,26 @@ fn no_risk_model_has_the_hazard_inside_its_vulnerability() {
     closure("bad_v", &p, &mut from_v);
     assert!(from_v.contains("geohazard_hazard"));
 }
+
+/// Natural breaks (or any data-driven classification) are a display option, never
+/// the default for a risk level: every shipped model whose levels measure risk
+/// classifies by fixed breaks (docs/risk.md §3).
+#[test]
+fn no_shipped_risk_level_comes_from_the_data() {
+    let lib = riskcensus_models::Library::shipped();
+    let mut risk_levels = 0;
+    for m in lib.scoring_models(&[]).unwrap() {
+        let Some(c) = m.classification() else {
+            continue;
+        };
+        let risky = c
+            .scheme
+            .as_ref()
+            .is_some_and(|s| s.measures == riskcensus_core::Measure::Risk);
+        if risky {
+            risk_levels += 1;
+            assert_eq!(c.method, "fixed_breaks", "{}: {}", m.id(), c.method);
+        }
+    }
+    assert!(risk_levels >= 2, "geohazard and wildfire risk");
+}
