@@ -588,3 +588,46 @@ fn the_report_loads_in_headless_chromium_without_console_errors() {
     colours.dedup();
     assert!(colours.len() > 50, "only {} colours", colours.len());
 }
+
+/// A run made before the loss route (no `unit_risk` table, no loss CSVs) still gets
+/// its report, without the loss section.
+#[test]
+fn a_run_without_the_loss_tables_gets_its_report_without_the_section() {
+    fn copy_tree(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap() {
+            let e = e.unwrap();
+            let p = e.path();
+            if p.is_dir() {
+                copy_tree(&p, &to.join(e.file_name()));
+            } else {
+                std::fs::copy(&p, to.join(e.file_name())).unwrap();
+            }
+        }
+    }
+    let run = run_dir();
+    let tmp = tempfile::tempdir().unwrap();
+    let old = tmp.path().join("old");
+    copy_tree(run, &old);
+    for f in [
+        "risk_units.csv",
+        "loss_exceedance.csv",
+        "aal_by_structure.csv",
+        "risk_record.csv",
+    ] {
+        std::fs::remove_file(old.join("assess").join(f)).unwrap();
+    }
+    let db = GpkgDb::open(&old.join("assess/zoning.gpkg"), false).unwrap();
+    db.sql("DROP TABLE unit_risk").unwrap();
+    drop(db);
+    ok(
+        bin().arg("report").arg(&old).output().unwrap(),
+        "riskcensus report",
+    );
+    let html = std::fs::read_to_string(old.join("report.html")).unwrap();
+    assert!(!html.contains(r#"<h2 id="loss">"#));
+    assert!(
+        html.contains(r#"<h2 id="maps">"#),
+        "the rest of the report is there"
+    );
+}

@@ -12,7 +12,7 @@
 //!
 //! Each file is parsed as written with unknown keys refused (`…Spec::parse`), then
 //! checked once (`…Spec::check`: every problem, each with its line and dotted key, as
-//! a [`ModelError`]) into the validated type the algorithm takes.
+//! a [`ModelError`](crate::ModelError)) into the validated type the algorithm takes.
 
 pub mod depth_damage;
 pub mod inundation;
