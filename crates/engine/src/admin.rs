@@ -138,3 +138,46 @@ pub fn attributes(census: &Census) -> Result<BTreeMap<String, UnitAttributes>, E
     }
     Ok(out)
 }
+
+/// The census's townships with their exact cell coverage and each cell's township
+/// (the one covering most of it), computed once per run and shared by the stages
+/// that work per township ([`run_townships`]).
+#[derive(Debug, Default)]
+pub struct Townships {
+    /// Townships with a polygon, sorted by code (empty for a census without them).
+    pub units: Vec<Unit>,
+    /// Row-major: 0 for a cell no township covers, k for `units[k − 1]`.
+    pub owner: Vec<usize>,
+}
+
+impl Townships {
+    /// The cells inside a township, or `None` for a census without township
+    /// polygons (every cell counts).
+    pub fn mask(&self) -> Option<Vec<bool>> {
+        (!self.units.is_empty()).then(|| self.owner.iter().map(|&o| o > 0).collect())
+    }
+}
+
+/// The townships of the run's census: computed on first use and published in the
+/// context, so later stages reuse them instead of covering the polygons again.
+pub fn run_townships(
+    cx: &mut crate::stage::Context<'_>,
+) -> Result<std::sync::Arc<Townships>, EngineError> {
+    if let Some(t) = cx.published::<std::sync::Arc<Townships>>().next() {
+        return Ok(t.clone());
+    }
+    let grid = &cx.census.grid;
+    let db = cx.census.dir.join(riskcensus_contracts::layout::CENSUS_DB);
+    let units = if db.exists() {
+        townships(&Census::open(&cx.census.dir)?, grid)?
+    } else {
+        Vec::new()
+    };
+    let owner = riskcensus_zoning::units::cell_owner(&units, (grid.rows, grid.cols))
+        .iter()
+        .map(|&o| o.max(0) as usize)
+        .collect();
+    let t = std::sync::Arc::new(Townships { units, owner });
+    cx.publish(t.clone());
+    Ok(t)
+}

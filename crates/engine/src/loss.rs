@@ -67,7 +67,36 @@ pub struct HazardLosses {
     pub deaths_layer: String,
 }
 
+/// Per-cell totals of buildings (row-major): AAL (万元/yr), expected annual deaths
+/// and occupants; 0 where no building stands, NaN where a building's AAL or deaths
+/// are NaN (a sum over nodata is nodata).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CellTotals {
+    /// AAL per cell, 万元/yr.
+    pub aal: Vec<f64>,
+    /// Expected annual deaths per cell.
+    pub deaths: Vec<f64>,
+    /// Occupants of the cell's buildings, persons.
+    pub occupants: Vec<f64>,
+}
+
 impl HazardLosses {
+    /// The buildings' totals per cell of a grid of `cells` cells, summed in building
+    /// order (identical for any thread count).
+    pub fn cell_totals(&self, cells: usize) -> CellTotals {
+        let mut t = CellTotals {
+            aal: vec![0.0; cells],
+            deaths: vec![0.0; cells],
+            occupants: vec![0.0; cells],
+        };
+        for b in &self.buildings {
+            t.aal[b.cell] += b.aal_wan;
+            t.deaths[b.cell] += b.deaths_per_year;
+            t.occupants[b.cell] += b.occupants;
+        }
+        t
+    }
+
     /// Σ AAL over the buildings, 万元/yr (NaN terms skipped).
     pub fn aal_wan(&self) -> f64 {
         self.buildings
@@ -97,23 +126,6 @@ pub fn load_levels(
     )?)
 }
 
-/// The cells inside the census's townships (row-major), or `None` for a census
-/// without township polygons (every cell counts).
-pub fn township_mask(cx: &Context<'_>) -> Result<Option<Vec<bool>>, EngineError> {
-    let db = cx.census.dir.join(riskcensus_contracts::layout::CENSUS_DB);
-    if !db.exists() {
-        return Ok(None);
-    }
-    let census = crate::ingest::Census::open(&cx.census.dir)?;
-    let towns = crate::admin::townships(&census, &cx.census.grid)?;
-    if towns.is_empty() {
-        return Ok(None);
-    }
-    let g = &cx.census.grid;
-    let owner = riskcensus_zoning::units::cell_owner(&towns, (g.rows, g.cols));
-    Ok(Some(owner.iter().map(|&o| o > 0).collect()))
-}
-
 /// The risk of one cell from its AAL (万元/yr), expected annual deaths and the
 /// occupants of its buildings: the AAL density (万元/km²/yr) and the level, the
 /// more severe of the density's and of the death rate's (deaths per 10⁵ occupants
@@ -138,16 +150,14 @@ pub fn cell_risk(
 }
 
 /// Write `<hazard>_risk` (AAL density, 万元/km²/yr, f32, NaN nodata) and
-/// `<hazard>_risk_level` (u8, the levels' scheme, 0 nodata) from per-cell AAL,
-/// deaths and occupants (row-major), into the assessment folder and the stack.
-/// Cells outside the census's townships are nodata; a NaN AAL (a building whose
-/// hazard is unknown) is nodata. Returns the (layer, path) pairs written.
+/// `<hazard>_risk_level` (u8, the levels' scheme, 0 nodata) from per-cell totals,
+/// into the assessment folder and the stack. Cells outside the census's townships
+/// are nodata; a NaN AAL (a building whose hazard is unknown) is nodata. Returns the
+/// (layer, path) pairs written.
 pub fn write_risk(
     cx: &mut Context<'_>,
     hazard: &str,
-    aal: &[f32],
-    deaths: &[f32],
-    occupants: &[f64],
+    totals: &CellTotals,
 ) -> Result<Vec<(String, PathBuf)>, EngineError> {
     let levels = load_levels(cx.library)?;
     let scheme = cx
@@ -158,22 +168,22 @@ pub fn write_risk(
             path: levels_origin(cx),
             scheme: levels.scheme().to_string(),
         })?;
-    let mask = township_mask(cx)?;
+    let mask = crate::admin::run_townships(cx)?.mask();
     let grid = &cx.census.grid;
     let km2 = grid.cell_area() / 1.0e6;
     let n = grid.cell_count();
     let mut density = vec![f32::NAN; n];
     let mut level = vec![0u8; n];
     for i in 0..n {
-        if mask.as_ref().is_some_and(|m| !m[i]) || aal[i].is_nan() {
+        if mask.as_ref().is_some_and(|m| !m[i]) || totals.aal[i].is_nan() {
             continue;
         }
         let (d, l) = cell_risk(
             &levels,
             km2,
-            f64::from(aal[i]),
-            f64::from(deaths[i]).max(0.0),
-            occupants[i],
+            totals.aal[i],
+            totals.deaths[i].max(0.0),
+            totals.occupants[i],
         );
         density[i] = d as f32;
         level[i] = l;
@@ -201,15 +211,6 @@ fn levels_origin(cx: &Context<'_>) -> PathBuf {
         .require(riskcensus_models::loss::levels::PATH)
         .map(|f| f.origin.clone())
         .unwrap_or_else(|_| PathBuf::from(riskcensus_models::loss::levels::PATH))
-}
-
-/// Per-cell occupants of the buildings of `losses` (row-major).
-pub fn occupants_per_cell(losses: &HazardLosses, cells: usize) -> Vec<f64> {
-    let mut o = vec![0.0; cells];
-    for b in &losses.buildings {
-        o[b.cell] += b.occupants;
-    }
-    o
 }
 
 /// The risk of one admin unit (county, township or village) under one hazard or all
@@ -255,4 +256,69 @@ pub struct UnitRisk {
     pub level_death_rate: u8,
     /// The most severe of the three.
     pub risk_level: u8,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn building(id: &str, cell: usize, aal: f64, deaths: f64, occupants: f64) -> BuildingLoss {
+        BuildingLoss {
+            id: id.into(),
+            cell,
+            structure: "other".into(),
+            value_wan: 0.0,
+            occupants,
+            event_loss_wan: Vec::new(),
+            event_deaths: Vec::new(),
+            aal_wan: aal,
+            deaths_per_year: deaths,
+        }
+    }
+
+    fn losses(buildings: Vec<BuildingLoss>) -> HazardLosses {
+        HazardLosses {
+            hazard: "flood".into(),
+            models: Vec::new(),
+            events: Vec::new(),
+            buildings,
+            aal_layer: "flood_aal".into(),
+            deaths_layer: "flood_deaths_annual".into(),
+        }
+    }
+
+    #[test]
+    fn cell_totals_by_hand() {
+        // Two buildings in cell 0, one in cell 1; cell 2 empty.
+        let t = losses(vec![
+            building("a", 0, 1.5, 0.1, 3.0),
+            building("b", 0, 2.0, 0.2, 4.0),
+            building("c", 1, 4.0, 0.5, 10.0),
+        ])
+        .cell_totals(3);
+        assert_eq!(t.aal, vec![3.5, 4.0, 0.0]);
+        assert_eq!(t.occupants, vec![7.0, 10.0, 0.0]);
+        assert!((t.deaths[0] - 0.3).abs() < 1e-15 && t.deaths[2] == 0.0);
+        // A building whose loss is unknown makes its cell's sum unknown.
+        let t = losses(vec![
+            building("a", 1, 4.0, 0.1, 1.0),
+            building("b", 1, f64::NAN, f64::NAN, 1.0),
+        ])
+        .cell_totals(2);
+        assert!(t.aal[1].is_nan() && t.aal[0] == 0.0);
+    }
+
+    #[test]
+    fn a_cell_is_as_risky_as_its_worse_measure() {
+        let l = LossLevels::builtin();
+        // 0.5 万元/yr on 0.0009 km² = 555.6 万元/km²/yr (level II); 1e-4 deaths among
+        // 10 people = 1 per 10⁵ (level III): II.
+        let (d, lv) = cell_risk(&l, 0.0009, 0.5, 1.0e-4, 10.0);
+        assert!((d - 555.555).abs() < 0.01, "{d}");
+        assert_eq!(lv, 2);
+        // The same loss with 1e-2 deaths among 10 people (1000 per 10⁵): I.
+        assert_eq!(cell_risk(&l, 0.0009, 0.5, 1.0e-2, 10.0).1, 1);
+        // Nobody in the cell: the density alone.
+        assert_eq!(cell_risk(&l, 0.0009, 0.0, 0.0, 0.0).1, 5);
+    }
 }

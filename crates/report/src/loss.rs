@@ -3,9 +3,10 @@
 //! curves, AAL per building structure and the historical record beside the
 //! assessment; plus the level scheme and thresholds the levels were taken on.
 //!
-//! The unit rows come from the `unit_risk` table of `zoning.gpkg` when it holds one,
-//! else from `assess/risk_units.csv` (same columns). A run made before the loss route
-//! has neither: [`read`] returns `None` and the report leaves the section out. The
+//! The unit rows come from the `unit_risk` table of `zoning.gpkg` (exact values;
+//! `assess/risk_units.csv` holds them rounded for spreadsheets). A run made before
+//! the loss route has none: [`read`] returns `None` and the report leaves the
+//! section out. The
 //! other three tables are read when present. CSVs are read with the `csv` crate;
 //! errors name the file, the line of the record and the column.
 //!
@@ -273,10 +274,6 @@ impl CsvRow<'_> {
             .map_err(|_| self.bad(col, &format!("{t:?} is not an integer")))
     }
 
-    fn level(&self, col: &str) -> Result<Option<u8>, ReportError> {
-        level_code(self.opt_i64(col)?).map_err(|m| self.bad(col, &m))
-    }
-
     fn bool(&self, col: &str) -> Result<bool, ReportError> {
         match self.text(col)?.trim() {
             "true" | "1" => Ok(true),
@@ -341,34 +338,6 @@ fn units_from_gpkg(db: &riskcensus_io::gpkg::GpkgDb) -> Result<Vec<UnitRisk>, Re
         });
     }
     Ok(out)
-}
-
-fn units_from_csv(path: &Path) -> Result<Vec<UnitRisk>, ReportError> {
-    let f = CsvFile::read(path)?;
-    f.rows()
-        .map(|r| {
-            Ok(UnitRisk {
-                unit_code: r.text("unit_code")?.to_string(),
-                unit_name: r.text("unit_name")?.to_string(),
-                unit_level: r.text("unit_level")?.to_string(),
-                hazard: r.text("hazard")?.to_string(),
-                route: r.text("route")?.to_string(),
-                aal_wan_per_yr: r.opt_f64("aal_wan_per_yr")?,
-                deaths_per_yr: r.opt_f64("deaths_per_yr")?,
-                area_km2: r.opt_f64("area_km2")?,
-                gdp_wan: r.opt_f64("gdp_wan")?,
-                population: r.opt_f64("population")?,
-                population_source: r.text("population_source")?.to_string(),
-                aal_density: r.opt_f64("aal_density_wan_per_km2_yr")?,
-                aal_gdp_pct: r.opt_f64("aal_gdp_pct")?,
-                death_rate_per_100k: r.opt_f64("death_rate_per_100k_yr")?,
-                level_aal_density: r.level("level_aal_density")?,
-                level_aal_gdp: r.level("level_aal_gdp")?,
-                level_death_rate: r.level("level_death_rate")?,
-                risk_level: r.level("risk_level")?,
-            })
-        })
-        .collect()
 }
 
 /// Rows of `loss_exceedance.csv` at `path`.
@@ -467,23 +436,14 @@ pub fn read(run: &Run) -> Result<Option<LossTables>, ReportError> {
     } else {
         None
     };
-    let (units, units_source) = match from_gpkg {
-        Some(u) => (
-            u,
-            format!(
-                "assess/{} ({})",
-                riskcensus_contracts::layout::ZONING_GPKG,
-                zoning::UNIT_RISK
-            ),
-        ),
-        None => {
-            let p = assess.join(UNITS_CSV);
-            if !p.exists() {
-                return Ok(None);
-            }
-            (units_from_csv(&p)?, format!("assess/{UNITS_CSV}"))
-        }
+    let Some(units) = from_gpkg else {
+        return Ok(None);
     };
+    let units_source = format!(
+        "assess/{} ({})",
+        riskcensus_contracts::layout::ZONING_GPKG,
+        zoning::UNIT_RISK
+    );
     if units.is_empty() {
         return Ok(None);
     }

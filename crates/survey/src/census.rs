@@ -1174,14 +1174,14 @@ impl RunCtx<'_> {
             // Geometry.
             let mut geom: Option<geo::Geometry<f64>> = None;
             let geom_field = "geometry";
+            // A problem of the record's geometry, with the value it names.
+            let bad_geometry = |value: String, msg: String| {
+                problem(src, rec.at, geom_field, value, Rule::InvalidGeometry, msg)
+            };
             match &rec.geom {
                 SrcGeom::None => {}
-                SrcGeom::Broken(e) => probs.push(problem(
-                    src,
-                    rec.at,
-                    geom_field,
+                SrcGeom::Broken(e) => probs.push(bad_geometry(
                     String::new(),
-                    Rule::InvalidGeometry,
                     format!("unreadable geometry: {e}"),
                 )),
                 SrcGeom::Xy(xs, ys) => {
@@ -1213,14 +1213,7 @@ impl RunCtx<'_> {
                 }
                 SrcGeom::Geometry(g) => match check_geometry(layer.geometry, g) {
                     Ok(g) => geom = Some(g),
-                    Err(msg) => probs.push(problem(
-                        src,
-                        rec.at,
-                        geom_field,
-                        String::new(),
-                        Rule::InvalidGeometry,
-                        msg,
-                    )),
+                    Err(msg) => probs.push(bad_geometry(String::new(), msg)),
                 },
             }
             if rec.facts.z || rec.facts.m {
@@ -1251,12 +1244,8 @@ impl RunCtx<'_> {
                     );
                     let point = matches!(g, geo::Geometry::Point(_));
                     if !polygonal && (level != "village" || !point) {
-                        probs.push(problem(
-                            src,
-                            rec.at,
-                            geom_field,
+                        probs.push(bad_geometry(
                             kind_name(g).into(),
-                            Rule::InvalidGeometry,
                             format!(
                                 "a {} for a {level} unit: counties and townships are polygons (their boundary) and villages polygons or points (their seat); load a code list without geometry if no boundary exists",
                                 kind_name(g)
@@ -1338,14 +1327,7 @@ impl RunCtx<'_> {
                             ));
                             *g = fixed;
                         }
-                        Err(msg) => probs.push(problem(
-                            src,
-                            rec.at,
-                            geom_field,
-                            String::new(),
-                            Rule::InvalidGeometry,
-                            msg,
-                        )),
+                        Err(msg) => probs.push(bad_geometry(String::new(), msg)),
                     }
                 }
             }

@@ -695,23 +695,24 @@ pub fn consequences(p: &FragilityParams, hazus_type: &str, w: &[f64; N_STATES]) 
 }
 
 /// One building's annual damage over a hazard curve.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnnualDamage {
     /// Annual rates of exceeding slight, moderate, extensive, complete (body + tail).
     pub exceedance_rates: [f64; 4],
-    /// Expected annual loss ratio (fraction of value per year).
-    pub loss_ratio_per_year: f64,
     /// Average annual loss (unit of [`Building::value`] per year).
     pub aal: f64,
     /// Expected annual deaths.
     pub deaths_per_year: f64,
-    /// Share of the AAL from events rarer than the rarest level (the held tail).
-    pub tail_share: f64,
+    /// At each point of the curve (its probability levels, in order): the expected
+    /// loss and deaths of an event of that PGA — the building's loss-exceedance
+    /// curve. Deaths at the annual (hours-weighted) occupancy, like the annual deaths.
+    pub events: Vec<(f64, f64)>,
 }
 
 /// The annual damage of a building over the hazard curve `curve` (see
 /// [`super::hazard_curve`]): the damage-state exceedance rates of its fragility
-/// curve, then loss and deaths by [`consequences`] on the state rates.
+/// curve, then loss and deaths by [`consequences`] on the state rates; and its loss
+/// and deaths at each point of the curve.
 pub fn assess_annual(
     table: &FragilityTable,
     p: &FragilityParams,
@@ -720,17 +721,22 @@ pub fn assess_annual(
 ) -> Result<AnnualDamage, EarthquakeError> {
     let ht = b.structure.hazus_type(b.storeys);
     let (frag, _) = table.curve(&ht, code_level(b, p))?;
-    let rates = curve.damage_state_rates(&frag);
-    let total = rates.map(|r| r.total());
-    let tail = rates.map(|r| r.tail);
+    let occupants = b.occupants * p.annual_occupancy_factor();
+    let total = curve.damage_state_rates(&frag).map(|r| r.total());
     let (lr, dr) = consequences(p, &ht, &super::hazard_curve::state_rates(&total));
-    let (lr_tail, _) = consequences(p, &ht, &super::hazard_curve::state_rates(&tail));
+    let events = curve
+        .points()
+        .iter()
+        .map(|&(pga, _)| {
+            let (elr, edr) = consequences(p, &ht, &frag.state_probabilities(pga));
+            (elr * b.value, edr * occupants)
+        })
+        .collect();
     Ok(AnnualDamage {
         exceedance_rates: total,
-        loss_ratio_per_year: lr,
         aal: lr * b.value,
-        deaths_per_year: b.occupants * p.annual_occupancy_factor() * dr,
-        tail_share: if lr > 0.0 { lr_tail / lr } else { 0.0 },
+        deaths_per_year: dr * occupants,
+        events,
     })
 }
 

@@ -26,8 +26,8 @@
 //! the damage ratio is the value-weighted mean of theirs — or, in a cell without a
 //! valued building, the reference curve ([`REFERENCE`]) at the cell's depth: the
 //! vulnerability of the building stock a cell would have. A building's EAD
-//! ([`building_ead`]) comes from its losses over the events; a cell's EAD is the sum
-//! of its buildings' ([`sum_per_cell`]).
+//! ([`building_ead`]) comes from its losses over the events; a cell's is the sum of
+//! its buildings' (summed by the engine with their deaths and occupants).
 
 use std::cmp::Ordering;
 use std::path::{Path, PathBuf};
@@ -382,18 +382,14 @@ impl DepthDamage {
 }
 
 /// Expected annual damage from (return period years, loss) pairs, in any order, by
-/// the truncated trapezoidal rule of the module doc; 0 without an event.
+/// the truncated trapezoidal rule of the module doc
+/// ([`crate::loss::expected_annual`] with λ = 1/T); 0 without an event.
 pub fn expected_annual_damage(events: &[(u32, f64)]) -> f64 {
-    let mut ev: Vec<(f64, f64)> = events.iter().map(|&(t, l)| (1.0 / t as f64, l)).collect();
-    ev.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let mut ead = 0.0;
-    for w in ev.windows(2) {
-        ead += (w[0].0 - w[1].0) * (w[0].1 + w[1].1) / 2.0;
-    }
-    if let Some(&(p, l)) = ev.last() {
-        ead += p * l;
-    }
-    ead
+    let ev: Vec<(f64, f64)> = events
+        .iter()
+        .map(|&(t, l)| (1.0 / f64::from(t), l))
+        .collect();
+    crate::loss::expected_annual(&ev)
 }
 
 /// The expected annual damage of one building (万元/yr) from its damage in each
@@ -406,21 +402,6 @@ pub fn building_ead(periods: &[u32], damage: &[BuildingDamage]) -> f64 {
         .map(|(t, d)| (*t, d.loss_wan))
         .collect();
     expected_annual_damage(&ev)
-}
-
-/// Per-building values summed per cell on a grid of `shape` (rows, cols), in the
-/// buildings' order: 0 where no building stands, NaN where a building's value is
-/// NaN (a sum over nodata is nodata).
-///
-/// # Panics
-/// When a building's cell is outside `shape` or the slices differ in length.
-pub fn sum_per_cell(buildings: &[Building], values: &[f64], shape: (usize, usize)) -> Array2<f64> {
-    assert_eq!(buildings.len(), values.len(), "one value per building");
-    let mut grid = Array2::<f64>::zeros(shape);
-    for (b, v) in buildings.iter().zip(values) {
-        grid[b.cell] += v;
-    }
-    grid
 }
 
 #[cfg(test)]
@@ -454,7 +435,7 @@ mod tests {
     }
 
     #[test]
-    fn building_ead_and_cell_sums_by_hand() {
+    fn building_ead_by_hand() {
         // Losses 10, 50, 80 at 10, 50, 100 years: 3.85 (ead_trapezoid_by_hand).
         let d = |l: f64| BuildingDamage {
             depth_m: 1.0,
@@ -464,16 +445,8 @@ mod tests {
         let e = building_ead(&[10, 50, 100], &[d(10.0), d(50.0), d(80.0)]);
         assert!((e - 3.85).abs() < 1e-12, "{e}");
         assert!(building_ead(&[10], &[d(f64::NAN)]).is_nan());
-        // Two buildings in cell (0, 0), one in (0, 1), one on nodata in (0, 1).
-        let b = |col: usize| Building {
-            structure: "other".into(),
-            value_wan: None,
-            cell: (0, col),
-        };
-        let g = sum_per_cell(&[b(0), b(0), b(1)], &[1.5, 2.0, 4.0], (1, 3));
-        assert_eq!(g.row(0).to_vec(), vec![3.5, 4.0, 0.0]);
-        let g = sum_per_cell(&[b(1), b(1)], &[4.0, f64::NAN], (1, 2));
-        assert!(g[(0, 1)].is_nan() && g[(0, 0)] == 0.0);
+        // The per-cell sums of the buildings' EAD are the engine's
+        // (`riskcensus_engine::loss::HazardLosses::cell_totals`, tested there).
     }
 
     #[test]

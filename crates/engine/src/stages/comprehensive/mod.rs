@@ -26,13 +26,13 @@ pub mod tables;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use riskcensus_models::loss::comprehensive::{spread, Route, PATH};
+use riskcensus_models::loss::comprehensive::{spread, HazardEntry, Route, PATH};
 use riskcensus_models::loss::{Comprehensive, EventRecord, Recorded, RecordedRates};
 use serde::Serialize;
 
 use crate::error::EngineError;
 use crate::ingest::{Census, Query};
-use crate::loss::{HazardLosses, UnitRisk};
+use crate::loss::{CellTotals, HazardLosses, UnitRisk};
 use crate::provenance::{self, tag};
 use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
 
@@ -148,7 +148,8 @@ impl Stage for ComprehensiveStage {
             None => Vec::new(),
         };
         let record = RecordedRates::from_events(&events);
-        let mask = crate::loss::township_mask(cx)?;
+        let townships = crate::admin::run_townships(cx)?;
+        let mask = townships.mask();
         let n = cx.census.grid.cell_count();
         let mut report = ComprehensiveReport {
             record_years: record.as_ref().map(|r| (r.first_year, r.last_year)),
@@ -156,110 +157,36 @@ impl Stage for ComprehensiveStage {
         };
         let mut cells: Vec<Cells> = Vec::new();
         for h in model.hazards() {
-            let recorded = record.as_ref().map(|r| r.of(&h.event_types));
-            let mut part = Part {
-                hazard: h.hazard.clone(),
-                route: route_name(h.route).into(),
-                included: false,
-                note: String::new(),
-                aal_wan: 0.0,
-                deaths_per_year: 0.0,
-                recorded,
-            };
-            let got = match h.route {
-                Route::Loss => match losses.iter().find(|l| l.hazard == h.hazard) {
-                    Some(l) => {
-                        let g = &cx.census.grid;
-                        let aal = cx.stack.read_grid(&l.aal_layer, None, g, ID)?;
-                        let deaths = cx.stack.read_grid(&l.deaths_layer, None, g, ID)?;
-                        part.note = format!("loss model {}", l.models.join(", "));
-                        Some((
-                            aal.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(),
-                            deaths.iter().map(|&v| f64::from(v)).collect::<Vec<_>>(),
-                        ))
-                    }
-                    None => {
-                        part.note = format!(
-                            "not assessed: the {} stage wrote no annual loss in this run",
-                            h.hazard
-                        );
-                        None
-                    }
-                },
-                Route::Record => {
-                    let layer = h.risk_layer.clone().unwrap_or_default();
-                    match (cx.stack.get(&layer).is_some(), recorded) {
-                        (false, _) => {
-                            part.note = format!("not assessed: no {layer} in this run");
-                            None
-                        }
-                        (true, None) => {
-                            part.note =
-                                "no disaster_events in the census: no recorded loss to spread"
-                                    .into();
-                            None
-                        }
-                        (true, Some(rec)) => {
-                            let r = cx.stack.read_grid(&layer, None, &cx.census.grid, ID)?;
-                            let w: Vec<f32> = r
-                                .iter()
-                                .enumerate()
-                                .map(|(i, &v)| {
-                                    if mask.as_ref().is_some_and(|m| !m[i]) {
-                                        f32::NAN
-                                    } else {
-                                        v
-                                    }
-                                })
-                                .collect();
-                            part.note = format!(
-                                "{} recorded events of {} over {} years, spread by {layer}",
-                                rec.events,
-                                h.event_types.join("/"),
-                                record.as_ref().map_or(0, RecordedRates::years)
-                            );
-                            Some((
-                                spread(rec.loss_per_year, &w),
-                                spread(rec.deaths_per_year, &w),
-                            ))
-                        }
-                    }
-                }
-            };
-            if let Some((aal, deaths)) = got {
-                part.included = true;
-                part.aal_wan = aal.iter().filter(|v| v.is_finite()).sum();
-                part.deaths_per_year = deaths.iter().filter(|v| v.is_finite()).sum();
-                cells.push(Cells {
-                    hazard: h.hazard.clone(),
-                    route: h.route,
-                    aal,
-                    deaths,
-                });
+            let (part, got) = enter(cx, h, &losses, record.as_ref(), mask.as_deref())?;
+            if let Some(c) = got {
+                cells.push(c);
             }
             report.parts.push(part);
         }
         if cells.is_empty() {
             return Ok(StageOutcome::with_details(report));
         }
-        // The sums per cell (NaN propagates), in the combination's order.
-        let mut aal = vec![0f64; n];
-        let mut deaths = vec![0f64; n];
+        // The sums per cell (NaN propagates), in the combination's order, nodata
+        // outside the townships.
+        let mut total = CellTotals {
+            aal: vec![0.0; n],
+            deaths: vec![0.0; n],
+            occupants: occupants(&losses, n),
+        };
         for c in &cells {
             for i in 0..n {
-                aal[i] += c.aal[i];
-                deaths[i] += c.deaths[i];
+                total.aal[i] += c.aal[i];
+                total.deaths[i] += c.deaths[i];
             }
         }
-        for i in 0..n {
-            if mask.as_ref().is_some_and(|m| !m[i]) {
-                aal[i] = f64::NAN;
-                deaths[i] = f64::NAN;
+        if let Some(m) = &mask {
+            for (i, _) in m.iter().enumerate().filter(|(_, &inside)| !inside) {
+                total.aal[i] = f64::NAN;
+                total.deaths[i] = f64::NAN;
             }
         }
-        report.aal_wan = aal.iter().filter(|v| v.is_finite()).sum();
-        report.deaths_per_year = deaths.iter().filter(|v| v.is_finite()).sum();
-        let occupants = occupants(&losses, n);
+        report.aal_wan = total.aal.iter().filter(|v| v.is_finite()).sum();
+        report.deaths_per_year = total.deaths.iter().filter(|v| v.is_finite()).sum();
         let mut tags = provenance::base();
         tags.insert(
             tag::MODEL_ID.into(),
@@ -267,34 +194,37 @@ impl Stage for ComprehensiveStage {
         );
         tags.insert(tag::PARAM_HASH.into(), provenance::param_hash(&model));
         let dir = cx.layout.assess();
-        let aal32: Vec<f32> = aal.iter().map(|&v| v as f32).collect();
-        let deaths32: Vec<f32> = deaths.iter().map(|&v| v as f32).collect();
         for (id, data, unit) in [
-            ("comprehensive_aal", &aal32, "wan_cny/yr"),
-            ("comprehensive_deaths_annual", &deaths32, "persons/yr"),
+            ("comprehensive_aal", &total.aal, "wan_cny/yr"),
+            ("comprehensive_deaths_annual", &total.deaths, "persons/yr"),
         ] {
-            let p = crate::output::write_f32(&dir, id, &cx.census.grid, data, &tags, Some(unit))?;
+            let f: Vec<f32> = data.iter().map(|&v| v as f32).collect();
+            let p = crate::output::write_f32(&dir, id, &cx.census.grid, &f, &tags, Some(unit))?;
             cx.stack.insert(id, p.clone(), unit);
             report.layers.push((id.to_string(), p));
         }
-        report.layers.extend(crate::loss::write_risk(
-            cx, ID, &aal32, &deaths32, &occupants,
-        )?);
+        report
+            .layers
+            .extend(crate::loss::write_risk(cx, ID, &total)?);
         cells.push(Cells {
             hazard: ID.into(),
             route: Route::Loss,
-            aal,
-            deaths,
+            aal: total.aal,
+            deaths: total.deaths,
         });
         let levels = crate::loss::load_levels(cx.library)?;
         let t = tables::write(
             cx,
-            db.as_ref(),
-            &levels,
-            &cells,
-            &losses,
-            &report.parts,
-            record.as_ref(),
+            &tables::Inputs {
+                townships: &townships,
+                db: db.as_ref(),
+                levels: &levels,
+                cells: &cells,
+                occupants: &total.occupants,
+                losses: &losses,
+                parts: &report.parts,
+                record: record.as_ref(),
+            },
         )?;
         report.tables = t.paths;
         report.units = t.units.clone();
@@ -316,6 +246,86 @@ impl Stage for ComprehensiveStage {
         ];
         Ok(outcome)
     }
+}
+
+/// How hazard `h` enters the sum: its part of the report and, when it is
+/// assessed, its per-cell AAL and deaths — the loss model's building totals, or the
+/// record spread by the risk index over the cells inside `mask`.
+fn enter(
+    cx: &Context<'_>,
+    h: &HazardEntry,
+    losses: &[HazardLosses],
+    record: Option<&RecordedRates>,
+    mask: Option<&[bool]>,
+) -> Result<(Part, Option<Cells>), EngineError> {
+    let recorded = record.map(|r| r.of(&h.event_types));
+    let mut part = Part {
+        hazard: h.hazard.clone(),
+        route: route_name(h.route).into(),
+        included: false,
+        note: String::new(),
+        aal_wan: 0.0,
+        deaths_per_year: 0.0,
+        recorded,
+    };
+    let got = match (h.route, losses.iter().find(|l| l.hazard == h.hazard)) {
+        (Route::Loss, Some(l)) => {
+            part.note = format!("loss model {}", l.models.join(", "));
+            let t = l.cell_totals(cx.census.grid.cell_count());
+            Some((t.aal, t.deaths))
+        }
+        (Route::Loss, None) => {
+            part.note = format!(
+                "not assessed: the {} stage wrote no annual loss in this run",
+                h.hazard
+            );
+            None
+        }
+        (Route::Record, _) => {
+            let layer = h.risk_layer.clone().unwrap_or_default();
+            match (cx.stack.get(&layer).is_some(), recorded) {
+                (false, _) => {
+                    part.note = format!("not assessed: no {layer} in this run");
+                    None
+                }
+                (true, None) => {
+                    part.note =
+                        "no disaster_events in the census: no recorded loss to spread".into();
+                    None
+                }
+                (true, Some(rec)) => {
+                    let mut w = cx.stack.read_grid(&layer, None, &cx.census.grid, ID)?;
+                    if let Some(m) = mask {
+                        for (v, &inside) in w.iter_mut().zip(m) {
+                            if !inside {
+                                *v = f32::NAN;
+                            }
+                        }
+                    }
+                    let w = w.as_slice().expect("standard layout");
+                    part.note = format!(
+                        "{} recorded events of {} over {} years, spread by {layer}",
+                        rec.events,
+                        h.event_types.join("/"),
+                        record.map_or(0, RecordedRates::years)
+                    );
+                    Some((spread(rec.loss_per_year, w), spread(rec.deaths_per_year, w)))
+                }
+            }
+        }
+    };
+    let cells = got.map(|(aal, deaths)| {
+        part.included = true;
+        part.aal_wan = aal.iter().filter(|v| v.is_finite()).sum();
+        part.deaths_per_year = deaths.iter().filter(|v| v.is_finite()).sum();
+        Cells {
+            hazard: h.hazard.clone(),
+            route: h.route,
+            aal,
+            deaths,
+        }
+    });
+    Ok((part, cells))
 }
 
 fn route_name(r: Route) -> &'static str {

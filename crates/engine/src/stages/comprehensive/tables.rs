@@ -16,11 +16,12 @@
 //! townships when every township has the value.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use riskcensus_models::loss::{LossLevels, Measure, RecordedRates};
 
 use super::{Cells, Part};
+use crate::admin::{Townships, UnitAttributes};
 use crate::error::EngineError;
 use crate::ingest::Census;
 use crate::loss::{HazardLosses, UnitRisk};
@@ -59,47 +60,102 @@ fn num(v: f64, decimals: usize) -> String {
     }
 }
 
-/// Write the four tables.
-pub(crate) fn write(
-    cx: &Context<'_>,
-    db: Option<&Census>,
-    levels: &LossLevels,
-    cells: &[Cells],
-    losses: &[HazardLosses],
-    parts: &[Part],
-    record: Option<&RecordedRates>,
-) -> Result<Written, EngineError> {
+/// What the tables are made of.
+pub(crate) struct Inputs<'a> {
+    /// The run's townships and each cell's township.
+    pub townships: &'a Townships,
+    /// The census database (none for a census without one).
+    pub db: Option<&'a Census>,
+    /// The level thresholds.
+    pub levels: &'a LossLevels,
+    /// Per hazard (and the comprehensive sum) the per-cell AAL and deaths.
+    pub cells: &'a [Cells],
+    /// Occupants per cell, each building once.
+    pub occupants: &'a [f64],
+    /// The loss-model hazards' buildings and events.
+    pub losses: &'a [HazardLosses],
+    /// How each hazard entered the sum.
+    pub parts: &'a [Part],
+    /// The census's record of historical events.
+    pub record: Option<&'a RecordedRates>,
+}
+
+/// One admin level of the tables: its units and each cell's unit (row-major; 0 =
+/// none, k = `units[k − 1]`).
+struct Group {
+    units: Vec<UnitRow>,
+    owner: Vec<usize>,
+}
+
+impl Group {
+    /// Per unit, the sum of `values` over its cells where `valid` is finite.
+    fn sums(&self, values: &[f64], valid: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.units.len()];
+        for ((&o, &v), &ok) in self.owner.iter().zip(values).zip(valid) {
+            if o > 0 && ok.is_finite() {
+                out[o - 1] += v;
+            }
+        }
+        out
+    }
+}
+
+/// The rows of `units` of one level: population and GDP from `admin_units`, a unit
+/// without a population taking its buildings' occupants (`occupants`, per unit).
+fn admin_rows(
+    level: &'static str,
+    units: &[crate::admin::Unit],
+    attrs: &BTreeMap<String, UnitAttributes>,
+    occupants: &[f64],
+) -> Vec<UnitRow> {
+    units
+        .iter()
+        .zip(occupants)
+        .map(|(u, &occ)| {
+            let a = attrs.get(&u.code);
+            let (population, population_source) = match a.and_then(|a| a.population) {
+                Some(p) => (p, "admin_units"),
+                None => (occ, "buildings"),
+            };
+            UnitRow {
+                code: u.code.clone(),
+                name: u.name.clone(),
+                level,
+                area_km2: u.area_m2 / 1.0e6,
+                population,
+                population_source,
+                gdp_wan: a.and_then(|a| a.gdp_wan).unwrap_or(f64::NAN),
+            }
+        })
+        .collect()
+}
+
+/// The county, its townships and its villages (where the census has village
+/// polygons), each with its cells.
+fn groups(cx: &Context<'_>, inp: &Inputs<'_>) -> Result<[Group; 3], EngineError> {
     let grid = &cx.census.grid;
     let n = grid.cell_count();
-    let towns = match db {
-        Some(db) => crate::admin::townships(db, grid)?,
-        None => Vec::new(),
-    };
-    let attrs = match db {
+    let attrs = match inp.db {
         Some(db) => crate::admin::attributes(db)?,
         None => BTreeMap::new(),
     };
-    let owner: Vec<usize> = riskcensus_zoning::units::cell_owner(&towns, (grid.rows, grid.cols))
-        .iter()
-        .map(|&o| o.max(0) as usize)
-        .collect();
-    // Occupants per unit (index 0 = county, k = township k − 1), each building once.
-    let mut occupants = vec![0.0; towns.len() + 1];
-    let mut seen = std::collections::BTreeSet::new();
-    for l in losses {
-        for b in &l.buildings {
-            if seen.insert(b.id.as_str()) {
-                occupants[0] += b.occupants;
-                if owner[b.cell] > 0 {
-                    occupants[owner[b.cell]] += b.occupants;
-                }
-            }
-        }
-    }
-    let mut units: Vec<UnitRow> = Vec::new();
+    let towns = &inp.townships.units;
+    let mut townships = Group {
+        units: Vec::new(),
+        owner: inp.townships.owner.clone(),
+    };
+    townships.units = admin_rows(
+        "township",
+        towns,
+        &attrs,
+        &occupants_per_unit(&townships.owner, towns.len(), inp.occupants),
+    );
+    // The county: every cell. Its population and GDP: its own row, else the sum of
+    // its townships when every township has the value, else (population) the
+    // buildings' occupants.
     let info = &cx.census.census;
     let county = attrs.get(&info.code);
-    let all_towns = |f: &dyn Fn(&crate::admin::UnitAttributes) -> Option<f64>| -> Option<f64> {
+    let all_towns = |f: &dyn Fn(&UnitAttributes) -> Option<f64>| -> Option<f64> {
         if towns.is_empty() {
             return None;
         }
@@ -108,49 +164,33 @@ pub(crate) fn write(
             .map(|t| attrs.get(&t.code).and_then(f))
             .sum::<Option<f64>>()
     };
-    let town_area: f64 = towns.iter().map(|t| t.area_m2).sum::<f64>() / 1.0e6;
-    let (pop, pop_src) = match county
+    let (population, population_source) = match county
         .and_then(|a| a.population)
         .or_else(|| all_towns(&|a| a.population))
     {
         Some(p) => (p, "admin_units"),
-        None => (occupants[0], "buildings"),
+        None => (inp.occupants.iter().sum(), "buildings"),
     };
-    units.push(UnitRow {
-        code: info.code.clone(),
-        name: info.name.clone(),
-        level: "county",
-        area_km2: if towns.is_empty() {
-            n as f64 * grid.cell_area() / 1.0e6
-        } else {
-            town_area
-        },
-        population: pop,
-        population_source: pop_src,
-        gdp_wan: county
-            .and_then(|a| a.gdp_wan)
-            .or_else(|| all_towns(&|a| a.gdp_wan))
-            .unwrap_or(f64::NAN),
-    });
-    for (k, t) in towns.iter().enumerate() {
-        let a = attrs.get(&t.code);
-        let (pop, src) = match a.and_then(|a| a.population) {
-            Some(p) => (p, "admin_units"),
-            None => (occupants[k + 1], "buildings"),
-        };
-        units.push(UnitRow {
-            code: t.code.clone(),
-            name: t.name.clone(),
-            level: "township",
-            area_km2: t.area_m2 / 1.0e6,
-            population: pop,
-            population_source: src,
-            gdp_wan: a.and_then(|a| a.gdp_wan).unwrap_or(f64::NAN),
-        });
-    }
-    // Villages with a polygon (村界): their own rows, by the village covering most
-    // of each cell.
-    let villages = match db {
+    let county = Group {
+        units: vec![UnitRow {
+            code: info.code.clone(),
+            name: info.name.clone(),
+            level: "county",
+            area_km2: if towns.is_empty() {
+                n as f64 * grid.cell_area() / 1.0e6
+            } else {
+                towns.iter().map(|t| t.area_m2).sum::<f64>() / 1.0e6
+            },
+            population,
+            population_source,
+            gdp_wan: county
+                .and_then(|a| a.gdp_wan)
+                .or_else(|| all_towns(&|a| a.gdp_wan))
+                .unwrap_or(f64::NAN),
+        }],
+        owner: vec![1; n],
+    };
+    let villages = match inp.db {
         Some(db) => crate::admin::units(db, grid, crate::admin::AdminLevel::Village)?.units,
         None => Vec::new(),
     };
@@ -159,83 +199,58 @@ pub(crate) fn write(
             .iter()
             .map(|&o| o.max(0) as usize)
             .collect();
-    let mut v_occupants = vec![0.0; villages.len() + 1];
-    let mut v_seen = std::collections::BTreeSet::new();
-    for l in losses {
-        for b in &l.buildings {
-            if v_seen.insert(b.id.as_str()) && v_owner[b.cell] > 0 {
-                v_occupants[v_owner[b.cell]] += b.occupants;
-            }
+    let v_occupants = occupants_per_unit(&v_owner, villages.len(), inp.occupants);
+    let villages = Group {
+        units: admin_rows("village", &villages, &attrs, &v_occupants),
+        owner: v_owner,
+    };
+    Ok([county, townships, villages])
+}
+
+/// Occupants per unit of a level (`k` units, `owner` per cell).
+fn occupants_per_unit(owner: &[usize], k: usize, occupants: &[f64]) -> Vec<f64> {
+    let mut out = vec![0.0; k];
+    for (&o, &v) in owner.iter().zip(occupants) {
+        if o > 0 {
+            out[o - 1] += v;
         }
     }
-    let v_units: Vec<UnitRow> = villages
-        .iter()
-        .enumerate()
-        .map(|(k, v)| {
-            let a = attrs.get(&v.code);
-            let (pop, src) = match a.and_then(|a| a.population) {
-                Some(p) => (p, "admin_units"),
-                None => (v_occupants[k + 1], "buildings"),
-            };
-            UnitRow {
-                code: v.code.clone(),
-                name: v.name.clone(),
-                level: "village",
-                area_km2: v.area_m2 / 1.0e6,
-                population: pop,
-                population_source: src,
-                gdp_wan: a.and_then(|a| a.gdp_wan).unwrap_or(f64::NAN),
-            }
-        })
-        .collect();
+    out
+}
 
-    // Sums per unit of each hazard's cells.
+/// Write the four tables.
+pub(crate) fn write(cx: &Context<'_>, inp: &Inputs<'_>) -> Result<Written, EngineError> {
+    let levels = inp.levels;
+    let groups = groups(cx, inp)?;
+    // Per hazard (then the sum), the county, the townships, the villages.
     let mut rows = Vec::new();
-    for c in cells {
-        let mut aal = vec![0.0; units.len()];
-        let mut deaths = vec![0.0; units.len()];
-        for i in 0..n {
-            let (a, d) = (c.aal[i], c.deaths[i]);
-            if !a.is_finite() {
-                continue;
-            }
-            aal[0] += a;
-            deaths[0] += d;
-            if owner[i] > 0 {
-                aal[owner[i]] += a;
-                deaths[owner[i]] += d;
-            }
-        }
+    for c in inp.cells {
         let route = if c.hazard == super::ID {
             "sum"
         } else {
             super::route_name(c.route)
         };
-        for (k, u) in units.iter().enumerate() {
-            rows.push(unit_risk(levels, u, &c.hazard, route, aal[k], deaths[k]));
-        }
-        let mut v_aal = vec![0.0; v_units.len() + 1];
-        let mut v_deaths = vec![0.0; v_units.len() + 1];
-        for i in 0..n {
-            if c.aal[i].is_finite() && v_owner[i] > 0 {
-                v_aal[v_owner[i]] += c.aal[i];
-                v_deaths[v_owner[i]] += c.deaths[i];
+        for g in &groups {
+            let aal = g.sums(&c.aal, &c.aal);
+            let deaths = g.sums(&c.deaths, &c.aal);
+            for (k, u) in g.units.iter().enumerate() {
+                rows.push(unit_risk(levels, u, &c.hazard, route, aal[k], deaths[k]));
             }
         }
-        for (k, u) in v_units.iter().enumerate() {
-            rows.push(unit_risk(
-                levels,
-                u,
-                &c.hazard,
-                route,
-                v_aal[k + 1],
-                v_deaths[k + 1],
-            ));
-        }
     }
+    let [county, townships, _] = &groups;
     let dir = cx.layout.assess();
-    let mut paths = Vec::new();
+    let paths = vec![
+        units_csv(&dir, &rows)?,
+        exceedance_csv(&dir, &[county, townships], inp.losses)?,
+        structure_csv(&dir, inp.losses)?,
+        record_csv(&dir, inp.parts, inp.record)?,
+    ];
+    Ok(Written { paths, units: rows })
+}
 
+/// `risk_units.csv`.
+fn units_csv(dir: &Path, rows: &[UnitRisk]) -> Result<PathBuf, EngineError> {
     let mut t = CsvOut::new(dir.join(UNITS_CSV));
     t.record([
         "unit_code",
@@ -257,7 +272,7 @@ pub(crate) fn write(
         "level_death_rate",
         "risk_level",
     ])?;
-    for r in &rows {
+    for r in rows {
         let lv = |l: u8| if l == 0 { String::new() } else { l.to_string() };
         t.record([
             r.unit_code.clone(),
@@ -280,9 +295,18 @@ pub(crate) fn write(
             lv(r.risk_level),
         ])?;
     }
-    paths.push(t.path().to_path_buf());
+    let p = t.path().to_path_buf();
     t.finish()?;
+    Ok(p)
+}
 
+/// `loss_exceedance.csv`: per unit of `groups` (the county, the townships), per
+/// loss-model hazard and event, the loss and deaths of the buildings on its cells.
+fn exceedance_csv(
+    dir: &Path,
+    groups: &[&Group],
+    losses: &[HazardLosses],
+) -> Result<PathBuf, EngineError> {
     let mut t = CsvOut::new(dir.join(EXCEEDANCE_CSV));
     t.record([
         "unit_code",
@@ -295,40 +319,45 @@ pub(crate) fn write(
         "deaths",
     ])?;
     for l in losses {
-        let k = l.events.len();
-        let mut loss = vec![vec![0.0; k]; units.len()];
-        let mut dead = vec![vec![0.0; k]; units.len()];
-        for b in &l.buildings {
-            for (e, (&v, &d)) in b.event_loss_wan.iter().zip(&b.event_deaths).enumerate() {
-                if !v.is_finite() {
+        for g in groups {
+            let k = l.events.len();
+            let mut loss = vec![vec![0.0; k]; g.units.len()];
+            let mut dead = vec![vec![0.0; k]; g.units.len()];
+            for b in &l.buildings {
+                let o = g.owner[b.cell];
+                if o == 0 {
                     continue;
                 }
-                loss[0][e] += v;
-                dead[0][e] += d;
-                if owner[b.cell] > 0 {
-                    loss[owner[b.cell]][e] += v;
-                    dead[owner[b.cell]][e] += d;
+                for (e, (&v, &d)) in b.event_loss_wan.iter().zip(&b.event_deaths).enumerate() {
+                    if v.is_finite() {
+                        loss[o - 1][e] += v;
+                        dead[o - 1][e] += d;
+                    }
                 }
             }
-        }
-        for (u, unit) in units.iter().enumerate() {
-            for (e, ev) in l.events.iter().enumerate() {
-                t.record([
-                    unit.code.clone(),
-                    unit.name.clone(),
-                    l.hazard.clone(),
-                    ev.name.clone(),
-                    format!("{:.8}", ev.rate),
-                    format!("{:.1}", 1.0 / ev.rate),
-                    num(loss[u][e], 4),
-                    num(dead[u][e], 8),
-                ])?;
+            for (u, unit) in g.units.iter().enumerate() {
+                for (e, ev) in l.events.iter().enumerate() {
+                    t.record([
+                        unit.code.clone(),
+                        unit.name.clone(),
+                        l.hazard.clone(),
+                        ev.name.clone(),
+                        format!("{:.8}", ev.rate),
+                        format!("{:.1}", 1.0 / ev.rate),
+                        num(loss[u][e], 4),
+                        num(dead[u][e], 8),
+                    ])?;
+                }
             }
         }
     }
-    paths.push(t.path().to_path_buf());
+    let p = t.path().to_path_buf();
     t.finish()?;
+    Ok(p)
+}
 
+/// `aal_by_structure.csv`: per loss-model hazard and structure type.
+fn structure_csv(dir: &Path, losses: &[HazardLosses]) -> Result<PathBuf, EngineError> {
     let mut t = CsvOut::new(dir.join(STRUCTURE_CSV));
     t.record([
         "hazard",
@@ -369,9 +398,17 @@ pub(crate) fn write(
             ])?;
         }
     }
-    paths.push(t.path().to_path_buf());
+    let p = t.path().to_path_buf();
     t.finish()?;
+    Ok(p)
+}
 
+/// `risk_record.csv`: per hazard, the record beside the assessment.
+fn record_csv(
+    dir: &Path,
+    parts: &[Part],
+    record: Option<&RecordedRates>,
+) -> Result<PathBuf, EngineError> {
     let mut t = CsvOut::new(dir.join(RECORD_CSV));
     t.record([
         "hazard",
@@ -411,10 +448,9 @@ pub(crate) fn write(
             p.note.clone(),
         ])?;
     }
-    paths.push(t.path().to_path_buf());
+    let p = t.path().to_path_buf();
     t.finish()?;
-
-    Ok(Written { paths, units: rows })
+    Ok(p)
 }
 
 /// One unit's risk row from its AAL and deaths.

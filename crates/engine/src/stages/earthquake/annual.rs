@@ -2,8 +2,8 @@
 //! probability levels of GB 18306-2015 from the zoning map's basic PGA at its cell
 //! (`[hazard_curve]`, [`riskcensus_models::earthquake::hazard_curve`]), the annual
 //! damage-state rates of its fragility curve, and from them its AAL and expected
-//! annual deaths ([`fragility::assess_annual`]); plus its loss and deaths at each
-//! level, the points of the loss-exceedance curve. Buildings in parallel, each
+//! annual deaths, and its loss and deaths at each level — the points of the
+//! loss-exceedance curve ([`fragility::assess_annual`]). Buildings in parallel, each
 //! independent; totals in building-id order (identical for any thread count).
 //!
 //! The curve needs the basic PGA: without the zoning source the annual loss is not
@@ -36,8 +36,6 @@ pub fn annual_losses(
     let p = &model.params;
     let fp = &p.fragility.params;
     let levels = &p.hazard_curve.levels;
-    let annual_occ = fp.annual_occupancy_factor();
-    let scenario_occ = fp.occupancy_factor();
     let rows: Vec<Option<BuildingLoss>> = exec.install(|| {
         located
             .par_iter()
@@ -48,20 +46,7 @@ pub fn annual_losses(
                 }
                 let curve = p.hazard_curve.curve(g);
                 let a = fragility::assess_annual(&model.table, fp, &b.building, &curve).ok()?;
-                let mut event_loss_wan = Vec::with_capacity(levels.len());
-                let mut event_deaths = Vec::with_capacity(levels.len());
-                for l in levels {
-                    let d = fragility::assess(&model.table, fp, &b.building, l.pga_factor * g, 0)
-                        .ok()?;
-                    event_loss_wan.push(d.expected_loss);
-                    // The level's deaths at the annual (hours-weighted) occupancy.
-                    let per_occupancy = if scenario_occ > 0.0 {
-                        d.deaths / scenario_occ
-                    } else {
-                        0.0
-                    };
-                    event_deaths.push(per_occupancy * annual_occ);
-                }
+                let (event_loss_wan, event_deaths) = a.events.iter().copied().unzip();
                 Some(BuildingLoss {
                     id: b.building.id.clone(),
                     cell: b.cell,
@@ -90,19 +75,4 @@ pub fn annual_losses(
         aal_layer: AAL_LAYER.into(),
         deaths_layer: DEATHS_LAYER.into(),
     })
-}
-
-/// Per-cell sums of the buildings' AAL and annual deaths (row-major, 0 where no
-/// building stands).
-pub fn cell_sums(losses: &HazardLosses, cells: usize) -> (Vec<f32>, Vec<f32>) {
-    let mut aal = vec![0f64; cells];
-    let mut deaths = vec![0f64; cells];
-    for b in &losses.buildings {
-        aal[b.cell] += b.aal_wan;
-        deaths[b.cell] += b.deaths_per_year;
-    }
-    (
-        aal.into_iter().map(|v| v as f32).collect(),
-        deaths.into_iter().map(|v| v as f32).collect(),
-    )
 }

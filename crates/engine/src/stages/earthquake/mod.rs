@@ -89,6 +89,9 @@ pub struct EarthquakeReport {
     /// The annual losses for the risk stage.
     #[serde(skip)]
     pub losses: Option<crate::loss::HazardLosses>,
+    /// Their per-cell totals (the AAL and deaths grids and the risk's input).
+    #[serde(skip)]
+    pub totals: Option<crate::loss::CellTotals>,
     /// Range of the PGA over valid cells (g).
     pub pga_min_g: f64,
     /// Range of the PGA over valid cells (g).
@@ -166,15 +169,16 @@ pub fn run_earthquake_with(
     grids.put("eq_expected_loss", &d.cells.loss(), "wan_cny", stack)?;
     grids.put("eq_deaths", &d.cells.deaths(), "persons", stack)?;
     grids.put("eq_weak_share", &d.cells.weak_share(), "fraction", stack)?;
-    let losses = match zoning.as_deref() {
+    let (losses, totals) = match zoning.as_deref() {
         Some(basic) => {
             let l = annual::annual_losses(&located, basic, model, exec)?;
-            let (aal, deaths) = annual::cell_sums(&l, grid.cell_count());
-            grids.put(annual::AAL_LAYER, &aal, "wan_cny/yr", stack)?;
-            grids.put(annual::DEATHS_LAYER, &deaths, "persons/yr", stack)?;
-            Some(l)
+            let t = l.cell_totals(grid.cell_count());
+            let f32s = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
+            grids.put(annual::AAL_LAYER, &f32s(&t.aal), "wan_cny/yr", stack)?;
+            grids.put(annual::DEATHS_LAYER, &f32s(&t.deaths), "persons/yr", stack)?;
+            (Some(l), Some(t))
         }
-        None => None,
+        None => (None, None),
     };
     progress.advance(1);
     progress.finish(MODEL);
@@ -202,6 +206,7 @@ pub fn run_earthquake_with(
             .as_ref()
             .map(crate::loss::HazardLosses::deaths_per_year),
         losses,
+        totals,
         pga_min_g,
         pga_max_g,
     })
@@ -335,11 +340,8 @@ impl crate::stage::Stage for EarthquakeStage {
         let model = EarthquakeModel::from_library(cx.library)?;
         let r = run_earthquake_with(cx.census, &model, &mut cx.stack, &out, cx.exec, cx.progress)?;
         cx.publish(grade_counts(&r));
-        if let Some(l) = &r.losses {
-            let n = cx.census.grid.cell_count();
-            let (aal, deaths) = annual::cell_sums(l, n);
-            let occupants = crate::loss::occupants_per_cell(l, n);
-            crate::loss::write_risk(cx, ID, &aal, &deaths, &occupants)?;
+        if let (Some(l), Some(totals)) = (&r.losses, &r.totals) {
+            crate::loss::write_risk(cx, ID, totals)?;
             cx.publish(l.clone());
         }
         let entry = crate::run::operator_entry(

@@ -6,7 +6,7 @@
 //! [`riskcensus_models::flood::depth_damage`]; deaths per event by the depth
 //! mortality of `models/flood/flood_mortality.toml`
 //! ([`riskcensus_models::flood::mortality`]), their annual expectation by the same
-//! trapezoid as the EAD ([`riskcensus_models::loss::expected_annual`]).
+//! trapezoid as the EAD.
 //!
 //! Outputs (census grid, f32, NaN nodata):
 //! - `flood_loss_<T>y.tif` (万元 per cell): the sum over the cell's buildings; 0 where
@@ -34,16 +34,15 @@ use ndarray::Array2;
 use riskcensus_core::GridSpec;
 use riskcensus_io::{CogOptions, Provenance, RasterReader};
 use riskcensus_models::flood::depth_damage::{
-    building_ead, sum_per_cell, Building, BuildingDamage, DepthDamage,
+    building_ead, expected_annual_damage, Building, BuildingDamage, DepthDamage,
 };
 use riskcensus_models::flood::Mortality;
-use riskcensus_models::loss::expected_annual;
 use serde::Serialize;
 
 use crate::config::CensusConfig;
 use crate::error::EngineError;
 use crate::ingest::{Census, Query};
-use crate::loss::{BuildingLoss, HazardLosses, LossEvent};
+use crate::loss::{BuildingLoss, CellTotals, HazardLosses, LossEvent};
 use crate::output::{write_array as write_cog, write_bytes};
 use crate::provenance::{self, tag};
 use crate::stack::LayerStack;
@@ -82,9 +81,12 @@ pub struct DamageReport {
     pub ead: f64,
     /// County expected annual deaths.
     pub deaths_per_year: f64,
-    /// The losses for the risk stage (absent without design events).
+    /// The losses for the risk stage (absent without buildings).
     #[serde(skip)]
     pub losses: Option<HazardLosses>,
+    /// Their per-cell totals (the AAL and deaths grids and the risk's input).
+    #[serde(skip)]
+    pub totals: Option<CellTotals>,
 }
 
 /// A building of the census database on the census grid.
@@ -163,24 +165,14 @@ pub fn flood_damage(
         report.buildings = 0;
         return Ok(report);
     }
-    let ead_grid = sum_per_cell(&stock, &eads, (grid.rows, grid.cols));
-    report.ead = ead_grid.iter().filter(|v| v.is_finite()).sum();
-    grids.write(stack, &mut report, AAL_LAYER, ead_grid, "wan_cny/yr")?;
     let annual_deaths: Vec<f64> = deaths
         .iter()
         .map(|d| {
-            let ev: Vec<(f64, f64)> = periods
-                .iter()
-                .zip(d)
-                .map(|(&t, &v)| (1.0 / f64::from(t), v))
-                .collect();
-            expected_annual(&ev)
+            let ev: Vec<(u32, f64)> = periods.iter().copied().zip(d.iter().copied()).collect();
+            expected_annual_damage(&ev)
         })
         .collect();
-    let deaths_grid = sum_per_cell(&stock, &annual_deaths, (grid.rows, grid.cols));
-    report.deaths_per_year = deaths_grid.iter().filter(|v| v.is_finite()).sum();
-    grids.write(stack, &mut report, DEATHS_LAYER, deaths_grid, "persons/yr")?;
-    report.losses = Some(HazardLosses {
+    let losses = HazardLosses {
         hazard: "flood".into(),
         models: vec![
             format!("{}@{}", curves.id(), curves.version()),
@@ -212,7 +204,29 @@ pub fn flood_damage(
             .collect(),
         aal_layer: AAL_LAYER.into(),
         deaths_layer: DEATHS_LAYER.into(),
-    });
+    };
+    // The cell grids are the buildings' sums (the risk stage reads the same totals).
+    let totals = losses.cell_totals(grid.cell_count());
+    let shape = (grid.rows, grid.cols);
+    let as_grid = |v: &[f64]| Array2::from_shape_vec(shape, v.to_vec()).expect("grid-sized");
+    report.ead = totals.aal.iter().filter(|v| v.is_finite()).sum();
+    report.deaths_per_year = totals.deaths.iter().filter(|v| v.is_finite()).sum();
+    grids.write(
+        stack,
+        &mut report,
+        AAL_LAYER,
+        as_grid(&totals.aal),
+        "wan_cny/yr",
+    )?;
+    grids.write(
+        stack,
+        &mut report,
+        DEATHS_LAYER,
+        as_grid(&totals.deaths),
+        "persons/yr",
+    )?;
+    report.losses = Some(losses);
+    report.totals = Some(totals);
 
     {
         let csv = out.join(BUILDINGS_CSV);

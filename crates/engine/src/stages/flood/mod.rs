@@ -126,22 +126,8 @@ impl Stage for FloodStage {
             &out,
         )?;
         let mut risk = Vec::new();
-        if let Some(l) = &damage.losses {
-            let n = cx.census.grid.cell_count();
-            let aal = cx
-                .stack
-                .read_grid(damage::AAL_LAYER, None, &cx.census.grid, ID)?;
-            let deaths = cx
-                .stack
-                .read_grid(damage::DEATHS_LAYER, None, &cx.census.grid, ID)?;
-            let occupants = crate::loss::occupants_per_cell(l, n);
-            risk = crate::loss::write_risk(
-                cx,
-                ID,
-                aal.as_slice().expect("standard layout"),
-                deaths.as_slice().expect("standard layout"),
-                &occupants,
-            )?;
+        if let (Some(l), Some(totals)) = (&damage.losses, &damage.totals) {
+            risk = crate::loss::write_risk(cx, ID, totals)?;
             cx.publish(l.clone());
         }
         let mut outcome = StageOutcome::with_details(FloodReport {
