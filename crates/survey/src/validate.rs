@@ -156,9 +156,12 @@ impl FieldPlan {
                 col = find(f.name).filter(|&i| !mapped_away(i));
             }
             if col.is_none() {
+                // The aliases, then the field's Chinese name (the 中文 column of
+                // docs/census-schema.md, the name messages give it).
                 col = f
                     .aliases
                     .iter()
+                    .chain(std::iter::once(&f.zh))
                     .find_map(|a| find(a))
                     .filter(|&i| !mapped_away(i) && !used[i]);
             }

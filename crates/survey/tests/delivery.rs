@@ -483,3 +483,32 @@ fn a_census_database_that_cannot_be_written_is_a_failure_not_bad_input() {
     assert_eq!(c.query("admin_units", &Query::default()).unwrap().len(), 1);
     let _ = FieldValue::Null;
 }
+
+/// A table whose headers are the schema's own Chinese names (the 中文 column of
+/// docs/census-schema.md, e.g. `发生日期` for `date`) loads without a mapping file;
+/// the message for a missing field names exactly that header, so it must be read.
+/// GBK-encoded, as such tables come out of spreadsheets.
+#[test]
+fn headers_in_the_schemas_own_chinese_names_are_read() {
+    let (d, c) = census();
+    let path = d.path().join("disaster_events.csv");
+    let text = "编号,发生日期,灾种,死亡人数,直接经济损失\r\nSJ001,2013-07-23,暴雨洪涝,0,1850.0\r\nSJ002,2018-08-19,滑坡,1,35.5\r\n";
+    let (bytes, _, bad) = encoding_rs::GBK.encode(text);
+    assert!(!bad);
+    std::fs::write(&path, bytes).unwrap();
+    let r = c.ingest(&path, &opts("disaster_events", None)).unwrap();
+    assert_eq!(
+        (r.read, r.loaded, r.rejected),
+        (2, 2, 0),
+        "{:#?}",
+        r.problems
+    );
+    let rows = c.query("disaster_events", &Query::default()).unwrap();
+    let date = |id: &str| {
+        rows.iter()
+            .find(|f| f.text("id") == id)
+            .map(|f| f.text("date"))
+            .unwrap()
+    };
+    assert_eq!(date("SJ002"), "2018-08-19");
+}
