@@ -144,7 +144,8 @@ pub fn attributes(census: &Census) -> Result<BTreeMap<String, UnitAttributes>, E
 /// that work per township ([`run_townships`]).
 #[derive(Debug, Default)]
 pub struct Townships {
-    /// Townships with a polygon, sorted by code (empty for a census without them).
+    /// Townships with a polygon, sorted by code (empty for a census without them),
+    /// without their cell lists ([`Townships::owner`] holds the cells).
     pub units: Vec<Unit>,
     /// Row-major: 0 for a cell no township covers, k for `units[k − 1]`.
     pub owner: Vec<usize>,
@@ -168,7 +169,7 @@ pub fn run_townships(
     }
     let grid = &cx.census.grid;
     let db = cx.census.dir.join(riskcensus_contracts::layout::CENSUS_DB);
-    let units = if db.exists() {
+    let mut units = if db.exists() {
         townships(&Census::open(&cx.census.dir)?, grid)?
     } else {
         Vec::new()
@@ -177,6 +178,11 @@ pub fn run_townships(
         .iter()
         .map(|&o| o.max(0) as usize)
         .collect();
+    // The owner holds the cells: the per-unit coverage lists (a grid's worth of
+    // entries) are not kept for the rest of the run.
+    for u in &mut units {
+        u.cells = Vec::new();
+    }
     let t = std::sync::Arc::new(Townships { units, owner });
     cx.publish(t.clone());
     Ok(t)

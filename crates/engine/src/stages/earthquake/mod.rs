@@ -338,11 +338,14 @@ impl crate::stage::Stage for EarthquakeStage {
     ) -> Result<crate::stage::StageOutcome, EngineError> {
         let out = cx.layout.assess();
         let model = EarthquakeModel::from_library(cx.library)?;
-        let r = run_earthquake_with(cx.census, &model, &mut cx.stack, &out, cx.exec, cx.progress)?;
+        let mut r =
+            run_earthquake_with(cx.census, &model, &mut cx.stack, &out, cx.exec, cx.progress)?;
         cx.publish(grade_counts(&r));
-        if let (Some(l), Some(totals)) = (&r.losses, &r.totals) {
-            crate::loss::write_risk(cx, ID, totals)?;
-            cx.publish(l.clone());
+        // As in the flood stage: the totals feed the risk and are dropped, the
+        // losses go to the comprehensive stage.
+        if let (Some(l), Some(totals)) = (r.losses.take(), r.totals.take()) {
+            crate::loss::write_risk(cx, ID, &totals)?;
+            cx.publish(l);
         }
         let entry = crate::run::operator_entry(
             &model.params.id,

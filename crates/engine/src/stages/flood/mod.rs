@@ -116,7 +116,7 @@ impl Stage for FloodStage {
             })
             .collect();
         let mortality = damage::load_mortality(cx.library)?;
-        let damage = flood_damage(
+        let mut damage = flood_damage(
             cx.census,
             &mut cx.stack,
             &events,
@@ -126,9 +126,11 @@ impl Stage for FloodStage {
             &out,
         )?;
         let mut risk = Vec::new();
-        if let (Some(l), Some(totals)) = (&damage.losses, &damage.totals) {
-            risk = crate::loss::write_risk(cx, ID, totals)?;
-            cx.publish(l.clone());
+        // The per-cell totals feed the risk and are dropped (three grid-sized
+        // vectors the run need not keep); the losses go to the comprehensive stage.
+        if let (Some(l), Some(totals)) = (damage.losses.take(), damage.totals.take()) {
+            risk = crate::loss::write_risk(cx, ID, &totals)?;
+            cx.publish(l);
         }
         let mut outcome = StageOutcome::with_details(FloodReport {
             depths,
