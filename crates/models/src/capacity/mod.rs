@@ -2,14 +2,25 @@
 //! the capacity indices that are ordinary model files (`models/common/capacity.toml`).
 //!
 //! - [`two_step_fca`](mod@two_step_fca): shelter places per person within reach, the two-step
-//!   floating catchment area method (2SFCA, Luo & Wang 2003), on the census grid.
+//!   floating catchment area method (2SFCA, Luo & Wang 2003), on the census grid;
+//! - [`network`]: the road network as a graph ([`RoadNetwork`]: T-junctions split,
+//!   vertices snapped, an R-tree of the nodes) with Dijkstra shortest paths by travel
+//!   time (isochrones of rescue stations) and by length, and travel minutes on the
+//!   census grid;
+//! - [`allocation`]: people to shelter places over the network — candidate pairs within
+//!   each shelter's radius and a capacitated nearest-shelter greedy assignment.
 //!
 //! Coordinates are `(x, y)` = (easting, northing) in the census grid's projected CRS,
-//! metres; grids are `(row, col)`, row 0 north. Errors ([`CapacityError`]) name the
-//! shelter (its index in the slice given) or the mismatched shape.
+//! metres; grids are `(row, col)`, row 0 north; speeds are km/h and travel times
+//! minutes. Errors ([`CapacityError`]) name the shelter, road line and vertex, point or
+//! pair (its index in the slice given) or the mismatched shape.
 
+pub mod allocation;
 pub mod error;
+pub mod network;
 pub mod two_step_fca;
 
+pub use allocation::{allocate, network_pairs, Allocation, Point};
 pub use error::CapacityError;
-pub use two_step_fca::{two_step_fca, Shelter, SERVICE_RADIUS_M};
+pub use network::{travel_minutes_grid, RoadLine, RoadNetwork};
+pub use two_step_fca::{two_step_fca, two_step_fca_f64, Shelter, SERVICE_RADIUS_M};

@@ -18,7 +18,9 @@
 //! persons per cell, NaN nodata counted as 0 people (an unknown count adds no
 //! demand). The result (places/person, f32) is defined on every cell (0 where no
 //! shelter is within reach). Sums run in a fixed order (shelters in the order given,
-//! cells row-major) in f64, so the grid does not depend on threads.
+//! cells row-major) in f64, so the grid does not depend on threads;
+//! [`two_step_fca_f64`] returns those f64 sums before the rounding to f32 (PySAL
+//! access's `two_stage_fca` agrees with them to 1e-15 relative: validate/capacity).
 
 use ndarray::{Array2, ArrayView2};
 use riskcensus_core::GridSpec;
@@ -49,6 +51,18 @@ pub fn two_step_fca(
     shelters: &[Shelter],
     d0_m: f64,
 ) -> Result<Array2<f32>, CapacityError> {
+    Ok(two_step_fca_f64(grid, population, shelters, d0_m)?.mapv(|v| v as f32))
+}
+
+/// [`two_step_fca()`] before its rounding to f32: the same sums, in the same order,
+/// kept in f64 (for comparison with independent f64 implementations, and for callers
+/// that aggregate the accessibility further).
+pub fn two_step_fca_f64(
+    grid: &GridSpec,
+    population: ArrayView2<f32>,
+    shelters: &[Shelter],
+    d0_m: f64,
+) -> Result<Array2<f64>, CapacityError> {
     check(grid, population, shelters, d0_m)?;
     let reach = Reach::new(grid, d0_m);
     let mut acc = Array2::<f64>::zeros((grid.rows, grid.cols));
@@ -69,7 +83,7 @@ pub fn two_step_fca(
         // Step 2: Aᵢ = Σ Rⱼ over the shelters within reach.
         reach.cells(s.x, s.y, |row, col| acc[(row, col)] += ratio);
     }
-    Ok(acc.mapv(|v| v as f32))
+    Ok(acc)
 }
 
 fn check(
