@@ -45,6 +45,8 @@ pub mod census {
     pub const WEATHER_DAILY: &str = "weather_daily";
     /// Historical fire points (历史火点).
     pub const FIRE_POINTS: &str = "fire_points";
+    /// Grassroots disaster-reduction capacity survey (基层减灾能力), per township and village.
+    pub const COMMUNITY_CAPACITY: &str = "community_capacity";
 
     /// Every survey table, in schema order.
     pub const ALL: &[&str] = &[
@@ -90,6 +92,23 @@ pub mod risk {
     pub const STRUCTURE_CSV: &str = "aal_by_structure.csv";
     /// Per hazard: the historical record beside the assessment.
     pub const RECORD_CSV: &str = "risk_record.csv";
+}
+
+/// The capacity stage's tables: `<name>.csv` in `assess/` and layers of
+/// `zoning.gpkg` (docs/capacity.md).
+pub mod capacity {
+    /// Grassroots capacity index per township and village (polygons).
+    pub const UNITS: &str = "capacity_units";
+    /// People without a shelter place per scenario and township (table).
+    pub const SHELTER_GAPS: &str = "shelter_gaps";
+    /// Every shelter with its safety screen (points).
+    pub const SHELTER_SAFETY: &str = "shelter_safety";
+    /// Days of relief the reserves cover per scenario (table).
+    pub const RESERVE_DAYS: &str = "reserve_days";
+    /// Rescue travel times, population and key facilities beyond (table).
+    pub const RESCUE_ACCESS: &str = "rescue_access";
+    /// The 三高一低 screening of townships (polygons).
+    pub const SCREENING: &str = "three_high_one_low";
 }
 
 /// Layers and tables of the zoning GeoPackage (`assess/zoning.gpkg`).

@@ -603,6 +603,14 @@ pub enum EngineError {
         #[source]
         source: riskcensus_models::capacity::CapacityError,
     },
+    /// The census roads cannot be built into a network (a bad vertex; the cause
+    /// names the line and vertex in database order).
+    #[error("census database, roads: road network")]
+    Roads {
+        /// The cause.
+        #[source]
+        source: riskcensus_models::capacity::CapacityError,
+    },
     /// An admin unit's polygon cannot be laid on the census grid.
     #[error("census database, admin_units {code:?}: cell coverage of the polygon")]
     UnitCoverage {
@@ -702,6 +710,7 @@ impl EngineError {
                 source,
                 riskcensus_models::capacity::CapacityError::BadShelter { .. }
             ),
+            EngineError::Roads { .. } => true,
             EngineError::UnitCoverage { source, .. } => {
                 matches!(source, riskcensus_zoning::ZoningError::BadCoordinate { .. })
             }

@@ -4,11 +4,12 @@
 //!   `manifest.json`, maps and report — with [`RunOptions`] and a [`progress`] sink;
 //! - [`stage`]: the interface every stage implements and the context it runs in;
 //!   [`stages`]: the built-in stages, one folder each (prepare, flood, earthquake,
-//!   geohazard, wildfire, assess, zoning);
+//!   geohazard, wildfire, assess, comprehensive, capacity, zoning);
 //! - [`admin`]: the census's admin units on the grid (townships, villages) and their
 //!   attributes;
 //! - [`config`]: `census.toml` as validated types; [`ingest`]: the census database;
 //! - [`loss`]: the loss records the loss-model stages publish for the risk stage;
+//!   [`deliverable`]: a table a stage delivers as CSV and as a `zoning.gpkg` layer;
 //! - [`stack`]: the layer stack stages read and extend; [`output`]: how stages write;
 //!   [`score`]: scoring model files over the stack (the assess stage's machinery);
 //! - [`executor`]: the tiled executor (read → score with rayon → write in tile
@@ -34,6 +35,7 @@
 
 pub mod admin;
 pub mod config;
+pub mod deliverable;
 pub mod error;
 pub mod executor;
 pub mod ingest;

@@ -44,6 +44,9 @@ pub struct BuildingLoss {
     pub event_loss_wan: Vec<f64>,
     /// Deaths per event (same order).
     pub event_deaths: Vec<f64>,
+    /// Residents displaced from uninhabitable dwellings per event (same order),
+    /// persons; empty when the hazard's loss model does not give them.
+    pub event_displaced: Vec<f64>,
     /// Average annual loss, 万元/yr.
     pub aal_wan: f64,
     /// Expected annual deaths.
@@ -271,6 +274,7 @@ mod tests {
             occupants,
             event_loss_wan: Vec::new(),
             event_deaths: Vec::new(),
+            event_displaced: Vec::new(),
             aal_wan: aal,
             deaths_per_year: deaths,
         }

@@ -271,3 +271,18 @@ fn malformed_table_is_a_named_error() {
     let e = FragilityTable::parse("a,b\n", "t.csv").unwrap_err();
     assert!(matches!(e, EarthquakeError::Table { line: 1, .. }));
 }
+
+#[test]
+fn uninhabitable_share_follows_the_hazus_weights() {
+    // Hand case: P(DS = none…complete) = 0.4, 0.2, 0.2, 0.1, 0.1.
+    let p = params();
+    let u = p
+        .uninhabitable
+        .as_ref()
+        .expect("shipped file has [fragility.uninhabitable]");
+    let probs = [0.4, 0.2, 0.2, 0.1, 0.1];
+    // Single family (3 storeys): complete only, 0.1.
+    assert!((u.share(3, &probs) - 0.1).abs() < 1e-15);
+    // Multi family (6 storeys): 0.9 · 0.1 + 1.0 · 0.1 = 0.19.
+    assert!((u.share(6, &probs) - 0.19).abs() < 1e-15);
+}

@@ -8,7 +8,12 @@
 //!   time (isochrones of rescue stations) and by length, and travel minutes on the
 //!   census grid;
 //! - [`allocation`]: people to shelter places over the network — candidate pairs within
-//!   each shelter's radius and a capacitated nearest-shelter greedy assignment.
+//!   each shelter's radius and a capacitated nearest-shelter greedy assignment;
+//! - [`grassroots`]: the grassroots disaster-reduction capacity index of townships
+//!   and villages (GB/T 43981-2024 procedure, `models/capacity/grassroots_capacity.toml`).
+//! - [`gaps`]: the parameters of the capacity gaps (shelter types and radii,
+//!   displacement scenarios, site safety, relief needs, rescue speeds, 三高一低) and
+//!   the relief formulas (`models/capacity/capacity_gaps.toml`).
 //!
 //! Coordinates are `(x, y)` = (easting, northing) in the census grid's projected CRS,
 //! metres; grids are `(row, col)`, row 0 north; speeds are km/h and travel times
@@ -17,6 +22,8 @@
 
 pub mod allocation;
 pub mod error;
+pub mod gaps;
+pub mod grassroots;
 pub mod network;
 pub mod two_step_fca;
 

@@ -454,6 +454,41 @@ pub struct FragilityParams {
     /// The occupancy of the annual loss (a key of `occupancy`): an earthquake
     /// strikes at any hour, so the hours-weighted mean.
     pub annual_time_of_day: String,
+    /// Share of a building's dwellings left uninhabitable per damage state (the
+    /// displaced people of the shelter demand); `None` when the file has no
+    /// `[fragility.uninhabitable]` table (nobody counted as displaced).
+    #[serde(default)]
+    pub uninhabitable: Option<Uninhabitable>,
+}
+
+/// The weights of the Hazus displaced-household model: the share of dwelling units
+/// made uninhabitable by each damage state none…complete, for single-family and
+/// multi-family buildings (FEMA, Hazus Earthquake Model Technical Manual, chapter
+/// "Shelter needs": single family 0, 0, 0, 0, 1; multi family 0, 0, 0, 0.9, 1).
+/// A building of at least `multi_family_min_storeys` storeys counts as multi-family
+/// (the census records no dwelling count: this model's convention).
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Uninhabitable {
+    /// Weights of none…complete for single-family buildings, in [0, 1].
+    pub single_family: [f64; N_STATES],
+    /// Weights of none…complete for multi-family buildings, in [0, 1].
+    pub multi_family: [f64; N_STATES],
+    /// Storeys from which a building counts as multi-family.
+    pub multi_family_min_storeys: u32,
+}
+
+impl Uninhabitable {
+    /// The expected uninhabitable share of a building of `storeys` storeys with
+    /// damage-state probabilities `probs` (P(DS = ds), none…complete).
+    pub fn share(&self, storeys: u32, probs: &[f64; N_STATES]) -> f64 {
+        let w = if storeys >= self.multi_family_min_storeys {
+            &self.multi_family
+        } else {
+            &self.single_family
+        };
+        w.iter().zip(probs).map(|(w, p)| w * p).sum()
+    }
 }
 
 impl FragilityParams {
@@ -498,6 +533,16 @@ impl FragilityParams {
         }
         if !self.occupancy.values().all(|&x| unit(x)) {
             return bad("fragility.occupancy values must be in [0, 1]".into());
+        }
+        if let Some(u) = &self.uninhabitable {
+            if !u
+                .single_family
+                .iter()
+                .chain(&u.multi_family)
+                .all(|&x| unit(x))
+            {
+                return bad("fragility.uninhabitable weights must be in [0, 1]".into());
+            }
         }
         for (key, v) in [
             ("time_of_day", &self.time_of_day),
@@ -707,6 +752,10 @@ pub struct AnnualDamage {
     /// loss and deaths of an event of that PGA — the building's loss-exceedance
     /// curve. Deaths at the annual (hours-weighted) occupancy, like the annual deaths.
     pub events: Vec<(f64, f64)>,
+    /// At each point of the curve: the residents displaced from uninhabitable
+    /// dwellings (all resident occupants × the uninhabitable share,
+    /// [`Uninhabitable`]); empty without `[fragility.uninhabitable]`.
+    pub event_displaced: Vec<f64>,
 }
 
 /// The annual damage of a building over the hazard curve `curve` (see
@@ -732,11 +781,20 @@ pub fn assess_annual(
             (elr * b.value, edr * occupants)
         })
         .collect();
+    let event_displaced = match &p.uninhabitable {
+        Some(u) => curve
+            .points()
+            .iter()
+            .map(|&(pga, _)| b.occupants * u.share(b.storeys, &frag.state_probabilities(pga)))
+            .collect(),
+        None => Vec::new(),
+    };
     Ok(AnnualDamage {
         exceedance_rates: total,
         aal: lr * b.value,
         deaths_per_year: dr * occupants,
         events,
+        event_displaced,
     })
 }
 

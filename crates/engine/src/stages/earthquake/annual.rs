@@ -55,6 +55,7 @@ pub fn annual_losses(
                     occupants: b.building.occupants,
                     event_loss_wan,
                     event_deaths,
+                    event_displaced: a.event_displaced,
                     aal_wan: a.aal,
                     deaths_per_year: a.deaths_per_year,
                 })

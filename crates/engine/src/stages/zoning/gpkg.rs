@@ -31,6 +31,8 @@ pub(super) struct Contents<'a> {
     pub counts: &'a [CountTable<'a>],
     /// The loss-route risk per township and county (`unit_risk`; none: no table).
     pub unit_risk: &'a [crate::loss::UnitRisk],
+    /// The tables other stages delivered, with their QGIS styles.
+    pub extra: &'a [(&'a crate::deliverable::Deliverable, Option<String>)],
 }
 
 /// Write `path` with the census CRS `crs`.
@@ -61,6 +63,9 @@ pub(super) fn write(path: &Path, crs: &str, c: Contents<'_>) -> Result<(), Engin
     }
     if !c.unit_risk.is_empty() {
         w.unit_risk(c.unit_risk)?;
+    }
+    for (d, qml) in c.extra {
+        w.deliverable(d, qml.clone())?;
     }
     w.styles()?;
     w.w.finish()?;
@@ -237,6 +242,30 @@ impl Writer<'_> {
                 })
                 .collect::<Vec<_>>(),
         )?;
+        Ok(())
+    }
+
+    /// A table another stage delivered: a layer with its geometry, or a plain table.
+    fn deliverable(
+        &mut self,
+        d: &crate::deliverable::Deliverable,
+        qml: Option<String>,
+    ) -> Result<(), EngineError> {
+        let spec = self.spec(&d.name, d.geometry).fields(d.fields.clone());
+        if d.geometry == GeometryType::None {
+            self.w
+                .add_table(&spec, d.rows.iter().map(|(_, v)| v.clone()))?;
+        } else {
+            self.w.add_layer(
+                &spec,
+                d.rows
+                    .iter()
+                    .filter_map(|(g, v)| g.clone().map(|g| (g, v.clone()))),
+            )?;
+        }
+        if let Some(q) = qml {
+            self.styles.push((d.name.clone(), q));
+        }
         Ok(())
     }
 

@@ -61,6 +61,7 @@ use riskcensus_zoning::UnitCounts;
 use serde::Serialize;
 
 use crate::config::CensusConfig;
+use crate::deliverable::Deliverable;
 use crate::error::EngineError;
 use crate::ingest::Census;
 use crate::stack::LayerStack;
@@ -154,6 +155,7 @@ pub fn zoning(
     rules: &PreventionRules,
     counts: &[&UnitCounts],
     unit_risk: &[crate::loss::UnitRisk],
+    extra: &[&Deliverable],
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
     zoning_with(
@@ -162,6 +164,7 @@ pub fn zoning(
         rules,
         counts,
         unit_risk,
+        extra,
         Vocabulary::shipped(),
         out,
     )
@@ -175,6 +178,7 @@ pub fn zoning_with(
     rules: &PreventionRules,
     counts: &[&UnitCounts],
     unit_risk: &[crate::loss::UnitRisk],
+    extra: &[&Deliverable],
     vocabulary: &Vocabulary,
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
@@ -229,7 +233,20 @@ pub fn zoning_with(
     for (layer, path) in level_layers(stack) {
         layers.zone(&layer, &path, &mut zoned, &mut report)?;
     }
-    write_outputs(grid, &admin, counts, unit_risk, zoned, out, &mut report)?;
+    let extra: Vec<(&Deliverable, Option<String>)> = extra
+        .iter()
+        .map(|d| (*d, styles::deliverable_qml(d, vocabulary)))
+        .collect();
+    write_outputs(
+        grid,
+        &admin,
+        counts,
+        unit_risk,
+        &extra,
+        zoned,
+        out,
+        &mut report,
+    )?;
     Ok(report)
 }
 
@@ -473,11 +490,13 @@ fn loss_route_levels(
 
 /// Write `zoning.gpkg`, then the unit tables' JSON and CSV files, then the count
 /// tables' CSV files, noting each file in `report`.
+#[allow(clippy::too_many_arguments)]
 fn write_outputs(
     grid: &GridSpec,
     admin: &Admin,
     counts: &[&UnitCounts],
     unit_risk: &[crate::loss::UnitRisk],
+    extra: &[(&Deliverable, Option<String>)],
     zoned: Zoned,
     out: &Path,
     report: &mut ZoningReport,
@@ -512,6 +531,7 @@ fn write_outputs(
         tables: &unit_tables,
         counts: &count_tables,
         unit_risk,
+        extra,
     };
     gpkg::write(&path, &grid.crs, contents)?;
     report.files.push(path.clone());
@@ -576,6 +596,7 @@ impl crate::stage::Stage for ZoningStage {
             .flatten()
             .cloned()
             .collect();
+        let extra: Vec<&Deliverable> = cx.published::<Deliverable>().collect();
         let out = cx.layout.assess();
         let zoned = zoning_with(
             cx.census,
@@ -583,6 +604,7 @@ impl crate::stage::Stage for ZoningStage {
             &rules,
             &counts,
             &unit_risk,
+            &extra,
             cx.vocabulary,
             &out,
         )?;
