@@ -263,7 +263,8 @@ fn wildfire_capacity_and_risk(
         .query("rescue_teams", &riskcensus_survey::Query::default())
         .unwrap()
         .iter()
-        .filter(|f| f.text("kind").contains("消防"))
+        // `kind` is a `team_kind` code: the fire crews are `fire` and `forest_fire`.
+        .filter(|f| matches!(f.text("kind").as_str(), "fire" | "forest_fire"))
         .filter_map(|f| match &f.geometry {
             Some(geo_types::Geometry::Point(p)) => {
                 Some((p.x(), p.y(), f.number("personnel").unwrap()))

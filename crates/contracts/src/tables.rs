@@ -25,6 +25,9 @@ pub mod census {
     pub const RESCUE_TEAMS: &str = "rescue_teams";
     /// Material reserves (应急物资储备).
     pub const MATERIAL_RESERVES: &str = "material_reserves";
+    /// Grassroots disaster-reduction capacity (基层减灾能力) of townships and
+    /// villages: one record per unit, keyed by its admin code, no geometry.
+    pub const COMMUNITY_CAPACITY: &str = "community_capacity";
     /// Key facilities (重点设施): schools, hospitals, chemical plants …
     pub const KEY_FACILITIES: &str = "key_facilities";
     /// Reservoirs (水库).
@@ -59,6 +62,7 @@ pub mod census {
         SHELTERS,
         RESCUE_TEAMS,
         MATERIAL_RESERVES,
+        COMMUNITY_CAPACITY,
         KEY_FACILITIES,
         RESERVOIRS,
         RIVERS,

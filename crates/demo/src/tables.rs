@@ -1,5 +1,6 @@
-//! CSV survey tables: buildings (GBK), rescue stations, material reserves, fire
-//! history, disaster events (GBK) and a daily weather series; and `survey/README.txt`.
+//! CSV survey tables: buildings (GBK), rescue stations, material reserves, the
+//! grassroots capacity survey of townships and villages (GBK), fire history, disaster
+//! events (GBK) and a daily weather series; and `survey/README.txt`.
 //!
 //! CSVs are written with the `csv` crate into UTF-8, then encoded to GBK with
 //! `encoding_rs` where survey teams' Excel exports are GBK.
@@ -127,6 +128,7 @@ pub(crate) fn write_all(ctx: &mut Ctx) -> Result<(), DemoError> {
     buildings(ctx)?;
     rescue_stations(ctx)?;
     material_reserves(ctx)?;
+    community_capacity(ctx)?;
     fire_history(ctx)?;
     disaster_events(ctx)?;
     weather(ctx)?;
@@ -568,6 +570,138 @@ fn material_reserves(ctx: &mut Ctx) -> Result<(), DemoError> {
     Ok(())
 }
 
+/// The grassroots disaster-reduction capacity survey (基层减灾能力调查): one row per
+/// township and village, Chinese headers and 有/无, 是/否 answers as the forms are
+/// filled in, GBK as spreadsheets save them. Streets (街道) and towns (镇) are better
+/// staffed than villages; upland villages are reached less well by warnings and
+/// broadcasts and go without a plan more often. Own random stream (26): the other
+/// layers' draws are unchanged.
+fn community_capacity(ctx: &mut Ctx) -> Result<(), DemoError> {
+    let (id, rel) = ("community_capacity", "survey/community_capacity.csv");
+    let mut rng = ctx.rng(26);
+    let a = &ctx.admin;
+    let yes_no = |b: bool, (y, n): (&str, &str)| if b { y } else { n }.to_string();
+    const HAVE: (&str, &str) = ("有", "无");
+    const IS: (&str, &str) = ("是", "否");
+    // code, name, info officers, plan, drills, coverage %, broadcast, volunteers,
+    // demonstration community ("" for a township: the title is a community's),
+    // risk map, survey year.
+    let mut rows: Vec<[String; 11]> = Vec::new();
+    for (ti, t) in a.townships.iter().enumerate() {
+        let street = t.kind == "街道";
+        let (officers, volunteers, drills, coverage) = if street {
+            (
+                rng.random_range(6..=12),
+                rng.random_range(150..=400),
+                rng.random_range(3..=6),
+                rng.random_range(95.0..100.0),
+            )
+        } else {
+            (
+                rng.random_range(4..=9),
+                rng.random_range(60..=200),
+                rng.random_range(2..=5),
+                rng.random_range(90.0..100.0),
+            )
+        };
+        rows.push([
+            t.code.clone(),
+            t.name.to_string(),
+            officers.to_string(),
+            yes_no(true, HAVE),
+            drills.to_string(),
+            format!("{coverage:.1}"),
+            yes_no(true, IS),
+            volunteers.to_string(),
+            String::new(),
+            yes_no(true, HAVE),
+            "2024".into(),
+        ]);
+        for v in a.villages.iter().filter(|v| v.township == ti) {
+            let community = v.kind == "社区居委会";
+            let p = |rng: &mut ChaCha8Rng, x: f64| rng.random::<f64>() < x;
+            let (officers, plan, coverage, broadcast, per_volunteer, demo) = if community {
+                (
+                    rng.random_range(2..=4),
+                    !p(&mut rng, 0.02),
+                    rng.random_range(85.0..100.0),
+                    !p(&mut rng, 0.05),
+                    60.0,
+                    p(&mut rng, 0.25),
+                )
+            } else {
+                let up = v.upland;
+                (
+                    rng.random_range(1..=3),
+                    !p(&mut rng, if up { 0.12 } else { 0.06 }),
+                    if up {
+                        rng.random_range(60.0..95.0)
+                    } else {
+                        rng.random_range(75.0..100.0)
+                    },
+                    !p(&mut rng, if up { 0.25 } else { 0.1 }),
+                    100.0,
+                    p(&mut rng, 0.05),
+                )
+            };
+            let drills = if plan {
+                rng.random_range(if community { 1..=4 } else { 0..=3 })
+            } else {
+                rng.random_range(0..=1)
+            };
+            let volunteers = ((v.population as f64 / per_volunteer * rng.random_range(0.5..1.5))
+                .round() as i64)
+                .max(2);
+            let risk_map = p(&mut rng, if plan { 0.85 } else { 0.4 });
+            let year = if p(&mut rng, 0.15) { 2023 } else { 2024 };
+            rows.push([
+                v.code.clone(),
+                v.name.clone(),
+                officers.to_string(),
+                yes_no(plan, HAVE),
+                drills.to_string(),
+                format!("{coverage:.1}"),
+                yes_no(broadcast, IS),
+                volunteers.to_string(),
+                yes_no(demo, IS),
+                yes_no(risk_map, HAVE),
+                year.to_string(),
+            ]);
+        }
+    }
+    // Township first, then its villages (a 9-digit code sorts before its 12-digit
+    // children).
+    rows.sort_by(|x, y| x[0].cmp(&y[0]));
+    let mut tb = Table::new(&[
+        "行政区划代码",
+        "名称",
+        "灾害信息员",
+        "应急预案",
+        "年度应急演练次数",
+        "预警信息覆盖率(%)",
+        "应急广播/大喇叭",
+        "减灾志愿者",
+        "综合减灾示范社区",
+        "灾害风险隐患图/清单",
+        "调查年份",
+    ]);
+    for r in &rows {
+        tb.row(r);
+    }
+    tb.finish(ctx, id, rel, Enc::Gbk)?;
+    register(
+        ctx,
+        id,
+        table::COMMUNITY_CAPACITY,
+        rel,
+        false,
+        Enc::Gbk,
+        "基层减灾能力 grassroots disaster-reduction capacity survey, one row per township and village, Chinese headers: 行政区划代码, 名称, 灾害信息员 persons, 应急预案 有/无, 年度应急演练次数, 预警信息覆盖率(%), 应急广播/大喇叭 是/否, 减灾志愿者 persons, 综合减灾示范社区 是/否 (blank for townships), 灾害风险隐患图/清单 有/无, 调查年份",
+        rows.len() as u64,
+    );
+    Ok(())
+}
+
 fn days_in_month(y: i32, m: u32) -> u32 {
     match m {
         2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
@@ -889,7 +1023,7 @@ pub(crate) fn write_readme(ctx: &mut Ctx) -> Result<(), DemoError> {
          \r\n\
          Encodings\r\n\
          - rivers.shp, hidden_dangers.shp: DBF in GBK (CP936) with NO .cpg file.\r\n\
-         - buildings.csv, disaster_events.csv: GBK. Other CSVs: UTF-8 (no BOM).\r\n\
+         - buildings.csv, disaster_events.csv, community_capacity.csv: GBK. Other CSVs: UTF-8 (no BOM).\r\n\
          - GeoPackage and GeoJSON: UTF-8.\r\n\
          \r\n\
          Deliberately bad records (for the ingestion reject report)\r\n\

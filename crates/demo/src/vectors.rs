@@ -1141,6 +1141,15 @@ fn shelters(ctx: &mut Ctx) -> Result<(), DemoError> {
     let mut feats = Vec::new();
     for (i, (p, name, kind, level, area)) in items.into_iter().enumerate() {
         let town = town_code(ctx, p);
+        // The GB 51143-2015 class, as surveyors write it, from the site and its
+        // GB 21734 class (no random draw: the other fields stay as they were).
+        let shelter_type = match (kind, level) {
+            ("体育场", _) => "中心避难场所",
+            ("公园", "I类") => "长期固定避难场所",
+            ("公园", _) => "中期固定避难场所",
+            ("广场", _) => "短期固定避难场所",
+            _ => "紧急避难场所",
+        };
         let mut ll = [p];
         to_lonlat(ctx, id, rel, &mut ll)?;
         // Effective area ≈ 60 % of the site at 1.5 m² per person (GB 21734-2008).
@@ -1152,6 +1161,7 @@ fn shelters(ctx: &mut Ctx) -> Result<(), DemoError> {
                 s(name),
                 s(kind),
                 s(level),
+                s(shelter_type),
                 V::Real(round(area, 0)),
                 V::Integer(capacity),
                 s(town),
@@ -1166,6 +1176,7 @@ fn shelters(ctx: &mut Ctx) -> Result<(), DemoError> {
             f("name", T::String),
             f("kind", T::String),
             f("level", T::String),
+            f("shelter_type", T::String),
             f("area_m2", T::Real),
             f("capacity", T::Integer),
             f("township", T::String),
@@ -1173,7 +1184,7 @@ fn shelters(ctx: &mut Ctx) -> Result<(), DemoError> {
     );
     let n = riskcensus_io::vector::write_layer(&ctx.path(rel), &spec, &wopts(), feats)
         .map_err(ctx.io_err(id, rel))?;
-    register(ctx, id, table::SHELTERS, rel, None, "point", None, "应急避难场所 emergency shelters, EPSG:4490: code, name, kind, level I/II/III类, area_m2, capacity persons, township", n);
+    register(ctx, id, table::SHELTERS, rel, None, "point", None, "应急避难场所 emergency shelters, EPSG:4490: code, name, kind, level I/II/III类, shelter_type (GB 51143-2015 class), area_m2, capacity persons, township", n);
     Ok(())
 }
 

@@ -527,3 +527,103 @@ fn village_boundaries_tile_their_township_and_hold_their_seat() {
         }
     }
 }
+
+/// The grassroots capacity survey (`survey/community_capacity.csv`, GBK, Chinese
+/// headers): one row per township and village of `admin.gpkg`, with the answers and
+/// ranges docs/demo-census.md gives; and every shelter carries its GB 51143 class.
+#[test]
+fn capacity_survey_covers_every_unit_with_the_documented_answers() {
+    use gdal::vector::LayerAccess;
+    let dir = tempfile::tempdir().unwrap();
+    generate(dir.path(), &opts(900.0, 20260101)).unwrap();
+    let ds = Dataset::open(dir.path().join("survey/admin.gpkg")).unwrap();
+    let mut units = BTreeSet::new();
+    for layer in ["townships", "villages"] {
+        let mut l = ds.layer_by_name(layer).unwrap();
+        for f in l.features() {
+            units.insert(
+                f.field_as_string(f.field_index("code").unwrap())
+                    .unwrap()
+                    .unwrap(),
+            );
+        }
+    }
+    let bytes = std::fs::read(dir.path().join("survey/community_capacity.csv")).unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err(), "the survey is GBK");
+    let text = encoding_rs::GBK
+        .decode_without_bom_handling_and_without_replacement(&bytes)
+        .unwrap();
+    let mut rd = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        rd.headers().unwrap().iter().collect::<Vec<_>>(),
+        [
+            "行政区划代码",
+            "名称",
+            "灾害信息员",
+            "应急预案",
+            "年度应急演练次数",
+            "预警信息覆盖率(%)",
+            "应急广播/大喇叭",
+            "减灾志愿者",
+            "综合减灾示范社区",
+            "灾害风险隐患图/清单",
+            "调查年份"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = rd.records().map(Result::unwrap).collect();
+    let codes: BTreeSet<String> = rows.iter().map(|r| r[0].to_string()).collect();
+    assert_eq!(codes.len(), rows.len(), "one row per unit");
+    assert_eq!(codes, units);
+    let num = |r: &csv::StringRecord, i: usize| r[i].parse::<f64>().unwrap();
+    let (mut villages, mut without_plan, mut demo) = (0, 0, 0);
+    for r in &rows {
+        let village = r[0].len() == 12;
+        let officers = num(r, 2);
+        if village {
+            villages += 1;
+            assert!((1.0..=4.0).contains(&officers), "{r:?}");
+            assert!(["是", "否"].contains(&&r[8]), "{r:?}");
+            without_plan += usize::from(&r[3] == "无");
+            demo += usize::from(&r[8] == "是");
+        } else {
+            assert!((4.0..=12.0).contains(&officers), "{r:?}");
+            assert_eq!((&r[3], &r[8]), ("有", ""), "{r:?}");
+        }
+        assert!(
+            ["有", "无"].contains(&&r[3]) && ["有", "无"].contains(&&r[9]),
+            "{r:?}"
+        );
+        assert!(["是", "否"].contains(&&r[6]), "{r:?}");
+        assert!((0.0..=6.0).contains(&num(r, 4)), "{r:?}");
+        assert!((60.0..=100.0).contains(&num(r, 5)), "{r:?}");
+        assert!(num(r, 7) >= 2.0, "{r:?}");
+        assert!(["2023", "2024"].contains(&&r[10]), "{r:?}");
+    }
+    // A few villages go without a plan; a few are demonstration communities.
+    assert!(
+        without_plan > 0 && without_plan * 10 < villages,
+        "{without_plan} of {villages}"
+    );
+    assert!(demo > 0 && demo * 5 < villages, "{demo} of {villages}");
+
+    let ds = Dataset::open(dir.path().join("survey/shelters.geojson")).unwrap();
+    let mut l = ds.layer(0).unwrap();
+    let classes: BTreeSet<String> = l
+        .features()
+        .map(|f| {
+            f.field_as_string(f.field_index("shelter_type").unwrap())
+                .unwrap()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        classes.into_iter().collect::<Vec<_>>(),
+        [
+            "中心避难场所",
+            "中期固定避难场所",
+            "短期固定避难场所",
+            "紧急避难场所",
+            "长期固定避难场所"
+        ]
+    );
+}

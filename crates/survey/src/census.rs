@@ -29,6 +29,7 @@ pub use riskcensus_contracts::tables::census::REJECTS;
 /// Prefix of the result tables: assessment outputs kept in the census database
 /// beside the survey layers ([`Census::store_results`]).
 pub use riskcensus_contracts::tables::census::RESULT_PREFIX;
+use riskcensus_contracts::tables::census::{ADMIN_UNITS, COMMUNITY_CAPACITY};
 /// Test hook: sleep this many milliseconds inside the transaction before commit
 /// (used by the kill-mid-load test; never set in production).
 pub const TEST_PAUSE_ENV: &str = "RISKCENSUS_TEST_PAUSE_IN_TXN_MS";
@@ -100,8 +101,9 @@ pub struct IngestOptions {
     pub x: Option<String>,
     /// CSV column of y (northing or latitude); see `x`.
     pub y: Option<String>,
-    /// Admin units: load units whose code lies outside the census area (rule
-    /// `foreign_code` otherwise), e.g. the neighbouring townships of a boundary file.
+    /// Admin units and `community_capacity`: load records whose admin code lies
+    /// outside the census area (rule `foreign_code` otherwise), e.g. the
+    /// neighbouring townships of a boundary file.
     pub allow_foreign: bool,
 }
 
@@ -724,6 +726,8 @@ impl Census {
             zm_first: None,
             attached: 0,
             kept: 0,
+            unknown_units: 0,
+            unknown_first: None,
         };
         let mut buf: Vec<SrcRecord> = Vec::with_capacity(CHUNK);
         let read = p.src.for_each(|r| {
@@ -746,10 +750,11 @@ impl Census {
         Ok(())
     }
 
-    /// The admin units already loaded, by code, when `p` loads admin units.
+    /// The admin units already loaded, by code, when `p` loads admin units or
+    /// records keyed by an admin code (`community_capacity`).
     fn loaded_units(&self, p: &Prepared) -> Result<Option<LoadedUnits>, SurveyError> {
         let path = self.db_path();
-        if p.layer.name != "admin_units" || !path.exists() {
+        if !matches!(p.layer.name, ADMIN_UNITS | COMMUNITY_CAPACITY) || !path.exists() {
             return Ok(None);
         }
         let db = GpkgDb::open_read(&path).map_err(SurveyError::db(&path, "read"))?;
@@ -800,6 +805,16 @@ impl Census {
                 name: layer.into(),
                 known: schema::layer_names().join(", "),
             })?;
+        // A table without geometry is keyed by the unit's own admin code
+        // (`community_capacity`): a township holds its villages' records too.
+        let unit_keyed =
+            schema::layer(l).is_some_and(|s| s.geometry == Geom::None && s.key == ["code"]);
+        if unit_keyed && q.bbox.is_some() {
+            return Err(SurveyError::Census {
+                path: self.db_path(),
+                msg: format!("{l} has no geometry: query it by admin code, not by bounding box"),
+            });
+        }
         let db = GpkgDb::open_read(&self.db_path())?;
         if !db.has_table(l) {
             return Ok(Vec::new());
@@ -810,6 +825,9 @@ impl Census {
                 let c = code.trim();
                 match c.len() {
                     6 if c == self.code => None,
+                    9 | 12 if unit_keyed && c.bytes().all(|b| b.is_ascii_digit()) => {
+                        Some(format!("code LIKE '{c}%'"))
+                    }
                     9 => Some(format!("township_code = {}", quote(c))),
                     12 => Some(format!("village_code = {}", quote(c))),
                     _ => {
@@ -1091,6 +1109,10 @@ struct RunCtx<'a> {
     attached: u64,
     /// Admin units delivered without geometry that keep the loaded one.
     kept: u64,
+    /// Records keyed by an admin code that is not among the loaded admin units,
+    /// and the first of them.
+    unknown_units: u64,
+    unknown_first: Option<String>,
 }
 
 /// Admin units in the census database: code → geometry (census CRS), `None` for
@@ -1123,7 +1145,8 @@ impl RunCtx<'_> {
         sink: &mut dyn FnMut(Valid) -> Result<(), SurveyError>,
     ) -> Result<(), SurveyError> {
         let layer = self.p.layer;
-        let is_admin = layer.name == "admin_units";
+        let is_admin = layer.name == ADMIN_UNITS;
+        let unit_keyed = layer.name == COMMUNITY_CAPACITY;
         let xy_names = (
             self.p.src.xy_names().0.unwrap_or_else(|| "x".into()),
             self.p.src.xy_names().1.unwrap_or_else(|| "y".into()),
@@ -1150,6 +1173,12 @@ impl RunCtx<'_> {
             if is_admin {
                 self.admin_derive(&mut values, &rec, report, &mut probs);
             }
+            // Records of a township or village, keyed by its admin code.
+            let unknown_unit = if unit_keyed {
+                self.unit_code(&mut values, &rec, &mut probs)
+            } else {
+                None
+            };
             // Key (the admin code as stripped of its prefix).
             let key = layer
                 .key
@@ -1356,6 +1385,12 @@ impl RunCtx<'_> {
                 if is_admin {
                     self.against_loaded(&key, &mut geom, &values, &who, report);
                 }
+                if let Some(code) = unknown_unit {
+                    self.unknown_units += 1;
+                    if self.unknown_first.is_none() {
+                        self.unknown_first = Some(format!("{} {code}", rec.at));
+                    }
+                }
                 if let Some(g) = geom.as_ref() {
                     if layer.geometry != Geom::None {
                         let (t, v) = if is_admin {
@@ -1462,6 +1497,70 @@ impl RunCtx<'_> {
         }
     }
 
+    /// A record keyed by the admin code of a township or village
+    /// (`community_capacity`, code first): the national prefix `156` stripped, 9 or
+    /// 12 digits (rule `type`), inside the census area (rule `foreign_code` unless
+    /// `allow_foreign`). Returns the code when admin units are loaded and it is not
+    /// one of them: counted for a note if the record loads, never rejected (nothing
+    /// can place the record until its unit is loaded, but the survey holds it).
+    fn unit_code(
+        &mut self,
+        values: &mut [FieldValue],
+        rec: &SrcRecord,
+        probs: &mut Vec<Problem>,
+    ) -> Option<String> {
+        let src = self.source.as_str();
+        let FieldValue::String(raw) = &values[0] else {
+            return None;
+        };
+        let mut code = raw.trim().to_string();
+        if let Some(rest) = crate::codes::strip_national_prefix(&code) {
+            if self.prefixed_first.is_none() {
+                self.prefixed_first = Some(format!("{} {code} → {rest}", rec.at));
+            }
+            self.prefixed += 1;
+            code = rest.to_string();
+        }
+        values[0] = FieldValue::String(code.clone());
+        let ok = matches!(code.len(), 9 | 12) && code.bytes().all(|b| b.is_ascii_digit());
+        if !ok {
+            probs.push(problem(
+                src,
+                rec.at,
+                "code",
+                code,
+                Rule::Type,
+                format!(
+                    "a {} record is a township (9-digit admin code) or a village (12 digits)",
+                    self.p.layer.name
+                ),
+            ));
+            return None;
+        }
+        let census = self.census_code.as_str();
+        if !crate::codes::belongs(&code, census) {
+            if self.p.allow_foreign {
+                self.foreign_loaded += 1;
+            } else {
+                probs.push(problem(
+                    src,
+                    rec.at,
+                    "code",
+                    code.clone(),
+                    Rule::ForeignCode,
+                    format!(
+                        "admin code {code} is not inside the census area {census} (whose codes start with {}); give --allow-foreign to load records of neighbouring areas",
+                        crate::codes::area_prefix(census)
+                    ),
+                ));
+                return None;
+            }
+        }
+        self.loaded
+            .filter(|u| !u.is_empty() && !u.contains_key(&code))
+            .map(|_| code)
+    }
+
     /// Compare a valid admin unit with the one loaded under the same code: a unit
     /// delivered without geometry keeps the loaded one; a geometry that fills an
     /// empty one is counted; one that moved more than [`MOVE_NOTE_M`] is reported.
@@ -1540,6 +1639,18 @@ impl RunCtx<'_> {
                 "{src}: {} admin unit(s) delivered without geometry keep the geometry already loaded",
                 self.kept
             ));
+        }
+        if self.p.layer.name == COMMUNITY_CAPACITY {
+            if self.loaded.is_none_or(|u| u.is_empty()) {
+                report.notes.push(format!(
+                    "{src}: no admin units are loaded yet: the codes were not checked against them (ingest admin_units first to have them checked)"
+                ));
+            } else if let Some(first) = &self.unknown_first {
+                report.notes.push(format!(
+                    "{src}: {} record(s) name an admin code that is not among the loaded admin units (first: {first}): check the code, or load the unit's code list or boundary; loaded as delivered",
+                    self.unknown_units
+                ));
+            }
         }
     }
 

@@ -5,6 +5,7 @@
 //! batch).
 //!
 //! - [`schema`]: every census layer, field, unit and value domain;
+//! - [`schema_doc`]: the schema's tables as Markdown (those of `docs/census-schema.md`);
 //! - [`mapping`]: mapping files (source field → schema field, code values);
 //! - [`source`]: reading CSV and OGR sources with encoding detection;
 //! - [`validate`]: record checks, [`Problem`] and [`Rule`];
@@ -38,6 +39,7 @@ pub mod error;
 pub mod mapping;
 pub mod offset;
 pub mod schema;
+pub mod schema_doc;
 pub mod source;
 pub mod text;
 pub mod validate;

@@ -442,6 +442,187 @@ pub static LAND_COVER: Domain = Domain {
     ],
 };
 
+/// Yes or no (是/否, 有/无), for the items of a survey form that are ticked or not.
+/// `0`/`1` and `true`/`false` of spreadsheet and DBF exports are accepted; a form's
+/// own wording (`已编制`, `未建立` …) is listed where common.
+pub static YES_NO: Domain = Domain {
+    name: "yes_no",
+    values: &[
+        v(
+            "yes",
+            "是",
+            "yes",
+            &[
+                "有",
+                "Y",
+                "1",
+                "true",
+                "T",
+                "√",
+                "已编制",
+                "已制定",
+                "已建立",
+                "已建设",
+                "已配备",
+                "已安装",
+                "已绘制",
+                "已创建",
+                "已命名",
+            ],
+        ),
+        v(
+            "no",
+            "否",
+            "no",
+            &[
+                "无",
+                "N",
+                "0",
+                "false",
+                "F",
+                "×",
+                "没有",
+                "未编制",
+                "未制定",
+                "未建立",
+                "未建设",
+                "未配备",
+                "未安装",
+                "未绘制",
+                "未创建",
+            ],
+        ),
+    ],
+};
+
+/// Class of an emergency shelter (避难场所类型) after GB 51143-2015 (防灾避难场所设计
+/// 规范), chapter 3: emergency, fixed (short-, medium- and long-term, by the planned
+/// opening time and the completeness of the emergency facilities) and central
+/// shelters. A fixed shelter whose term is not given (`固定避难场所`) is read as
+/// short-term, the least equipped fixed class, so capacity is never overstated.
+pub static SHELTER_TYPE: Domain = Domain {
+    name: "shelter_type",
+    values: &[
+        v(
+            "emergency",
+            "紧急避难场所",
+            "emergency shelter",
+            &["紧急", "紧急避难", "紧急避难点", "紧急疏散场所"],
+        ),
+        v(
+            "fixed_short",
+            "短期固定避难场所",
+            "short-term fixed shelter",
+            &[
+                "短期固定",
+                "短期",
+                "短期避难场所",
+                "固定避难场所",
+                "固定",
+                "fixed",
+            ],
+        ),
+        v(
+            "fixed_medium",
+            "中期固定避难场所",
+            "medium-term fixed shelter",
+            &["中期固定", "中期", "中期避难场所"],
+        ),
+        v(
+            "fixed_long",
+            "长期固定避难场所",
+            "long-term fixed shelter",
+            &["长期固定", "长期", "长期避难场所"],
+        ),
+        v(
+            "central",
+            "中心避难场所",
+            "central shelter",
+            &["中心", "中心避难", "中心避难所"],
+        ),
+    ],
+};
+
+/// Kind of a rescue team or station (队伍类型), by what it is equipped for.
+pub static TEAM_KIND: Domain = Domain {
+    name: "team_kind",
+    values: &[
+        v(
+            "fire",
+            "消防救援",
+            "fire and rescue",
+            &[
+                "消防救援站",
+                "消防救援大队",
+                "消防救援中队",
+                "特勤站",
+                "专职消防队",
+                "消防站",
+                "消防队",
+                "志愿消防队",
+                "微型消防站",
+                "消防",
+            ],
+        ),
+        v(
+            "forest_fire",
+            "森林消防",
+            "forest fire-fighting",
+            &[
+                "森林消防队",
+                "森林消防专业队",
+                "扑火队",
+                "森林扑火队",
+                "专业扑火队",
+                "半专业扑火队",
+            ],
+        ),
+        v(
+            "water",
+            "水上救援",
+            "water rescue",
+            &[
+                "水上救援队",
+                "水域救援",
+                "水域救援队",
+                "防汛抢险队",
+                "防汛抢险",
+            ],
+        ),
+        v(
+            "mountain",
+            "山地救援",
+            "mountain rescue",
+            &["山地救援队", "山岳救援队"],
+        ),
+        v(
+            "mine",
+            "矿山救护",
+            "mine rescue",
+            &["矿山救护队", "矿山救援队", "矿山救援"],
+        ),
+        v(
+            "medical",
+            "医疗救护",
+            "medical rescue",
+            &[
+                "医疗救护队",
+                "医疗救援队",
+                "卫生应急队",
+                "急救站",
+                "急救中心",
+            ],
+        ),
+        v(
+            "militia",
+            "民兵应急",
+            "militia emergency unit",
+            &["民兵应急排", "民兵应急分队", "民兵应急连", "民兵"],
+        ),
+        v("other", "其他", "other", &["其它"]),
+    ],
+};
+
 /// All value domains.
 pub static DOMAINS: &[&Domain] = &[
     &ADMIN_LEVEL,
@@ -457,6 +638,9 @@ pub static DOMAINS: &[&Domain] = &[
     &FACILITY_KIND,
     &ROAD_CLASS,
     &LAND_COVER,
+    &YES_NO,
+    &SHELTER_TYPE,
+    &TEAM_KIND,
 ];
 
 // ---------------------------------------------------------------- common fields
@@ -717,6 +901,13 @@ pub static LAYERS: &[Layer] = &[
             NAME_REQ,
             f("kind", "类型", "kind (广场/学校操场/公园/体育场…)", Text),
             f("level", "等级", "class (I/II/III类)", Text),
+            f(
+                "shelter_type",
+                "避难场所类型",
+                "shelter class (GB 51143-2015)",
+                Code(&SHELTER_TYPE),
+            )
+            .alias(&["场所类型", "避难场所类别", "场所类别"]),
             f("area_m2", "有效面积", "effective area", Real)
                 .unit("m²")
                 .range(0.0, 1.0e8)
@@ -739,7 +930,11 @@ pub static LAYERS: &[Layer] = &[
         fields: &[
             ID,
             NAME_REQ,
-            f("kind", "类型", "kind (消防救援站/专业队伍/…)", Text),
+            f("kind", "类型", "team kind", Code(&TEAM_KIND)).alias(&[
+                "队伍类型",
+                "队伍类别",
+                "类别",
+            ]),
             TOWNSHIP,
             f("personnel", "人数", "personnel", Integer)
                 .req()
@@ -789,6 +984,125 @@ pub static LAYERS: &[Layer] = &[
             f("water_t", "饮用水", "drinking water", Real)
                 .unit("t")
                 .range(0.0, 1.0e7),
+        ],
+    },
+    Layer {
+        name: T::COMMUNITY_CAPACITY,
+        zh: "基层减灾能力",
+        en: "grassroots disaster-reduction capacity (townships and villages)",
+        geometry: Geom::None,
+        geometry_required: false,
+        key: &["code"],
+        fields: &[
+            f(
+                "code",
+                "行政区划代码",
+                "admin code of the township (9 digits) or village (12)",
+                Text,
+            )
+            .req()
+            .alias(&[
+                "行政区划代码",
+                "统计用区划代码",
+                "区划代码",
+                "单位代码",
+                "代码",
+                "xzqdm",
+                "adcode",
+            ]),
+            f("name", "名称", "name of the unit", Text).alias(&[
+                "名称",
+                "单位名称",
+                "区划名称",
+                "行政区划名称",
+                "乡镇(街道)/村(社区)名称",
+                "xzqmc",
+                "mc",
+            ]),
+            f(
+                "info_officers",
+                "灾害信息员",
+                "disaster information officers",
+                Integer,
+            )
+            .unit("persons")
+            .range(0.0, 10_000.0)
+            .alias(&[
+                "灾害信息员人数",
+                "灾害信息员数量",
+                "灾害信息员(人)",
+                "信息员",
+            ]),
+            f(
+                "emergency_plan",
+                "应急预案",
+                "emergency plan in force",
+                Code(&YES_NO),
+            )
+            .alias(&["是否编制应急预案", "有无应急预案", "应急预案编制", "预案"]),
+            f(
+                "drills_per_year",
+                "年度应急演练次数",
+                "emergency drills in the survey year",
+                Integer,
+            )
+            .unit("per year")
+            .range(0.0, 365.0)
+            .alias(&["应急演练次数", "演练次数", "年演练次数", "年度演练次数"]),
+            f(
+                "warning_coverage_pct",
+                "预警信息覆盖率",
+                "share of residents reached by warnings",
+                Real,
+            )
+            .unit("%")
+            .range(0.0, 100.0)
+            .alias(&[
+                "预警信息覆盖率(%)",
+                "预警信息覆盖率（%）",
+                "预警覆盖率",
+                "预警覆盖率(%)",
+            ]),
+            f(
+                "warning_broadcast",
+                "应急广播/大喇叭",
+                "emergency broadcast or loudspeakers",
+                Code(&YES_NO),
+            )
+            .alias(&["应急广播", "大喇叭", "应急广播(大喇叭)", "是否有应急广播"]),
+            f(
+                "volunteers",
+                "减灾志愿者",
+                "disaster-reduction volunteers",
+                Integer,
+            )
+            .unit("persons")
+            .range(0.0, 1.0e6)
+            .alias(&["减灾志愿者人数", "减灾志愿者(人)", "志愿者人数", "志愿者"]),
+            f(
+                "demo_community",
+                "综合减灾示范社区",
+                "named a comprehensive disaster-reduction demonstration community",
+                Code(&YES_NO),
+            )
+            .alias(&["是否综合减灾示范社区", "示范社区", "减灾示范社区"]),
+            f(
+                "risk_map",
+                "灾害风险隐患图/清单",
+                "disaster risk and hidden-danger map or list",
+                Code(&YES_NO),
+            )
+            .alias(&[
+                "灾害风险隐患图",
+                "灾害风险隐患清单",
+                "风险隐患图",
+                "隐患清单",
+                "风险地图",
+            ]),
+            f("survey_year", "调查年份", "year of the survey", Integer)
+                .range(2000.0, 9999.0)
+                .year()
+                .alias(&["调查年度", "填报年份", "年份"]),
         ],
     },
     Layer {
@@ -1071,9 +1385,100 @@ mod tests {
             let mut codes = std::collections::BTreeSet::new();
             for v in d.values {
                 assert!(codes.insert(v.code), "{}: {}", d.name, v.code);
-                assert_eq!(d.lookup(v.zh), Some(v.code), "{}: {}", d.name, v.zh);
+                // Every spelling reaches its own value: none is shadowed by an
+                // earlier value's spelling.
+                for s in [v.code, v.zh, v.en].iter().chain(v.aliases) {
+                    assert_eq!(d.lookup(s), Some(v.code), "{}: {s}", d.name);
+                }
             }
         }
+    }
+
+    #[test]
+    fn yes_no_reads_ticks_digits_and_the_forms_own_words() {
+        for s in ["是", "有", "Y", "y", "1", "TRUE", "已编制", "√", " yes "] {
+            assert_eq!(YES_NO.lookup(s), Some("yes"), "{s}");
+        }
+        for s in ["否", "无", "N", "0", "false", "未编制", "没有"] {
+            assert_eq!(YES_NO.lookup(s), Some("no"), "{s}");
+        }
+        assert_eq!(YES_NO.lookup("2"), None);
+        assert_eq!(YES_NO.lookup("不详"), None);
+    }
+
+    #[test]
+    fn shelter_classes_of_gb_51143_and_the_unspecified_fixed_shelter() {
+        assert_eq!(SHELTER_TYPE.lookup("紧急避难场所"), Some("emergency"));
+        assert_eq!(SHELTER_TYPE.lookup("长期固定"), Some("fixed_long"));
+        assert_eq!(
+            SHELTER_TYPE.lookup("中期固定避难场所"),
+            Some("fixed_medium")
+        );
+        assert_eq!(SHELTER_TYPE.lookup("中心避难场所"), Some("central"));
+        // A fixed shelter of unknown term: the least equipped fixed class.
+        assert_eq!(SHELTER_TYPE.lookup("固定避难场所"), Some("fixed_short"));
+        // GB 21734's I/II/III类 is the `level` field, not a shelter type.
+        assert_eq!(SHELTER_TYPE.lookup("I类"), None);
+    }
+
+    #[test]
+    fn team_kinds_read_the_names_teams_go_by() {
+        for (s, code) in [
+            ("消防救援站", "fire"),
+            ("消防救援大队", "fire"),
+            ("专职消防队", "fire"),
+            ("志愿消防队", "fire"),
+            ("森林消防队", "forest_fire"),
+            ("扑火队", "forest_fire"),
+            ("防汛抢险队", "water"),
+            ("水上救援队", "water"),
+            ("山地救援", "mountain"),
+            ("矿山救护队", "mine"),
+            ("医疗救护", "medical"),
+            ("民兵应急排", "militia"),
+            ("民兵应急分队", "militia"),
+            ("其它", "other"),
+        ] {
+            assert_eq!(TEAM_KIND.lookup(s), Some(code), "{s}");
+        }
+        assert_eq!(TEAM_KIND.lookup("专业队伍"), None);
+    }
+
+    /// The engine is written against these names: a rename must be deliberate.
+    #[test]
+    fn community_capacity_fields_are_the_engines() {
+        let l = layer(T::COMMUNITY_CAPACITY).unwrap();
+        let names: Vec<&str> = l.fields.iter().map(|f| f.name).collect();
+        assert_eq!(
+            names,
+            [
+                "code",
+                "name",
+                "info_officers",
+                "emergency_plan",
+                "drills_per_year",
+                "warning_coverage_pct",
+                "warning_broadcast",
+                "volunteers",
+                "demo_community",
+                "risk_map",
+                "survey_year"
+            ]
+        );
+        assert_eq!((l.geometry, l.key), (Geom::None, &["code"][..]));
+        for f in [
+            "emergency_plan",
+            "warning_broadcast",
+            "demo_community",
+            "risk_map",
+        ] {
+            assert_eq!(l.field(f).unwrap().kind, Code(&YES_NO), "{f}");
+        }
+        assert!(l.field("survey_year").unwrap().year);
+        assert_eq!(
+            l.field("warning_coverage_pct").unwrap().range,
+            Some((0.0, 100.0))
+        );
     }
 }
 

@@ -38,8 +38,9 @@ pub enum Rule {
     OutsideStudyArea,
     /// A CSV row with more or fewer fields than the header.
     FieldCount,
-    /// An admin unit whose code lies outside the census's area (its code does not
-    /// start with the census code's prefix; `--allow-foreign` loads it).
+    /// An admin unit, or a record keyed by a unit's admin code
+    /// (`community_capacity`), whose code lies outside the census's area (its code
+    /// does not start with the census code's prefix; `--allow-foreign` loads it).
     ForeignCode,
 }
 
