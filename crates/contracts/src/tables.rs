@@ -26,8 +26,6 @@ pub mod census {
     /// Material reserves (应急物资储备).
     pub const MATERIAL_RESERVES: &str = "material_reserves";
     /// Grassroots disaster-reduction capacity (基层减灾能力) of townships and
-    /// villages: one record per unit, keyed by its admin code, no geometry.
-    pub const COMMUNITY_CAPACITY: &str = "community_capacity";
     /// Key facilities (重点设施): schools, hospitals, chemical plants …
     pub const KEY_FACILITIES: &str = "key_facilities";
     /// Reservoirs (水库).
