@@ -8,6 +8,7 @@
 mod util;
 
 mod breaks_zonal;
+mod capacity;
 mod cli;
 mod delivery;
 mod earthquake;

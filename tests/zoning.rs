@@ -353,6 +353,7 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         &rules,
         &[&grades],
         &units,
+        &[],
         c.path(),
     )
     .unwrap();
@@ -391,6 +392,7 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         &rules,
         &[&grades],
         &units,
+        &[],
         o1.path(),
     )
     .unwrap();
@@ -414,6 +416,7 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         &rules,
         &[&grades],
         &units,
+        &[],
         o2.path(),
     )
     .unwrap();

@@ -69,7 +69,8 @@ pub fn load_index(library: &riskcensus_models::Library) -> Result<GrassrootsCapa
 pub struct Inputs<'a> {
     /// The census grid.
     pub grid: &'a riskcensus_core::GridSpec,
-    /// Persons per cell, row-major (NaN and negatives read as 0).
+    /// Persons per cell, row-major (NaN, negatives and cells outside every township
+    /// read as 0).
     pub pop: Vec<f64>,
     /// The run's townships and each cell's township (0 = none).
     pub townships: Arc<Townships>,
@@ -87,6 +88,12 @@ impl Inputs<'_> {
     /// The row-major cell of a point, if on the grid.
     pub fn cell_of(&self, x: f64, y: f64) -> Option<usize> {
         self.grid.cell_of(x, y).map(|(r, c)| r * self.grid.cols + c)
+    }
+
+    /// True when the cell counts for the census: inside a township, or anywhere
+    /// when the census has no township polygons.
+    pub fn inside(&self, cell: usize) -> bool {
+        self.townships.units.is_empty() || self.townships.owner[cell] > 0
     }
 
     /// The township index (into `townships.units`) of a cell.
@@ -204,12 +211,16 @@ impl Stage for CapacityStage {
                 u
             })
             .collect();
+        // People outside every township are outside the census (the county rows
+        // are the sums of the township rows).
+        let outside = |c: usize| !townships.units.is_empty() && townships.owner[c] == 0;
         let pop: Vec<f64> = cx
             .stack
             .read_grid("population", None, &grid, ID)?
             .iter()
-            .map(|&v| {
-                if v.is_finite() && v > 0.0 {
+            .enumerate()
+            .map(|(c, &v)| {
+                if v.is_finite() && v > 0.0 && !outside(c) {
                     f64::from(v)
                 } else {
                     0.0

@@ -20,7 +20,7 @@
 use riskcensus_contracts::tables::capacity as names;
 use riskcensus_contracts::tables::census as T;
 use riskcensus_io::vector::{FieldType, GeometryType};
-use riskcensus_models::capacity::gaps::CapacityGaps;
+use riskcensus_models::capacity::gaps::{CapacityGaps, Screening};
 use riskcensus_models::loss::Measure;
 
 use super::grassroots::Units;
@@ -30,6 +30,34 @@ use crate::error::EngineError;
 use crate::ingest::{Census, Query};
 use crate::loss::UnitRisk;
 use crate::stage::Context;
+
+/// What a township is judged on (level and grade codes 0 = none).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Judged {
+    /// Level of the recorded annual loss over GDP (risk5 code).
+    pub loss_level: u8,
+    /// Hidden-danger points per 100 km².
+    pub hidden_dangers_per_100km2: f64,
+    /// People threatened by them per 1,000 residents.
+    pub threatened_per_1k: f64,
+    /// Comprehensive risk level (risk5 code).
+    pub risk_level: u8,
+    /// Grassroots capacity grade (capacity5 code).
+    pub capacity_grade: u8,
+}
+
+/// The four criteria — high loss, high hidden danger, high risk, low capacity —
+/// by the rule of the module doc (a code 0 or a NaN is not met).
+pub fn criteria(sc: &Screening, j: &Judged) -> [bool; 4] {
+    let severe = |code: u8, max: u8| code > 0 && code <= max;
+    [
+        severe(j.loss_level, sc.loss_level_max),
+        j.hidden_dangers_per_100km2 >= sc.hidden_dangers_per_100km2
+            || j.threatened_per_1k >= sc.threatened_per_1k,
+        severe(j.risk_level, sc.risk_level_max),
+        severe(j.capacity_grade, sc.capacity_grade_max),
+    ]
+}
 
 /// Build the `three_high_one_low` layer.
 pub fn assess(
@@ -122,7 +150,6 @@ pub fn assess(
             _ => f64::NAN,
         };
         let loss_level = levels.level(Measure::AalGdpShare, pct);
-        let high_loss = loss_level > 0 && loss_level <= sc.loss_level_max;
         let area_100km2 = u.area_m2 / 1.0e8;
         let density = if area_100km2 > 0.0 {
             points[k] as f64 / area_100km2
@@ -135,14 +162,21 @@ pub fn assess(
         } else {
             f64::NAN
         };
-        let high_hd = density >= sc.hidden_dangers_per_100km2 || per_1k >= sc.threatened_per_1k;
         let rl = risk
             .iter()
             .find(|r| r.unit_code == u.code)
             .map_or(0, |r| r.risk_level);
-        let high_risk = rl > 0 && rl <= sc.risk_level_max;
         let grade = units.township_grade[k];
-        let low_cap = grade > 0 && grade <= sc.capacity_grade_max;
+        let [high_loss, high_hd, high_risk, low_cap] = criteria(
+            sc,
+            &Judged {
+                loss_level,
+                hidden_dangers_per_100km2: density,
+                threatened_per_1k: per_1k,
+                risk_level: rl,
+                capacity_grade: grade,
+            },
+        );
         let met = [high_loss, high_hd, high_risk, low_cap]
             .iter()
             .filter(|&&b| b)
@@ -179,4 +213,48 @@ pub fn assess(
         );
     }
     Ok(t)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn three_high_one_low_by_hand() {
+        let sc = CapacityGaps::builtin().screening;
+        // Recorded loss level II, 12 points per 100 km², risk level I, capacity 较弱:
+        // all four.
+        let all = Judged {
+            loss_level: 2,
+            hidden_dangers_per_100km2: 12.0,
+            threatened_per_1k: 1.0,
+            risk_level: 1,
+            capacity_grade: 2,
+        };
+        assert_eq!(criteria(&sc, &all), [true; 4]);
+        // Few points but many people threatened still counts as high hidden danger.
+        let people = Judged {
+            hidden_dangers_per_100km2: 2.0,
+            threatened_per_1k: 15.0,
+            ..all
+        };
+        assert!(criteria(&sc, &people)[1]);
+        // Loss level III, capacity 中等, no risk level: only the hidden danger holds.
+        let one = Judged {
+            loss_level: 3,
+            risk_level: 0,
+            capacity_grade: 3,
+            ..all
+        };
+        assert_eq!(criteria(&sc, &one), [false, true, false, false]);
+        // An ungraded township (0) is not low capacity; NaN densities are not high.
+        let none = Judged {
+            loss_level: 0,
+            hidden_dangers_per_100km2: f64::NAN,
+            threatened_per_1k: f64::NAN,
+            risk_level: 0,
+            capacity_grade: 0,
+        };
+        assert_eq!(criteria(&sc, &none), [false; 4]);
+    }
 }

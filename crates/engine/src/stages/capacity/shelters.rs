@@ -28,7 +28,7 @@ use riskcensus_contracts::tables::capacity as names;
 use riskcensus_contracts::tables::census as T;
 use riskcensus_io::vector::{FieldType, GeometryType};
 use riskcensus_models::capacity::allocation::{allocate, network_pairs, Point};
-use riskcensus_models::capacity::gaps::{CapacityGaps, Displacement, Scenario};
+use riskcensus_models::capacity::gaps::{CapacityGaps, Displacement, Safety, Scenario};
 use serde::Serialize;
 
 use super::{CapacityReport, Inputs, ID};
@@ -170,6 +170,52 @@ fn at_shelters(
     ))
 }
 
+/// What the screen knows of one site (NaN or `None`: the run lacks the layer).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Site {
+    /// `geohazard_hazard_level` at the site's cell (geohazard4 code).
+    pub geohazard_level: f32,
+    /// `geohazard_threat_grade` at the cell (> 0: inside a hidden-danger point's
+    /// threat zone).
+    pub threat_grade: f32,
+    /// Distance to the nearest fault trace, metres (infinite without faults).
+    pub fault_m: f64,
+    /// Flood depth of the screen's event at the cell, metres.
+    pub flood_depth_m: f32,
+}
+
+/// The reasons a site is unsafe under `[safety]` (empty: safe) — the rule of the
+/// module doc, one reason per screen that fails.
+pub fn site_reasons(sf: &Safety, site: &Site) -> Vec<String> {
+    let mut out = Vec::new();
+    let l = site.geohazard_level;
+    if l.is_finite() && sf.geohazard_levels.iter().any(|&x| f32::from(x) == l) {
+        out.push(format!(
+            "地质灾害危险性{l}级区 in geological-hazard level {l}"
+        ));
+    }
+    let g = site.threat_grade;
+    if sf.hidden_danger_zones && g.is_finite() && g > 0.0 {
+        out.push(format!(
+            "地质灾害隐患点威胁范围内 in the threat zone of a hidden-danger point (grade {g})"
+        ));
+    }
+    if site.fault_m < sf.fault_buffer_m {
+        out.push(format!(
+            "距断层 {:.0} m（< {:.0} m）within the fault set-back",
+            site.fault_m, sf.fault_buffer_m
+        ));
+    }
+    let d = site.flood_depth_m;
+    if d.is_finite() && f64::from(d) > sf.flood_depth_m {
+        out.push(format!(
+            "{}洪水淹没 {d:.2} m inside the {} flood extent",
+            sf.flood_event, sf.flood_event
+        ));
+    }
+    out
+}
+
 fn screen(
     cx: &Context<'_>,
     db: &Census,
@@ -182,78 +228,47 @@ fn screen(
         return Ok(());
     }
     let sf = &gaps.safety;
-    let not_applied = |notes: &mut Vec<String>, what: &str, layer: &str| {
-        notes.push(format!(
-            "shelter screen “{what}” not applied: no {layer} in this run"
-        ));
+    let n = shelters.len();
+    let mut layer = |id: &str, what: &str| -> Result<Vec<f32>, EngineError> {
+        Ok(match at_shelters(cx, inp, id, shelters)? {
+            Some(v) => v,
+            None => {
+                notes.push(format!(
+                    "shelter screen “{what}” not applied: no {id} in this run"
+                ));
+                vec![f32::NAN; n]
+            }
+        })
     };
-    match at_shelters(cx, inp, "geohazard_hazard_level", shelters)? {
-        Some(v) => {
-            for (s, &l) in shelters.iter_mut().zip(&v) {
-                if l.is_finite() && sf.geohazard_levels.iter().any(|&x| f32::from(x) == l) {
-                    s.unsafe_reasons.push(format!(
-                        "地质灾害危险性{}级区 geological hazard level {l}",
-                        l
-                    ));
-                }
-            }
-        }
-        None => not_applied(notes, "geological hazard level", "geohazard_hazard_level"),
-    }
-    if sf.hidden_danger_zones {
-        match at_shelters(cx, inp, "geohazard_threat_grade", shelters)? {
-            Some(v) => {
-                for (s, &g) in shelters.iter_mut().zip(&v) {
-                    if g.is_finite() && g > 0.0 {
-                        s.unsafe_reasons.push(format!(
-                            "地质灾害隐患点威胁范围内 in the threat zone of a hidden-danger point (grade {g})"
-                        ));
-                    }
-                }
-            }
-            None => not_applied(notes, "hidden-danger threat zone", "geohazard_threat_grade"),
-        }
-    }
-    if sf.fault_buffer_m > 0.0 {
-        if cx.table_rows(T::FAULTS)? == 0 {
-            notes.push(
-                "shelter screen “fault set-back” not applied: no faults in the census".into(),
-            );
-        } else {
-            use geo::{Distance, Euclidean};
-            let faults: Vec<geo_types::Geometry<f64>> = db
-                .query(T::FAULTS, &Query::default())?
-                .into_iter()
-                .filter_map(|f| f.geometry)
-                .collect();
-            for s in shelters.iter_mut() {
-                let p = geo_types::Geometry::Point(geo_types::Point::new(s.x, s.y));
-                let d = faults
-                    .iter()
-                    .map(|f| Euclidean.distance(&p, f))
-                    .fold(f64::INFINITY, f64::min);
-                if d < sf.fault_buffer_m {
-                    s.unsafe_reasons.push(format!(
-                        "距断层 {d:.0} m（< {:.0} m）within the fault set-back",
-                        sf.fault_buffer_m
-                    ));
-                }
-            }
-        }
-    }
-    let layer = format!("flood_depth_{}", sf.flood_event);
-    match at_shelters(cx, inp, &layer, shelters)? {
-        Some(v) => {
-            for (s, &d) in shelters.iter_mut().zip(&v) {
-                if d.is_finite() && f64::from(d) > sf.flood_depth_m {
-                    s.unsafe_reasons.push(format!(
-                        "{}洪水淹没 {d:.2} m inside the {} flood extent",
-                        sf.flood_event, sf.flood_event
-                    ));
-                }
-            }
-        }
-        None => not_applied(notes, "flood extent", &layer),
+    let levels = layer("geohazard_hazard_level", "geological hazard level")?;
+    let threat = if sf.hidden_danger_zones {
+        layer("geohazard_threat_grade", "hidden-danger threat zone")?
+    } else {
+        vec![f32::NAN; n]
+    };
+    let depth = layer(&format!("flood_depth_{}", sf.flood_event), "flood extent")?;
+    let faults: Vec<geo_types::Geometry<f64>> = if cx.table_rows(T::FAULTS)? == 0 {
+        notes.push("shelter screen “fault set-back” not applied: no faults in the census".into());
+        Vec::new()
+    } else {
+        db.query(T::FAULTS, &Query::default())?
+            .into_iter()
+            .filter_map(|f| f.geometry)
+            .collect()
+    };
+    for (i, s) in shelters.iter_mut().enumerate() {
+        use geo::{Distance, Euclidean};
+        let p = geo_types::Geometry::Point(geo_types::Point::new(s.x, s.y));
+        let site = Site {
+            geohazard_level: levels[i],
+            threat_grade: threat[i],
+            fault_m: faults
+                .iter()
+                .map(|f| Euclidean.distance(&p, f))
+                .fold(f64::INFINITY, f64::min),
+            flood_depth_m: depth[i],
+        };
+        s.unsafe_reasons = site_reasons(sf, &site);
     }
     Ok(())
 }
@@ -279,11 +294,7 @@ fn displaced(
                 return Ok(d);
             }
             let g = cx.stack.read_grid(&layer, Some("m"), inp.grid, ID)?;
-            for (c, (&depth, &p)) in g.iter().zip(&inp.pop).enumerate() {
-                if depth.is_finite() && f64::from(depth) > depth_m && p > 0.0 {
-                    d.cells.push((c, p));
-                }
-            }
+            d.cells = deeper_than(g.as_slice().expect("standard layout"), &inp.pop, depth_m);
         }
         Displacement::Uninhabitable => {
             let Some(l) = losses.iter().find(|l| l.hazard == sc.hazard) else {
@@ -303,7 +314,7 @@ fn displaced(
             let mut per_cell: BTreeMap<usize, f64> = BTreeMap::new();
             for b in &l.buildings {
                 if let Some(&p) = b.event_displaced.get(e) {
-                    if p.is_finite() && p > 0.0 {
+                    if p.is_finite() && p > 0.0 && inp.inside(b.cell) {
                         *per_cell.entry(b.cell).or_insert(0.0) += p;
                     }
                 }
@@ -313,6 +324,18 @@ fn displaced(
     }
     d.assessed = true;
     Ok(d)
+}
+
+/// The people of every cell whose depth exceeds `depth_m` (InaSAFE's evacuation
+/// rule): (cell, persons), cells ascending; NaN depth (nodata) displaces nobody.
+pub fn deeper_than(depth: &[f32], pop: &[f64], depth_m: f64) -> Vec<(usize, f64)> {
+    depth
+        .iter()
+        .zip(pop)
+        .enumerate()
+        .filter(|(_, (&d, &p))| d.is_finite() && f64::from(d) > depth_m && p > 0.0)
+        .map(|(c, (_, &p))| (c, p))
+        .collect()
 }
 
 /// Candidate (demand, place, metres) pairs within each place's radius: along the
@@ -526,4 +549,93 @@ pub fn county_of(inp: &Inputs<'_>) -> (String, String) {
         .find(|(c, a)| c.len() == 6 || a.level == "county")
         .map(|(c, a)| (c.clone(), a.name.clone()))
         .unwrap_or_else(|| ("county".into(), "全县".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn safety() -> Safety {
+        CapacityGaps::builtin().safety
+    }
+
+    fn clear() -> Site {
+        Site {
+            geohazard_level: 4.0,
+            threat_grade: f32::NAN,
+            fault_m: f64::INFINITY,
+            flood_depth_m: f32::NAN,
+        }
+    }
+
+    #[test]
+    fn a_shelter_in_a_landslide_zone_is_flagged_one_outside_is_not() {
+        let sf = safety();
+        assert!(site_reasons(&sf, &clear()).is_empty());
+        // Level 1 (极高) and 2 (高) of the geological-hazard map are listed; 3 is not.
+        for (level, flagged) in [(1.0, true), (2.0, true), (3.0, false)] {
+            let site = Site {
+                geohazard_level: level,
+                ..clear()
+            };
+            assert_eq!(
+                !site_reasons(&sf, &site).is_empty(),
+                flagged,
+                "level {level}"
+            );
+        }
+        // Inside a hidden-danger point's threat zone.
+        let site = Site {
+            threat_grade: 3.0,
+            ..clear()
+        };
+        assert!(site_reasons(&sf, &site)[0].contains("threat zone"));
+    }
+
+    #[test]
+    fn flood_displacement_by_hand() {
+        // Depths 0.5, 1.0, 1.2, NaN, 3.0 m over 10, 20, 30, 40, 0 people: only the
+        // 1.2 m cell displaces (1.0 m is not above the threshold, nobody lives in the
+        // 3.0 m cell, NaN is nodata) — 30 people.
+        let d = deeper_than(
+            &[0.5, 1.0, 1.2, f32::NAN, 3.0],
+            &[10.0, 20.0, 30.0, 40.0, 0.0],
+            1.0,
+        );
+        assert_eq!(d, vec![(2, 30.0)]);
+    }
+
+    #[test]
+    fn fault_setback_and_flood_extent() {
+        let sf = safety();
+        let near = Site {
+            fault_m: 150.0,
+            ..clear()
+        };
+        assert!(site_reasons(&sf, &near)[0].contains("150 m"));
+        let far = Site {
+            fault_m: 250.0,
+            ..clear()
+        };
+        assert!(site_reasons(&sf, &far).is_empty());
+        // Any depth in the 100-year extent (threshold 0 m); a dry cell (0 m) is safe.
+        let wet = Site {
+            flood_depth_m: 0.3,
+            ..clear()
+        };
+        let dry = Site {
+            flood_depth_m: 0.0,
+            ..clear()
+        };
+        assert!(site_reasons(&sf, &wet)[0].contains("flood extent"));
+        assert!(site_reasons(&sf, &dry).is_empty());
+        // Every failing screen is listed.
+        let all = Site {
+            geohazard_level: 1.0,
+            threat_grade: 2.0,
+            fault_m: 10.0,
+            flood_depth_m: 2.0,
+        };
+        assert_eq!(site_reasons(&sf, &all).len(), 4);
+    }
 }
