@@ -15,7 +15,9 @@
 //!   operators of the flood stage);
 //! - [`loss`]: the loss route of risk — AAL and deaths to levels on absolute scales,
 //!   the comprehensive loss over hazards;
-//! - [`capacity`]: shelter accessibility by the two-step floating catchment area;
+//! - [`capacity`]: shelter accessibility by the two-step floating catchment area, the
+//!   road network and its travel times, shelter allocation, the grassroots capacity
+//!   index and the capacity-gap parameters;
 //! - [`classify`]: fixed-break classification into level codes (1 = highest);
 //! - [`csv_table`]: CSV tables through the csv crate: error cause, record lines;
 //! - [`program`]: the compiled, fused, chunked kernel ([`Program`], [`TileScorer`]);

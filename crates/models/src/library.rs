@@ -8,8 +8,8 @@
 //! Paths are relative to the library root, `/`-separated (`flood/flood_depth.toml`,
 //! `earthquake/seismic_fragility.csv`). The folders hold one hazard each (`flood/`,
 //! `earthquake/`, `geohazard/`, `wildfire/`), the indices several hazards share
-//! (`common/`), the comprehensive risk (`comprehensive/`) and the prevention rules
-//! (`zoning/`). A `.toml` file is one of:
+//! (`common/`), the comprehensive risk (`comprehensive/`), the prevention rules
+//! (`zoning/`) and the capacity gaps (`capacity/`). A `.toml` file is one of:
 //!
 //! - a **scoring model** (a weighted overlay, docs/models.md), run by the assess stage
 //!   unless a stage scores it itself;
