@@ -155,6 +155,20 @@ impl Plan {
                 needs(&mut out, &m.missing);
             }
         }
+        // The stages that are neither a hazard nor the layer stack's or the model
+        // library's (capacity gaps, zoning): whether they run, and what they lack.
+        for s in self.stages.iter().filter(|s| {
+            !s.filtered_out
+                && !["prepare", "assess"].contains(&s.id.as_str())
+                && !self.hazards.iter().any(|h| h.id == s.id)
+        }) {
+            if s.runs {
+                out.push(format!("{} (stage): runs", s.id));
+            } else {
+                out.push(format!("{} (stage): cannot run", s.id));
+                needs(&mut out, &s.missing);
+            }
+        }
         for s in &self.stages {
             if s.filtered_out {
                 out.push(format!("stage {}: not selected by --model", s.id));

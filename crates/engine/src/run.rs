@@ -154,6 +154,11 @@ impl RunReport {
         self.details(stages::comprehensive::ID)
     }
 
+    /// The capacity-gaps stage's report.
+    pub fn capacity_gaps(&self) -> Option<&stages::capacity_gaps::CapacityReport> {
+        self.details(stages::capacity_gaps::ID)
+    }
+
     /// The zoning stage's report.
     pub fn zoned(&self) -> Option<&stages::zoning::ZoningReport> {
         self.details(stages::zoning::ID)

@@ -114,6 +114,9 @@ pub fn print_run(r: &RunReport) {
             println!("  stage {} skipped: {why}", s.id);
         }
     }
+    if let Some(c) = r.capacity_gaps() {
+        print_capacity(c);
+    }
     let zoned = r.zoned().cloned().unwrap_or_default();
     if !zoned.layers.is_empty() {
         let z = &zoned;
@@ -160,6 +163,54 @@ pub fn print_run(r: &RunReport) {
     println!("manifest: {}", r.manifest.display());
     if let Some(rep) = &r.report {
         println!("report: {} ({} maps)", rep.html.display(), rep.maps.len());
+    }
+}
+
+/// The capacity gaps in a few lines: people without a shelter place per scenario,
+/// unsafe shelters, reserve days for the plan's target, population beyond the
+/// isochrones, capacity grades and the 三高一低 townships (docs/capacity.md).
+fn print_capacity(c: &riskcensus::stages::capacity_gaps::CapacityReport) {
+    println!(
+        "capacity gaps ({} shelters, {} fail the site screen):",
+        c.shelters, c.unsafe_shelters
+    );
+    for s in &c.scenarios {
+        println!(
+            "  {:<22} {:>10.0} displaced  {:>10.0} without a shelter place",
+            s.id, s.displaced, s.unplaced
+        );
+    }
+    if !c.plan_days.is_empty() {
+        let days: Vec<String> = c
+            .plan_days
+            .iter()
+            .map(|(item, d)| format!("{item} {d:.1} d"))
+            .collect();
+        println!("  reserves for the plan's target: {}", days.join(", "));
+    }
+    if !c.beyond.is_empty() {
+        let b: Vec<String> = c
+            .beyond
+            .iter()
+            .map(|(t, p)| format!("> {t} min {p:.0}"))
+            .collect();
+        println!(
+            "  population beyond the rescue isochrones: {}",
+            b.join(", ")
+        );
+    }
+    println!(
+        "  township capacity grades 1–5 (弱…强): {:?}, not graded {}; 三高一低: {}",
+        &c.township_grades[1..],
+        c.township_grades[0],
+        if c.three_high_one_low.is_empty() {
+            "none".to_string()
+        } else {
+            c.three_high_one_low.join(", ")
+        }
+    );
+    for n in &c.notes {
+        println!("  note: {n}");
     }
 }
 

@@ -9,7 +9,7 @@
 //! | [`wildfire`] | `assess/` | daily weather | FWI, fire weather, hazard, WUI exposure and vulnerability, capacity |
 //! | [`assess`] | `assess/` | — | the model library (`models/*.toml`) in dependency order |
 //! | [`comprehensive`] | `assess/` | — | comprehensive AAL, deaths, risk and levels; risk per township and county, loss-exceedance curves, AAL per structure type, the record beside the assessment |
-//! | [`capacity`] | `assess/` | admin units, population | grassroots capacity index and grades, people without a shelter place per scenario, shelter site safety, reserve days, rescue travel times (`rescue_minutes`), 三高一低 townships |
+//! | [`capacity_gaps`] | `assess/` | admin units, population | grassroots capacity index and grades, people without a shelter place per scenario, shelter site safety, reserve days, rescue travel times (`rescue_minutes`), 三高一低 townships |
 //! | [`zoning`] | `assess/` | — | zones, township and village tables, prevention zoning, `zoning.gpkg` |
 //!
 //! A stage reads what earlier stages left in the layer stack or published in the
@@ -18,7 +18,7 @@
 //! in `models/`, and one line in [`builtin`].
 
 pub mod assess;
-pub mod capacity;
+pub mod capacity_gaps;
 pub mod comprehensive;
 pub mod earthquake;
 pub mod flood;
@@ -41,7 +41,7 @@ pub fn builtin() -> Vec<Arc<dyn Stage>> {
         Arc::new(wildfire::WildfireStage),
         Arc::new(assess::AssessStage),
         Arc::new(comprehensive::ComprehensiveStage),
-        Arc::new(capacity::CapacityStage),
+        Arc::new(capacity_gaps::CapacityGapsStage),
         Arc::new(zoning::ZoningStage),
     ]
 }

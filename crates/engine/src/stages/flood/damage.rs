@@ -198,7 +198,7 @@ pub fn flood_damage(
                 occupants: s.occupants.unwrap_or(0.0),
                 event_loss_wan: rec.iter().map(|b| b.loss_wan).collect(),
                 event_deaths: d.clone(),
-                // Flood displacement is the capacity stage's depth rule on the
+                // Flood displacement is the capacity_gaps stage's depth rule on the
                 // population grid, not a building consequence.
                 event_displaced: Vec::new(),
                 aal_wan: aal,

@@ -456,8 +456,17 @@ fn gap_table(
             } else {
                 (county.0.clone(), county.1.clone(), "county")
             };
-            let [disp, placed, placed_all] = sums[k];
-            let unplaced = (disp - placed).max(0.0);
+            // A scenario the run could not assess has no numbers (empty, not 0).
+            let [disp, placed, placed_all] = if d.assessed { sums[k] } else { [f64::NAN; 3] };
+            // f64::max would turn a NaN into 0.
+            let short = |need: f64, met: f64| {
+                if need.is_nan() {
+                    f64::NAN
+                } else {
+                    (need - met).max(0.0)
+                }
+            };
+            let unplaced = short(disp, placed);
             let pct = if disp > 0.0 {
                 100.0 * unplaced / disp
             } else {
@@ -475,11 +484,14 @@ fn gap_table(
                     round(placed, 1),
                     round(unplaced, 1),
                     round(pct, 2),
-                    round((disp - placed_all).max(0.0), 1),
+                    round(short(disp, placed_all), 1),
                     round(safe_places[k], 0),
                     flag(d.assessed),
                 ],
             );
+        }
+        if !d.assessed {
+            continue;
         }
         report.scenarios.push(ScenarioTotal {
             id: d.scenario.id.clone(),

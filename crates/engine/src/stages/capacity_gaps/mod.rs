@@ -1,4 +1,4 @@
-//! The capacity stage (减灾能力与资源缺口; docs/capacity.md): after the hazard stages
+//! The capacity-gaps stage (减灾能力与资源缺口; docs/capacity.md): after the hazard stages
 //! and the comprehensive risk, it measures what the county has against what a
 //! disaster would ask of it, from the census records of shelters, rescue teams,
 //! material reserves, key facilities, roads and the grassroots capacity survey:
@@ -51,7 +51,7 @@ use crate::ingest::Census;
 use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
 
 /// The stage's id.
-pub const ID: &str = "capacity";
+pub const ID: &str = "capacity_gaps";
 
 /// The gap parameters of a census's model library.
 pub fn load_gaps(library: &riskcensus_models::Library) -> Result<CapacityGaps, EngineError> {
@@ -156,11 +156,12 @@ pub struct CapacityReport {
     pub files: Vec<PathBuf>,
 }
 
-/// The capacity stage.
+/// The capacity-gaps stage (its id differs from the `capacity` index model of
+/// `models/common/capacity.toml`).
 #[derive(Debug, Default, Clone, Copy)]
-pub struct CapacityStage;
+pub struct CapacityGapsStage;
 
-impl Stage for CapacityStage {
+impl Stage for CapacityGapsStage {
     fn id(&self) -> &str {
         ID
     }
