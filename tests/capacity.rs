@@ -216,3 +216,47 @@ fn demo_capacity_tables_add_up_and_follow_their_rules() {
         );
     }
 }
+
+#[test]
+fn a_broken_capacity_file_stops_the_run_before_its_first_stage() {
+    let d = tempfile::tempdir().unwrap();
+    let census = d.path().join("census");
+    riskcensus::demo::generate(
+        &census,
+        &riskcensus::demo::DemoOptions {
+            resolution_m: 300.0,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let path = riskcensus_models::capacity::gaps::PATH;
+    let text = riskcensus_models::library::shipped_text(path).replacen(
+        "radius_m = 500.0",
+        "radius_m = -500.0",
+        1,
+    );
+    let dest = census.join("models").join(path);
+    std::fs::create_dir_all(dest.parent().unwrap()).unwrap();
+    std::fs::write(&dest, text).unwrap();
+    let opts = RunOptions {
+        report: false,
+        ..RunOptions::default()
+    };
+    let e = riskcensus::run(&census, &opts, &NoProgress).unwrap_err();
+    let msg = format!(
+        "{e}: {}",
+        std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    );
+    assert!(
+        msg.contains("capacity_gaps.toml") && msg.contains("radius_m"),
+        "{msg}"
+    );
+    // Nothing was computed: no stage wrote its grids.
+    let assess = census.join("out/latest/assess");
+    assert!(
+        !assess.join("flood_depth_100y.tif").exists(),
+        "a stage ran before the check"
+    );
+}

@@ -7,12 +7,13 @@
 //!
 //! # Network distance ([`network_pairs`])
 //!
-//! A demand point *i* reaches the road at its nearest node *nᵢ* (off-road, straight
-//! line, aᵢ metres), a place *j* is reached from its nearest node *mⱼ* (bⱼ metres);
-//! dᵢⱼ = (aᵢ + L(nᵢ, mⱼ)) + bⱼ, L the shortest network length
-//! ([`RoadNetwork::lengths_within`]). The path always goes through the network's
-//! nearest nodes, even for a demand point next to the place (no off-road shortcut),
-//! and a place on another component than the demand point is out of reach.
+//! A demand point *i* reaches the road at its entry node *nᵢ*
+//! ([`RoadNetwork::nearest_entry`]: the nearest node of the largest connected
+//! component; off-road, straight line, aᵢ metres), a place *j* is reached from its
+//! entry node *mⱼ* (bⱼ metres); dᵢⱼ = (aᵢ + L(nᵢ, mⱼ)) + bⱼ, L the shortest network
+//! length ([`RoadNetwork::lengths_within`]). The path always goes through the entry
+//! nodes, even for a demand point next to the place (no off-road shortcut); road
+//! fragments joined to nothing are never entered.
 //!
 //! # Assignment ([`allocate`])
 //!
@@ -55,7 +56,7 @@ pub struct Allocation {
 /// from the demand point to its nearest node + network length + Euclidean from the
 /// place's nearest node to the place (summed in that order); kept when ≤ that place's
 /// radius (`radius_m[j]`, metres, ≥ 0, may be infinite). Sorted by (metres, demand,
-/// place). Nearest nodes as [`RoadNetwork::nearest_node`] (smallest id on ties).
+/// place). Entry nodes as [`RoadNetwork::nearest_entry`] (smallest id on ties).
 ///
 /// For a network with no nodes there is no pair (the caller says so).
 ///
@@ -87,7 +88,7 @@ pub fn network_pairs(
         return Ok(Vec::new());
     }
     // Demands by nearest node: at_node[node_start[n]..node_start[n + 1]] = (demand, aᵢ).
-    let nearest = |p: &Point| net.nearest_node(p.x, p.y).expect("finite point, nodes");
+    let nearest = |p: &Point| net.nearest_entry(p.x, p.y).expect("finite point, nodes");
     let mut by_node: Vec<(usize, usize, f64)> = demands
         .iter()
         .enumerate()
@@ -240,8 +241,8 @@ mod tests {
     fn pairs_by_network_distance_within_radius() {
         let net = net();
         // Demand 0 at (0,10): node 0, a = 10. Demand 1 at (390,-30): node 1 (400,0),
-        // a = √(10² + 30²). Demand 2 at (5050, 20): the other road, node 3 (tie with
-        // node 4 → smallest id), a = √(50² + 20²).
+        // a = √(10² + 30²). Demand 2 at (5050, 20): beside the other road, a
+        // fragment (see below).
         // Place 0 at (1000,5): node 2, b = 5, radius 1015: demand 0 at 10 + 1000 + 5
         // = 1015 (kept, ≤), demand 1 at a + 600 + 5.
         // Place 1 at (400, 0): node 1, b = 0, radius 100: demand 1 only (a = 31.6);
@@ -260,9 +261,12 @@ mod tests {
         // A place nearer the demand than to the road is still reached by the road.
         let pairs = network_pairs(&net, &[p(0.0, 10.0)], &[p(0.0, 12.0)], &[50.0]).unwrap();
         assert_eq!(pairs, vec![(0, 0, 22.0)]);
-        // Another component: never paired, whatever the radius.
+        // Beside the smaller road (a fragment joined to nothing): the demand enters on
+        // the largest part instead, at node 2 (1000, 0), a = √(4050² + 20²).
         let far = network_pairs(&net, &[demands[2]], &places, &[f64::INFINITY; 2]).unwrap();
-        assert!(far.is_empty());
+        let a2 = (4050.0f64 * 4050.0 + 20.0 * 20.0).sqrt();
+        assert_eq!(far, vec![(0, 0, a2 + 0.0 + 5.0), (0, 1, a2 + 600.0 + 0.0)]);
+        assert_eq!(net.fragments(), (1, 2));
     }
 
     #[test]

@@ -266,7 +266,7 @@ impl CapacityGaps {
             }
         }
         let sf = &s.safety;
-        if sf.geohazard_levels.iter().any(|&l| l == 0) {
+        if sf.geohazard_levels.contains(&0) {
             c.err(
                 &[k("safety"), k("geohazard_levels")],
                 "level codes start at 1",

@@ -82,6 +82,10 @@ pub struct RoadNetwork {
     minutes: Vec<f64>,
     /// Node positions for nearest-node queries.
     tree: RTree<NodePoint>,
+    /// The nodes of the largest connected component, where points enter.
+    entry: RTree<NodePoint>,
+    /// Components other than the largest, and their nodes.
+    fragments: (usize, usize),
 }
 
 impl RoadNetwork {
@@ -156,14 +160,49 @@ impl RoadNetwork {
                 .map(|(n, &(x, y))| NodePoint::new([x, y], n))
                 .collect(),
         );
+        let targets: Vec<usize> = arcs.iter().map(|a| a.1).collect();
+        let (label, sizes) = components(&offsets, &targets);
+        // The largest component (the lowest label of equals: the one holding the
+        // lowest node id).
+        let main = (0..sizes.len()).max_by_key(|&c| (sizes[c], std::cmp::Reverse(c)));
+        let entry = RTree::bulk_load(
+            xy.iter()
+                .enumerate()
+                .filter(|(n, _)| Some(label[*n]) == main)
+                .map(|(n, &(x, y))| NodePoint::new([x, y], n))
+                .collect(),
+        );
+        let fragments = (
+            sizes.len().saturating_sub(1),
+            xy.len() - main.map_or(0, |c| sizes[c]),
+        );
         Ok(Self {
             xy,
             offsets,
-            targets: arcs.iter().map(|a| a.1).collect(),
+            targets,
             length_m: arcs.iter().map(|a| a.2).collect(),
             minutes: arcs.iter().map(|a| a.3).collect(),
             tree,
+            entry,
+            fragments,
         })
+    }
+
+    /// The connected components other than the largest, and their nodes: road
+    /// pieces that join nothing (often roads digitised without their junctions).
+    /// Points never enter the network on them ([`Self::nearest_entry`]).
+    pub fn fragments(&self) -> (usize, usize) {
+        self.fragments
+    }
+
+    /// Where a point (a cell centre, a shelter, a station, a facility) enters the
+    /// network: the nearest node of the largest connected component and its
+    /// Euclidean distance, metres (smallest id of equals) — the usual practice of
+    /// keeping the largest component of a road graph, so that a fragment joined to
+    /// nothing does not cut a point off. None for an empty network or a non-finite
+    /// point.
+    pub fn nearest_entry(&self, x: f64, y: f64) -> Option<(usize, f64)> {
+        nearest_in(&self.entry, x, y)
     }
 
     /// Number of nodes.
@@ -185,22 +224,7 @@ impl RoadNetwork {
     /// empty network or a non-finite point. Of nodes at exactly the same distance, the
     /// smallest id.
     pub fn nearest_node(&self, x: f64, y: f64) -> Option<(usize, f64)> {
-        if !(x.is_finite() && y.is_finite()) {
-            return None;
-        }
-        let q = [x, y];
-        let p = self.tree.nearest_neighbor(&q)?;
-        let d2 = p.distance_2(&q);
-        // Nodes at exactly the same distance: the smallest id (a second, tiny search;
-        // rstar's nearest neighbour does not say which of equals it returns).
-        let best = self
-            .tree
-            .locate_within_distance(q, d2)
-            .filter(|n| n.distance_2(&q) == d2)
-            .map(|n| n.data)
-            .min()
-            .unwrap_or(p.data);
-        Some((best, d2.sqrt()))
+        nearest_in(&self.tree, x, y)
     }
 
     /// Multi-source Dijkstra on travel time: minutes from the nearest source to every
@@ -298,14 +322,14 @@ impl RoadNetwork {
 }
 
 /// Travel minutes to every cell centre of `grid` (riskcensus_core::GridSpec, row 0
-/// north): node minutes of the nearest node ([`RoadNetwork::nearest_node`], smallest
-/// id on ties) + Euclidean distance from the cell centre to that node at
-/// `offroad_kmh` (distance_m · 60 / (offroad_kmh · 1000)). The nearest node is taken
-/// even when another node would be reached sooner (the way a resident walks to the
-/// closest road); NaN where the nearest node is unreachable (its minutes not finite)
-/// and everywhere for a network without nodes. Rows in parallel with rayon (the
-/// caller's pool); each cell depends on nothing but its own centre, so the output is
-/// identical for any thread count.
+/// north): node minutes of the cell's entry node ([`RoadNetwork::nearest_entry`],
+/// the nearest node of the largest component, smallest id on ties) + Euclidean
+/// distance from the cell centre to that node at `offroad_kmh` (distance_m · 60 /
+/// (offroad_kmh · 1000)). The entry node is taken even when another would be reached
+/// sooner (the way rescuers leave the road closest to the cell); NaN where its
+/// minutes are not finite (no source on the largest component). Rows in
+/// parallel with rayon (the caller's pool); each cell depends on nothing but its own
+/// centre, so the output is identical for any thread count.
 ///
 /// Errors: `offroad_kmh` not finite and > 0 ([`CapacityError::BadOffroadSpeed`]),
 /// `node_minutes` not one value per node ([`CapacityError::LengthMismatch`]).
@@ -334,7 +358,7 @@ pub fn travel_minutes_grid(
         .for_each(|(row, cells)| {
             for (col, v) in cells.iter_mut().enumerate() {
                 let (x, y) = grid.cell_center(row, col);
-                if let Some((node, d)) = net.nearest_node(x, y) {
+                if let Some((node, d)) = net.nearest_entry(x, y) {
                     let m = node_minutes[node];
                     if m.is_finite() {
                         *v = (m + minutes(d, offroad_kmh)) as f32;
@@ -343,6 +367,54 @@ pub fn travel_minutes_grid(
             }
         });
     Ok(Array2::from_shape_vec((rows, cols), out).expect("rows × cols cells"))
+}
+
+/// The nearest point of `tree` to (x, y) and its distance (smallest id of equals:
+/// a second, tiny search, as rstar's nearest neighbour does not say which of equals
+/// it returns).
+fn nearest_in(tree: &RTree<NodePoint>, x: f64, y: f64) -> Option<(usize, f64)> {
+    if !(x.is_finite() && y.is_finite()) {
+        return None;
+    }
+    let q = [x, y];
+    let p = tree.nearest_neighbor(&q)?;
+    let d2 = p.distance_2(&q);
+    let best = tree
+        .locate_within_distance(q, d2)
+        .filter(|n| n.distance_2(&q) == d2)
+        .map(|n| n.data)
+        .min()
+        .unwrap_or(p.data);
+    Some((best, d2.sqrt()))
+}
+
+/// Connected components of the graph in compressed rows: a label per node
+/// (components numbered in order of their lowest node id) and each component's size.
+fn components(offsets: &[usize], targets: &[usize]) -> (Vec<usize>, Vec<usize>) {
+    let n = offsets.len() - 1;
+    let mut label = vec![usize::MAX; n];
+    let mut sizes = Vec::new();
+    let mut stack = Vec::new();
+    for start in 0..n {
+        if label[start] != usize::MAX {
+            continue;
+        }
+        let c = sizes.len();
+        let mut size = 0;
+        label[start] = c;
+        stack.push(start);
+        while let Some(v) = stack.pop() {
+            size += 1;
+            for &t in &targets[offsets[v]..offsets[v + 1]] {
+                if label[t] == usize::MAX {
+                    label[t] = c;
+                    stack.push(t);
+                }
+            }
+        }
+        sizes.push(size);
+    }
+    (label, sizes)
 }
 
 /// Travel time over `length_m` metres at `speed_kmh`, minutes.
@@ -757,9 +829,18 @@ mod tests {
         let r0 = [1.0 + d50, 1.2 + d50, 1.2 + d50];
         let want = ndarray::arr2(&[r0, r0].map(|r| r.map(|v| v as f32)));
         assert_eq!(t, want);
-        // A cell nearest the unreachable road (nodes 2 and 3 equidistant): NaN.
+        // A cell nearest the other road (centre (450, 150), nodes 2 and 3 at 70.7 m)
+        // enters on the largest component instead (two of two nodes each: the one
+        // with the lowest node id): node 1 (200, 0) at √(250² + 150²) = 291.5 m →
+        // 1.2 + 2.915 min.
         let g2 = GridSpec::new("EPSG:4548", 400.0, 200.0, 100.0, 1, 1).unwrap();
-        assert!(travel_minutes_grid(&g2, &net, &m, WALK).unwrap()[(0, 0)].is_nan());
+        let t2 = travel_minutes_grid(&g2, &net, &m, WALK).unwrap()[(0, 0)];
+        let want2 = 1.2 + (250.0f64 * 250.0 + 150.0 * 150.0).sqrt() / 100.0;
+        assert_eq!(t2, want2 as f32);
+        assert_eq!(net.fragments(), (1, 2));
+        // Nothing reached: NaN.
+        let none = vec![f64::INFINITY; net.node_count()];
+        assert!(travel_minutes_grid(&g2, &net, &none, WALK).unwrap()[(0, 0)].is_nan());
     }
 
     #[test]

@@ -166,8 +166,12 @@ impl Stage for CapacityGapsStage {
         ID
     }
 
-    /// The admin units and the population grid (every gap is per person).
-    fn needs(&self, _cx: &Context<'_>) -> Result<Needs, EngineError> {
+    /// The admin units and the population grid (every gap is per person). The two
+    /// parameter files are read here, so a broken one stops the run before its
+    /// first stage.
+    fn needs(&self, cx: &Context<'_>) -> Result<Needs, EngineError> {
+        load_gaps(cx.library)?;
+        load_index(cx.library)?;
         Ok(Needs {
             tables: vec![T::ADMIN_UNITS],
             layers: vec!["population".into()],

@@ -2,7 +2,9 @@
 //! metres) with the travel speed of its class (`[rescue.speeds_kmh]` of
 //! `models/capacity/capacity_gaps.toml`), joined at vertices within
 //! `[shelters] snap_m` ([`RoadNetwork::build`]). Shelter distances use the lengths,
-//! rescue times the speeds.
+//! rescue times the speeds; points enter on the largest connected part
+//! ([`RoadNetwork::nearest_entry`]), and the pieces joined to nothing are counted in
+//! the stage's notes.
 
 use riskcensus_contracts::tables::census as T;
 use riskcensus_models::capacity::gaps::CapacityGaps;
@@ -44,5 +46,12 @@ pub fn read(
     }
     let net = RoadNetwork::build(&lines, gaps.shelters.snap_m)
         .map_err(|source| EngineError::Roads { source })?;
+    let (pieces, nodes) = net.fragments();
+    if pieces > 0 {
+        notes.push(format!(
+            "{pieces} road pieces ({nodes} of {} nodes) join no other road: cells, shelters, stations and facilities enter the network on its largest connected part",
+            net.node_count()
+        ));
+    }
     Ok(Some(net))
 }

@@ -76,7 +76,7 @@ pub fn assess(
         let sources: Vec<(usize, f64)> = teams
             .iter()
             .filter(|t| which(t))
-            .filter_map(|t| net.nearest_node(t.x, t.y).map(|(n, d)| (n, walk(d))))
+            .filter_map(|t| net.nearest_entry(t.x, t.y).map(|(n, d)| (n, walk(d))))
             .collect();
         net.travel_minutes(&sources)
     };
@@ -87,7 +87,9 @@ pub fn assess(
     match (&inp.net, teams.is_empty()) {
         (Some(net), false) if net.node_count() > 0 => {
             let all = node_minutes(net, &|_| true);
-            let mut g = travel_minutes_grid(inp.grid, net, &all, r.offroad_kmh)
+            let exec = cx.exec;
+            let mut g = exec
+                .install(|| travel_minutes_grid(inp.grid, net, &all, r.offroad_kmh))?
                 .map_err(|source| EngineError::Roads { source })?;
             let owner = &inp.townships.owner;
             if !inp.townships.units.is_empty() {
@@ -111,16 +113,18 @@ pub fn assess(
             let p = crate::output::write_f32(&dir, LAYER, inp.grid, &data, &tags, Some("min"))?;
             cx.stack.insert(LAYER, p, "min");
             minutes = Some(data);
-            cell_node = inp
-                .pop
-                .par_iter()
-                .enumerate()
-                .filter(|(_, &p)| p > 0.0)
-                .filter_map(|(c, _)| {
-                    let (x, y) = inp.grid.cell_center(c / inp.grid.cols, c % inp.grid.cols);
-                    net.nearest_node(x, y).map(|(n, d)| (c, n, d))
-                })
-                .collect();
+            // The road a cell is reached on: its entry node (the rule of the grid).
+            cell_node = exec.install(|| {
+                inp.pop
+                    .par_iter()
+                    .enumerate()
+                    .filter(|(_, &p)| p > 0.0)
+                    .filter_map(|(c, _)| {
+                        let (x, y) = inp.grid.cell_center(c / inp.grid.cols, c % inp.grid.cols);
+                        net.nearest_entry(x, y).map(|(n, d)| (c, n, d))
+                    })
+                    .collect()
+            })?;
             for k in &kinds {
                 kind_minutes.insert(k.clone(), node_minutes(net, &|t: &Team| &t.kind == k));
             }
