@@ -7,8 +7,9 @@
 //! parameter hashes, class breaks from the manifest; factors, transforms and weights
 //! from the model files, checked against the manifest's hash); 3 validation figures
 //! found in the run folder; 4 maps; when the run has the loss route of risk, 5
-//! expected annual loss and deaths ([`loss`]); then per-township tables and charts;
-//! provenance.
+//! expected annual loss and deaths ([`loss`]); when it has the capacity tables,
+//! mitigation capacity and resource gaps ([`capacity`]) next; then per-township
+//! tables and charts; provenance (numbered on from the last chapter present).
 //!
 //! Numbers of the township tables carry their exact value in `data-value` (Rust's
 //! shortest round-trip form of the f64 read from `zoning.gpkg`) beside the rounded
@@ -21,6 +22,7 @@ use std::fmt::Write;
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use riskcensus_core::LevelScheme;
 use riskcensus_io::gpkg::GpkgDb;
 
 use crate::error::ReportError;
@@ -30,6 +32,7 @@ use crate::run::{
 };
 use crate::RenderedMap;
 
+pub mod capacity;
 pub mod loss;
 
 /// Escape text for HTML element content and attribute values.
@@ -73,6 +76,29 @@ fn num_cell(field: &str, v: Option<f64>) -> String {
             v
         ),
         None => format!(r#"<td class="num na" data-field="{field}" data-value="">–</td>"#),
+    }
+}
+
+/// A numeric cell: exact value in `data-value`, `d` decimals shown; `–` when empty.
+pub(crate) fn cell(field: &str, v: Option<f64>, d: usize) -> String {
+    match v {
+        Some(v) => format!(r#"<td class="num" data-field="{field}" data-value="{v}">{v:.d$}</td>"#),
+        None => format!(r#"<td class="num na" data-field="{field}" data-value="">–</td>"#),
+    }
+}
+
+/// A level with its colour chip and names from the scheme (`–` when unclassified).
+pub(crate) fn level_chip(scheme: &LevelScheme, code: Option<u8>) -> String {
+    match code.and_then(|c| scheme.class(c)) {
+        Some(c) => format!(
+            r##"<span class="swatch" style="background:#{:02X}{:02X}{:02X}"></span>{} <span class="en">{}</span>"##,
+            c.rgb[0],
+            c.rgb[1],
+            c.rgb[2],
+            esc(&c.name_zh),
+            esc(&c.name_en)
+        ),
+        None => "–".into(),
     }
 }
 
@@ -134,14 +160,15 @@ fn h2(out: &mut String, id: &str, n: usize, zh: &str, en: &str) {
     );
 }
 
-/// Build the whole page.
 /// Build the whole page; `loss` adds the section of expected annual loss and deaths
-/// (with the township map of AAL / GDP classes when it was drawn).
+/// (with the township map of AAL / GDP classes when it was drawn), `capacity` the
+/// chapter of mitigation capacity and resource gaps after it (with its maps).
 pub fn build(
     run: &Run,
     base: &Basemap,
     maps: &[RenderedMap],
     loss: Option<(&crate::loss::LossTables, Option<&loss::LossMap>)>,
+    capacity: Option<(&crate::capacity::CapacityTables, &[capacity::CapacityMap])>,
 ) -> Result<String, ReportError> {
     let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
     let units = read_unit_tables(&zdb)?;
@@ -164,7 +191,7 @@ pub fn build(
 <li><a href="#methods">评估方法 Methods</a></li>
 <li><a href="#validation">模型验证 Validation</a></li>
 <li><a href="#maps">风险图 Maps</a></li>
-{}<li><a href="#units">乡镇统计 Township tables</a></li>
+{}{}<li><a href="#units">乡镇统计 Township tables</a></li>
 <li><a href="#provenance">数据溯源 Provenance</a></li>
 </ol></nav>
 "##,
@@ -178,6 +205,11 @@ pub fn build(
             "<li><a href=\"#loss\">损失风险 Expected annual loss and deaths</a></li>\n"
         } else {
             ""
+        },
+        if capacity.is_some() {
+            "<li><a href=\"#capacity\">减灾能力与资源缺口 Mitigation capacity and resource gaps</a></li>\n"
+        } else {
+            ""
         }
     );
     section_area(&mut o, run, base, &cdb)?;
@@ -187,6 +219,10 @@ pub fn build(
     let mut n = 5;
     if let Some((tables, map)) = loss {
         loss::section(&mut o, run, n, tables, map);
+        n += 1;
+    }
+    if let Some((tables, maps)) = capacity {
+        capacity::section(&mut o, n, tables, maps);
         n += 1;
     }
     section_units(&mut o, run, n, &units, maps, &zdb)?;

@@ -10,6 +10,9 @@
 //!   loss-exceedance curves).
 //! - [`loss`]: the loss-route tables of `assess/` (AAL and deaths per unit,
 //!   exceedance curves, AAL per structure, the record), when the run has them.
+//! - [`capacity`]: the capacity stage's tables (capacity grades, shelter gaps and
+//!   safety, reserve days, rescue access, 三高一低) and their maps, when the run has
+//!   them.
 //! - [`html`]: the self-contained HTML report.
 //!
 //! [`render_report`] writes `<run>/maps/<grid>_{a4,web}.png` for every level grid
@@ -22,6 +25,7 @@
 //! are u8 with 0 = nodata/outside.
 
 pub mod basemap;
+pub mod capacity;
 pub mod chart;
 pub mod error;
 pub mod font;
@@ -109,6 +113,7 @@ pub fn level_map(r: &run::Run, g: &run::LevelGridFile) -> Result<map::LevelMap, 
         title_en,
         levels,
         classes,
+        markers: Vec::new(),
     })
 }
 
@@ -194,6 +199,40 @@ pub fn render_loss_map(
     }))
 }
 
+/// Draw the maps of the capacity chapter into `<run>/maps/`, each when it has
+/// something to show: the capacity grades with the shelters
+/// ([`capacity::grades_map`]), the rescue isochrones ([`capacity::rescue_map`]) and
+/// the 三高一低 screening ([`capacity::screening_map`]).
+pub fn render_capacity_maps(
+    r: &run::Run,
+    base: &map::Basemap,
+    font: &CjkFont,
+    tables: &capacity::CapacityTables,
+    web_only: bool,
+    written: &mut Vec<PathBuf>,
+) -> Result<Vec<html::capacity::CapacityMap>, ReportError> {
+    let maps = [
+        capacity::grades_map(base, tables),
+        capacity::rescue_map(base, tables),
+        capacity::screening_map(base, tables),
+    ];
+    let maps_dir = r.layout.maps();
+    std::fs::create_dir_all(&maps_dir).map_err(ReportError::fs(&maps_dir))?;
+    let pages: &[PageSize] = if web_only { &[WEB] } else { &[WEB, A4_PRINT] };
+    let mut out = Vec::new();
+    for lm in maps.into_iter().flatten() {
+        let (web_png, files) = render_pages(&maps_dir, base, &lm, font, pages, written)?;
+        out.push(html::capacity::CapacityMap {
+            id: lm.id,
+            title_zh: lm.title_zh,
+            title_en: lm.title_en,
+            web_png,
+            files,
+        });
+    }
+    Ok(out)
+}
+
 /// Render the maps and the HTML report of the run folder `run_dir`: writes
 /// `<run>/maps/*.png` and `<run>/report.html`. Errors name the missing file, table
 /// or font.
@@ -210,11 +249,19 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
         Some(t) => render_loss_map(&r, &base, &font, t, opts.web_only, &mut written)?,
         None => None,
     };
+    let capacity_tables = capacity::read(&r)?;
+    let capacity_maps = match &capacity_tables {
+        Some(t) => render_capacity_maps(&r, &base, &font, t, opts.web_only, &mut written)?,
+        None => Vec::new(),
+    };
     let page = html::build(
         &r,
         &base,
         &maps,
         loss_tables.as_ref().map(|t| (t, loss_map.as_ref())),
+        capacity_tables
+            .as_ref()
+            .map(|t| (t, capacity_maps.as_slice())),
     )?;
     let html_path = r.layout.report_html();
     write_atomic(&html_path, page.as_bytes())?;

@@ -484,43 +484,15 @@ pub const AAL_GDP_MAP: &str = "loss_aal_gdp_townships";
 /// outside, unclassified or no row); the legend is the level scheme with the
 /// thresholds' ranges in %. `None` when no township is classified.
 pub fn aal_gdp_map(base: &crate::map::Basemap, t: &LossTables) -> Option<crate::map::LevelMap> {
-    use geo::{BoundingRect, Contains};
-    let g = &base.grid;
-    let mut levels = ndarray::Array2::<u8>::zeros((g.rows, g.cols));
-    let mut any = false;
-    for town in &base.townships {
-        let Some(code) = t
-            .units
+    let units = base.townships.iter().filter_map(|town| {
+        t.units
             .iter()
             .find(|u| u.is_township() && u.hazard == COMPREHENSIVE && u.unit_code == town.code)
             .and_then(|u| u.level_aal_gdp)
-        else {
-            continue;
-        };
-        let Some(bb) = town.area.bounding_rect() else {
-            continue;
-        };
-        // Rows and columns whose centres can fall in the bounding box.
-        let c0 = ((bb.min().x - g.x_min) / g.cell_size - 0.5)
-            .floor()
-            .max(0.0) as usize;
-        let c1 = (((bb.max().x - g.x_min) / g.cell_size - 0.5).ceil().max(0.0) as usize)
-            .min(g.cols.saturating_sub(1));
-        let r0 = ((g.y_max - bb.max().y) / g.cell_size - 0.5)
-            .floor()
-            .max(0.0) as usize;
-        let r1 = (((g.y_max - bb.min().y) / g.cell_size - 0.5).ceil().max(0.0) as usize)
-            .min(g.rows.saturating_sub(1));
-        for r in r0..=r1 {
-            for c in c0..=c1 {
-                let (x, y) = g.cell_center(r, c);
-                if levels[(r, c)] == 0 && town.area.contains(&geo_types::Point::new(x, y)) {
-                    levels[(r, c)] = code;
-                    any = true;
-                }
-            }
-        }
-    }
+            .map(|code| (&town.area, code))
+    });
+    let levels = crate::map::units_on_grid(&base.grid, units);
+    let any = levels.iter().any(|&v| v != 0);
     if !any {
         return None;
     }
@@ -550,6 +522,7 @@ pub fn aal_gdp_map(base: &crate::map::Basemap, t: &LossTables) -> Option<crate::
         title_en: "Township AAL as % of GDP, in risk classes".into(),
         levels,
         classes,
+        markers: Vec::new(),
     })
 }
 

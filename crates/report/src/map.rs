@@ -13,6 +13,10 @@
 //! neighbour: a level is a category) multiplied over the hillshade (bicubic), so
 //! colours keep their hue and the terrain shows through; cells with code 0
 //! (nodata/outside) show the bare hillshade.
+//!
+//! Point symbols ([`MarkerSet`], e.g. shelters coloured by their site-safety class)
+//! are drawn over the boundaries and names, each set with one legend entry after the
+//! line symbols. A map without markers is drawn exactly as before they existed.
 
 use geo_types::{LineString, MultiLineString, MultiPolygon};
 use ndarray::Array2;
@@ -107,6 +111,20 @@ pub struct Basemap {
     pub engine_version: String,
 }
 
+/// Points drawn as round markers of one colour, with one legend entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MarkerSet {
+    /// Chinese legend text (e.g. `不安全避难场所`).
+    pub name_zh: String,
+    /// English legend text; empty when the set is named in one language.
+    pub name_en: String,
+    /// Fill colour, sRGB.
+    pub rgb: [u8; 3],
+    /// Positions, `(x, y)` in the census CRS (metres); points off the grid's extent
+    /// are clipped away.
+    pub points: Vec<(f64, f64)>,
+}
+
 /// One level grid to draw.
 #[derive(Debug, Clone)]
 pub struct LevelMap {
@@ -120,6 +138,49 @@ pub struct LevelMap {
     pub levels: Array2<u8>,
     /// The legend: one class per level code, in code order.
     pub classes: Vec<LegendClass>,
+    /// Point symbols over the levels, drawn in order (later sets on top); empty for
+    /// the level grids of the run.
+    pub markers: Vec<MarkerSet>,
+}
+
+/// The level codes of `units` on `grid`: every cell whose centre lies in a unit's
+/// polygon takes the unit's code, the first unit listed winning where polygons
+/// overlap; 0 elsewhere (outside every unit, or a unit listed with code 0).
+pub fn units_on_grid<'a>(
+    grid: &GridSpec,
+    units: impl IntoIterator<Item = (&'a MultiPolygon<f64>, u8)>,
+) -> Array2<u8> {
+    use geo::{BoundingRect, Contains};
+    let g = grid;
+    let mut levels = Array2::<u8>::zeros((g.rows, g.cols));
+    for (area, code) in units {
+        if code == 0 {
+            continue;
+        }
+        let Some(bb) = area.bounding_rect() else {
+            continue;
+        };
+        // Rows and columns whose centres can fall in the bounding box.
+        let c0 = ((bb.min().x - g.x_min) / g.cell_size - 0.5)
+            .floor()
+            .max(0.0) as usize;
+        let c1 = (((bb.max().x - g.x_min) / g.cell_size - 0.5).ceil().max(0.0) as usize)
+            .min(g.cols.saturating_sub(1));
+        let r0 = ((g.y_max - bb.max().y) / g.cell_size - 0.5)
+            .floor()
+            .max(0.0) as usize;
+        let r1 = (((g.y_max - bb.min().y) / g.cell_size - 0.5).ceil().max(0.0) as usize)
+            .min(g.rows.saturating_sub(1));
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                let (x, y) = g.cell_center(r, c);
+                if levels[(r, c)] == 0 && area.contains(&geo_types::Point::new(x, y)) {
+                    levels[(r, c)] = code;
+                }
+            }
+        }
+    }
+    levels
 }
 
 fn rgb(c: [u8; 3]) -> Color {
@@ -207,6 +268,79 @@ impl View {
     }
 }
 
+/// Where things go on a page: A4 lengths × `width / 2339`.
+struct Layout {
+    /// Page margin, px.
+    margin: f32,
+    /// Width of the right panel (north arrow, legend, scale bar), px.
+    panel_w: f32,
+    /// The map frame `(left, top, width, height)`, px.
+    frame: (f32, f32, f32, f32),
+    /// The grid's extent fitted into the frame.
+    view: View,
+}
+
+fn layout(g: &GridSpec, page: PageSize) -> Layout {
+    let (w, h) = (page.width as f32, page.height as f32);
+    let s = w / A4_PRINT.width as f32;
+    let margin = 44.0 * s;
+    let title_h = 120.0 * s;
+    let footer_h = 64.0 * s;
+    let panel_w = 560.0 * s;
+    let gap = 36.0 * s;
+    let frame = (
+        margin,
+        margin + title_h,
+        w - 2.0 * margin - panel_w - gap,
+        h - 2.0 * margin - title_h - footer_h,
+    );
+    // Fit the grid extent into the frame.
+    let (x_min, y_min, x_max, y_max) = g.bounds();
+    let (ew, eh) = (x_max - x_min, y_max - y_min);
+    let k = (frame.2 as f64 / ew).min(frame.3 as f64 / eh);
+    let view = View {
+        k,
+        ox: frame.0 as f64 + (frame.2 as f64 - ew * k) / 2.0,
+        oy: frame.1 as f64 + (frame.3 as f64 - eh * k) / 2.0,
+        x_min,
+        y_max,
+    };
+    Layout {
+        margin,
+        panel_w,
+        frame,
+        view,
+    }
+}
+
+/// Radius of a point marker on the A4 page, px (× `width / 2339` on other pages).
+const MARKER_RADIUS_A4: f32 = 11.0;
+
+/// A round marker centred at `(cx, cy)`: the set's colour inside a white ring and a
+/// thin dark rim, so it reads on every level colour and on the bare hillshade.
+fn draw_marker(
+    pm: &mut Pixmap,
+    cx: f32,
+    cy: f32,
+    r: f32,
+    rgb_fill: [u8; 3],
+    s: f32,
+    clip: Option<&tiny_skia::Mask>,
+) {
+    let Some(outer) = PathBuilder::from_circle(cx, cy, r + 2.6 * s) else {
+        return;
+    };
+    let Some(inner) = PathBuilder::from_circle(cx, cy, r) else {
+        return;
+    };
+    let t = Transform::identity();
+    pm.fill_path(&outer, &paint(grey(0x20)), FillRule::Winding, t, clip);
+    if let Some(ring) = PathBuilder::from_circle(cx, cy, r + 1.4 * s) {
+        pm.fill_path(&ring, &paint(Color::WHITE), FillRule::Winding, t, clip);
+    }
+    pm.fill_path(&inner, &paint(rgb(rgb_fill)), FillRule::Winding, t, clip);
+}
+
 /// Draw `map` on a page of `page` size.
 pub fn render_map(
     base: &Basemap,
@@ -234,18 +368,12 @@ pub fn render_map(
     let black = grey(0x20);
     let mid = grey(0x55);
 
-    // Layout (A4 pixels × s).
-    let margin = 44.0 * s;
-    let title_h = 120.0 * s;
-    let footer_h = 64.0 * s;
-    let panel_w = 560.0 * s;
-    let gap = 36.0 * s;
-    let frame = (
+    let Layout {
         margin,
-        margin + title_h,
-        w - 2.0 * margin - panel_w - gap,
-        h - 2.0 * margin - title_h - footer_h,
-    );
+        panel_w,
+        frame,
+        view,
+    } = layout(g, page);
 
     // Title and subtitle, centred over the map frame.
     let cx = frame.0 + frame.2 / 2.0;
@@ -266,17 +394,8 @@ pub fn render_map(
         &TextStyle::new(28.0 * s, mid),
     );
 
-    // Fit the grid extent into the frame.
     let (x_min, y_min, x_max, y_max) = g.bounds();
-    let (ew, eh) = (x_max - x_min, y_max - y_min);
-    let k = (frame.2 as f64 / ew).min(frame.3 as f64 / eh);
-    let view = View {
-        k,
-        ox: frame.0 as f64 + (frame.2 as f64 - ew * k) / 2.0,
-        oy: frame.1 as f64 + (frame.3 as f64 - eh * k) / 2.0,
-        x_min,
-        y_max,
-    };
+    let k = view.k;
     let (mx0, my0) = view.pt(x_min, y_max);
     let (mx1, my1) = view.pt(x_max, y_min);
     let cell_px = (g.cell_size * k) as f32;
@@ -391,6 +510,15 @@ pub fn render_map(
         font.draw(&mut pm, &t.name, px, py + 9.0 * s, Align::Center, &label);
     }
 
+    // Point markers over everything inside the frame.
+    let marker_r = MARKER_RADIUS_A4 * s;
+    for set in &map.markers {
+        for &(x, y) in &set.points {
+            let (px, py) = view.pt(x, y);
+            draw_marker(&mut pm, px, py, marker_r, set.rgb, s, Some(&clip));
+        }
+    }
+
     // Neat line around the map.
     pm.stroke_path(
         &PathBuilder::from_rect(clip_rect),
@@ -476,6 +604,32 @@ pub fn render_map(
         font.draw(
             &mut pm,
             zh_en,
+            px0 + sw.0 + 18.0 * s,
+            y + 30.0 * s,
+            Align::Left,
+            &TextStyle::new(24.0 * s, black),
+        );
+        y += 52.0 * s;
+    }
+    // Marker symbols.
+    for set in &map.markers {
+        draw_marker(
+            &mut pm,
+            px0 + sw.0 / 2.0,
+            y + sw.1 / 2.0,
+            marker_r,
+            set.rgb,
+            s,
+            None,
+        );
+        let text = if set.name_en.is_empty() {
+            set.name_zh.clone()
+        } else {
+            format!("{} {}", set.name_zh, set.name_en)
+        };
+        font.draw(
+            &mut pm,
+            &text,
             px0 + sw.0 + 18.0 * s,
             y + 30.0 * s,
             Align::Left,
@@ -695,6 +849,144 @@ mod tests {
         assert_eq!(shade(1.0), 140);
         assert_eq!(shade(f32::NAN), 255);
         assert_eq!(shade(0.0), 255);
+    }
+
+    /// A 60 × 40 grid of 100 m cells with one township over its west half and the
+    /// levels 1–5 in bands of columns; `markers` on top.
+    fn test_map(markers: Vec<MarkerSet>) -> (Basemap, LevelMap) {
+        use geo_types::polygon;
+        let grid = GridSpec::new("EPSG:4548", 500_000.0, 4_000_000.0, 100.0, 40, 60).unwrap();
+        let town = polygon![
+            (x: 500_000.0, y: 3_996_000.0),
+            (x: 503_000.0, y: 3_996_000.0),
+            (x: 503_000.0, y: 4_000_000.0),
+            (x: 500_000.0, y: 4_000_000.0),
+        ];
+        let base = Basemap {
+            grid,
+            hillshade: None,
+            townships: vec![Township {
+                code: "370999001".into(),
+                name: "东镇".into(),
+                area: MultiPolygon(vec![town]),
+                label: (501_500.0, 3_998_000.0),
+            }],
+            rivers: Vec::new(),
+            census_name: "测试县 Test County".into(),
+            crs_note: "EPSG:4548".into(),
+            data_date: None,
+            engine_version: "0".into(),
+        };
+        let classes = riskcensus_core::LevelScheme::generic(5)
+            .classes()
+            .iter()
+            .map(|c| LegendClass {
+                code: c.code,
+                name_zh: c.name_zh.clone(),
+                name_en: c.name_en.clone(),
+                rgb: c.rgb,
+                range: None,
+            })
+            .collect();
+        let map = LevelMap {
+            id: "test_level".into(),
+            title_zh: "测试等级图".into(),
+            title_en: "test levels".into(),
+            levels: Array2::from_shape_fn((40, 60), |(_, c)| 1 + (c / 12) as u8),
+            classes,
+            markers,
+        };
+        (base, map)
+    }
+
+    #[test]
+    fn markers_change_only_their_own_pixels_and_their_legend_rows() {
+        let font = CjkFont::find().expect("a CJK font (scripts/install-deps.sh installs one)");
+        let rgb = [0x12, 0x34, 0x56];
+        // Two points inside the frame, away from its edges and from the label.
+        let points = vec![(500_750.0, 3_999_250.0), (505_050.0, 3_996_950.0)];
+        let (base, plain) = test_map(Vec::new());
+        let (_, marked) = test_map(vec![MarkerSet {
+            name_zh: "不安全避难场所".into(),
+            name_en: "shelter, unsafe site".into(),
+            rgb,
+            points: points.clone(),
+        }]);
+        for page in [WEB, A4_PRINT] {
+            let a = render_map(&base, &plain, page, &font).unwrap();
+            let b = render_map(&base, &marked, page, &font).unwrap();
+            let lay = layout(&base.grid, page);
+            let s = page.width as f32 / A4_PRINT.width as f32;
+            // Outer rim of a marker, plus a pixel of anti-aliasing.
+            let reach = (MARKER_RADIUS_A4 + 2.6) * s + 1.5;
+            let centres: Vec<(f32, f32)> = points.iter().map(|p| lay.view.pt(p.0, p.1)).collect();
+            let panel_x0 = page.width as f32 - lay.margin - lay.panel_w;
+            // The legend's marker rows start below the class swatches and the two
+            // line symbols (A4 lengths of render_map × s).
+            let rows_top = lay.frame.1
+                + (170.0 + 58.0 + 72.0 * plain.classes.len() as f32 + 10.0 + 2.0 * 52.0) * s;
+            let w = page.width as usize;
+            let (pa, pb) = (a.pixels(), b.pixels());
+            let mut changed = 0;
+            for (i, (x, y)) in pa.iter().zip(pb).enumerate() {
+                if x == y {
+                    continue;
+                }
+                changed += 1;
+                let (px, py) = ((i % w) as f32 + 0.5, (i / w) as f32 + 0.5);
+                let on_marker = centres
+                    .iter()
+                    .any(|c| ((px - c.0).powi(2) + (py - c.1).powi(2)).sqrt() <= reach);
+                let in_legend = px >= panel_x0 - 2.0 && py >= rows_top - 2.0;
+                assert!(
+                    on_marker || in_legend,
+                    "{}: pixel ({px}, {py}) changed outside the markers and their legend rows",
+                    page.name
+                );
+            }
+            assert!(changed > 0);
+            // The marker's colour, exact, at each centre and in the legend; never
+            // on the map without markers.
+            let at = |pm: &Pixmap, x: f32, y: f32| {
+                let p = pm.pixel(x as u32, y as u32).unwrap().demultiply();
+                [p.red(), p.green(), p.blue()]
+            };
+            for c in &centres {
+                assert_eq!(at(&b, c.0, c.1), rgb, "{}: marker centre", page.name);
+            }
+            let count = |pm: &Pixmap| {
+                pm.pixels()
+                    .iter()
+                    .filter(|p| {
+                        let p = p.demultiply();
+                        [p.red(), p.green(), p.blue()] == rgb
+                    })
+                    .count()
+            };
+            assert_eq!(count(&a), 0);
+            let disc = std::f32::consts::PI * (MARKER_RADIUS_A4 * s - 1.0).powi(2);
+            assert!(
+                count(&b) as f32 >= 3.0 * disc * 0.9,
+                "{}: two markers and the legend symbol",
+                page.name
+            );
+        }
+    }
+
+    #[test]
+    fn units_on_grid_take_cells_by_centre_first_unit_winning() {
+        use geo_types::polygon;
+        let g = GridSpec::new("EPSG:4548", 0.0, 300.0, 100.0, 3, 3).unwrap();
+        // Covers the centres (50, 250), (150, 250), (50, 150), (150, 150).
+        let a = MultiPolygon(vec![polygon![
+            (x: 0.0, y: 100.0), (x: 200.0, y: 100.0), (x: 200.0, y: 300.0), (x: 0.0, y: 300.0)
+        ]]);
+        // Overlaps `a` in column 1 and adds column 2 of the top two rows.
+        let b = MultiPolygon(vec![polygon![
+            (x: 100.0, y: 100.0), (x: 300.0, y: 100.0), (x: 300.0, y: 300.0), (x: 100.0, y: 300.0)
+        ]]);
+        let l = units_on_grid(&g, [(&a, 2), (&b, 5)]);
+        assert_eq!(l.as_slice().unwrap(), &[2, 2, 5, 2, 2, 5, 0, 0, 0]);
     }
 
     #[test]

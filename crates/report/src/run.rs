@@ -333,6 +333,31 @@ impl Fields<'_> {
     pub fn i64(&self, field: &str) -> Result<i64, ReportError> {
         self.opt_i64(field)?.ok_or_else(|| self.bad(field, "empty"))
     }
+
+    /// A number that is `None` when null or not finite (the engine writes NaN as
+    /// null; a NaN read back means the same: not computed).
+    pub fn finite(&self, field: &str) -> Result<Option<f64>, ReportError> {
+        Ok(self.opt_f64(field)?.filter(|v| v.is_finite()))
+    }
+
+    /// A level code: null or 0 → `None` (nodata, not classified), 1–254 → the
+    /// code; anything else is an error.
+    pub fn opt_level(&self, field: &str) -> Result<Option<u8>, ReportError> {
+        match self.opt_i64(field)? {
+            None | Some(0) => Ok(None),
+            Some(v) if (1..=254).contains(&v) => Ok(Some(v as u8)),
+            Some(v) => Err(self.bad(field, &format!("{v} is not a level code"))),
+        }
+    }
+
+    /// A 0/1 flag: null or 0 → false, 1 → true; anything else is an error.
+    pub fn flag(&self, field: &str) -> Result<bool, ReportError> {
+        match self.opt_i64(field)? {
+            None | Some(0) => Ok(false),
+            Some(1) => Ok(true),
+            Some(v) => Err(self.bad(field, &format!("{v} is not a flag (0 or 1)"))),
+        }
+    }
 }
 
 /// One row of `unit_summary`: one township and one zoned layer.

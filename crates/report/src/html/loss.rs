@@ -10,10 +10,10 @@
 
 use std::fmt::Write;
 
-use riskcensus_core::{HazardInfo, LevelScheme};
+use riskcensus_core::HazardInfo;
 use riskcensus_models::earthquake::fragility::Structure;
 
-use super::esc;
+use super::{cell, esc, level_chip};
 use crate::chart::{exceedance_svg, LossCurve};
 use crate::loss::{LossTables, UnitRisk, COMPREHENSIVE, PLAN_TARGET_GDP_PCT};
 use crate::run::Run;
@@ -36,29 +36,6 @@ const PALETTE: [&str; 10] = [
     "#4E79A7", "#F28E2B", "#E15759", "#76B7B2", "#59A14F", "#EDC948", "#B07AA1", "#FF9DA7",
     "#9C755F", "#BAB0AC",
 ];
-
-/// A numeric cell: exact value in `data-value`, `d` decimals shown; `–` when empty.
-fn cell(field: &str, v: Option<f64>, d: usize) -> String {
-    match v {
-        Some(v) => format!(r#"<td class="num" data-field="{field}" data-value="{v}">{v:.d$}</td>"#),
-        None => format!(r#"<td class="num na" data-field="{field}" data-value="">–</td>"#),
-    }
-}
-
-/// A level with its colour chip and names from the scheme (`–` when unclassified).
-fn level_chip(scheme: &LevelScheme, code: Option<u8>) -> String {
-    match code.and_then(|c| scheme.class(c)) {
-        Some(c) => format!(
-            r##"<span class="swatch" style="background:#{:02X}{:02X}{:02X}"></span>{} <span class="en">{}</span>"##,
-            c.rgb[0],
-            c.rgb[1],
-            c.rgb[2],
-            esc(&c.name_zh),
-            esc(&c.name_en)
-        ),
-        None => "–".into(),
-    }
-}
 
 fn hazard_name(hazards: &[HazardInfo], id: &str) -> (String, String) {
     match hazards.iter().find(|h| h.id == id) {
@@ -464,6 +441,7 @@ fn record(o: &mut String, hz: &[HazardInfo], t: &LossTables) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use riskcensus_core::LevelScheme;
 
     #[test]
     fn the_target_is_met_at_one_percent_and_exceeded_above() {
