@@ -351,9 +351,11 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         &census,
         &again.stack,
         &rules,
-        &[&grades],
-        &units,
-        &[],
+        &riskcensus::stages::zoning::Published {
+            counts: &[&grades],
+            unit_risk: &units,
+            extra: &[],
+        },
         c.path(),
     )
     .unwrap();
@@ -390,9 +392,11 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         &census,
         &again.stack,
         &rules,
-        &[&grades],
-        &units,
-        &[],
+        &riskcensus::stages::zoning::Published {
+            counts: &[&grades],
+            unit_risk: &units,
+            extra: &[],
+        },
         o1.path(),
     )
     .unwrap();
@@ -414,9 +418,11 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         &census,
         &again.stack,
         &rules,
-        &[&grades],
-        &units,
-        &[],
+        &riskcensus::stages::zoning::Published {
+            counts: &[&grades],
+            unit_risk: &units,
+            extra: &[],
+        },
         o2.path(),
     )
     .unwrap();

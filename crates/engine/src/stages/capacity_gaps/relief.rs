@@ -159,7 +159,8 @@ pub fn assess(
         };
         v.push(round(min_days, 2));
         v.push(round(r.target_days, 1));
-        v.push(flag(!(min_days < r.target_days)));
+        // Nobody displaced (NaN days) needs nothing: the target holds.
+        v.push(flag(min_days.is_nan() || min_days >= r.target_days));
         t.push(None, v);
         min_days
     };

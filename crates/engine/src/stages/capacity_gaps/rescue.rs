@@ -248,7 +248,7 @@ fn build_table(
             }
             for (j, &t) in iso.iter().enumerate() {
                 // Unreached people are beyond every isochrone.
-                if !(m <= t) {
+                if m.is_nan() || m > t {
                     beyond[k][j] += p;
                 }
             }
@@ -265,7 +265,7 @@ fn build_table(
         for k in rows_of(f.cell) {
             fac_total[k] += 1;
             for (j, &t) in iso.iter().enumerate() {
-                if !(m <= t) {
+                if m.is_nan() || m > t {
                     fac_beyond[k][j] += 1;
                 }
             }
@@ -338,18 +338,18 @@ fn build_table(
             round(pop[k], 1),
             round(mean, 2),
         ];
-        for j in 0..iso.len() {
-            row.push(round(beyond[k][j], 1));
+        for &b in &beyond[k] {
+            row.push(round(b, 1));
             let share = if pop[k] > 0.0 {
-                100.0 * beyond[k][j] / pop[k]
+                100.0 * b / pop[k]
             } else {
                 f64::NAN
             };
             row.push(round(share, 2));
         }
         row.push(int(fac_total[k]));
-        for j in 0..iso.len() {
-            row.push(int(fac_beyond[k][j]));
+        for &f in &fac_beyond[k] {
+            row.push(int(f));
         }
         for kd in kinds {
             let (cnt, pers) = teams_of[k].get(kd.as_str()).copied().unwrap_or((0, 0.0));

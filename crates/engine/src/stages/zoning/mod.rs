@@ -153,21 +153,21 @@ pub fn zoning(
     census: &CensusConfig,
     stack: &LayerStack,
     rules: &PreventionRules,
-    counts: &[&UnitCounts],
-    unit_risk: &[crate::loss::UnitRisk],
-    extra: &[&Deliverable],
+    published: &Published<'_>,
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
-    zoning_with(
-        census,
-        stack,
-        rules,
-        counts,
-        unit_risk,
-        extra,
-        Vocabulary::shipped(),
-        out,
-    )
+    zoning_with(census, stack, rules, published, Vocabulary::shipped(), out)
+}
+
+/// What earlier stages published for the zoning GeoPackage.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Published<'a> {
+    /// Records per class per township (e.g. buildings per hidden-danger grade).
+    pub counts: &'a [&'a UnitCounts],
+    /// The comprehensive stage's loss-route rows (empty for none).
+    pub unit_risk: &'a [crate::loss::UnitRisk],
+    /// Tables other stages deliver as layers (the capacity gaps).
+    pub extra: &'a [&'a Deliverable],
 }
 
 /// [`zoning`] with the level schemes of a census's own library (the stage's way);
@@ -176,12 +176,15 @@ pub fn zoning_with(
     census: &CensusConfig,
     stack: &LayerStack,
     rules: &PreventionRules,
-    counts: &[&UnitCounts],
-    unit_risk: &[crate::loss::UnitRisk],
-    extra: &[&Deliverable],
+    published: &Published<'_>,
     vocabulary: &Vocabulary,
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
+    let Published {
+        counts,
+        unit_risk,
+        extra,
+    } = *published;
     let grid = &census.grid;
     let prevention = vocabulary
         .scheme(rules.scheme())
@@ -602,9 +605,11 @@ impl crate::stage::Stage for ZoningStage {
             cx.census,
             &cx.stack,
             &rules,
-            &counts,
-            &unit_risk,
-            &extra,
+            &Published {
+                counts: &counts,
+                unit_risk: &unit_risk,
+                extra: &extra,
+            },
             cx.vocabulary,
             &out,
         )?;
