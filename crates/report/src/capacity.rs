@@ -1,4 +1,4 @@
-//! Mitigation capacity and resource gaps (减灾能力与资源缺口) as the capacity stage
+//! Mitigation capacity and resource gaps (减灾能力与资源缺口) as the capacity_gaps stage
 //! leaves them in `assess/zoning.gpkg` (the same rows are `assess/<table>.csv`):
 //!
 //! - `capacity_units`: the grassroots capacity index and grade of every township
@@ -16,7 +16,7 @@
 //! - `three_high_one_low`: the 三高一低 screening of townships (`screening3`).
 //!
 //! Plus the grid `assess/rescue_minutes.tif` (f32 minutes, NaN = no value, census
-//! grid). A run made before the capacity stage has none of the tables: [`read`]
+//! grid). A run made before the capacity_gaps stage has none of the tables: [`read`]
 //! returns `None` and the report leaves the chapter out. A table missing beside the
 //! others reads as empty, and the chapter says so.
 //!
@@ -43,14 +43,14 @@ use crate::map::{units_on_grid, Basemap, LegendClass, LevelMap, MarkerSet};
 use crate::run::{Fields, Run};
 
 /// Level scheme of the shelter site-safety screen (1 unsafe, 2 safe), as the
-/// capacity stage classifies `shelter_safety.level`.
+/// capacity_gaps stage classifies `shelter_safety.level`.
 pub const SHELTER_SCHEME: &str = "shelter_safety2";
 
 /// Level scheme of the 三高一低 screening (1 all four criteria, 2 three, 3 two or
-/// fewer), as the capacity stage classifies `three_high_one_low.level`.
+/// fewer), as the capacity_gaps stage classifies `three_high_one_low.level`.
 pub const SCREENING_SCHEME: &str = "screening3";
 
-/// The travel-time grid of the capacity stage in `assess/`.
+/// The travel-time grid of the capacity_gaps stage in `assess/`.
 pub const RESCUE_MINUTES: &str = "rescue_minutes.tif";
 
 /// The `reserve_days` scenario of the plan's own target (its people for its days).
@@ -724,7 +724,7 @@ fn schemes_of(run: &Run) -> Result<[LevelScheme; 3], ReportError> {
 }
 
 /// Read the capacity tables of `run`; `None` when its `zoning.gpkg` has none of the
-/// six (a run made before the capacity stage).
+/// six (a run made before the capacity_gaps stage).
 pub fn read(run: &Run) -> Result<Option<CapacityTables>, ReportError> {
     let gpkg = run.zoning_gpkg();
     if !gpkg.exists() {

@@ -10,7 +10,7 @@
 //!   loss-exceedance curves).
 //! - [`loss`]: the loss-route tables of `assess/` (AAL and deaths per unit,
 //!   exceedance curves, AAL per structure, the record), when the run has them.
-//! - [`capacity`]: the capacity stage's tables (capacity grades, shelter gaps and
+//! - [`capacity`]: the capacity_gaps stage's tables (capacity grades, shelter gaps and
 //!   safety, reserve days, rescue access, 三高一低) and their maps, when the run has
 //!   them.
 //! - [`html`]: the self-contained HTML report.

@@ -128,7 +128,7 @@ fn lead(o: &mut String, t: &CapacityTables) {
     );
     let _ = write!(
         o,
-        r#"<p>数据取自 <code>{}</code>（同名 CSV 在 <code>assess/</code>）。<span class="en">Tables of the capacity stage in zoning.gpkg (the same rows as CSV in assess/).</span></p><dl class="kv capacity-tables">
+        r#"<p>数据取自 <code>{}</code>（同名 CSV 在 <code>assess/</code>）。<span class="en">Tables of the capacity_gaps stage in zoning.gpkg (the same rows as CSV in assess/).</span></p><dl class="kv capacity-tables">
 <dt><code>capacity_units</code></dt><dd>乡镇与村（社区）的基层减灾能力指标、得分、指数与等级（1 弱 … 5 强）<span class="en">grassroots capacity indicators, scores, index and grade of every township and village</span></dd>
 <dt><code>shelter_gaps</code></dt><dd>各情景需安置人数、沿道路可达避难场所安置人数与无安置场所人数<span class="en">per scenario: the displaced, those placed in a shelter they reach along the roads, those left without a place</span></dd>
 <dt><code>shelter_safety</code></dt><dd>每处避难场所的场址安全筛查（GB 51143-2015 §4.1.2）及原因<span class="en">the site-safety screen of every shelter, with the reasons</span></dd>
