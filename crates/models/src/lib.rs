@@ -24,7 +24,9 @@
 //! - [`reference`](mod@reference): the scalar per-cell evaluator the kernel is proved against;
 //! - [`library`]: the shipped model files and a census's own, one override rule;
 //! - [`vocabulary`]: the hazards (`hazard.toml`) and level schemes (`levels.toml`)
-//!   the library declares.
+//!   the library declares;
+//! - [`trend`]: trends in yearly records — Mann–Kendall with the Hamed–Rao and
+//!   Yue–Wang autocorrelation corrections, Sen's slope.
 //!
 //! Cells are f32 with NaN = nodata. Input slices follow [`Model::inputs`] order
 //! (sorted by layer id).
@@ -46,6 +48,7 @@ pub mod program;
 pub mod reference;
 pub mod spec;
 pub mod transform;
+pub mod trend;
 pub mod vocabulary;
 pub mod wildfire;
 
