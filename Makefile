@@ -31,7 +31,7 @@ test: deps
 validate: deps
 	/usr/bin/python3 validate/warp/make_golden.py
 	/usr/bin/python3 validate/rasterize/make_golden.py
-	@for v in terrain earthquake geohazard wildfire zoning annual_loss capacity; do \
+	@for v in terrain earthquake geohazard wildfire zoning annual_loss capacity trend; do \
 		if [ -x validate/$$v/run.sh ]; then validate/$$v/run.sh || exit 1; fi; \
 	done
 

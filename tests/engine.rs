@@ -657,6 +657,7 @@ fn pipeline_is_byte_identical_across_threads_and_tiles() {
         "assess/shelter_gaps.csv",
         "assess/capacity_units.csv",
         "assess/rescue_minutes.tif",
+        "assess/trends.csv",
         "layers/hand.tif",
         "layers/shelter_places_per_person.tif",
         "layers/dist_rivers.tif",

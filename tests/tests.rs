@@ -24,5 +24,6 @@ mod own_census;
 mod report;
 mod resume;
 mod susceptibility;
+mod trends;
 mod wildfire;
 mod zoning;

@@ -154,6 +154,11 @@ impl RunReport {
         self.details(stages::comprehensive::ID)
     }
 
+    /// The trends stage's report.
+    pub fn trends(&self) -> Option<&stages::trends::TrendsReport> {
+        self.details(stages::trends::ID)
+    }
+
     /// The capacity-gaps stage's report.
     pub fn capacity_gaps(&self) -> Option<&stages::capacity_gaps::CapacityReport> {
         self.details(stages::capacity_gaps::ID)

@@ -114,6 +114,18 @@ pub fn print_run(r: &RunReport) {
             println!("  stage {} skipped: {why}", s.id);
         }
     }
+    if let Some(t) = r.trends() {
+        println!(
+            "trends ({} yearly series tested, {} too short; assess/trends.csv):",
+            t.tested,
+            t.notes.len()
+        );
+        for (scope, code, series, trend, slope) in &t.significant {
+            println!(
+                "  {scope} {code} {series}: {trend} (Hamed–Rao), Sen's slope {slope:.3} per year"
+            );
+        }
+    }
     if let Some(c) = r.capacity_gaps() {
         print_capacity(c);
     }

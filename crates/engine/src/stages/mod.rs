@@ -9,6 +9,7 @@
 //! | [`wildfire`] | `assess/` | daily weather | FWI, fire weather, hazard, WUI exposure and vulnerability, capacity |
 //! | [`assess`] | `assess/` | — | the model library (`models/*.toml`) in dependency order |
 //! | [`comprehensive`] | `assess/` | — | comprehensive AAL, deaths, risk and levels; risk per township and county, loss-exceedance curves, AAL per structure type, the record beside the assessment |
+//! | [`trends`] | `assess/` | disaster events | Mann–Kendall and Sen's slope (Hamed–Rao beside) on yearly events, deaths and losses of the county and townships and on station rainfall extremes (`trends.csv`) |
 //! | [`capacity_gaps`] | `assess/` | admin units, population | grassroots capacity index and grades, people without a shelter place per scenario, shelter site safety, reserve days, rescue travel times (`rescue_minutes`), 三高一低 townships |
 //! | [`zoning`] | `assess/` | — | zones, township and village tables, prevention zoning, `zoning.gpkg` |
 //!
@@ -24,6 +25,7 @@ pub mod earthquake;
 pub mod flood;
 pub mod geohazard;
 pub mod prepare;
+pub mod trends;
 pub mod wildfire;
 pub mod zoning;
 
@@ -41,6 +43,7 @@ pub fn builtin() -> Vec<Arc<dyn Stage>> {
         Arc::new(wildfire::WildfireStage),
         Arc::new(assess::AssessStage),
         Arc::new(comprehensive::ComprehensiveStage),
+        Arc::new(trends::TrendsStage),
         Arc::new(capacity_gaps::CapacityGapsStage),
         Arc::new(zoning::ZoningStage),
     ]

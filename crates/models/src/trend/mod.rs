@@ -31,6 +31,7 @@
 pub mod autocorrelation;
 pub mod mann_kendall;
 pub mod normal;
+pub mod params;
 pub mod sen;
 
 use serde::{Deserialize, Serialize};
