@@ -191,6 +191,20 @@ fn demo_capacity_tables_add_up_and_follow_their_rules() {
         assert!(u["status"].starts_with("provisional"));
     }
 
+    // Rescue stations delivered as a CSV table ([[table]] with lon/lat) get their
+    // distance layer from the census table: 0 at every station's cell, growing away.
+    let dist = read_raster(&r.layers_dir().join("dist_rescue_stations.tif"));
+    let teams = db.query("rescue_teams", &Default::default()).unwrap();
+    assert!(!teams.is_empty());
+    for f in &teams {
+        let Some(geo_types::Geometry::Point(p)) = &f.geometry else {
+            continue;
+        };
+        let (row, col) = grid.cell_of(p.x(), p.y()).unwrap();
+        assert_eq!(dist[(row, col)], 0.0, "{}", f.text("id"));
+    }
+    assert!(dist.iter().any(|&v| v > 1000.0));
+
     // Every table is a layer of zoning.gpkg, the maps' layers with their style.
     let z = riskcensus_io::gpkg::GpkgDb::open_read(&assess.join("zoning.gpkg")).unwrap();
     for t in [

@@ -257,7 +257,7 @@ pub fn how_to_provide(
     }
     if let Some(src) = id.strip_prefix("dist_") {
         return plain(format!(
-            "a line or point [[vector]] source with id = \"{src}\" (its distance layer)"
+            "a line or point [[vector]] source, or a [[table]] with x/y columns, with id = \"{src}\" (its distance layer)"
         ));
     }
     if let Some(src) = id.strip_suffix("_per_km2") {

@@ -8,6 +8,12 @@
 //! feature just outside the study area does not shorten distances (pad the grid if
 //! that matters). A layer with no feature inside the grid gives +∞ everywhere.
 //! Outputs are `dist_<id>.tif` (float32 metres), cached by the source file's digest.
+//!
+//! A `[[table]]` source with coordinates (`x`, `y`) and a census `kind` — shelters or
+//! rescue stations delivered as a spreadsheet, the usual case — gets its distance
+//! layer too ([`table_distance_layer`]): to every point of that census table as the
+//! database holds it (reprojected at ingest, GCJ-02 and BD-09 corrected), each
+//! point burning its cell, cached by the digest of the points.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +22,7 @@ use riskcensus_io::rasterize::{rasterize, RasterizeSpec};
 use riskcensus_kernels::distance::euclidean_distance;
 use riskcensus_kernels::CellSize;
 
-use crate::config::{CensusConfig, GeometryKind, VectorSource};
+use crate::config::{CensusConfig, GeometryKind, TableSource, VectorSource};
 use crate::error::EngineError;
 use crate::output::{is_cached, write_array as write_cog};
 use crate::provenance::{self, tag};
@@ -45,6 +51,90 @@ pub fn distance_sources(census: &CensusConfig) -> impl Iterator<Item = &VectorSo
         .vectors
         .iter()
         .filter(|v| matches!(v.geometry, GeometryKind::Line | GeometryKind::Point))
+}
+
+/// The table sources that get a distance layer: points (`x` and `y` given) loaded
+/// into a census table (`kind`).
+pub fn table_distance_sources(census: &CensusConfig) -> impl Iterator<Item = &TableSource> {
+    census.tables.iter().filter(|t| {
+        t.x.is_some()
+            && t.y.is_some()
+            && t.kind
+                .as_deref()
+                .is_some_and(|k| k != riskcensus_contracts::census_toml::REFERENCE_KIND)
+    })
+}
+
+/// Build (or reuse) `dist_<id>.tif` for one table source: the distance to every
+/// point of its census table (`kind`).
+pub fn table_distance_layer(
+    census: &CensusConfig,
+    src: &TableSource,
+    out: &Path,
+    cog: &riskcensus_io::CogOptions,
+) -> Result<DistanceLayer, EngineError> {
+    let kind = src.kind.as_deref().unwrap_or_default();
+    let grid = &census.grid;
+    let mut features = ndarray::Array2::<bool>::from_elem((grid.rows, grid.cols), false);
+    let mut coords = Vec::new();
+    if census
+        .dir
+        .join(riskcensus_contracts::layout::CENSUS_DB)
+        .exists()
+    {
+        let db = crate::ingest::Census::open(&census.dir)?;
+        for f in db.query(kind, &crate::ingest::Query::default())? {
+            if let Some(geo_types::Geometry::Point(p)) = f.geometry {
+                coords.extend_from_slice(&p.x().to_le_bytes());
+                coords.extend_from_slice(&p.y().to_le_bytes());
+                if let Some(cell) = grid.cell_of(p.x(), p.y()) {
+                    features[cell] = true;
+                }
+            }
+        }
+    }
+    let sha = digest::bytes_sha256(&coords);
+    let grid_text = toml::to_string(grid).expect("grid serialises");
+    let key = digest::bytes_sha256(
+        format!(
+            "engine={}\ngrid={grid_text}\ntable={kind}\npoints={sha}\nrule=point_cell\n",
+            crate::ENGINE_VERSION
+        )
+        .as_bytes(),
+    );
+    let id = format!("dist_{}", src.id);
+    let dest = out.join(format!("{id}.tif"));
+    if is_cached(&dest, &key) {
+        return Ok(DistanceLayer {
+            id,
+            source: src.id.clone(),
+            path: dest,
+            cached: true,
+            feature_cells: 0,
+        });
+    }
+    let feature_cells = features.iter().filter(|b| **b).count();
+    let kernel = |source| EngineError::Kernel {
+        layer: id.clone(),
+        source,
+    };
+    let cell = CellSize::new(grid.cell_size).map_err(kernel)?;
+    let d = euclidean_distance(features.view(), cell, None).map_err(kernel)?;
+    let mut tags = provenance::base();
+    tags.insert(
+        tag::SOURCE.into(),
+        format!("census.gpkg:{kind} (source {})", src.path.display()),
+    );
+    tags.insert(tag::CACHE_KEY.into(), key);
+    tags.insert(tag::UNITS.into(), "m".into());
+    write_cog(out, &id, grid, d.view(), Some(f64::NAN), &tags, cog)?;
+    Ok(DistanceLayer {
+        id,
+        source: src.id.clone(),
+        path: dest,
+        cached: false,
+        feature_cells,
+    })
 }
 
 /// Build (or reuse) `dist_<id>.tif` for one vector source.

@@ -33,7 +33,9 @@ use crate::error::EngineError;
 use crate::executor::ExecOptions;
 use crate::progress::Progress;
 use crate::provenance::{self, tag};
-use crate::stages::prepare::distance::{distance_layer, distance_sources, DistanceLayer};
+use crate::stages::prepare::distance::{
+    distance_layer, distance_sources, table_distance_layer, table_distance_sources, DistanceLayer,
+};
 use crate::stages::prepare::terrain::{terrain, TerrainOptions, TerrainReport};
 
 /// One layer of the stack.
@@ -186,6 +188,11 @@ pub fn prepare(
             .collect::<Result<Vec<_>, _>>()
     })??;
     progress.finish("prepare: distances");
+    // Point tables read the census database: one after another.
+    let mut distances = distances;
+    for src in table_distance_sources(census) {
+        distances.push(table_distance_layer(census, src, layers_dir, &cog)?);
+    }
     let mut exposure = crate::stages::prepare::exposure::building_grids(census, layers_dir)?;
     if let Some(pop) = layers.iter().find(|l| l.id == "population") {
         if let Some((id, path, cached)) =
@@ -378,6 +385,7 @@ impl crate::stage::Stage for PrepareStage {
             );
         }
         out.extend(distance_sources(c).map(|v| format!("dist_{}", v.id)));
+        out.extend(table_distance_sources(c).map(|t| format!("dist_{}", t.id)));
         if crate::plan::will_have_records(cx, t::BUILDINGS)? {
             out.extend(exposure::LAYER_IDS.iter().map(|l| l.to_string()));
         }
