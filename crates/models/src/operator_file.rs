@@ -46,6 +46,24 @@ impl Checker {
         });
     }
 
+    /// The check every operator file shares: it declares the operator that reads
+    /// it (`declared` as written, `expected` the reader's name).
+    pub(crate) fn operator(&mut self, declared: &str, expected: &str) {
+        if declared != expected {
+            self.err(
+                &[k("operator")],
+                format!("operator {declared:?}: only {expected:?} is known"),
+            );
+        }
+    }
+
+    /// The other check every operator file shares: it cites at least one source.
+    pub(crate) fn sources(&mut self, sources: &[String]) {
+        if sources.is_empty() {
+            self.err(&[k("sources")], "cite at least one");
+        }
+    }
+
     /// `Ok(value)` when no problem was found, else every problem of `origin`.
     pub(crate) fn finish<T>(self, origin: &Path, value: T) -> Result<T, ModelError> {
         if self.problems.is_empty() {

@@ -195,15 +195,8 @@ impl GrassrootsCapacity {
         let origin: PathBuf = origin.as_ref().to_path_buf();
         let s: Spec = parse_toml(text, &origin)?;
         let mut c = Checker::new(text);
-        if s.operator != OPERATOR {
-            c.err(
-                &[k("operator")],
-                format!("operator {:?}: only {OPERATOR:?} is known", s.operator),
-            );
-        }
-        if s.sources.is_empty() {
-            c.err(&[k("sources")], "cite at least one");
-        }
+        c.operator(&s.operator, OPERATOR);
+        c.sources(&s.sources);
         if !(0.0..=1.0).contains(&s.min_covered) {
             c.err(&[k("min_covered")], "must be in [0, 1]");
         }

@@ -112,12 +112,7 @@ impl DepthDamageSpec {
     /// each with its line and key.
     pub fn check(&self) -> Result<DepthDamage, ModelError> {
         let mut c = Checker::new(&self.text);
-        if self.operator != OPERATOR {
-            c.err(
-                &[k("operator")],
-                format!("operator {:?}: only {OPERATOR:?} is known", self.operator),
-            );
-        }
+        c.operator(&self.operator, OPERATOR);
         if self.sources.is_empty() {
             c.err(&[k("sources")], "cite where the curves come from");
         }

@@ -85,12 +85,7 @@ impl DepthScreenSpec {
     /// each with its line and key.
     pub fn check(&self) -> Result<DepthScreen, ModelError> {
         let mut c = Checker::new(&self.text);
-        if self.operator != OPERATOR {
-            c.err(
-                &[k("operator")],
-                format!("operator {:?}: only {OPERATOR:?} is known", self.operator),
-            );
-        }
+        c.operator(&self.operator, OPERATOR);
         if self.stages.is_empty() {
             c.err(&[k("stages")], "at least one return period is needed");
         }
@@ -110,9 +105,7 @@ impl DepthScreenSpec {
             }
             (last_t, last_h) = (t, h);
         }
-        if self.sources.is_empty() {
-            c.err(&[k("sources")], "cite at least one");
-        }
+        c.sources(&self.sources);
         c.finish(
             &self.origin,
             DepthScreen {

@@ -70,12 +70,7 @@ impl MortalitySpec {
     /// Validate everything; every problem with its line and key.
     pub fn check(&self) -> Result<Mortality, ModelError> {
         let mut c = Checker::new(&self.text);
-        if self.operator != OPERATOR {
-            c.err(
-                &[k("operator")],
-                format!("operator {:?}: only {OPERATOR:?} is known", self.operator),
-            );
-        }
+        c.operator(&self.operator, OPERATOR);
         if !self.mu.is_finite() {
             c.err(&[k("mu")], "mu must be a finite number");
         }
@@ -85,9 +80,7 @@ impl MortalitySpec {
         if !(0.0..=1.0).contains(&self.evacuated_share) {
             c.err(&[k("evacuated_share")], "a share in [0, 1]");
         }
-        if self.sources.is_empty() {
-            c.err(&[k("sources")], "cite at least one");
-        }
+        c.sources(&self.sources);
         c.finish(
             &self.origin,
             Mortality {

@@ -85,15 +85,8 @@ impl Comprehensive {
         let origin: PathBuf = origin.as_ref().to_path_buf();
         let s: Spec = parse_toml(text, &origin)?;
         let mut c = Checker::new(text);
-        if s.operator != OPERATOR {
-            c.err(
-                &[k("operator")],
-                format!("operator {:?}: only {OPERATOR:?} is known", s.operator),
-            );
-        }
-        if s.sources.is_empty() {
-            c.err(&[k("sources")], "cite at least one");
-        }
+        c.operator(&s.operator, OPERATOR);
+        c.sources(&s.sources);
         if s.description.trim().is_empty() {
             c.err(&[k("description")], "say what the combination does");
         }

@@ -96,15 +96,8 @@ impl LossLevels {
         let origin: PathBuf = origin.as_ref().to_path_buf();
         let s: Spec = parse_toml(text, &origin)?;
         let mut c = Checker::new(text);
-        if s.operator != OPERATOR {
-            c.err(
-                &[k("operator")],
-                format!("operator {:?}: only {OPERATOR:?} is known", s.operator),
-            );
-        }
-        if s.sources.is_empty() {
-            c.err(&[k("sources")], "cite at least one");
-        }
+        c.operator(&s.operator, OPERATOR);
+        c.sources(&s.sources);
         let n = s.measures.first().map_or(0, |m| m.breaks.len());
         for (i, m) in s.measures.iter().enumerate() {
             let at = vec![k("measures"), Step::Index(i)];

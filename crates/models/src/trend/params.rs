@@ -60,15 +60,8 @@ impl TrendParams {
         let origin: PathBuf = origin.as_ref().to_path_buf();
         let s: Spec = parse_toml(text, &origin)?;
         let mut c = Checker::new(text);
-        if s.operator != OPERATOR {
-            c.err(
-                &[k("operator")],
-                format!("operator {:?}: only {OPERATOR:?} is known", s.operator),
-            );
-        }
-        if s.sources.is_empty() {
-            c.err(&[k("sources")], "cite at least one");
-        }
+        c.operator(&s.operator, OPERATOR);
+        c.sources(&s.sources);
         if !(s.alpha > 0.0 && s.alpha < 1.0) {
             c.err(&[k("alpha")], "must lie in (0, 1)");
         }
