@@ -347,18 +347,15 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     let c = tempfile::tempdir().unwrap();
     let rules =
         riskcensus::stages::zoning::load_rules(&riskcensus_models::Library::shipped()).unwrap();
-    let filtered = riskcensus::stages::zoning::zoning(
-        &census,
-        &again.stack,
-        &rules,
-        &riskcensus::stages::zoning::Published {
-            counts: &[&grades],
-            unit_risk: &units,
-            extra: &[],
-        },
-        c.path(),
-    )
-    .unwrap();
+    let published = riskcensus::stages::zoning::Published {
+        counts: &[&grades],
+        unit_risk: &units,
+        extra: &[],
+    };
+    let zone = |census: &riskcensus::config::CensusConfig, out: &std::path::Path| {
+        riskcensus::stages::zoning::zoning(census, &again.stack, &rules, &published, out).unwrap()
+    };
+    let filtered = zone(&census, c.path());
     let zoned = again.zoned().unwrap();
     assert!(filtered.options.majority_filter && !zoned.options.majority_filter);
     let zones = |z: &riskcensus::stages::zoning::ZoningReport| -> usize {
@@ -388,18 +385,7 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     .unwrap();
     drop(db);
     let o1 = tempfile::tempdir().unwrap();
-    let z = riskcensus::stages::zoning::zoning(
-        &census,
-        &again.stack,
-        &rules,
-        &riskcensus::stages::zoning::Published {
-            counts: &[&grades],
-            unit_risk: &units,
-            extra: &[],
-        },
-        o1.path(),
-    )
-    .unwrap();
+    let z = zone(&census, o1.path());
     assert_eq!(z.villages_outside_townships, std::slice::from_ref(&first));
     assert_eq!(z.villages, villages.len());
     let orphan: Vec<DbFeature> = rows(&o1.path().join("zoning.gpkg"), "village_summary")
@@ -414,18 +400,7 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         .unwrap();
     drop(db);
     let o2 = tempfile::tempdir().unwrap();
-    let z = riskcensus::stages::zoning::zoning(
-        &census,
-        &again.stack,
-        &rules,
-        &riskcensus::stages::zoning::Published {
-            counts: &[&grades],
-            unit_risk: &units,
-            extra: &[],
-        },
-        o2.path(),
-    )
-    .unwrap();
+    let z = zone(&census, o2.path());
     assert_eq!((z.villages, z.units), (0, 12));
     let g2 = o2.path().join("zoning.gpkg");
     let tables = GpkgDb::open_read(&g2).unwrap().tables();

@@ -70,6 +70,42 @@ pub struct HazardLosses {
     pub deaths_layer: String,
 }
 
+/// One dated event of the census's record (`disaster_events`) and the township
+/// code it names (empty when not recorded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatedEvent {
+    /// Type, year, loss and deaths.
+    pub record: riskcensus_models::loss::EventRecord,
+    /// `disaster_events.township`.
+    pub township: String,
+}
+
+/// The census's historical events, the one reader of `disaster_events` for the
+/// stages (comprehensive, trends, capacity gaps): an event without a readable year
+/// is left out.
+pub fn read_events(db: &crate::ingest::Census) -> Result<Vec<DatedEvent>, EngineError> {
+    let mut out = Vec::new();
+    for f in db.query(
+        riskcensus_contracts::tables::census::DISASTER_EVENTS,
+        &crate::ingest::Query::default(),
+    )? {
+        let date = f.text("date");
+        let Some(year) = date.get(..4).and_then(|y| y.parse::<i32>().ok()) else {
+            continue;
+        };
+        out.push(DatedEvent {
+            record: riskcensus_models::loss::EventRecord {
+                event_type: f.text("type"),
+                year,
+                loss_wan: f.number("direct_loss_wan"),
+                deaths: f.number("deaths"),
+            },
+            township: f.text("township"),
+        });
+    }
+    Ok(out)
+}
+
 /// Per-cell totals of buildings (row-major): AAL (万元/yr), expected annual deaths
 /// and occupants; 0 where no building stands, NaN where a building's AAL or deaths
 /// are NaN (a sum over nodata is nodata).

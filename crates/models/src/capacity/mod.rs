@@ -29,5 +29,5 @@ pub mod two_step_fca;
 
 pub use allocation::{allocate, network_pairs, Allocation, Point};
 pub use error::CapacityError;
-pub use network::{travel_minutes_grid, RoadLine, RoadNetwork};
+pub use network::{cell_minutes, entry_nodes, travel_minutes_grid, RoadLine, RoadNetwork, NO_NODE};
 pub use two_step_fca::{two_step_fca, two_step_fca_f64, Shelter, SERVICE_RADIUS_M};

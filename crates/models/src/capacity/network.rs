@@ -351,22 +351,59 @@ pub fn travel_minutes_grid(
             got: node_minutes.len(),
         });
     }
-    let (rows, cols) = (grid.rows, grid.cols);
-    let mut out = vec![f32::NAN; rows * cols];
-    out.par_chunks_mut(cols.max(1))
+    let entries = entry_nodes(grid, net);
+    let out: Vec<f32> = entries
+        .par_iter()
+        .enumerate()
+        .map(|(cell, &node)| cell_minutes(grid, net, cell, node, node_minutes, offroad_kmh) as f32)
+        .collect();
+    Ok(Array2::from_shape_vec((grid.rows, grid.cols), out).expect("rows × cols cells"))
+}
+
+/// No entry node ([`entry_nodes`]).
+pub const NO_NODE: u32 = u32::MAX;
+
+/// Every cell's entry node ([`RoadNetwork::nearest_entry`] of its centre), row-major;
+/// [`NO_NODE`] for a network without nodes. Computed once, it serves any number of
+/// node-minute sets through [`cell_minutes`] (the rescue teams of each kind) without
+/// searching the R-tree again. Rows in parallel with rayon (the caller's pool); the
+/// same output for any thread count.
+pub fn entry_nodes(grid: &GridSpec, net: &RoadNetwork) -> Vec<u32> {
+    let mut out = vec![NO_NODE; grid.rows * grid.cols];
+    out.par_chunks_mut(grid.cols.max(1))
         .enumerate()
         .for_each(|(row, cells)| {
             for (col, v) in cells.iter_mut().enumerate() {
                 let (x, y) = grid.cell_center(row, col);
-                if let Some((node, d)) = net.nearest_entry(x, y) {
-                    let m = node_minutes[node];
-                    if m.is_finite() {
-                        *v = (m + minutes(d, offroad_kmh)) as f32;
-                    }
+                if let Some((node, _)) = net.nearest_entry(x, y) {
+                    *v = u32::try_from(node).expect("fewer than 2³² road nodes");
                 }
             }
         });
-    Ok(Array2::from_shape_vec((rows, cols), out).expect("rows × cols cells"))
+    out
+}
+
+/// Travel minutes to the centre of row-major `cell` through its entry `node`: the
+/// node's minutes + the walk from the node at `offroad_kmh`; NaN without a node or
+/// where the node's minutes are not finite.
+pub fn cell_minutes(
+    grid: &GridSpec,
+    net: &RoadNetwork,
+    cell: usize,
+    node: u32,
+    node_minutes: &[f64],
+    offroad_kmh: f64,
+) -> f64 {
+    if node == NO_NODE {
+        return f64::NAN;
+    }
+    let node = node as usize;
+    let m = node_minutes[node];
+    if !m.is_finite() {
+        return f64::NAN;
+    }
+    let centre = grid.cell_center(cell / grid.cols, cell % grid.cols);
+    m + minutes(distance(centre, net.node_xy(node)), offroad_kmh)
 }
 
 /// The nearest point of `tree` to (x, y) and its distance (smallest id of equals:

@@ -17,7 +17,7 @@ use base64::Engine as _;
 use riskcensus_survey::schema::{Domain, SHELTER_TYPE, TEAM_KIND};
 
 use super::{cell, esc, level_chip};
-use crate::capacity::{CapacityTables, ReserveRow, PLAN_TARGET};
+use crate::capacity::{CapacityTables, RescueRow, ReserveRow, PLAN_TARGET};
 
 /// A map of the chapter, as rendered.
 #[derive(Debug, Clone)]
@@ -499,21 +499,11 @@ fn rescue(o: &mut String, t: &CapacityTables) {
         );
     }
     o.push_str("</tr></thead><tbody>");
-    let rows = t
-        .rescue
-        .iter()
-        .filter(|r| !r.is_county())
-        .chain(t.rescue.iter().filter(|r| r.is_county()));
-    for r in rows {
+    for r in townships_then_county(&t.rescue) {
+        rescue_row_start(o, r);
         let _ = write!(
             o,
-            r#"<tr data-capacity-unit="{}"{}><td>{}</td><td>{}</td>{}{}"#,
-            esc(&r.unit_code),
-            if r.is_county() {
-                r#" class="total""#
-            } else {
-                ""
-            },
+            r#"<td>{}</td><td>{}</td>{}{}"#,
             esc(&r.unit_code),
             esc(&r.unit_name),
             cell("population", r.population, 0),
@@ -555,23 +545,9 @@ fn rescue(o: &mut String, t: &CapacityTables) {
         o.push_str(r#"<th class="num">队 teams</th><th class="num">人 personnel</th><th class="num">分钟 min</th>"#);
     }
     o.push_str("</tr></thead><tbody>");
-    let rows = t
-        .rescue
-        .iter()
-        .filter(|r| !r.is_county())
-        .chain(t.rescue.iter().filter(|r| r.is_county()));
-    for r in rows {
-        let _ = write!(
-            o,
-            r#"<tr data-capacity-unit="{}"{}><td>{}</td>"#,
-            esc(&r.unit_code),
-            if r.is_county() {
-                r#" class="total""#
-            } else {
-                ""
-            },
-            esc(&r.unit_name)
-        );
+    for r in townships_then_county(&t.rescue) {
+        rescue_row_start(o, r);
+        let _ = write!(o, "<td>{}</td>", esc(&r.unit_name));
         for k in &r.teams {
             o.push_str(&cell(&format!("teams_{}", k.kind), k.teams, 0));
             o.push_str(&cell(&format!("personnel_{}", k.kind), k.personnel, 0));
@@ -689,6 +665,27 @@ fn figures(o: &mut String, maps: &[CapacityMap]) {
             super::map_links(&m.files)
         );
     }
+}
+
+/// The rescue rows, townships first and the county last (its total row).
+fn townships_then_county(rows: &[RescueRow]) -> impl Iterator<Item = &RescueRow> {
+    rows.iter()
+        .filter(|r| !r.is_county())
+        .chain(rows.iter().filter(|r| r.is_county()))
+}
+
+/// `<tr …>` of a rescue row: its unit code, and the total class for the county.
+fn rescue_row_start(o: &mut String, r: &RescueRow) {
+    let _ = write!(
+        o,
+        r#"<tr data-capacity-unit="{}"{}>"#,
+        esc(&r.unit_code),
+        if r.is_county() {
+            r#" class="total""#
+        } else {
+            ""
+        }
+    );
 }
 
 #[cfg(test)]

@@ -93,7 +93,7 @@ pub fn assess(
         ));
         BTreeMap::new()
     };
-    let (tpop, vpop) = inp.grid_population();
+    let (tpop, vpop) = (&inp.township_pop, &inp.village_pop);
     let nt = inp.townships.units.len();
     // Safe shelter places per township and village.
     let mut places_t = vec![0.0; nt];
@@ -153,31 +153,30 @@ pub fn assess(
         .units
         .iter()
         .enumerate()
-        .map(|(k, u)| {
-            (
-                u,
-                "township",
-                tpop[k],
-                places_t[k],
-                personnel_t[k],
-                min_t[k],
-                Some(k),
-            )
-        })
+        .map(|(k, u)| (u, true, tpop[k], places_t[k], min_t[k], Some(k)))
         .chain(inp.villages.iter().enumerate().map(|(k, u)| {
             let t = inp.townships.units.iter().position(|t| t.code == u.parent);
-            (
-                u,
-                "village",
-                vpop[k],
-                places_v[k],
-                t.map_or(f64::NAN, |t| personnel_t[t]),
-                min_v[k],
-                None,
-            )
+            (u, false, vpop[k], places_v[k], min_v[k], t)
         }))
         .collect::<Vec<_>>();
-    for (u, lvl, grid_pop, places, personnel, minutes, township) in units {
+    // Rescue personnel per 10,000 residents of a township; a village takes its
+    // township's rate.
+    let personnel_rate: Vec<f64> = inp
+        .townships
+        .units
+        .iter()
+        .enumerate()
+        .map(|(t, u)| {
+            let tp = inp.population(&u.code, tpop[t]);
+            if tp > 0.0 {
+                personnel_t[t] / tp * 10_000.0
+            } else {
+                f64::NAN
+            }
+        })
+        .collect();
+    for (u, is_township, grid_pop, places, minutes, town) in units {
+        let lvl = if is_township { "township" } else { "village" };
         let people = inp.population(&u.code, grid_pop);
         let record = records.get(&u.code);
         let mut raw = record.map(|f| survey_items(f, people)).unwrap_or_default();
@@ -189,27 +188,13 @@ pub fn assess(
             }
         };
         raw.insert(Indicator::ShelterPlaces, ratio(places, 1.0));
-        // A village's personnel is its township's, per the township's residents.
-        let personnel_rate = match township {
-            Some(_) => ratio(personnel, 10_000.0),
-            None => inp
-                .townships
-                .units
-                .iter()
-                .position(|t| t.code == u.parent)
-                .map_or(f64::NAN, |t| {
-                    let tp = inp.population(&inp.townships.units[t].code, tpop[t]);
-                    if tp > 0.0 {
-                        personnel / tp * 10_000.0
-                    } else {
-                        f64::NAN
-                    }
-                }),
-        };
-        raw.insert(Indicator::RescuePersonnel, personnel_rate);
+        raw.insert(
+            Indicator::RescuePersonnel,
+            town.map_or(f64::NAN, |t| personnel_rate[t]),
+        );
         raw.insert(Indicator::RescueMinutes, minutes);
         let s = index.score(&raw);
-        if let Some(k) = township {
+        if let (true, Some(k)) = (is_township, town) {
             township_grade[k] = s.grade;
             report.township_grades[usize::from(s.grade)] += 1;
         }
@@ -217,11 +202,7 @@ pub fn assess(
             text(&u.code),
             text(&u.name),
             text(lvl),
-            text(if lvl == "village" {
-                u.parent.as_str()
-            } else {
-                ""
-            }),
+            text(if is_township { "" } else { u.parent.as_str() }),
             round(people, 0),
             crate::deliverable::flag(record.is_some()),
         ];

@@ -82,6 +82,10 @@ pub struct Inputs<'a> {
     pub attrs: BTreeMap<String, UnitAttributes>,
     /// The road network (none: the census has no roads).
     pub net: Option<RoadNetwork>,
+    /// The population grid summed per township (cells by owner).
+    pub township_pop: Vec<f64>,
+    /// … and per village.
+    pub village_pop: Vec<f64>,
 }
 
 impl Inputs<'_> {
@@ -101,6 +105,14 @@ impl Inputs<'_> {
         cell.and_then(|c| self.townships.owner[c].checked_sub(1))
     }
 
+    /// The table rows a cell's sums go to: its township's (when it has one), then
+    /// the county's (index `townships.units.len()`).
+    pub fn rows_of(&self, cell: Option<usize>) -> impl Iterator<Item = usize> {
+        self.township_of(cell)
+            .into_iter()
+            .chain(std::iter::once(self.townships.units.len()))
+    }
+
     /// The village index (into `villages`) of a cell.
     pub fn village_of(&self, cell: Option<usize>) -> Option<usize> {
         cell.and_then(|c| self.village_owner.get(c).and_then(|o| o.checked_sub(1)))
@@ -115,9 +127,8 @@ impl Inputs<'_> {
             .unwrap_or(grid_sum)
     }
 
-    /// The grid population per township and per village (cells by owner, row-major
-    /// order).
-    pub fn grid_population(&self) -> (Vec<f64>, Vec<f64>) {
+    /// Fill `township_pop` and `village_pop` (cells by owner, row-major order).
+    fn with_grid_population(mut self) -> Self {
         let mut t = vec![0.0; self.townships.units.len()];
         let mut v = vec![0.0; self.villages.len()];
         for (c, &p) in self.pop.iter().enumerate() {
@@ -128,7 +139,9 @@ impl Inputs<'_> {
                 v[k] += p;
             }
         }
-        (t, v)
+        self.township_pop = t;
+        self.village_pop = v;
+        self
     }
 }
 
@@ -242,7 +255,10 @@ impl Stage for CapacityGapsStage {
             village_owner,
             attrs: crate::admin::attributes(&db)?,
             net,
-        };
+            township_pop: Vec::new(),
+            village_pop: Vec::new(),
+        }
+        .with_grid_population();
         let dir = cx.layout.assess();
 
         let rescue = rescue::assess(cx, &db, &inp, &gaps, &mut report)?;

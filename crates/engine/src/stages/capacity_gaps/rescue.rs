@@ -13,12 +13,11 @@
 
 use std::collections::BTreeMap;
 
-use rayon::prelude::*;
 use riskcensus_contracts::tables::capacity as names;
 use riskcensus_contracts::tables::census as T;
 use riskcensus_io::vector::{FieldType, GeometryType};
 use riskcensus_models::capacity::gaps::CapacityGaps;
-use riskcensus_models::capacity::network::{travel_minutes_grid, RoadNetwork};
+use riskcensus_models::capacity::network::{cell_minutes, entry_nodes, RoadNetwork};
 
 use super::{CapacityReport, Inputs};
 use crate::deliverable::{int, round, text, Deliverable};
@@ -81,25 +80,26 @@ pub fn assess(
         net.travel_minutes(&sources)
     };
     let mut minutes: Option<Vec<f32>> = None;
-    // Per populated cell: its nearest node and the walk to it (for the per-kind times).
-    let mut cell_node: Vec<(usize, usize, f64)> = Vec::new();
-    let mut kind_minutes: BTreeMap<String, Vec<f64>> = BTreeMap::new();
+    // Per populated cell, the minutes to the nearest team of each kind.
+    let mut kind_cells: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
     match (&inp.net, teams.is_empty()) {
         (Some(net), false) if net.node_count() > 0 => {
-            let all = node_minutes(net, &|_| true);
+            // One R-tree search per cell (its entry node) serves every team set.
             let exec = cx.exec;
-            let mut g = exec
-                .install(|| travel_minutes_grid(inp.grid, net, &all, r.offroad_kmh))?
-                .map_err(|source| EngineError::Roads { source })?;
-            let owner = &inp.townships.owner;
-            if !inp.townships.units.is_empty() {
-                for (v, &o) in g.iter_mut().zip(owner) {
-                    if o == 0 {
-                        *v = f32::NAN;
+            let entries = exec.install(|| entry_nodes(inp.grid, net))?;
+            let at = |c: usize, nm: &[f64]| {
+                cell_minutes(inp.grid, net, c, entries[c], nm, r.offroad_kmh)
+            };
+            let all = node_minutes(net, &|_| true);
+            let data: Vec<f32> = (0..entries.len())
+                .map(|c| {
+                    if inp.inside(c) {
+                        at(c, &all) as f32
+                    } else {
+                        f32::NAN
                     }
-                }
-            }
-            let data: Vec<f32> = g.iter().copied().collect();
+                })
+                .collect();
             let mut tags = provenance::base();
             tags.insert(
                 provenance::tag::MODEL_ID.into(),
@@ -113,20 +113,13 @@ pub fn assess(
             let p = crate::output::write_f32(&dir, LAYER, inp.grid, &data, &tags, Some("min"))?;
             cx.stack.insert(LAYER, p, "min");
             minutes = Some(data);
-            // The road a cell is reached on: its entry node (the rule of the grid).
-            cell_node = exec.install(|| {
-                inp.pop
-                    .par_iter()
-                    .enumerate()
-                    .filter(|(_, &p)| p > 0.0)
-                    .filter_map(|(c, _)| {
-                        let (x, y) = inp.grid.cell_center(c / inp.grid.cols, c % inp.grid.cols);
-                        net.nearest_entry(x, y).map(|(n, d)| (c, n, d))
-                    })
-                    .collect()
-            })?;
             for k in &kinds {
-                kind_minutes.insert(k.clone(), node_minutes(net, &|t: &Team| &t.kind == k));
+                let nm = node_minutes(net, &|t: &Team| &t.kind == k);
+                let cells = (0..entries.len())
+                    .filter(|&c| inp.pop[c] > 0.0)
+                    .map(|c| (c, at(c, &nm)))
+                    .collect();
+                kind_cells.insert(k.clone(), cells);
             }
         }
         (_, true) => report
@@ -141,8 +134,7 @@ pub fn assess(
         &teams,
         &kinds,
         minutes.as_deref(),
-        &cell_node,
-        &kind_minutes,
+        &kind_cells,
         &facilities,
         report,
     );
@@ -214,8 +206,7 @@ fn build_table(
     teams: &[Team],
     kinds: &[String],
     minutes: Option<&[f32]>,
-    cell_node: &[(usize, usize, f64)],
-    kind_minutes: &BTreeMap<String, Vec<f64>>,
+    kind_cells: &BTreeMap<String, Vec<(usize, f64)>>,
     facilities: &[Facility],
     report: &mut CapacityReport,
 ) -> Deliverable {
@@ -228,15 +219,10 @@ fn build_table(
     let mut beyond = vec![vec![0.0; iso.len()]; n + 1];
     let mut fac_beyond = vec![vec![0i64; iso.len()]; n + 1];
     let mut fac_total = vec![0i64; n + 1];
-    let rows_of = |cell: Option<usize>| -> Vec<usize> {
-        let mut v = vec![n];
-        if let Some(t) = inp.township_of(cell) {
-            v.insert(0, t);
-        }
-        v
-    };
+    let rows_of = |cell| inp.rows_of(cell);
     for (c, &p) in inp.pop.iter().enumerate() {
-        if p <= 0.0 || (n > 0 && inp.townships.owner[c] == 0) {
+        // The population grid is 0 outside the townships (Inputs).
+        if p <= 0.0 {
             continue;
         }
         let m = minutes.map_or(f64::NAN, |m| f64::from(m[c]));
@@ -272,7 +258,6 @@ fn build_table(
         }
     }
     // Teams by kind per township, and the mean minutes to the nearest of each kind.
-    let walk = |d_m: f64| d_m / 1000.0 / gaps.rescue.offroad_kmh * 60.0;
     let mut teams_of = vec![BTreeMap::<&str, (i64, f64)>::new(); n + 1];
     for t in teams {
         for k in rows_of(inp.cell_of(t.x, t.y)) {
@@ -282,13 +267,9 @@ fn build_table(
         }
     }
     let mut kind_mean = vec![BTreeMap::<&str, (f64, f64)>::new(); n + 1];
-    for &(c, node, d) in cell_node {
-        let p = inp.pop[c];
-        for (kind, nm) in kind_minutes {
-            let m = nm[node] + walk(d);
-            if !m.is_finite() {
-                continue;
-            }
+    for (kind, cells) in kind_cells {
+        for &(c, m) in cells.iter().filter(|(_, m)| m.is_finite()) {
+            let p = inp.pop[c];
             for k in rows_of(Some(c)) {
                 let e = kind_mean[k].entry(kind.as_str()).or_insert((0.0, 0.0));
                 e.0 += p * m;

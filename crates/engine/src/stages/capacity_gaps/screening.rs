@@ -21,7 +21,7 @@ use riskcensus_contracts::tables::capacity as names;
 use riskcensus_contracts::tables::census as T;
 use riskcensus_io::vector::{FieldType, GeometryType};
 use riskcensus_models::capacity::gaps::{CapacityGaps, Screening};
-use riskcensus_models::loss::Measure;
+use riskcensus_models::loss::{Measure, RecordedRates};
 
 use super::grassroots::Units;
 use super::{CapacityReport, Inputs};
@@ -72,23 +72,25 @@ pub fn assess(
     let n = inp.townships.units.len();
     let levels = crate::loss::load_levels(cx.library)?;
     // The record per township.
+    let events = if cx.table_rows(T::DISASTER_EVENTS)? > 0 {
+        crate::loss::read_events(db)?
+    } else {
+        Vec::new()
+    };
+    let any_event = !events.is_empty();
+    let records: Vec<_> = events.iter().map(|e| e.record.clone()).collect();
+    let span = RecordedRates::from_events(&records).map_or(0, |r| r.years());
     let mut loss = vec![0.0; n];
-    let mut years: Option<(i32, i32)> = None;
-    let mut any_event = false;
-    if cx.table_rows(T::DISASTER_EVENTS)? > 0 {
-        for f in db.query(T::DISASTER_EVENTS, &Query::default())? {
-            let Some(year) = f.text("date").get(..4).and_then(|y| y.parse::<i32>().ok()) else {
-                continue;
-            };
-            any_event = true;
-            years = Some(years.map_or((year, year), |(a, b)| (a.min(year), b.max(year))));
-            let code = f.text("township");
-            if let Some(k) = inp.townships.units.iter().position(|u| u.code == code) {
-                loss[k] += f.number("direct_loss_wan").unwrap_or(0.0);
-            }
+    for e in &events {
+        if let Some(k) = inp
+            .townships
+            .units
+            .iter()
+            .position(|u| u.code == e.township)
+        {
+            loss[k] += e.record.loss_wan.unwrap_or(0.0);
         }
     }
-    let span = years.map_or(0, |(a, b)| b - a + 1);
     // Hidden dangers per township.
     let mut points = vec![0i64; n];
     let mut threatened = vec![0.0; n];
@@ -108,7 +110,7 @@ pub fn assess(
         .flatten()
         .filter(|u| u.hazard == "comprehensive" && u.unit_level == "township")
         .collect();
-    let (tpop, _) = inp.grid_population();
+    let tpop = &inp.township_pop;
     let mut t = Deliverable::new(
         names::SCREENING,
         GeometryType::MultiPolygon,

@@ -439,11 +439,7 @@ fn gap_table(
         let with_all = allocate(&people, &cap_all, &all_pairs).map_err(err)?;
         let mut sums = vec![[0.0f64; 3]; n + 1];
         for (i, &(c, p)) in d.cells.iter().enumerate() {
-            let mut rows = vec![n];
-            if let Some(k) = inp.township_of(Some(c)) {
-                rows.push(k);
-            }
-            for k in rows {
+            for k in inp.rows_of(Some(c)) {
                 sums[k][0] += p;
                 sums[k][1] += with_safe.placed[i];
                 sums[k][2] += with_all.placed[i];

@@ -27,11 +27,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use riskcensus_models::loss::comprehensive::{spread, HazardEntry, Route, PATH};
-use riskcensus_models::loss::{Comprehensive, EventRecord, Recorded, RecordedRates};
+use riskcensus_models::loss::{Comprehensive, Recorded, RecordedRates};
 use serde::Serialize;
 
 use crate::error::EngineError;
-use crate::ingest::{Census, Query};
+use crate::ingest::Census;
 use crate::loss::{CellTotals, HazardLosses, UnitRisk};
 use crate::provenance::{self, tag};
 use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
@@ -144,7 +144,10 @@ impl Stage for ComprehensiveStage {
             None
         };
         let events = match &db {
-            Some(db) => read_events(db)?,
+            Some(db) => crate::loss::read_events(db)?
+                .into_iter()
+                .map(|e| e.record)
+                .collect(),
             None => Vec::new(),
         };
         let record = RecordedRates::from_events(&events);
@@ -349,23 +352,4 @@ fn occupants(losses: &[HazardLosses], n: usize) -> Vec<f64> {
         o[cell] += occ;
     }
     o
-}
-
-/// The census's historical events (`disaster_events`): type, year, loss, deaths;
-/// an event without a readable year is left out.
-fn read_events(db: &Census) -> Result<Vec<EventRecord>, EngineError> {
-    let mut out = Vec::new();
-    for f in db.query("disaster_events", &Query::default())? {
-        let date = f.text("date");
-        let Some(year) = date.get(..4).and_then(|y| y.parse::<i32>().ok()) else {
-            continue;
-        };
-        out.push(EventRecord {
-            event_type: f.text("type"),
-            year,
-            loss_wan: f.number("direct_loss_wan"),
-            deaths: f.number("deaths"),
-        });
-    }
-    Ok(out)
 }

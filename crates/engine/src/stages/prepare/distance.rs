@@ -102,35 +102,59 @@ pub fn table_distance_layer(
         )
         .as_bytes(),
     );
-    let id = format!("dist_{}", src.id);
+    let source = format!("census.gpkg:{kind} (source {})", src.path.display());
+    measure_or_reuse(
+        census,
+        &src.id,
+        key,
+        vec![(tag::SOURCE, source)],
+        out,
+        cog,
+        || Ok(features),
+    )
+}
+
+/// The one way a distance layer is made: reuse `dist_<source>.tif` when it carries
+/// `key`, else measure from the cells `burn` marks and write it with `tags`
+/// (besides the cache key and unit).
+fn measure_or_reuse(
+    census: &CensusConfig,
+    source: &str,
+    key: String,
+    tags: Vec<(&str, String)>,
+    out: &Path,
+    cog: &riskcensus_io::CogOptions,
+    burn: impl FnOnce() -> Result<ndarray::Array2<bool>, EngineError>,
+) -> Result<DistanceLayer, EngineError> {
+    let id = format!("dist_{source}");
     let dest = out.join(format!("{id}.tif"));
     if is_cached(&dest, &key) {
         return Ok(DistanceLayer {
             id,
-            source: src.id.clone(),
+            source: source.to_string(),
             path: dest,
             cached: true,
             feature_cells: 0,
         });
     }
+    let features = burn()?;
     let feature_cells = features.iter().filter(|b| **b).count();
     let kernel = |source| EngineError::Kernel {
         layer: id.clone(),
         source,
     };
-    let cell = CellSize::new(grid.cell_size).map_err(kernel)?;
+    let cell = CellSize::new(census.grid.cell_size).map_err(kernel)?;
     let d = euclidean_distance(features.view(), cell, None).map_err(kernel)?;
-    let mut tags = provenance::base();
-    tags.insert(
-        tag::SOURCE.into(),
-        format!("census.gpkg:{kind} (source {})", src.path.display()),
-    );
-    tags.insert(tag::CACHE_KEY.into(), key);
-    tags.insert(tag::UNITS.into(), "m".into());
-    write_cog(out, &id, grid, d.view(), Some(f64::NAN), &tags, cog)?;
+    let mut t = provenance::base();
+    for (k, v) in tags {
+        t.insert(k.into(), v);
+    }
+    t.insert(tag::CACHE_KEY.into(), key);
+    t.insert(tag::UNITS.into(), "m".into());
+    write_cog(out, &id, &census.grid, d.view(), Some(f64::NAN), &t, cog)?;
     Ok(DistanceLayer {
         id,
-        source: src.id.clone(),
+        source: source.to_string(),
         path: dest,
         cached: false,
         feature_cells,
@@ -155,41 +179,16 @@ pub fn distance_layer(
         )
         .as_bytes(),
     );
-    let id = format!("dist_{}", src.id);
-    let dest = out.join(format!("{id}.tif"));
-    if is_cached(&dest, &key) {
-        return Ok(DistanceLayer {
-            id,
-            source: src.id.clone(),
-            path: dest,
-            cached: true,
-            feature_cells: 0,
-        });
-    }
-    let mask = rasterize(
-        &path,
-        &census.grid,
-        &RasterizeSpec::mask(src.layer.as_deref(), true),
-    )?;
-    let features = mask.mapv(|v| v != 0.0);
-    let feature_cells = features.iter().filter(|b| **b).count();
-    let kernel = |source| EngineError::Kernel {
-        layer: id.clone(),
-        source,
-    };
-    let cell = CellSize::new(census.grid.cell_size).map_err(kernel)?;
-    let d = euclidean_distance(features.view(), cell, None).map_err(kernel)?;
-    let mut tags = provenance::base();
-    tags.insert(tag::SOURCE.into(), src.path.display().to_string());
-    tags.insert(tag::SOURCE_SHA256.into(), sha);
-    tags.insert(tag::CACHE_KEY.into(), key);
-    tags.insert(tag::UNITS.into(), "m".into());
-    write_cog(out, &id, &census.grid, d.view(), Some(f64::NAN), &tags, cog)?;
-    Ok(DistanceLayer {
-        id,
-        source: src.id.clone(),
-        path: dest,
-        cached: false,
-        feature_cells,
+    let tags = vec![
+        (tag::SOURCE, src.path.display().to_string()),
+        (tag::SOURCE_SHA256, sha),
+    ];
+    measure_or_reuse(census, &src.id, key, tags, out, cog, || {
+        let mask = rasterize(
+            &path,
+            &census.grid,
+            &RasterizeSpec::mask(src.layer.as_deref(), true),
+        )?;
+        Ok(mask.mapv(|v| v != 0.0))
     })
 }

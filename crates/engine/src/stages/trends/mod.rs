@@ -27,6 +27,7 @@ use serde::Serialize;
 use crate::deliverable::{int, real, text, Deliverable};
 use crate::error::EngineError;
 use crate::ingest::{Census, Query};
+use crate::loss::DatedEvent;
 use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
 
 /// The stage's id.
@@ -74,15 +75,15 @@ pub struct TrendsReport {
 /// The yearly event series of the county and every township: events, deaths and
 /// (deflated) loss per year from the record's first to its last year.
 pub fn event_series(
-    events: &[(i32, String, f64, f64)],
+    events: &[DatedEvent],
     townships: &[(String, String)],
     county: &(String, String),
     p: &TrendParams,
 ) -> Vec<Series> {
-    let Some(first) = events.iter().map(|e| e.0).min() else {
+    let Some(first) = events.iter().map(|e| e.record.year).min() else {
         return Vec::new();
     };
-    let last = events.iter().map(|e| e.0).max().unwrap_or(first);
+    let last = events.iter().map(|e| e.record.year).max().unwrap_or(first);
     let years: Vec<i32> = (first..=last).collect();
     let mut out = Vec::new();
     let units = std::iter::once(("county", county.clone(), None)).chain(
@@ -92,14 +93,15 @@ pub fn event_series(
     );
     for (scope, (code, name), filter) in units {
         let mut sums: BTreeMap<i32, [f64; 3]> = years.iter().map(|&y| (y, [0.0; 3])).collect();
-        for (year, town, loss, deaths) in events {
-            if filter.is_some_and(|f| f != town) {
+        for e in events {
+            if filter.is_some_and(|f| f != e.township) {
                 continue;
             }
-            let s = sums.get_mut(year).expect("year of the record");
+            let r = &e.record;
+            let s = sums.get_mut(&r.year).expect("year of the record");
             s[0] += 1.0;
-            s[1] += deaths;
-            s[2] += p.real_loss(*year, *loss);
+            s[1] += r.deaths.unwrap_or(0.0);
+            s[2] += p.real_loss(r.year, r.loss_wan.unwrap_or(0.0));
         }
         for (k, (series, unit)) in [
             ("events", "events/yr"),
@@ -208,18 +210,7 @@ impl Stage for TrendsStage {
     fn run(&self, cx: &mut Context<'_>) -> Result<StageOutcome, EngineError> {
         let p = load(cx.library)?;
         let db = Census::open(&cx.census.dir)?;
-        let mut events = Vec::new();
-        for f in db.query(T::DISASTER_EVENTS, &Query::default())? {
-            let Some(year) = f.text("date").get(..4).and_then(|y| y.parse::<i32>().ok()) else {
-                continue;
-            };
-            events.push((
-                year,
-                f.text("township"),
-                f.number("direct_loss_wan").unwrap_or(0.0),
-                f.number("deaths").unwrap_or(0.0),
-            ));
-        }
+        let events = crate::loss::read_events(&db)?;
         let townships: Vec<(String, String)> = crate::admin::run_townships(cx)?
             .units
             .iter()
@@ -243,8 +234,7 @@ impl Stage for TrendsStage {
         }
         let mut report = TrendsReport::default();
         let table = test_all(&series, &p, &mut report);
-        let path = table.write_csv(&cx.layout.assess())?;
-        let _ = path;
+        table.write_csv(&cx.layout.assess())?;
         cx.publish(table);
         let mut outcome = StageOutcome::with_details(report);
         outcome.operators = vec![crate::run::operator_entry(
@@ -375,11 +365,22 @@ mod tests {
     fn event_series_fill_the_record_years_with_zeros() {
         let p = TrendParams::builtin();
         // Two events in 2001 (T1), one in 2003 (T2): the record is 2001–2003.
-        let ev = vec![
-            (2001, "T1".to_string(), 10.0, 1.0),
-            (2001, "T1".to_string(), 5.0, 0.0),
-            (2003, "T2".to_string(), 7.0, 2.0),
-        ];
+        let ev: Vec<DatedEvent> = [
+            (2001, "T1", 10.0, 1.0),
+            (2001, "T1", 5.0, 0.0),
+            (2003, "T2", 7.0, 2.0),
+        ]
+        .into_iter()
+        .map(|(year, town, loss, deaths)| DatedEvent {
+            record: riskcensus_models::loss::EventRecord {
+                event_type: "flood".into(),
+                year,
+                loss_wan: Some(loss),
+                deaths: Some(deaths),
+            },
+            township: town.into(),
+        })
+        .collect();
         let towns = vec![
             ("T1".to_string(), "一".to_string()),
             ("T2".to_string(), "二".to_string()),
