@@ -23,6 +23,7 @@ mod overrides;
 mod own_census;
 mod report;
 mod resume;
+mod scenarios;
 mod susceptibility;
 mod trends;
 mod wildfire;

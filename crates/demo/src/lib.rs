@@ -26,6 +26,7 @@ pub mod landscape;
 pub mod noise;
 mod rasters;
 pub mod run;
+mod scenarios;
 mod tables;
 mod vectors;
 
@@ -126,6 +127,8 @@ pub(crate) struct Ctx<'a> {
     pub admin: admin::Admin,
     pub cfg: config::CensusConfig,
     pub files: Vec<(String, PathBuf, u64)>,
+    /// Hidden-danger points planning relocation (计划搬迁): (id, people).
+    pub relocations: Vec<(String, i32)>,
 }
 
 impl Ctx<'_> {
@@ -205,11 +208,13 @@ pub fn generate(dir: &Path, opts: &DemoOptions) -> Result<DemoSummary, DemoError
         admin,
         cfg: config::new_config(opts.seed, &grid),
         files: Vec::new(),
+        relocations: Vec::new(),
     };
     rasters::write_all(&mut ctx)?;
     vectors::write_all(&mut ctx)?;
     tables::write_all(&mut ctx)?;
     tables::write_readme(&mut ctx)?;
+    scenarios::write_all(&mut ctx)?;
     config::write_config(
         &ctx.cfg,
         &dir.join(riskcensus_contracts::layout::CENSUS_FILE),

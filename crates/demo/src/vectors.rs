@@ -1024,14 +1024,14 @@ fn hidden_dangers(ctx: &mut Ctx) -> Result<(), DemoError> {
         // The deliberately bad record: a type outside the schema (a typo of 滑坡).
         let kind = if i == bad_at { "滑破" } else { kind };
         let town = town_code(ctx, *p);
+        let point_id = format!("{}{:04}", town.get(..9).unwrap_or("370999000"), 1 + i);
+        if relocation == "计划搬迁" && i != bad_at && !town.is_empty() {
+            ctx.relocations.push((point_id.clone(), people));
+        }
         feats.push((
             Geometry::Point(Point::from(*p)),
             vec![
-                s(format!(
-                    "{}{:04}",
-                    town.get(..9).unwrap_or("370999000"),
-                    1 + i
-                )),
+                s(point_id),
                 s(format!("{near}{kind}")),
                 s(kind),
                 s(scale),

@@ -629,6 +629,17 @@ pub enum EngineError {
         #[source]
         source: riskcensus_zoning::prevention::RulesError,
     },
+    /// A scenario file refers to something the census or its files do not hold
+    /// (a township code, a new-area layer, a hidden-danger point).
+    #[error("{}{}: {msg}", path.display(), .item.as_ref().map(|i| format!(", {i}")).unwrap_or_default())]
+    Scenario {
+        /// The scenario file, or the new-area file.
+        path: PathBuf,
+        /// The key, record or field at fault.
+        item: Option<String>,
+        /// What is wrong.
+        msg: String,
+    },
 }
 
 impl EngineError {
@@ -637,6 +648,7 @@ impl EngineError {
     pub fn is_input_error(&self) -> bool {
         match self {
             EngineError::Config { .. }
+            | EngineError::Scenario { .. }
             | EngineError::Init { .. }
             | EngineError::NothingToRun { .. }
             | EngineError::ModelFile(_)

@@ -297,6 +297,231 @@ pub struct UnitRisk {
     pub risk_level: u8,
 }
 
+/// A unit of the risk tables: code, name, level (`county`, `township`,
+/// `village`), area (km²), population (value, source), GDP (万元, NaN when not
+/// surveyed).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitRow {
+    /// Admin code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// `county`, `township` or `village`.
+    pub level: &'static str,
+    /// Area, km².
+    pub area_km2: f64,
+    /// Population, persons.
+    pub population: f64,
+    /// `admin_units` or `buildings`.
+    pub population_source: &'static str,
+    /// GDP, 万元.
+    pub gdp_wan: f64,
+}
+
+/// One admin level of the risk tables: its units and each cell's unit (row-major;
+/// 0 = none, k = `units[k − 1]`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitGroup {
+    /// The units.
+    pub units: Vec<UnitRow>,
+    /// Each cell's unit.
+    pub owner: Vec<usize>,
+}
+
+impl UnitGroup {
+    /// Per unit, the sum of `values` over its cells where `valid` is finite (in
+    /// cell order).
+    pub fn sums(&self, values: &[f64], valid: &[f64]) -> Vec<f64> {
+        let mut out = vec![0.0; self.units.len()];
+        for ((&o, &v), &ok) in self.owner.iter().zip(values).zip(valid) {
+            if o > 0 && ok.is_finite() {
+                out[o - 1] += v;
+            }
+        }
+        out
+    }
+}
+
+/// One unit's risk row from its AAL (万元/yr) and deaths (persons/yr): the three
+/// measures of docs/risk.md §3, their levels and the most severe.
+pub fn unit_risk(
+    levels: &LossLevels,
+    u: &UnitRow,
+    hazard: &str,
+    route: &str,
+    aal: f64,
+    deaths: f64,
+) -> UnitRisk {
+    let density = if u.area_km2 > 0.0 {
+        aal / u.area_km2
+    } else {
+        f64::NAN
+    };
+    let gdp_pct = if u.gdp_wan > 0.0 {
+        aal / u.gdp_wan * 100.0
+    } else {
+        f64::NAN
+    };
+    let rate = if u.population > 0.0 {
+        deaths / u.population * 1.0e5
+    } else {
+        f64::NAN
+    };
+    UnitRisk {
+        unit_code: u.code.clone(),
+        unit_name: u.name.clone(),
+        unit_level: u.level.into(),
+        hazard: hazard.into(),
+        route: route.into(),
+        aal_wan: aal,
+        deaths_per_year: deaths,
+        area_km2: u.area_km2,
+        gdp_wan: u.gdp_wan,
+        population: u.population,
+        population_source: u.population_source.into(),
+        aal_density: density,
+        aal_gdp_pct: gdp_pct,
+        death_rate_per_100k: rate,
+        level_aal_density: levels.level(Measure::AalDensity, density),
+        level_aal_gdp: levels.level(Measure::AalGdpShare, gdp_pct),
+        level_death_rate: levels.level(Measure::DeathRate, rate),
+        risk_level: levels.combined(&[
+            (Measure::AalDensity, density),
+            (Measure::AalGdpShare, gdp_pct),
+            (Measure::DeathRate, rate),
+        ]),
+    }
+}
+
+/// One hazard's per-cell AAL and deaths as the comprehensive sum took them
+/// (row-major; NaN propagates).
+#[derive(Debug, Clone, PartialEq)]
+pub struct HazardCells {
+    /// Hazard id.
+    pub hazard: String,
+    /// `loss` or `record`.
+    pub route: String,
+    /// AAL per cell, 万元/yr.
+    pub aal: Vec<f64>,
+    /// Expected annual deaths per cell.
+    pub deaths: Vec<f64>,
+}
+
+/// What the comprehensive stage publishes for later stages that re-run the loss
+/// route (the scenarios): the units of its tables with their cells, every
+/// hazard's cells in the sum's order, the cells inside the townships, and the
+/// level thresholds.
+#[derive(Debug, Clone)]
+pub struct LossFrame {
+    /// The county, the townships and the villages (may be empty).
+    pub groups: [UnitGroup; 3],
+    /// The hazards in the sum's order.
+    pub hazards: Vec<HazardCells>,
+    /// Cells inside the townships (None: every cell).
+    pub mask: Option<Vec<bool>>,
+    /// The level thresholds.
+    pub levels: LossLevels,
+}
+
+impl LossFrame {
+    /// The comprehensive sum of per-hazard cells (in `parts` order, NaN
+    /// propagating, nodata outside the townships) — the comprehensive stage's rule.
+    pub fn sum(&self, parts: &[(&[f64], &[f64])], n: usize) -> (Vec<f64>, Vec<f64>) {
+        let mut aal = vec![0.0; n];
+        let mut deaths = vec![0.0; n];
+        for (a, d) in parts {
+            for i in 0..n {
+                aal[i] += a[i];
+                deaths[i] += d[i];
+            }
+        }
+        if let Some(m) = &self.mask {
+            for (i, _) in m.iter().enumerate().filter(|(_, &inside)| !inside) {
+                aal[i] = f64::NAN;
+                deaths[i] = f64::NAN;
+            }
+        }
+        (aal, deaths)
+    }
+
+    /// The rows of every unit of every group for one hazard's cells, with the
+    /// units' rows replaced by `rows` where given (same shape as the groups).
+    pub fn rows(
+        &self,
+        hazard: &str,
+        route: &str,
+        aal: &[f64],
+        deaths: &[f64],
+        units: &[Vec<UnitRow>; 3],
+    ) -> Vec<UnitRisk> {
+        let mut out = Vec::new();
+        for (g, rows) in self.groups.iter().zip(units) {
+            let a = g.sums(aal, aal);
+            let d = g.sums(deaths, aal);
+            for (k, u) in rows.iter().enumerate() {
+                out.push(unit_risk(&self.levels, u, hazard, route, a[k], d[k]));
+            }
+        }
+        out
+    }
+
+    /// The groups' own unit rows.
+    pub fn unit_rows(&self) -> [Vec<UnitRow>; 3] {
+        self.groups.clone().map(|g| g.units)
+    }
+}
+
+/// A building as the flood loss model sees it, published by the flood stage for
+/// the scenarios stage (which re-runs the model under changed exposure, hazard and
+/// measures).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FloodBuilding {
+    /// Building id.
+    pub id: String,
+    /// Row-major cell.
+    pub cell: usize,
+    /// Structure code.
+    pub structure: String,
+    /// Replacement value, 万元 (None: not surveyed, no loss counted).
+    pub value_wan: Option<f64>,
+    /// Occupants (None: not surveyed, counted as 0).
+    pub occupants: Option<f64>,
+}
+
+/// The flood loss model's inputs: the buildings (in the order of its
+/// [`HazardLosses`]), the screen's design stages (return period, m above
+/// drainage), the flood-control standard and the HAND layer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FloodExposure {
+    /// The buildings.
+    pub buildings: Vec<FloodBuilding>,
+    /// (return period years, stage m), most frequent first.
+    pub stages: Vec<(u32, f64)>,
+    /// Events up to this return period do no damage.
+    pub protection_years: u32,
+    /// The HAND layer of the stack the depths come from.
+    pub hand_layer: String,
+    /// The depth–damage curves.
+    pub curves: riskcensus_models::flood::depth_damage::DepthDamage,
+    /// The depth mortality.
+    pub mortality: riskcensus_models::flood::Mortality,
+}
+
+/// The earthquake loss model's inputs: the buildings with their cells, in the
+/// order of its [`HazardLosses`] (buildings without a basic PGA left out, as
+/// there), the basic PGA grid of the zoning map and the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EarthquakeExposure {
+    /// (building, row-major cell).
+    pub buildings: Vec<(riskcensus_models::earthquake::fragility::Building, usize)>,
+    /// Basic PGA per cell, g (row-major, NaN nodata).
+    pub basic: Vec<f32>,
+    /// The model's parameters (`[fragility]`, `[hazard_curve]`).
+    pub params: riskcensus_models::earthquake::params::EarthquakeParams,
+    /// The fragility curves.
+    pub table: riskcensus_models::earthquake::fragility::FragilityTable,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -44,6 +44,9 @@ pub struct RunOptions {
     /// after the built-in hazard stages and before assess, so their outputs can feed
     /// model files.
     pub extra_stages: Vec<Arc<dyn Stage>>,
+    /// The scenario files the scenarios stage runs (None: the census's
+    /// `scenarios/*.toml`, docs/scenarios.md).
+    pub scenarios: Option<Vec<PathBuf>>,
 }
 
 impl Default for RunOptions {
@@ -55,6 +58,7 @@ impl Default for RunOptions {
             report: true,
             report_options: riskcensus_report::ReportOptions::default(),
             extra_stages: Vec::new(),
+            scenarios: None,
         }
     }
 }
@@ -162,6 +166,11 @@ impl RunReport {
     /// The capacity-gaps stage's report.
     pub fn capacity_gaps(&self) -> Option<&stages::capacity_gaps::CapacityReport> {
         self.details(stages::capacity_gaps::ID)
+    }
+
+    /// The scenarios stage's report.
+    pub fn scenarios(&self) -> Option<&stages::scenarios::ScenariosReport> {
+        self.details(stages::scenarios::ID)
     }
 
     /// The zoning stage's report.
@@ -413,6 +422,7 @@ fn with_context<R>(
         &library,
         &vocabulary,
     );
+    cx.scenario_files = opts.scenarios.clone();
     cx.scored_by_stages = stages
         .iter()
         .flat_map(|s| s.scores_itself().iter().copied())

@@ -165,6 +165,8 @@ pub struct Context<'a> {
     pub vocabulary: &'a Vocabulary,
     /// Model files that stages score themselves (the assess stage leaves them out).
     pub scored_by_stages: Vec<&'static str>,
+    /// The scenario files of the run (None: the census's `scenarios/*.toml`).
+    pub scenario_files: Option<Vec<PathBuf>>,
     published: Vec<Arc<dyn Any + Send + Sync>>,
 }
 
@@ -189,6 +191,7 @@ impl<'a> Context<'a> {
             library,
             vocabulary,
             scored_by_stages: Vec::new(),
+            scenario_files: None,
             published: Vec::new(),
         }
     }

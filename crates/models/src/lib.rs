@@ -46,6 +46,7 @@ pub mod model;
 mod operator_file;
 pub mod program;
 pub mod reference;
+pub mod scenario;
 pub mod spec;
 pub mod transform;
 pub mod trend;

@@ -11,6 +11,7 @@ pub mod inspect;
 pub mod prepare;
 pub mod report;
 pub mod run;
+pub mod scenario;
 pub mod status;
 pub mod susceptibility;
 pub mod terrain;

@@ -129,6 +129,9 @@ pub fn print_run(r: &RunReport) {
     if let Some(c) = r.capacity_gaps() {
         print_capacity(c);
     }
+    if let Some(s) = r.scenarios() {
+        print_scenarios(s);
+    }
     let zoned = r.zoned().cloned().unwrap_or_default();
     if !zoned.layers.is_empty() {
         let z = &zoned;
@@ -175,6 +178,51 @@ pub fn print_run(r: &RunReport) {
     println!("manifest: {}", r.manifest.display());
     if let Some(rep) = &r.report {
         println!("report: {} ({} maps)", rep.html.display(), rep.maps.len());
+    }
+}
+
+/// The scenarios in a few lines: the county's comprehensive AAL and deaths per
+/// case with their Monte Carlo bands, the best measures, the hindcast
+/// (docs/scenarios.md).
+pub fn print_scenarios(s: &riskcensus::stages::scenarios::ScenariosReport) {
+    println!(
+        "scenarios ({} scenario files, {} Monte Carlo samples in {:.1} s, seed {}):",
+        s.scenarios.len(),
+        s.samples,
+        s.mc_seconds,
+        s.seed
+    );
+    for (id, aal, deaths) in &s.county {
+        if id.contains(':') {
+            continue;
+        }
+        let band = s
+            .county_bands
+            .iter()
+            .find(|(c, _)| c == id)
+            .map(|(_, b)| format!("  5–95 %: {:.0}–{:.0}", b[0], b[2]))
+            .unwrap_or_default();
+        println!("  {id:<22} AAL {aal:>12.1} 万元/yr  deaths {deaths:>8.4}/yr{band}");
+    }
+    for m in s.measures.iter().take(5) {
+        let bcr = if m.appraisal.bcr.is_nan() {
+            "no ratio (benefit not monetised)".to_string()
+        } else {
+            format!("benefit–cost ratio {:.2}", m.appraisal.bcr)
+        };
+        println!(
+            "  measure {}/{}: averts {:.1} 万元/yr and {:.4} deaths/yr, {bcr}",
+            m.scenario, m.measure, m.appraisal.averted_aal_wan, m.appraisal.averted_deaths
+        );
+    }
+    if let Some(h) = &s.hindcast {
+        println!(
+            "  hindcast (split {}): Spearman ρ {:.2} (p {:.3}); the record alone ρ {:.2} (p {:.3})",
+            h.split_year, h.rho, h.p, h.rho_naive, h.p_naive
+        );
+    }
+    for n in &s.notes {
+        println!("  note: {n}");
     }
 }
 

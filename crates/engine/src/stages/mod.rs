@@ -11,6 +11,7 @@
 //! | [`comprehensive`] | `assess/` | — | comprehensive AAL, deaths, risk and levels; risk per township and county, loss-exceedance curves, AAL per structure type, the record beside the assessment |
 //! | [`trends`] | `assess/` | disaster events | Mann–Kendall and Sen's slope (Hamed–Rao beside) on yearly events, deaths and losses of the county and townships and on station rainfall extremes (`trends.csv`) |
 //! | [`capacity_gaps`] | `assess/` | admin units, population | grassroots capacity index and grades, people without a shelter place per scenario, shelter site safety, reserve days, rescue travel times (`rescue_minutes`), 三高一低 townships |
+//! | [`scenarios`] | `assess/` | comprehensive AAL | the loss route under the baseline, every scenario (`<census>/scenarios/*.toml`) and each measure: AAL, deaths and levels per unit, change maps, measures' benefit–cost ratios, Monte Carlo bands and sensitivity, the hindcast |
 //! | [`zoning`] | `assess/` | — | zones, township and village tables, prevention zoning, `zoning.gpkg` |
 //!
 //! A stage reads what earlier stages left in the layer stack or published in the
@@ -25,6 +26,7 @@ pub mod earthquake;
 pub mod flood;
 pub mod geohazard;
 pub mod prepare;
+pub mod scenarios;
 pub mod trends;
 pub mod wildfire;
 pub mod zoning;
@@ -45,6 +47,7 @@ pub fn builtin() -> Vec<Arc<dyn Stage>> {
         Arc::new(comprehensive::ComprehensiveStage),
         Arc::new(trends::TrendsStage),
         Arc::new(capacity_gaps::CapacityGapsStage),
+        Arc::new(scenarios::ScenariosStage),
         Arc::new(zoning::ZoningStage),
     ]
 }

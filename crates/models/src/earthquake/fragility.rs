@@ -101,7 +101,8 @@ pub fn erfc(x: f64) -> f64 {
 }
 
 /// Chinese structure types of the census (docs/census-schema.md `structure`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Structure {
     /// 钢筋混凝土框架, reinforced-concrete frame (HAZUS C1).
     RcFrame,
@@ -168,7 +169,8 @@ impl Structure {
 }
 
 /// Seismic fortification intensity (抗震设防烈度).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Fortification {
     /// 未设防: not designed for earthquakes (degree 0).
     None,
@@ -193,6 +195,18 @@ impl Fortification {
             "none" | "未设防" | "0" | "无" | "不设防" => Fortification::None,
             _ => return None,
         })
+    }
+
+    /// The fortification of an intensity degree: 6…9 → VI…IX (below 6: none, above
+    /// 9: IX).
+    pub fn of_degree(degree: u8) -> Fortification {
+        match degree {
+            0..=5 => Fortification::None,
+            6 => Fortification::VI,
+            7 => Fortification::VII,
+            8 => Fortification::VIII,
+            _ => Fortification::IX,
+        }
     }
 
     /// Census code (`none`, `vi`…`ix`).
@@ -374,6 +388,18 @@ impl FragilityTable {
             file: file.to_string(),
             curves,
         })
+    }
+
+    /// The table with every median multiplied by `factor` (> 0; β unchanged): the
+    /// scenarios' Monte Carlo draw of the medians' epistemic uncertainty.
+    pub fn scaled(&self, factor: f64) -> FragilityTable {
+        let mut t = self.clone();
+        for c in t.curves.values_mut() {
+            for m in &mut c.medians_g {
+                *m *= factor;
+            }
+        }
+        t
     }
 
     /// The curve for a HAZUS type and level, falling back to lower levels when the
@@ -758,44 +784,88 @@ pub struct AnnualDamage {
     pub event_displaced: Vec<f64>,
 }
 
+/// The part of a building's [`AnnualDamage`] that does not depend on its value and
+/// occupants: loss ratios and death rates (per annual occupant), the same for every
+/// building of one HAZUS type, design level and storey count on one hazard curve
+/// (what [`AnnualRatios::apply`] scales).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnnualRatios {
+    /// Annual rates of exceeding slight, moderate, extensive, complete.
+    pub exceedance_rates: [f64; 4],
+    /// Expected annual loss ratio (of the value).
+    pub loss_ratio: f64,
+    /// Expected annual death rate (of the annual-occupancy occupants).
+    pub death_rate: f64,
+    /// At each point of the curve: (loss ratio, death rate) of an event.
+    pub events: Vec<(f64, f64)>,
+    /// At each point of the curve: the uninhabitable share (empty without
+    /// `[fragility.uninhabitable]`).
+    pub uninhabitable: Vec<f64>,
+}
+
+impl AnnualRatios {
+    /// The annual damage of `b` (its value and occupants on these ratios).
+    pub fn apply(&self, b: &Building, p: &FragilityParams) -> AnnualDamage {
+        let occupants = b.occupants * p.annual_occupancy_factor();
+        AnnualDamage {
+            exceedance_rates: self.exceedance_rates,
+            aal: self.loss_ratio * b.value,
+            deaths_per_year: self.death_rate * occupants,
+            events: self
+                .events
+                .iter()
+                .map(|&(elr, edr)| (elr * b.value, edr * occupants))
+                .collect(),
+            event_displaced: self.uninhabitable.iter().map(|s| b.occupants * s).collect(),
+        }
+    }
+}
+
+/// The ratios of [`AnnualDamage`] for a building like `b` over `curve`: the
+/// damage-state exceedance rates of its fragility curve, then loss and death
+/// ratios by [`consequences`] on the state rates; and at each point of the curve.
+pub fn annual_ratios(
+    table: &FragilityTable,
+    p: &FragilityParams,
+    b: &Building,
+    curve: &super::hazard_curve::HazardCurve,
+) -> Result<AnnualRatios, EarthquakeError> {
+    let ht = b.structure.hazus_type(b.storeys);
+    let (frag, _) = table.curve(&ht, code_level(b, p))?;
+    let total = curve.damage_state_rates(&frag).map(|r| r.total());
+    let (lr, dr) = consequences(p, &ht, &super::hazard_curve::state_rates(&total));
+    let events = curve
+        .points()
+        .iter()
+        .map(|&(pga, _)| consequences(p, &ht, &frag.state_probabilities(pga)))
+        .collect();
+    let uninhabitable = match &p.uninhabitable {
+        Some(u) => curve
+            .points()
+            .iter()
+            .map(|&(pga, _)| u.share(b.storeys, &frag.state_probabilities(pga)))
+            .collect(),
+        None => Vec::new(),
+    };
+    Ok(AnnualRatios {
+        exceedance_rates: total,
+        loss_ratio: lr,
+        death_rate: dr,
+        events,
+        uninhabitable,
+    })
+}
+
 /// The annual damage of a building over the hazard curve `curve` (see
-/// [`super::hazard_curve`]): the damage-state exceedance rates of its fragility
-/// curve, then loss and deaths by [`consequences`] on the state rates; and its loss
-/// and deaths at each point of the curve.
+/// [`super::hazard_curve`]): [`annual_ratios`] applied to its value and
+/// occupants.
 pub fn assess_annual(
     table: &FragilityTable,
     p: &FragilityParams,
     b: &Building,
     curve: &super::hazard_curve::HazardCurve,
 ) -> Result<AnnualDamage, EarthquakeError> {
-    let ht = b.structure.hazus_type(b.storeys);
-    let (frag, _) = table.curve(&ht, code_level(b, p))?;
-    let occupants = b.occupants * p.annual_occupancy_factor();
-    let total = curve.damage_state_rates(&frag).map(|r| r.total());
-    let (lr, dr) = consequences(p, &ht, &super::hazard_curve::state_rates(&total));
-    let events = curve
-        .points()
-        .iter()
-        .map(|&(pga, _)| {
-            let (elr, edr) = consequences(p, &ht, &frag.state_probabilities(pga));
-            (elr * b.value, edr * occupants)
-        })
-        .collect();
-    let event_displaced = match &p.uninhabitable {
-        Some(u) => curve
-            .points()
-            .iter()
-            .map(|&(pga, _)| b.occupants * u.share(b.storeys, &frag.state_probabilities(pga)))
-            .collect(),
-        None => Vec::new(),
-    };
-    Ok(AnnualDamage {
-        exceedance_rates: total,
-        aal: lr * b.value,
-        deaths_per_year: dr * occupants,
-        events,
-        event_displaced,
-    })
+    Ok(annual_ratios(table, p, b, curve)?.apply(b, p))
 }
 
 /// The hidden-danger grade rule of the module doc.

@@ -330,6 +330,26 @@ impl DepthDamage {
             .expect("checked: every structure code has a curve")
     }
 
+    /// The damage of one building of structure `structure` and value `value_wan`
+    /// (None: unknown, no loss counted) at water depth `h` m (NaN: unknown depth,
+    /// NaN ratio and loss).
+    pub fn damage(&self, structure: &str, value_wan: Option<f64>, h: f64) -> BuildingDamage {
+        let d = self
+            .curve(structure)
+            .unwrap_or_else(|| self.reference())
+            .ratio(h);
+        let l = if d.is_nan() {
+            f64::NAN
+        } else {
+            value_wan.map(|v| v * d).unwrap_or(0.0)
+        };
+        BuildingDamage {
+            depth_m: h,
+            ratio: d,
+            loss_wan: l,
+        }
+    }
+
     /// The damage of one design event: `depth` is the event's depth grid (m, NaN
     /// nodata; every building's cell inside it), `buildings` the stock. Sums run in
     /// the buildings' order, in f64.
@@ -343,18 +363,9 @@ impl DepthDamage {
         let mut value = Array2::<f64>::zeros(depth.dim());
         let mut per_building = Vec::with_capacity(buildings.len());
         for b in buildings {
-            let h = depth[b.cell] as f64;
-            let d = self.curve(&b.structure).unwrap_or(reference).ratio(h);
-            let l = if d.is_nan() {
-                f64::NAN
-            } else {
-                b.value_wan.map(|v| v * d).unwrap_or(0.0)
-            };
-            per_building.push(BuildingDamage {
-                depth_m: h,
-                ratio: d,
-                loss_wan: l,
-            });
+            let one = self.damage(&b.structure, b.value_wan, depth[b.cell] as f64);
+            let (d, l) = (one.ratio, one.loss_wan);
+            per_building.push(one);
             loss[b.cell] += l;
             if let Some(v) = b.value_wan.filter(|v| *v > 0.0) {
                 weighted[b.cell] += v * d;

@@ -232,6 +232,21 @@ impl Stage for ComprehensiveStage {
         report.tables = t.paths;
         report.units = t.units.clone();
         cx.publish(t.units);
+        cx.publish(crate::loss::LossFrame {
+            groups: t.groups,
+            hazards: cells
+                .into_iter()
+                .filter(|c| c.hazard != ID)
+                .map(|c| crate::loss::HazardCells {
+                    hazard: c.hazard,
+                    route: route_name(c.route).into(),
+                    aal: c.aal,
+                    deaths: c.deaths,
+                })
+                .collect(),
+            mask,
+            levels: levels.clone(),
+        });
         let mut outcome = StageOutcome::with_details(report);
         outcome.operators = vec![
             crate::run::operator_entry(

@@ -18,13 +18,13 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use riskcensus_models::loss::{LossLevels, Measure, RecordedRates};
+use riskcensus_models::loss::{LossLevels, RecordedRates};
 
 use super::{Cells, Part};
 use crate::admin::{Townships, UnitAttributes};
 use crate::error::EngineError;
 use crate::ingest::Census;
-use crate::loss::{HazardLosses, UnitRisk};
+use crate::loss::{unit_risk, HazardLosses, UnitGroup as Group, UnitRisk, UnitRow};
 use crate::output::CsvOut;
 use crate::stage::Context;
 
@@ -38,18 +38,8 @@ pub struct Written {
     pub paths: Vec<PathBuf>,
     /// The rows of `risk_units.csv`.
     pub units: Vec<UnitRisk>,
-}
-
-/// A unit of the tables: code, name, level (`county`, `township`, `village`), area
-/// (km²), population (value, source), GDP.
-struct UnitRow {
-    code: String,
-    name: String,
-    level: &'static str,
-    area_km2: f64,
-    population: f64,
-    population_source: &'static str,
-    gdp_wan: f64,
+    /// The county, township and village units with their cells.
+    pub groups: [Group; 3],
 }
 
 fn num(v: f64, decimals: usize) -> String {
@@ -78,26 +68,6 @@ pub(crate) struct Inputs<'a> {
     pub parts: &'a [Part],
     /// The census's record of historical events.
     pub record: Option<&'a RecordedRates>,
-}
-
-/// One admin level of the tables: its units and each cell's unit (row-major; 0 =
-/// none, k = `units[k − 1]`).
-struct Group {
-    units: Vec<UnitRow>,
-    owner: Vec<usize>,
-}
-
-impl Group {
-    /// Per unit, the sum of `values` over its cells where `valid` is finite.
-    fn sums(&self, values: &[f64], valid: &[f64]) -> Vec<f64> {
-        let mut out = vec![0.0; self.units.len()];
-        for ((&o, &v), &ok) in self.owner.iter().zip(values).zip(valid) {
-            if o > 0 && ok.is_finite() {
-                out[o - 1] += v;
-            }
-        }
-        out
-    }
 }
 
 /// The rows of `units` of one level: population and GDP from `admin_units`, a unit
@@ -246,7 +216,11 @@ pub(crate) fn write(cx: &Context<'_>, inp: &Inputs<'_>) -> Result<Written, Engin
         structure_csv(&dir, inp.losses)?,
         record_csv(&dir, inp.parts, inp.record)?,
     ];
-    Ok(Written { paths, units: rows })
+    Ok(Written {
+        paths,
+        units: rows,
+        groups,
+    })
 }
 
 /// `risk_units.csv`.
@@ -451,54 +425,4 @@ fn record_csv(
     let p = t.path().to_path_buf();
     t.finish()?;
     Ok(p)
-}
-
-/// One unit's risk row from its AAL and deaths.
-fn unit_risk(
-    levels: &LossLevels,
-    u: &UnitRow,
-    hazard: &str,
-    route: &str,
-    aal: f64,
-    deaths: f64,
-) -> UnitRisk {
-    let density = if u.area_km2 > 0.0 {
-        aal / u.area_km2
-    } else {
-        f64::NAN
-    };
-    let gdp_pct = if u.gdp_wan > 0.0 {
-        aal / u.gdp_wan * 100.0
-    } else {
-        f64::NAN
-    };
-    let rate = if u.population > 0.0 {
-        deaths / u.population * 1.0e5
-    } else {
-        f64::NAN
-    };
-    UnitRisk {
-        unit_code: u.code.clone(),
-        unit_name: u.name.clone(),
-        unit_level: u.level.into(),
-        hazard: hazard.into(),
-        route: route.into(),
-        aal_wan: aal,
-        deaths_per_year: deaths,
-        area_km2: u.area_km2,
-        gdp_wan: u.gdp_wan,
-        population: u.population,
-        population_source: u.population_source.into(),
-        aal_density: density,
-        aal_gdp_pct: gdp_pct,
-        death_rate_per_100k: rate,
-        level_aal_density: levels.level(Measure::AalDensity, density),
-        level_aal_gdp: levels.level(Measure::AalGdpShare, gdp_pct),
-        level_death_rate: levels.level(Measure::DeathRate, rate),
-        risk_level: levels.combined(&[
-            (Measure::AalDensity, density),
-            (Measure::AalGdpShare, gdp_pct),
-            (Measure::DeathRate, rate),
-        ]),
-    }
 }

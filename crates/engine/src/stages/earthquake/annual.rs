@@ -15,7 +15,7 @@ use riskcensus_models::earthquake::fragility;
 use super::buildings::Located;
 use super::model::EarthquakeModel;
 use crate::executor::ExecOptions;
-use crate::loss::{BuildingLoss, HazardLosses, LossEvent};
+use crate::loss::{BuildingLoss, EarthquakeExposure, HazardLosses, LossEvent};
 use crate::EngineError;
 
 /// The layer of the earthquake AAL (万元/yr per cell).
@@ -32,7 +32,7 @@ pub fn annual_losses(
     basic: &[f32],
     model: &EarthquakeModel,
     exec: &ExecOptions,
-) -> Result<HazardLosses, EngineError> {
+) -> Result<(HazardLosses, EarthquakeExposure), EngineError> {
     let p = &model.params;
     let fp = &p.fragility.params;
     let levels = &p.hazard_curve.levels;
@@ -62,7 +62,22 @@ pub fn annual_losses(
             })
             .collect()
     })?;
-    Ok(HazardLosses {
+    let rows: Vec<BuildingLoss> = rows.into_iter().flatten().collect();
+    // The inputs of the buildings assessed, for the scenarios stage.
+    let mut k = 0;
+    let mut exposure = EarthquakeExposure {
+        buildings: Vec::new(),
+        basic: basic.to_vec(),
+        params: model.params.clone(),
+        table: model.table.clone(),
+    };
+    for b in located {
+        if k < rows.len() && rows[k].id == b.building.id && rows[k].cell == b.cell {
+            exposure.buildings.push((b.building.clone(), b.cell));
+            k += 1;
+        }
+    }
+    let losses = HazardLosses {
         hazard: "earthquake".into(),
         models: vec![format!("{}@{}", p.id, p.version)],
         events: levels
@@ -72,8 +87,9 @@ pub fn annual_losses(
                 rate: l.annual_rate(),
             })
             .collect(),
-        buildings: rows.into_iter().flatten().collect(),
+        buildings: rows,
         aal_layer: AAL_LAYER.into(),
         deaths_layer: DEATHS_LAYER.into(),
-    })
+    };
+    Ok((losses, exposure))
 }

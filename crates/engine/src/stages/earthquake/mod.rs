@@ -92,6 +92,9 @@ pub struct EarthquakeReport {
     /// Their per-cell totals (the AAL and deaths grids and the risk's input).
     #[serde(skip)]
     pub totals: Option<crate::loss::CellTotals>,
+    /// The loss model's inputs, for the scenarios stage.
+    #[serde(skip)]
+    pub exposure: Option<crate::loss::EarthquakeExposure>,
     /// Range of the PGA over valid cells (g).
     pub pga_min_g: f64,
     /// Range of the PGA over valid cells (g).
@@ -169,16 +172,16 @@ pub fn run_earthquake_with(
     grids.put("eq_expected_loss", &d.cells.loss(), "wan_cny", stack)?;
     grids.put("eq_deaths", &d.cells.deaths(), "persons", stack)?;
     grids.put("eq_weak_share", &d.cells.weak_share(), "fraction", stack)?;
-    let (losses, totals) = match zoning.as_deref() {
+    let (losses, totals, exposure) = match zoning.as_deref() {
         Some(basic) => {
-            let l = annual::annual_losses(&located, basic, model, exec)?;
+            let (l, e) = annual::annual_losses(&located, basic, model, exec)?;
             let t = l.cell_totals(grid.cell_count());
             let f32s = |v: &[f64]| v.iter().map(|&x| x as f32).collect::<Vec<f32>>();
             grids.put(annual::AAL_LAYER, &f32s(&t.aal), "wan_cny/yr", stack)?;
             grids.put(annual::DEATHS_LAYER, &f32s(&t.deaths), "persons/yr", stack)?;
-            (Some(l), Some(t))
+            (Some(l), Some(t), Some(e))
         }
-        None => (None, None),
+        None => (None, None, None),
     };
     progress.advance(1);
     progress.finish(MODEL);
@@ -207,6 +210,7 @@ pub fn run_earthquake_with(
             .map(crate::loss::HazardLosses::deaths_per_year),
         losses,
         totals,
+        exposure,
         pga_min_g,
         pga_max_g,
     })
@@ -346,6 +350,9 @@ impl crate::stage::Stage for EarthquakeStage {
         if let (Some(l), Some(totals)) = (r.losses.take(), r.totals.take()) {
             crate::loss::write_risk(cx, ID, &totals)?;
             cx.publish(l);
+        }
+        if let Some(e) = r.exposure.take() {
+            cx.publish(e);
         }
         let entry = crate::run::operator_entry(
             &model.params.id,

@@ -42,7 +42,7 @@ use serde::Serialize;
 use crate::config::CensusConfig;
 use crate::error::EngineError;
 use crate::ingest::{Census, Query};
-use crate::loss::{BuildingLoss, CellTotals, HazardLosses, LossEvent};
+use crate::loss::{BuildingLoss, CellTotals, FloodBuilding, HazardLosses, LossEvent};
 use crate::output::{write_array as write_cog, write_bytes};
 use crate::provenance::{self, tag};
 use crate::stack::LayerStack;
@@ -87,6 +87,9 @@ pub struct DamageReport {
     /// Their per-cell totals (the AAL and deaths grids and the risk's input).
     #[serde(skip)]
     pub totals: Option<CellTotals>,
+    /// The buildings as the loss model took them (in the order of `losses`).
+    #[serde(skip)]
+    pub inputs: Vec<FloodBuilding>,
 }
 
 /// A building of the census database on the census grid.
@@ -230,6 +233,16 @@ pub fn flood_damage(
     )?;
     report.losses = Some(losses);
     report.totals = Some(totals);
+    report.inputs = surveyed
+        .iter()
+        .map(|s| FloodBuilding {
+            id: s.id.clone(),
+            cell: s.building.cell.0 * grid.cols + s.building.cell.1,
+            structure: s.building.structure.clone(),
+            value_wan: s.building.value_wan,
+            occupants: s.occupants,
+        })
+        .collect();
 
     {
         let csv = out.join(BUILDINGS_CSV);

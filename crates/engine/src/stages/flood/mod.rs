@@ -131,6 +131,18 @@ impl Stage for FloodStage {
         if let (Some(l), Some(totals)) = (damage.losses.take(), damage.totals.take()) {
             risk = crate::loss::write_risk(cx, ID, &totals)?;
             cx.publish(l);
+            cx.publish(crate::loss::FloodExposure {
+                buildings: std::mem::take(&mut damage.inputs),
+                stages: screen
+                    .stages()
+                    .iter()
+                    .map(|s| (s.return_period_years, s.stage_m))
+                    .collect(),
+                protection_years: screen.protection_years(),
+                hand_layer: screen.input().to_string(),
+                curves: curves.clone(),
+                mortality: mortality.clone(),
+            });
         }
         let mut outcome = StageOutcome::with_details(FloodReport {
             depths,
