@@ -423,6 +423,57 @@ fn the_loss_section_shows_the_county_aal_share_and_exceedance_curves() {
     assert!(sec.contains(r#"<figure id="map-loss-aal-gdp"><img"#));
 }
 
+/// The chapter "风险变化趋势 Risk trend": the county row of every case carries the
+/// exact figures of scenario_units.csv and its band of scenario_uncertainty.csv,
+/// the measures appear in the rank order of scenario_measures.csv, and the bands
+/// and sensitivity charts are drawn.
+#[test]
+fn the_trend_chapter_shows_the_scenarios_measures_and_bands() {
+    let run = run_dir();
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    let sec = &html[html
+        .find(r#"<h2 id="trend">"#)
+        .expect("the trend chapter is present")..];
+    let sec = &sec[..1 + sec[1..].find("<h2 ").unwrap()];
+    assert!(sec.contains("风险变化趋势") && sec.contains("Risk trend"));
+    let mut rd = csv::Reader::from_path(run.join("assess/scenario_units.csv")).unwrap();
+    let h = rd.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let mut cases = Vec::new();
+    for r in rd.records().map(Result::unwrap) {
+        if &r[col("unit_level")] != "county" || &r[col("hazard")] != "comprehensive" {
+            continue;
+        }
+        let case = r[col("scenario")].to_string();
+        let row = &sec[sec
+            .find(&format!(r#"<tr data-scenario="{case}">"#))
+            .unwrap_or_else(|| panic!("no county row of {case}"))..];
+        let row = &row[..row.find("</tr>").unwrap()];
+        let aal: f64 = r[col("aal_wan_per_yr")].parse().unwrap();
+        assert!(
+            row.contains(&format!(
+                r#"data-field="aal_wan_per_yr" data-value="{aal}">"#
+            )),
+            "{row}"
+        );
+        cases.push(case);
+    }
+    assert!(
+        cases.len() >= 3,
+        "baseline and the demo's two scenarios: {cases:?}"
+    );
+    // The measures in rank order.
+    let mut rd = csv::Reader::from_path(run.join("assess/scenario_measures.csv")).unwrap();
+    let ids: Vec<String> = rd.records().map(|r| r.unwrap()[2].to_string()).collect();
+    let pos: Vec<usize> = ids
+        .iter()
+        .map(|m| sec.find(&format!(r#"<tr data-measure="{m}""#)).unwrap())
+        .collect();
+    assert!(pos.windows(2).all(|w| w[0] < w[1]), "rank order");
+    assert!(sec.contains(r#"class="chart bands""#) && sec.contains(r#"class="chart sensitivity""#));
+    assert!(sec.contains("Hindcast"));
+}
+
 #[test]
 fn a_second_render_gives_the_same_bytes() {
     let run = run_dir();

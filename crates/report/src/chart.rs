@@ -480,6 +480,158 @@ pub fn csv_points(text: &str, x_col: &str, y_col: &str) -> Option<Vec<(f64, f64)
     Some(pts)
 }
 
+/// One row of [`bands_svg`]: a label, the 5/50/95 % of a quantity and its
+/// nominal (deterministic) value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BandRow {
+    /// Label.
+    pub label: String,
+    /// 5 %, 50 %, 95 %.
+    pub p5: f64,
+    /// …
+    pub p50: f64,
+    /// …
+    pub p95: f64,
+    /// The nominal value (NaN: none).
+    pub nominal: f64,
+}
+
+/// Uncertainty bands as horizontal whiskers on a linear axis from 0: the 5–95 %
+/// range as a bar, the median as a tick, the nominal value as a dot. Rows in the
+/// order given; `None` without a finite band.
+pub fn bands_svg(title: &str, unit: &str, rows: &[BandRow]) -> Option<String> {
+    let max = rows
+        .iter()
+        .flat_map(|r| [r.p95, r.nominal])
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max);
+    if rows.is_empty() || max <= 0.0 {
+        return None;
+    }
+    let (step, x_max) = linear_ticks(max);
+    let (label_w, pw, row_h, top) = (190.0, 460.0, 26.0, 16.0);
+    let (w, h) = (label_w + pw + 30.0, top + row_h * rows.len() as f64 + 40.0);
+    let px = |v: f64| label_w + (v / x_max).clamp(0.0, 1.0) * pw;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart bands" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"##,
+        esc(title)
+    );
+    let ticks = (x_max / step).round() as usize;
+    let bottom = top + row_h * rows.len() as f64;
+    for i in 0..=ticks {
+        let v = step * i as f64;
+        let x = px(v);
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.2}" y1="{top}" x2="{x:.2}" y2="{bottom}" stroke="#eee"/><text x="{x:.2}" y="{:.2}" font-size="11" text-anchor="middle" fill="#555">{}</text>"##,
+            bottom + 14.0,
+            tick_label(v, step)
+        );
+    }
+    let _ = write!(
+        s,
+        r##"<text x="{:.2}" y="{:.2}" font-size="11" text-anchor="middle" fill="#333">{}</text>"##,
+        label_w + pw / 2.0,
+        bottom + 30.0,
+        esc(unit)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = top + row_h * (i as f64 + 0.5);
+        let _ = write!(
+            s,
+            r##"<text x="{:.2}" y="{:.2}" font-size="12" text-anchor="end">{}</text>"##,
+            label_w - 8.0,
+            y + 4.0,
+            esc(&r.label)
+        );
+        if r.p5.is_finite() && r.p95.is_finite() {
+            let _ = write!(
+                s,
+                r##"<rect x="{:.2}" y="{:.2}" width="{:.2}" height="10" fill="#9ecae1" stroke="#3182bd"><title>{}: 5 % {:.1}, 50 % {:.1}, 95 % {:.1}</title></rect>"##,
+                px(r.p5),
+                y - 5.0,
+                (px(r.p95) - px(r.p5)).max(1.0),
+                esc(&r.label),
+                r.p5,
+                r.p50,
+                r.p95
+            );
+        }
+        if r.p50.is_finite() {
+            let x = px(r.p50);
+            let _ = write!(
+                s,
+                r##"<line x1="{x:.2}" y1="{:.2}" x2="{x:.2}" y2="{:.2}" stroke="#08519c" stroke-width="2"/>"##,
+                y - 8.0,
+                y + 8.0
+            );
+        }
+        if r.nominal.is_finite() {
+            let _ = write!(
+                s,
+                r##"<circle cx="{:.2}" cy="{y:.2}" r="3.5" fill="#d62728"><title>nominal {:.1}</title></circle>"##,
+                px(r.nominal),
+                r.nominal
+            );
+        }
+    }
+    s.push_str("</svg>");
+    Some(s)
+}
+
+/// Signed horizontal bars of values in [−1, 1] (rank correlations), one row per
+/// (label, value) in the order given; `None` without a finite value.
+pub fn signed_bars_svg(title: &str, rows: &[(String, f64)]) -> Option<String> {
+    if !rows.iter().any(|r| r.1.is_finite()) {
+        return None;
+    }
+    let (label_w, pw, row_h, top) = (230.0, 400.0, 22.0, 10.0);
+    let (w, h) = (label_w + pw + 60.0, top + row_h * rows.len() as f64 + 30.0);
+    let zero = label_w + pw / 2.0;
+    let px = |v: f64| zero + v.clamp(-1.0, 1.0) * pw / 2.0;
+    let bottom = top + row_h * rows.len() as f64;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" class="chart sensitivity" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{}">"##,
+        esc(title)
+    );
+    for v in [-1.0, -0.5, 0.0, 0.5, 1.0] {
+        let x = px(v);
+        let _ = write!(
+            s,
+            r##"<line x1="{x:.2}" y1="{top}" x2="{x:.2}" y2="{bottom}" stroke="{}"/><text x="{x:.2}" y="{:.2}" font-size="11" text-anchor="middle" fill="#555">{v}</text>"##,
+            if v == 0.0 { "#999" } else { "#eee" },
+            bottom + 14.0
+        );
+    }
+    for (i, (label, v)) in rows.iter().enumerate() {
+        let y = top + row_h * (i as f64 + 0.5);
+        let _ = write!(
+            s,
+            r##"<text x="{:.2}" y="{:.2}" font-size="12" text-anchor="end">{}</text>"##,
+            label_w - 8.0,
+            y + 4.0,
+            esc(label)
+        );
+        if v.is_finite() {
+            let (a, b) = (px(0.0).min(px(*v)), px(0.0).max(px(*v)));
+            let _ = write!(
+                s,
+                r##"<rect x="{a:.2}" y="{:.2}" width="{:.2}" height="12" fill="{}"><title>{}: {v:.3}</title></rect>"##,
+                y - 6.0,
+                (b - a).max(0.5),
+                if *v >= 0.0 { "#de2d26" } else { "#3182bd" },
+                esc(label)
+            );
+        }
+    }
+    s.push_str("</svg>");
+    Some(s)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

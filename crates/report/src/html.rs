@@ -34,6 +34,7 @@ use crate::RenderedMap;
 
 pub mod capacity;
 pub mod loss;
+pub mod trend;
 
 /// Escape text for HTML element content and attribute values.
 pub fn esc(s: &str) -> String {
@@ -169,6 +170,7 @@ pub fn build(
     maps: &[RenderedMap],
     loss: Option<(&crate::loss::LossTables, Option<&loss::LossMap>)>,
     capacity: Option<(&crate::capacity::CapacityTables, &[capacity::CapacityMap])>,
+    trend: Option<&crate::trend::TrendTables>,
 ) -> Result<String, ReportError> {
     let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
     let units = read_unit_tables(&zdb)?;
@@ -191,7 +193,7 @@ pub fn build(
 <li><a href="#methods">评估方法 Methods</a></li>
 <li><a href="#validation">模型验证 Validation</a></li>
 <li><a href="#maps">风险图 Maps</a></li>
-{}{}<li><a href="#units">乡镇统计 Township tables</a></li>
+{}{}{}<li><a href="#units">乡镇统计 Township tables</a></li>
 <li><a href="#provenance">数据溯源 Provenance</a></li>
 </ol></nav>
 "##,
@@ -210,6 +212,11 @@ pub fn build(
             "<li><a href=\"#capacity\">减灾能力与资源缺口 Mitigation capacity and resource gaps</a></li>\n"
         } else {
             ""
+        },
+        if trend.is_some() {
+            "<li><a href=\"#trend\">风险变化趋势 Risk trend</a></li>\n"
+        } else {
+            ""
         }
     );
     section_area(&mut o, run, base, &cdb)?;
@@ -223,6 +230,10 @@ pub fn build(
     }
     if let Some((tables, maps)) = capacity {
         capacity::section(&mut o, n, tables, maps);
+        n += 1;
+    }
+    if let Some(t) = trend {
+        trend::section(&mut o, n, t, loss.map(|(l, _)| &l.scheme));
         n += 1;
     }
     section_units(&mut o, run, n, &units, maps, &zdb)?;

@@ -33,6 +33,7 @@ pub mod html;
 pub mod loss;
 pub mod map;
 pub mod run;
+pub mod trend;
 
 use std::path::{Path, PathBuf};
 
@@ -254,6 +255,7 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
         Some(t) => render_capacity_maps(&r, &base, &font, t, opts.web_only, &mut written)?,
         None => Vec::new(),
     };
+    let trend_tables = trend::read(&r)?;
     let page = html::build(
         &r,
         &base,
@@ -262,6 +264,7 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
         capacity_tables
             .as_ref()
             .map(|t| (t, capacity_maps.as_slice())),
+        trend_tables.as_ref(),
     )?;
     let html_path = r.layout.report_html();
     write_atomic(&html_path, page.as_bytes())?;

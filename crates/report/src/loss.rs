@@ -194,14 +194,14 @@ impl LossTables {
 }
 
 /// The records of a CSV file with typed access naming file, line and column.
-struct CsvFile {
+pub(crate) struct CsvFile {
     path: PathBuf,
     header: csv::StringRecord,
     records: Vec<csv::StringRecord>,
 }
 
 impl CsvFile {
-    fn read(path: &Path) -> Result<Self, ReportError> {
+    pub(crate) fn read(path: &Path) -> Result<Self, ReportError> {
         let bytes = std::fs::read(path).map_err(ReportError::fs(path))?;
         let mut r = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
         let header = r
@@ -222,25 +222,25 @@ impl CsvFile {
         })
     }
 
-    fn rows(&self) -> impl Iterator<Item = CsvRow<'_>> {
+    pub(crate) fn rows(&self) -> impl Iterator<Item = CsvRow<'_>> {
         self.records
             .iter()
             .map(move |rec| CsvRow { file: self, rec })
     }
 }
 
-struct CsvRow<'a> {
+pub(crate) struct CsvRow<'a> {
     file: &'a CsvFile,
     rec: &'a csv::StringRecord,
 }
 
 impl CsvRow<'_> {
-    fn bad(&self, col: &str, msg: &str) -> ReportError {
+    pub(crate) fn bad(&self, col: &str, msg: &str) -> ReportError {
         let line = self.rec.position().map_or(0, |p| p.line());
         ReportError::invalid(&self.file.path, format!("line {line}: column {col}: {msg}"))
     }
 
-    fn text(&self, col: &str) -> Result<&str, ReportError> {
+    pub(crate) fn text(&self, col: &str) -> Result<&str, ReportError> {
         let i = self
             .file
             .header
@@ -250,7 +250,7 @@ impl CsvRow<'_> {
         Ok(self.rec.get(i).unwrap_or(""))
     }
 
-    fn opt_f64(&self, col: &str) -> Result<Option<f64>, ReportError> {
+    pub(crate) fn opt_f64(&self, col: &str) -> Result<Option<f64>, ReportError> {
         let t = self.text(col)?.trim();
         if t.is_empty() || t.eq_ignore_ascii_case("nan") {
             return Ok(None);
@@ -260,11 +260,11 @@ impl CsvRow<'_> {
             .map_err(|_| self.bad(col, &format!("{t:?} is not a number")))
     }
 
-    fn f64(&self, col: &str) -> Result<f64, ReportError> {
+    pub(crate) fn f64(&self, col: &str) -> Result<f64, ReportError> {
         self.opt_f64(col)?.ok_or_else(|| self.bad(col, "empty"))
     }
 
-    fn opt_i64(&self, col: &str) -> Result<Option<i64>, ReportError> {
+    pub(crate) fn opt_i64(&self, col: &str) -> Result<Option<i64>, ReportError> {
         let t = self.text(col)?.trim();
         if t.is_empty() {
             return Ok(None);
@@ -274,7 +274,7 @@ impl CsvRow<'_> {
             .map_err(|_| self.bad(col, &format!("{t:?} is not an integer")))
     }
 
-    fn bool(&self, col: &str) -> Result<bool, ReportError> {
+    pub(crate) fn bool(&self, col: &str) -> Result<bool, ReportError> {
         match self.text(col)?.trim() {
             "true" | "1" => Ok(true),
             "false" | "0" | "" => Ok(false),
