@@ -59,7 +59,43 @@ fn demo_trends_follow_the_record() {
         .iter()
         .filter(|r| &r[col("scope")] == "township")
         .count();
-    assert_eq!(townships, 12 * 3);
+    // Events, deaths, loss and the loss normalised by the surveyed stock.
+    assert_eq!(townships, 12 * 4);
+    // The county's normalised loss: its yearly loss × V(survey) / V(year), V the
+    // value of the buildings standing (year_built ≤ year or unknown).
+    let mut stock: Vec<(Option<i32>, f64)> = Vec::new();
+    for f in db.query("buildings", &Default::default()).unwrap() {
+        if let Some(v) = f.number("value_wan").filter(|v| *v > 0.0) {
+            stock.push((f.number("year_built").map(|y| y as i32), v));
+        }
+    }
+    let v = |y: i32| -> f64 {
+        stock
+            .iter()
+            .filter(|(b, _)| b.is_none_or(|b| b <= y))
+            .map(|(_, v)| v)
+            .sum()
+    };
+    let mut loss: BTreeMap<i32, f64> = (first..=last).map(|y| (y, 0.0)).collect();
+    for f in db.query("disaster_events", &Default::default()).unwrap() {
+        if let Some(y) = f.text("date").get(..4).and_then(|y| y.parse::<i32>().ok()) {
+            *loss.get_mut(&y).unwrap() += f.number("direct_loss_wan").unwrap_or(0.0);
+        }
+    }
+    let norm: Vec<f64> = loss.iter().map(|(&y, &l)| l * v(i32::MAX) / v(y)).collect();
+    let mk = riskcensus_models::trend::mann_kendall(&norm, 0.05).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| &r[col("scope")] == "county" && &r[col("series")] == "loss_normalised")
+        .unwrap();
+    assert_eq!(row[col("s")].parse::<f64>().unwrap(), mk.s);
+    // (The stock is summed in another order here: within rounding.)
+    let slope: f64 = row[col("sen_slope_per_yr")].parse().unwrap();
+    assert!(
+        (slope - mk.slope).abs() <= 1e-9 * mk.slope.abs(),
+        "{slope} vs {}",
+        mk.slope
+    );
     for s in rows.iter().filter(|r| &r[col("scope")] == "station") {
         assert!(s[col("note")].contains("fewer than"), "{s:?}");
         assert!(s[col("z")].is_empty());

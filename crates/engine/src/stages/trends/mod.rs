@@ -72,13 +72,33 @@ pub struct TrendsReport {
     pub notes: Vec<String>,
 }
 
+/// The surveyed building stock by township code: (year built, value 万元) — the
+/// exposure of the normalised loss series.
+pub type Stock = BTreeMap<String, Vec<(Option<i32>, f64)>>;
+
+/// The value of the buildings of `stock` (of `township`, or all) standing in
+/// `year`: built in or before it, or of unknown year.
+fn standing(stock: &Stock, township: Option<&str>, year: i32) -> f64 {
+    stock
+        .iter()
+        .filter(|(t, _)| township.is_none_or(|f| f == t.as_str()))
+        .flat_map(|(_, b)| b.iter())
+        .filter(|(y, _)| y.is_none_or(|y| y <= year))
+        .map(|(_, v)| v)
+        .sum()
+}
+
 /// The yearly event series of the county and every township: events, deaths and
-/// (deflated) loss per year from the record's first to its last year.
+/// (deflated) loss per year from the record's first to its last year, and — with a
+/// building stock — the loss normalised by exposure: loss × V(survey) / V(year),
+/// V the value of the surveyed buildings standing in that year (Pielke & Landsea
+/// 1998's normalisation with the survey's own stock as the exposure).
 pub fn event_series(
     events: &[DatedEvent],
     townships: &[(String, String)],
     county: &(String, String),
     p: &TrendParams,
+    stock: &Stock,
 ) -> Vec<Series> {
     let Some(first) = events.iter().map(|e| e.record.year).min() else {
         return Vec::new();
@@ -125,6 +145,30 @@ pub fn event_series(
                 series,
                 unit,
                 values: sums.iter().map(|(&y, v)| (y, v[k])).collect(),
+            });
+        }
+        let now = standing(stock, filter, i32::MAX);
+        if now > 0.0 {
+            out.push(Series {
+                scope,
+                code: code.clone(),
+                name: name.clone(),
+                series: "loss_normalised",
+                unit: "wan_cny/yr at the surveyed building stock",
+                values: sums
+                    .iter()
+                    .map(|(&y, v)| {
+                        let then = standing(stock, filter, y);
+                        (
+                            y,
+                            if then > 0.0 {
+                                v[2] * now / then
+                            } else {
+                                f64::NAN
+                            },
+                        )
+                    })
+                    .collect(),
             });
         }
     }
@@ -217,7 +261,20 @@ impl Stage for TrendsStage {
             .map(|u| (u.code.clone(), u.name.clone()))
             .collect();
         let county = (cx.census.census.code.clone(), cx.census.census.name.clone());
-        let mut series = event_series(&events, &townships, &county, &p);
+        let mut stock = Stock::new();
+        if cx.table_rows(T::BUILDINGS)? > 0 {
+            for f in db.query(T::BUILDINGS, &Query::default())? {
+                let year = f.number("year_built").map(|y| y as i32);
+                let value = f.number("value_wan").filter(|v| v.is_finite() && *v > 0.0);
+                if let Some(v) = value {
+                    stock
+                        .entry(f.text("township_code"))
+                        .or_default()
+                        .push((year, v));
+                }
+            }
+        }
+        let mut series = event_series(&events, &townships, &county, &p, &stock);
         if cx.table_rows(T::WEATHER_DAILY)? > 0 {
             let mut days: BTreeMap<String, Vec<(i32, f64)>> = BTreeMap::new();
             for f in db.query(T::WEATHER_DAILY, &Query::default())? {
@@ -385,7 +442,7 @@ mod tests {
             ("T1".to_string(), "一".to_string()),
             ("T2".to_string(), "二".to_string()),
         ];
-        let s = event_series(&ev, &towns, &("C".into(), "县".into()), &p);
+        let s = event_series(&ev, &towns, &("C".into(), "县".into()), &p, &Stock::new());
         assert_eq!(s.len(), 9);
         let county_events = &s[0];
         assert_eq!(
@@ -397,6 +454,23 @@ mod tests {
             .find(|x| x.code == "T1" && x.series == "loss")
             .unwrap();
         assert_eq!(t1_loss.values, vec![(2001, 15.0), (2002, 0.0), (2003, 0.0)]);
+        // Normalised by the stock standing: T1 has 100 万元 built in 2000, 100 in
+        // 2002 and 50 of unknown year; 2001's 15 万元 × 250 / 150 = 25.
+        let mut stock = Stock::new();
+        stock.insert(
+            "T1".into(),
+            vec![(Some(2000), 100.0), (Some(2002), 100.0), (None, 50.0)],
+        );
+        let s = event_series(&ev, &towns, &("C".into(), "县".into()), &p, &stock);
+        let n = s
+            .iter()
+            .find(|x| x.code == "T1" && x.series == "loss_normalised")
+            .unwrap();
+        assert_eq!(n.values, vec![(2001, 25.0), (2002, 0.0), (2003, 0.0)]);
+        // T2 has no stock: no normalised series.
+        assert!(!s
+            .iter()
+            .any(|x| x.code == "T2" && x.series == "loss_normalised"));
     }
 
     #[test]
