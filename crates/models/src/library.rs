@@ -9,8 +9,8 @@
 //! `earthquake/seismic_fragility.csv`). The folders hold one hazard each (`flood/`,
 //! `earthquake/`, `geohazard/`, `wildfire/`), the indices several hazards share
 //! (`common/`), the comprehensive risk (`comprehensive/`), the prevention rules
-//! (`zoning/`), the capacity gaps (`capacity/`) and the trends of the record
-//! (`trend/`). A `.toml` file is one of:
+//! (`zoning/`), the capacity gaps (`capacity/`), the trends of the record
+//! (`trend/`) and the scenarios (`scenario/`). A `.toml` file is one of:
 //!
 //! - a **scoring model** (a weighted overlay, docs/models.md), run by the assess stage
 //!   unless a stage scores it itself;
