@@ -3,7 +3,7 @@
 //! measures avert and what that is worth against their cost, and how uncertain it
 //! all is.
 //!
-//! - [`file`]: a scenario file (target year, exposure growth, new built-up areas,
+//! - [`file`](mod@file): a scenario file (target year, exposure growth, new built-up areas,
 //!   warming and rainfall scaling, measures with their costs, uncertain inputs);
 //! - [`params`]: the shared parameters (`models/scenario/scenarios.toml`): the
 //!   stage–rainfall exponent, the appraisal's defaults, the Monte Carlo run and the
