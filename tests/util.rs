@@ -43,4 +43,11 @@ pub fn copy_census(from: &Path, to: &Path) {
     for f in files(&from.join("survey")) {
         std::fs::copy(&f, to.join("survey").join(f.file_name().unwrap())).unwrap();
     }
+    // The census's scenario files (and the new areas they name).
+    if from.join("scenarios").is_dir() {
+        std::fs::create_dir_all(to.join("scenarios")).unwrap();
+        for f in files(&from.join("scenarios")) {
+            std::fs::copy(&f, to.join("scenarios").join(f.file_name().unwrap())).unwrap();
+        }
+    }
 }

@@ -70,8 +70,8 @@ fn shipped_models_all_load() {
     assert!(models.len() >= 9, "models/ holds {} models", models.len());
     let operators = lib.files().filter(|f| f.is_operator()).count();
     assert_eq!(
-        operators, 11,
-        "flood depth, damage and mortality, earthquake, geohazard, prevention, loss levels, comprehensive loss, grassroots capacity, capacity gaps, trends"
+        operators, 12,
+        "flood depth, damage and mortality, earthquake, geohazard, prevention, loss levels, comprehensive loss, grassroots capacity, capacity gaps, trends, scenarios"
     );
 }
 
