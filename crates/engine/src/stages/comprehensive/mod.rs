@@ -232,7 +232,7 @@ impl Stage for ComprehensiveStage {
         report.tables = t.paths;
         report.units = t.units.clone();
         cx.publish(t.units);
-        cx.publish(crate::loss::LossFrame {
+        cx.publish(std::sync::Arc::new(crate::loss::LossFrame {
             groups: t.groups,
             hazards: cells
                 .into_iter()
@@ -246,7 +246,7 @@ impl Stage for ComprehensiveStage {
                 .collect(),
             mask,
             levels: levels.clone(),
-        });
+        }));
         let mut outcome = StageOutcome::with_details(report);
         outcome.operators = vec![
             crate::run::operator_entry(

@@ -352,7 +352,7 @@ impl crate::stage::Stage for EarthquakeStage {
             cx.publish(l);
         }
         if let Some(e) = r.exposure.take() {
-            cx.publish(e);
+            cx.publish(std::sync::Arc::new(e));
         }
         let entry = crate::run::operator_entry(
             &model.params.id,

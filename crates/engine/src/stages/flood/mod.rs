@@ -131,7 +131,7 @@ impl Stage for FloodStage {
         if let (Some(l), Some(totals)) = (damage.losses.take(), damage.totals.take()) {
             risk = crate::loss::write_risk(cx, ID, &totals)?;
             cx.publish(l);
-            cx.publish(crate::loss::FloodExposure {
+            cx.publish(std::sync::Arc::new(crate::loss::FloodExposure {
                 buildings: std::mem::take(&mut damage.inputs),
                 stages: screen
                     .stages()
@@ -142,7 +142,7 @@ impl Stage for FloodStage {
                 hand_layer: screen.input().to_string(),
                 curves: curves.clone(),
                 mortality: mortality.clone(),
-            });
+            }));
         }
         let mut outcome = StageOutcome::with_details(FloodReport {
             depths,

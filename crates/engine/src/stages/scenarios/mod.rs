@@ -29,6 +29,7 @@ mod tables;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use geo::Contains;
 use riskcensus_models::earthquake::fragility::Building;
@@ -42,7 +43,7 @@ use crate::loss::{EarthquakeExposure, FloodExposure, HazardLosses, LossFrame};
 use crate::provenance::{self, tag};
 use crate::stage::{Context, Needs, Stage, StageOutcome, Writes};
 use montecarlo::ScenarioDraw;
-use portfolio::{Change, NewBuilding, Outcome, Point, Portfolio};
+use portfolio::{Change, Keep, NewBuilding, Outcome, Point, Portfolio};
 
 /// The stage's id.
 pub const ID: &str = "scenarios";
@@ -258,14 +259,14 @@ impl Stage for ScenariosStage {
             seed: params.seed,
             ..Default::default()
         };
-        let Some(frame) = cx.published::<LossFrame>().next().cloned() else {
+        let Some(frame) = cx.published::<Arc<LossFrame>>().next().cloned() else {
             report
                 .notes
                 .push("the comprehensive stage published no loss frame".into());
             return Ok(StageOutcome::with_details(report));
         };
-        let flood = cx.published::<FloodExposure>().next().cloned();
-        let quake = cx.published::<EarthquakeExposure>().next().cloned();
+        let flood = cx.published::<Arc<FloodExposure>>().next().cloned();
+        let quake = cx.published::<Arc<EarthquakeExposure>>().next().cloned();
         let base_losses: Vec<HazardLosses> = cx.published::<HazardLosses>().cloned().collect();
         let grid = cx.census.grid.clone();
         let hand = match &flood {
@@ -282,8 +283,8 @@ impl Stage for ScenariosStage {
         let portfolio = Portfolio {
             n: grid.cell_count(),
             frame: &frame,
-            flood: flood.as_ref().zip(hand),
-            quake: quake.as_ref(),
+            flood: flood.as_deref().zip(hand),
+            quake: quake.as_deref(),
             base_losses: &base_losses,
             points,
             stage_exponent: params.stage_exponent,
@@ -338,16 +339,27 @@ impl Stage for ScenariosStage {
             }
         }
         let mut outcomes: Vec<Outcome> = Vec::new();
+        let km2 = grid.cell_area() / 1.0e6;
+        let mut base_total: Vec<f64> = Vec::new();
         for (k, c) in cases.iter().enumerate() {
             let d = ScenarioDraw::nominal(c.scenario.as_ref());
-            let mut o = portfolio.evaluate(&c.change(&portfolio, d))?;
+            // The baseline keeps its total per cell, a scenario its change map, an
+            // appraisal variant only its unit rows.
+            let keep = match k {
+                0 => Keep::Total,
+                k if k < main => Keep::ChangeFrom(&base_total, km2),
+                _ => Keep::Nothing,
+            };
+            let mut o = portfolio.evaluate(&c.change(&portfolio, d), keep)?;
+            if k == 0 {
+                base_total = std::mem::take(&mut o.total_aal);
+            }
             if k >= main {
-                // An appraisal variant: only its unit rows are read.
-                o.total_aal = Vec::new();
                 o.losses = Vec::new();
             }
             outcomes.push(o);
         }
+        drop(base_total);
         let county = frame.groups[0]
             .units
             .first()
@@ -369,20 +381,12 @@ impl Stage for ScenariosStage {
             format!("{}@{}", params.id, params.version),
         );
         tags.insert(tag::PARAM_HASH.into(), provenance::param_hash(&params));
-        let km2 = grid.cell_area() / 1.0e6;
-        let base_total = outcomes[0].total_aal.clone();
         for (c, o) in cases.iter().zip(&outcomes).take(main).skip(1) {
-            let change: Vec<f32> = o
-                .total_aal
-                .iter()
-                .zip(&base_total)
-                .map(|(s, b)| ((s - b) / km2) as f32)
-                .collect();
+            let change = &o.change_map;
             let id = format!("scenario_{}_aal_change", c.id);
             let mut t = tags.clone();
             t.insert("RISKCENSUS_SCENARIO".into(), c.id.clone());
-            let p =
-                crate::output::write_f32(&dir, &id, &grid, &change, &t, Some("wan_cny/km2/yr"))?;
+            let p = crate::output::write_f32(&dir, &id, &grid, change, &t, Some("wan_cny/km2/yr"))?;
             cx.stack.insert(&id, p.clone(), "wan_cny/km2/yr");
             report.files.push(p);
         }

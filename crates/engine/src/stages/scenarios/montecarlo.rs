@@ -25,7 +25,7 @@ use riskcensus_models::flood::inundation::depth as flood_depth;
 use riskcensus_models::scenario::stats::{self, Distribution};
 use riskcensus_models::scenario::{MeasureKind, Scenario};
 
-use super::portfolio::{Change, Portfolio};
+use super::portfolio::Portfolio;
 use super::Case;
 use crate::EngineError;
 
@@ -183,18 +183,20 @@ impl<'a> Fast<'a> {
             // The comprehensive sum's rule: a cell whose loss is unknown for one
             // hazard (a NaN record cell, a building on nodata HAND) has no total,
             // and the units leave it out — so does this path.
-            let flat = Change {
-                growth: portfolio.no_change().growth,
-                ..change.clone()
-            };
-            let records = portfolio.record_only(&flat);
+            let records: Vec<(&crate::loss::HazardCells, Vec<(f64, f64)>)> = portfolio
+                .frame
+                .hazards
+                .iter()
+                .filter(|h| h.route != "loss")
+                .map(|h| (h, portfolio.record_kept(h, &change, &codes)))
+                .collect();
             let mut valid: Vec<bool> = (0..portfolio.n)
                 .map(|c| {
                     let t = portfolio.township_of(c);
                     (portfolio.frame.mask.is_none() || t > 0)
                         && records
                             .iter()
-                            .all(|(a, d)| a[c].is_finite() && d[c].is_finite())
+                            .all(|(h, _)| h.aal[c].is_finite() && h.deaths[c].is_finite())
                 })
                 .collect();
             if let Some((f, hand)) = &portfolio.flood {
@@ -209,11 +211,11 @@ impl<'a> Fast<'a> {
                     }
                 }
             }
-            for (aal, deaths) in &records {
+            for (h, kept) in &records {
                 for c in (0..portfolio.n).filter(|&c| valid[c]) {
                     let t = portfolio.township_of(c);
-                    p.record[t].0 += aal[c];
-                    p.record[t].1 += deaths[c];
+                    p.record[t].0 += h.aal[c] * kept[t].0;
+                    p.record[t].1 += h.deaths[c] * kept[t].1;
                 }
             }
             if let Some((f, hand)) = &portfolio.flood {

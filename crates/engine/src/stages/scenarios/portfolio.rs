@@ -34,8 +34,8 @@ use riskcensus_models::scenario::{Growth, Measure, MeasureKind};
 
 use crate::executor::ExecOptions;
 use crate::loss::{
-    BuildingLoss, EarthquakeExposure, FloodExposure, HazardCells, HazardLosses, LossEvent,
-    LossFrame, UnitRisk, UnitRow,
+    unit_risk, BuildingLoss, EarthquakeExposure, FloodExposure, HazardCells, HazardLosses,
+    LossEvent, LossFrame, UnitRisk, UnitRow,
 };
 use crate::EngineError;
 
@@ -97,8 +97,12 @@ pub struct Change<'a> {
 pub struct Outcome {
     /// The loss-model hazards' buildings.
     pub losses: Vec<HazardLosses>,
-    /// The comprehensive AAL per cell, 万元/yr (row-major, NaN nodata).
+    /// The comprehensive AAL per cell, 万元/yr (row-major, NaN nodata), when
+    /// [`Keep::Total`] asked for it.
     pub total_aal: Vec<f64>,
+    /// The change of the comprehensive AAL density against a baseline, 万元/km²/yr
+    /// (row-major, NaN nodata), when [`Keep::ChangeFrom`] asked for it.
+    pub change_map: Vec<f32>,
     /// The unit rows of every hazard and the comprehensive sum.
     pub units: Vec<UnitRisk>,
 }
@@ -110,6 +114,18 @@ impl Outcome {
             .iter()
             .find(|r| r.unit_code == unit && r.hazard == hazard)
     }
+}
+
+/// What [`Portfolio::evaluate`] keeps per cell besides the unit rows.
+#[derive(Debug, Clone, Copy)]
+pub enum Keep<'a> {
+    /// Nothing.
+    Nothing,
+    /// The comprehensive AAL.
+    Total,
+    /// The change of the comprehensive AAL density from the baseline's total
+    /// (万元/yr per cell) over cells of the given area (km²).
+    ChangeFrom(&'a [f64], f64),
 }
 
 /// Everything the loss route needs, gathered once.
@@ -166,8 +182,15 @@ impl Portfolio<'_> {
         }
     }
 
-    /// The loss route under `change`.
-    pub fn evaluate(&self, change: &Change<'_>) -> Result<Outcome, EngineError> {
+    /// The loss route under `change`; `cells` says what to keep per cell.
+    ///
+    /// The cells are streamed in order, so no grid-sized array is held per hazard:
+    /// a loss hazard's cell is the sum of its buildings' figures in building order
+    /// from 0 (`HazardLosses::cell_totals`), a record hazard's the frame's cell
+    /// scaled, the total the sum over the hazards in order from 0 (NaN outside the
+    /// townships), and every unit sums its cells in cell order where the AAL is
+    /// finite — the comprehensive stage's arithmetic, operation for operation.
+    pub fn evaluate(&self, change: &Change<'_>, cells: Keep<'_>) -> Result<Outcome, EngineError> {
         let codes = self.township_codes();
         let mut losses = Vec::new();
         if let Some((f, hand)) = &self.flood {
@@ -176,71 +199,161 @@ impl Portfolio<'_> {
         if let Some(q) = self.quake {
             losses.push(self.quake_losses(q, change, &codes)?);
         }
-        let mut cells: Vec<HazardCells> = Vec::new();
+        enum Part<'p> {
+            Loss(&'p HazardLosses, Vec<(usize, usize)>),
+            Record(&'p HazardCells, Vec<(f64, f64)>),
+        }
+        let mut parts: Vec<(&str, &str, Part<'_>)> = Vec::new();
         for h in &self.frame.hazards {
             if h.route == "loss" {
                 if let Some(l) = losses.iter().find(|l| l.hazard == h.hazard) {
-                    let t = l.cell_totals(self.n);
-                    cells.push(HazardCells {
-                        hazard: h.hazard.clone(),
-                        route: h.route.clone(),
-                        aal: t.aal,
-                        deaths: t.deaths,
-                    });
+                    let mut order: Vec<(usize, usize)> = l
+                        .buildings
+                        .iter()
+                        .enumerate()
+                        .map(|(i, b)| (b.cell, i))
+                        .collect();
+                    order.sort_unstable();
+                    parts.push((&h.hazard, &h.route, Part::Loss(l, order)));
                 }
                 continue;
             }
-            cells.push(self.record_cells(h, change, &codes));
+            let kept = self.record_kept(h, change, &codes);
+            parts.push((&h.hazard, &h.route, Part::Record(h, kept)));
         }
-        self.finish(cells, losses, change)
-    }
-
-    /// The record-route hazards' cells under `change`: (AAL, deaths) per hazard.
-    pub fn record_only(&self, change: &Change<'_>) -> Vec<(Vec<f64>, Vec<f64>)> {
-        let codes = self.township_codes();
-        self.frame
-            .hazards
-            .iter()
-            .filter(|h| h.route != "loss")
-            .map(|h| {
-                let c = self.record_cells(h, change, &codes);
-                (c.aal, c.deaths)
-            })
-            .collect()
-    }
-
-    /// The comprehensive sum and the unit rows of the hazards' cells.
-    fn finish(
-        &self,
-        mut cells: Vec<HazardCells>,
-        losses: Vec<HazardLosses>,
-        change: &Change<'_>,
-    ) -> Result<Outcome, EngineError> {
-        let parts: Vec<(&[f64], &[f64])> = cells
-            .iter()
-            .map(|c| (c.aal.as_slice(), c.deaths.as_slice()))
-            .collect();
-        let (aal, deaths) = self.frame.sum(&parts, self.n);
-        cells.push(HazardCells {
-            hazard: "comprehensive".into(),
-            route: "sum".into(),
-            aal,
-            deaths,
-        });
+        let groups = &self.frame.groups;
+        let zero = || {
+            groups
+                .clone()
+                .map(|g| vec![(0.0f64, 0.0f64); g.units.len()])
+        };
+        // Per part, then the comprehensive sum: per group and unit (AAL, deaths).
+        let mut sums: Vec<[Vec<(f64, f64)>; 3]> = (0..=parts.len()).map(|_| zero()).collect();
+        let mut next = vec![0usize; parts.len()];
+        let mut kept_cells: Vec<f64> = Vec::new();
+        let mut change_map: Vec<f32> = Vec::new();
+        match cells {
+            Keep::Nothing => {}
+            Keep::Total => kept_cells.reserve(self.n),
+            Keep::ChangeFrom(..) => change_map.reserve(self.n),
+        }
+        let add = |sums: &mut [Vec<(f64, f64)>; 3], c: usize, a: f64, d: f64| {
+            if a.is_finite() {
+                for (g, s) in groups.iter().zip(sums.iter_mut()) {
+                    let o = g.owner[c];
+                    if o > 0 {
+                        s[o - 1].0 += a;
+                        s[o - 1].1 += d;
+                    }
+                }
+            }
+        };
+        for c in 0..self.n {
+            let (mut ta, mut td) = (0.0, 0.0);
+            for (k, (_, _, part)) in parts.iter().enumerate() {
+                let (a, d) = match part {
+                    Part::Loss(l, order) => {
+                        let (mut a, mut d) = (0.0, 0.0);
+                        while next[k] < order.len() && order[next[k]].0 == c {
+                            let b = &l.buildings[order[next[k]].1];
+                            a += b.aal_wan;
+                            d += b.deaths_per_year;
+                            next[k] += 1;
+                        }
+                        (a, d)
+                    }
+                    Part::Record(h, kept) => {
+                        let t = self.township_of(c);
+                        let g = change.growth[t];
+                        (
+                            h.aal[c] * g.value * kept[t].0,
+                            h.deaths[c] * g.population * kept[t].1,
+                        )
+                    }
+                };
+                ta += a;
+                td += d;
+                add(&mut sums[k], c, a, d);
+            }
+            if self.frame.mask.as_ref().is_some_and(|m| !m[c]) {
+                ta = f64::NAN;
+                td = f64::NAN;
+            }
+            let last = parts.len();
+            add(&mut sums[last], c, ta, td);
+            match cells {
+                Keep::Nothing => {}
+                Keep::Total => kept_cells.push(ta),
+                Keep::ChangeFrom(base, km2) => change_map.push(((ta - base[c]) / km2) as f32),
+            }
+        }
         let rows = self.unit_rows(change);
         let mut units = Vec::new();
-        for c in &cells {
-            units.extend(
-                self.frame
-                    .rows(&c.hazard, &c.route, &c.aal, &c.deaths, &rows),
-            );
+        let names = parts
+            .iter()
+            .map(|(h, r, _)| (*h, *r))
+            .chain(std::iter::once(("comprehensive", "sum")));
+        for ((hazard, route), s) in names.zip(&sums) {
+            for ((g, rows), s) in groups.iter().zip(&rows).zip(s) {
+                debug_assert_eq!(g.units.len(), rows.len());
+                for (u, &(a, d)) in rows.iter().zip(s) {
+                    units.push(unit_risk(&self.frame.levels, u, hazard, route, a, d));
+                }
+            }
         }
-        let total_aal = cells.pop().map(|c| c.aal).unwrap_or_default();
         Ok(Outcome {
             losses,
-            total_aal,
+            total_aal: kept_cells,
+            change_map,
             units,
         })
+    }
+
+    /// Per township slot, the share of a record-route hazard's loss and deaths
+    /// left after the relocations of `change` (1 for a hazard other than the
+    /// geological hazards, or a township none of whose points is relocated).
+    pub fn record_kept(
+        &self,
+        h: &HazardCells,
+        change: &Change<'_>,
+        codes: &[String],
+    ) -> Vec<(f64, f64)> {
+        let k = change.growth.len();
+        let mut kept = vec![(1.0, 1.0); k];
+        let relocates = change
+            .measures
+            .iter()
+            .any(|m| matches!(m.kind, MeasureKind::Relocate { .. }));
+        if h.hazard != GEOHAZARD || !relocates {
+            return kept;
+        }
+        let mut all = vec![(0.0, 0.0); k];
+        let mut gone = vec![(0.0, 0.0); k];
+        for p in &self.points {
+            all[p.township].0 += p.value_wan;
+            all[p.township].1 += p.people;
+            let applies = change.measures.iter().any(|m| match &m.kind {
+                MeasureKind::Relocate { points } => {
+                    points.contains(&p.id) && m.applies_in(code(codes, p.township))
+                }
+                _ => false,
+            });
+            if applies {
+                gone[p.township].0 += p.value_wan;
+                gone[p.township].1 += p.people;
+            }
+        }
+        let left = |gone: f64, all: f64| {
+            if all > 0.0 {
+                1.0 - (gone / all).min(1.0)
+            } else {
+                1.0
+            }
+        };
+        for t in 0..k {
+            kept[t] = (left(gone[t].0, all[t].0), left(gone[t].1, all[t].1));
+        }
+        kept
     }
 
     /// The units' population and GDP under the change: each township's grown by
@@ -544,63 +657,6 @@ impl Portfolio<'_> {
             deaths_layer: base.map(|b| b.deaths_layer.clone()).unwrap_or_default(),
         })
     }
-
-    /// A record-route hazard's cells under growth and relocation.
-    fn record_cells(&self, h: &HazardCells, change: &Change<'_>, codes: &[String]) -> HazardCells {
-        // Per township: the share of threatened property (people) left after the
-        // relocations.
-        let k = change.growth.len();
-        let mut kept = vec![(1.0, 1.0); k];
-        if h.hazard == GEOHAZARD {
-            let moved: Vec<&str> = change
-                .measures
-                .iter()
-                .filter_map(|m| match &m.kind {
-                    MeasureKind::Relocate { points } => Some(points.iter().map(String::as_str)),
-                    _ => None,
-                })
-                .flatten()
-                .collect();
-            if !moved.is_empty() {
-                let mut all = vec![(0.0, 0.0); k];
-                let mut gone = vec![(0.0, 0.0); k];
-                for p in &self.points {
-                    all[p.township].0 += p.value_wan;
-                    all[p.township].1 += p.people;
-                    let applies = change.measures.iter().any(|m| match &m.kind {
-                        MeasureKind::Relocate { points } => {
-                            points.contains(&p.id) && m.applies_in(code(codes, p.township))
-                        }
-                        _ => false,
-                    });
-                    if applies {
-                        gone[p.township].0 += p.value_wan;
-                        gone[p.township].1 += p.people;
-                    }
-                }
-                for t in 0..k {
-                    kept[t] = (
-                        1.0 - ratio(gone[t].0, all[t].0).min(1.0),
-                        1.0 - ratio(gone[t].1, all[t].1).min(1.0),
-                    );
-                }
-            }
-        }
-        let mut aal = h.aal.clone();
-        let mut deaths = h.deaths.clone();
-        for c in 0..self.n {
-            let t = self.township_of(c);
-            let g = change.growth[t];
-            aal[c] = aal[c] * g.value * kept[t].0;
-            deaths[c] = deaths[c] * g.population * kept[t].1;
-        }
-        HazardCells {
-            hazard: h.hazard.clone(),
-            route: h.route.clone(),
-            aal,
-            deaths,
-        }
-    }
 }
 
 /// The code of township slot `t` ("" for 0, outside every township).
@@ -613,7 +669,7 @@ pub fn code(codes: &[String], t: usize) -> &str {
 }
 
 /// a / b, or 1 when b is not positive (nothing to scale).
-fn ratio(a: f64, b: f64) -> f64 {
+pub(crate) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 {
         a / b
     } else {

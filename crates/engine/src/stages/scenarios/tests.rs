@@ -173,7 +173,9 @@ fn a_raised_flood_standard_averts_the_events_it_now_holds() {
     let losses = [d(1.5), d(1.9), d(2.5), d(3.2), d(3.8)];
     let base = trapezoid([0.0, 0.0, losses[2], losses[3], losses[4]]);
     let raised = trapezoid([0.0, 0.0, 0.0, losses[3], losses[4]]);
-    let b = p.evaluate(&p.no_change()).unwrap();
+    let b = p
+        .evaluate(&p.no_change(), super::portfolio::Keep::Nothing)
+        .unwrap();
     let aal = |o: &super::portfolio::Outcome, u: &str| o.row(u, "flood").unwrap().aal_wan;
     assert!(
         (aal(&b, T1) - base).abs() < 1e-9,
@@ -185,23 +187,67 @@ fn a_raised_flood_standard_averts_the_events_it_now_holds() {
     });
     let mut c = p.no_change();
     c.measures = vec![&m];
-    let o = p.evaluate(&c).unwrap();
+    let o = p.evaluate(&c, super::portfolio::Keep::Nothing).unwrap();
     assert!((aal(&o, T1) - raised).abs() < 1e-9);
     assert!(base - raised > 0.0);
     // Only in the townships it names: a dike for township 2 leaves township 1.
     let mut m2 = m.clone();
     m2.townships = vec![T2.into()];
     c.measures = vec![&m2];
-    assert_eq!(aal(&p.evaluate(&c).unwrap(), T1), aal(&b, T1));
+    assert_eq!(
+        aal(
+            &p.evaluate(&c, super::portfolio::Keep::Nothing).unwrap(),
+            T1
+        ),
+        aal(&b, T1)
+    );
     // The record route: township 1 holds cells 0 and 1 (1 + 2), and grows with
     // the value: ×1.5.
     assert_eq!(b.row(T1, GEOHAZARD).unwrap().aal_wan, 3.0);
     let mut g = p.no_change();
     g.growth[1].value = 1.5;
     assert_eq!(
-        p.evaluate(&g).unwrap().row(T1, GEOHAZARD).unwrap().aal_wan,
+        p.evaluate(&g, super::portfolio::Keep::Nothing)
+            .unwrap()
+            .row(T1, GEOHAZARD)
+            .unwrap()
+            .aal_wan,
         4.5
     );
+}
+
+#[test]
+fn a_relocation_removes_its_share_of_the_threatened_property_in_its_township_only() {
+    let fr = frame();
+    let exec = ExecOptions::default();
+    let point = |id: &str, value: f64, people: f64| super::portfolio::Point {
+        id: id.into(),
+        township: 2,
+        people,
+        value_wan: value,
+    };
+    let p = Portfolio {
+        n: 4,
+        frame: &fr,
+        flood: None,
+        quake: None,
+        base_losses: &[],
+        points: vec![point("p1", 30.0, 10.0), point("p2", 10.0, 30.0)],
+        stage_exponent: 0.6,
+        exec: &exec,
+    };
+    let m = measure(MeasureKind::Relocate {
+        points: vec!["p1".into()],
+    });
+    let mut c = p.no_change();
+    c.measures = vec![&m];
+    let o = p.evaluate(&c, super::portfolio::Keep::Nothing).unwrap();
+    // Township 2 (cells 3 + 4 = 7): p1 holds 30 of 40 万元 threatened → 7 × 0.25;
+    // deaths 0.002 × (1 − 10/40). Township 1 has no point: unchanged.
+    let row = |u: &str| o.row(u, GEOHAZARD).unwrap();
+    assert_eq!(row(T2).aal_wan, 3.0 * 0.25 + 4.0 * 0.25);
+    assert!((row(T2).deaths_per_year - 0.002 * 0.75).abs() < 1e-15);
+    assert_eq!(row(T1).aal_wan, 3.0);
 }
 
 #[test]
@@ -242,7 +288,7 @@ fn a_retrofit_is_the_mixture_of_the_buildings_as_built_and_retrofitted() {
     let mut c = p.no_change();
     c.measures = vec![&m];
     let got = p
-        .evaluate(&c)
+        .evaluate(&c, super::portfolio::Keep::Nothing)
         .unwrap()
         .row(T2, "earthquake")
         .unwrap()
@@ -253,7 +299,9 @@ fn a_retrofit_is_the_mixture_of_the_buildings_as_built_and_retrofitted() {
         "{got} vs {want}"
     );
     // No change: the building's own annual loss, bit for bit.
-    let base = p.evaluate(&p.no_change()).unwrap();
+    let base = p
+        .evaluate(&p.no_change(), super::portfolio::Keep::Nothing)
+        .unwrap();
     assert_eq!(base.row(T2, "earthquake").unwrap().aal_wan, as_built);
 }
 
@@ -334,10 +382,13 @@ fn monte_carlo_is_the_same_for_any_thread_count_and_its_bands_converge() {
     );
     for (k, c) in cases.iter().enumerate() {
         let exact = p
-            .evaluate(&c.change(
-                &p,
-                super::montecarlo::ScenarioDraw::nominal(c.scenario.as_ref()),
-            ))
+            .evaluate(
+                &c.change(
+                    &p,
+                    super::montecarlo::ScenarioDraw::nominal(c.scenario.as_ref()),
+                ),
+                super::portfolio::Keep::Nothing,
+            )
             .unwrap()
             .row("370999", "comprehensive")
             .unwrap()
