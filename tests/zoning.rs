@@ -81,6 +81,27 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     let zone_km2: f64 = zones.iter().map(|f| n(f, "area_m2")).sum::<f64>() / 1e6;
     assert!(zone_km2 > 700.0 && zone_km2 < 830.0, "{zone_km2} km²");
 
+    // Every zone of every zoned layer is at least the minimum mapping unit (10 ha),
+    // however the levels and township lines cut the grid.
+    let z = riskcensus_io::gpkg::GpkgDb::open_read(&gpkg).unwrap();
+    let layers: Vec<String> = names
+        .iter()
+        .filter(|n| n.starts_with("zones_"))
+        .cloned()
+        .collect();
+    assert!(layers.len() >= 6, "{layers:?}");
+    for l in &layers {
+        assert!(z.has_table(l));
+        let small: Vec<f64> = rows(&gpkg, l)
+            .iter()
+            .map(|f| n(f, "area_m2"))
+            .filter(|a| *a < 100_000.0)
+            .collect();
+        assert!(small.is_empty(), "{l}: zones below 10 ha: {small:?}");
+    }
+    let zoned = r.run.zoned().unwrap();
+    assert!(zoned.layers.iter().all(|z| z.zones > 0));
+
     // Unit tables: per township and layer, level shares sum to 1; every risk row
     // has a prevention tier, rule and trace naming the rule.
     let mut sums: std::collections::BTreeMap<(String, String), f64> = Default::default();

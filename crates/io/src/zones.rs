@@ -1,14 +1,11 @@
-//! From level grids to mappable zones with GDAL's raster algorithms: the sieve
-//! filter (`GDALSieveFilter`, minimum mapping unit) and polygonize
-//! (`GDALPolygonize`).
+//! From level grids to mappable zones with GDAL's raster algorithms: polygonize
+//! (`GDALPolygonize`). The minimum-mapping-unit sieve, which must not merge across
+//! township lines, is `riskcensus_zoning::sieve`.
 //!
-//! Both run on in-memory datasets built from the census grid (north-up, square
+//! It runs on in-memory datasets built from the census grid (north-up, square
 //! cells, the grid's CRS); polygons come back as [`geo_types::Polygon`] in the grid
-//! CRS, (x, y) order. Code 0 is nodata: it is neither sieved into nor polygonized.
+//! CRS, (x, y) order. Code 0 is nodata: it is not polygonized.
 //!
-//! - Sieve: every connected region (4- or 8-connected) smaller than `min_cells`
-//!   cells is merged into its largest neighbouring region (GDAL documentation of
-//!   `GDALSieveFilter`). Deterministic for a given grid.
 //! - Polygonize: one polygon per 4-connected region of equal code (GDAL's default
 //!   connectedness), with holes, in GDAL's output order (a scan of the raster), so
 //!   the same grid always gives the same polygons in the same order.
@@ -62,53 +59,6 @@ fn mem_dataset<T: gdal::raster::GdalType + Copy>(
     }
     let _ = ds.set_metadata_item("RISKCENSUS", "zones", "");
     Ok(ds)
-}
-
-/// Sieve `levels` in place: regions smaller than `min_cells` cells are merged into
-/// their largest neighbour; `eight` selects 8-connectedness (else 4). Code 0 cells
-/// are left alone. `min_cells` ≤ 1 leaves the grid unchanged.
-pub fn sieve(
-    levels: &mut Array2<u8>,
-    grid: &GridSpec,
-    min_cells: usize,
-    eight: bool,
-) -> Result<(), IoError> {
-    if min_cells <= 1 {
-        return Ok(());
-    }
-    let ds = mem_dataset(grid, levels)?;
-    let band = ds.rasterband(1).map_err(mem_err("band"))?;
-    // SAFETY: the band handle is valid while `ds` lives; source, mask and destination
-    // may be the same band (GDAL documents in-place sieving); no progress callback.
-    let rc = unsafe {
-        let h = band.c_rasterband();
-        let mask = gdal_sys::GDALGetMaskBand(h);
-        gdal_sys::GDALSieveFilter(
-            h,
-            mask,
-            h,
-            min_cells as i32,
-            if eight { 8 } else { 4 },
-            ptr::null_mut(),
-            None,
-            ptr::null_mut(),
-        )
-    };
-    if rc != CPLErr::CE_None {
-        return Err(IoError::Invalid {
-            path: "<memory>".into(),
-            what: format!("GDALSieveFilter failed: {}", crate::gdal_util::last_error()),
-        });
-    }
-    let buf = band
-        .read_as::<u8>((0, 0), (grid.cols, grid.rows), (grid.cols, grid.rows), None)
-        .map_err(mem_err("reading sieved band"))?;
-    let (_, data) = buf.into_shape_and_vec();
-    levels
-        .as_slice_mut()
-        .expect("standard layout")
-        .copy_from_slice(&data);
-    Ok(())
 }
 
 /// Polygonize `codes` (0 = nodata): one polygon per 4-connected region of equal
@@ -193,21 +143,6 @@ mod tests {
 
     fn grid(rows: usize, cols: usize) -> GridSpec {
         GridSpec::new("EPSG:4548", 500_000.0, 4_000_000.0, 10.0, rows, cols).unwrap()
-    }
-
-    #[test]
-    fn sieve_merges_small_regions_into_their_neighbour() {
-        // A 1-cell island of 2 inside 1s; a 4-cell block of 3 survives min 4.
-        let mut a = ndarray::arr2(&[
-            [1u8, 1, 1, 1, 1],
-            [1, 2, 1, 3, 3],
-            [1, 1, 1, 3, 3],
-            [0, 0, 1, 1, 1],
-        ]);
-        sieve(&mut a, &grid(4, 5), 4, false).unwrap();
-        assert_eq!(a[(1, 1)], 1, "{a:?}");
-        assert_eq!(a[(1, 3)], 3);
-        assert_eq!(a[(3, 0)], 0, "nodata stays nodata");
     }
 
     #[test]

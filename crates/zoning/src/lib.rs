@@ -24,6 +24,7 @@ pub mod counts;
 pub mod coverage;
 pub mod error;
 pub mod prevention;
+pub mod sieve;
 pub mod units;
 pub mod zonal;
 

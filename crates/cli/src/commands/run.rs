@@ -160,7 +160,7 @@ pub fn print_run(r: &RunReport) {
         }
         for z in &zoned.layers {
             println!(
-                "  {:<22} {:>6} zones  scheme {:<12}{}",
+                "  {:<22} {:>6} zones  scheme {:<12}{}{}",
                 z.layer,
                 z.zones,
                 z.scheme,
@@ -168,6 +168,14 @@ pub fn print_run(r: &RunReport) {
                     "  + prevention zoning"
                 } else {
                     ""
+                },
+                if z.below_mmu > 0 {
+                    format!(
+                        "  ({} isolated regions below the minimum mapping unit left out)",
+                        z.below_mmu
+                    )
+                } else {
+                    String::new()
                 }
             );
         }

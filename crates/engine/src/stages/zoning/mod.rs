@@ -9,12 +9,13 @@
 //!    unit's level.
 //! 2. **Zones** ([`zones`]): the grid is cleaned — optionally one pass of the 8-neighbour
 //!    majority filter ([`ZoningOptions::majority_filter`], `[zoning]` of
-//!    `census.toml`), then GDAL's sieve filter to the minimum mapping unit
-//!    (8-connected; regions smaller than [`ZoningOptions::mmu_m2`] merge into their
-//!    largest neighbour) — cut by townships (each cell belongs to the township
-//!    covering most of it) and polygonized with GDAL: one feature per connected
-//!    region of one level in one township, with its level, names, township code and
-//!    area (m², planar area in the census CRS).
+//!    `census.toml`), then the sieve to the minimum mapping unit within townships
+//!    (4-connected regions of one level in one township smaller than
+//!    [`ZoningOptions::mmu_m2`] merge into their largest neighbour of the same
+//!    township; each cell belongs to the township covering most of it) and
+//!    polygonized with GDAL: one feature per region of one level in one township,
+//!    with its level, names, township code and area (m², planar area in the census
+//!    CRS), every one at least the minimum mapping unit.
 //! 3. **Prevention zoning** ([`prevention`], rules in [`riskcensus_zoning::prevention`])
 //!    for risk grids (schemes with five levels, and the geohazard risk): per cell by
 //!    the cell rules of `models/zoning/prevention.toml` from the
@@ -86,8 +87,11 @@ pub struct ZonedLayer {
     pub scheme: String,
     /// Its class breaks, as its `RISKCENSUS_CLASS_BREAKS` tag gives them.
     pub breaks: Option<String>,
-    /// Zones (features of `zones_<layer>`).
+    /// Zones (features of `zones_<layer>`), each at least the minimum mapping unit.
     pub zones: usize,
+    /// Regions below the minimum mapping unit left out of the zones (no region of
+    /// their township touches them).
+    pub below_mmu: usize,
     /// The per-cell prevention grid (risk grids only).
     pub prevention: Option<PathBuf>,
 }
@@ -423,7 +427,7 @@ impl LevelLayers<'_> {
             .schemes
             .entry(scheme.id.clone())
             .or_insert_with(|| scheme.clone());
-        let zone_count = zones.zones.len();
+        let (zone_count, below_mmu) = (zones.zones.len(), zones.below_mmu);
         zoned.zones.push(zones);
         // Prevention zoning is drawn from risk, never from a hazard grid.
         let risky = scheme.measures == Measure::Risk;
@@ -453,6 +457,7 @@ impl LevelLayers<'_> {
             scheme: scheme.id().to_string(),
             breaks,
             zones: zone_count,
+            below_mmu,
             prevention,
         });
         Ok(())

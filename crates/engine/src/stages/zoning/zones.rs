@@ -1,16 +1,26 @@
 //! Mappable zones of a level grid: the grid is cleaned — optionally one pass of the
-//! 8-neighbour majority filter ([`ZoningOptions::majority_filter`]), then GDAL's
-//! sieve filter to the minimum mapping unit (8-connected; regions smaller than
-//! [`ZoningOptions::mmu_m2`] merge into their largest neighbour) — cut by townships
-//! (each cell belongs to the township covering most of it,
-//! [`riskcensus_zoning::units::cell_owner`]) and polygonized with GDAL: one feature
-//! per connected region of one level in one township, with its level, names,
-//! township code and area (m², planar area in the census CRS, to the cm²).
+//! 8-neighbour majority filter ([`ZoningOptions::majority_filter`]), then the sieve
+//! to the minimum mapping unit **within townships**
+//! ([`riskcensus_zoning::sieve::sieve_within`]: 4-connected regions of one level in
+//! one township smaller than [`ZoningOptions::mmu_m2`] merge into their largest
+//! neighbour of the same township, each cell's township being the one covering most
+//! of it, [`riskcensus_zoning::units::cell_owner`]) — and polygonized with GDAL
+//! (4-connected): one feature per region of one level in one township, with its
+//! level, names, township code and area (m², planar area in the census CRS, to the
+//! cm²). Every zone is at least the minimum mapping unit: a region left below it
+//! (no region of its township touches it — an island of levels in nodata) is not a
+//! zone; the layer counts them ([`ZoneLayer::below_mmu`]).
+//!
+//! (Until the reviewer's issue the sieve ran 8-connected over the whole grid before
+//! the township cut, so diagonal chains and township slivers polygonized into
+//! single cells: 14,095 of 14,462 flood-hazard zones of the 30 m demo were below
+//! 10 ha.)
 
 use geo::Area;
 use ndarray::Array2;
 use riskcensus_core::{GridSpec, LevelScheme};
 use riskcensus_io::vector::FieldValue;
+use riskcensus_zoning::sieve::sieve_within;
 use riskcensus_zoning::units::{zone_codes, zone_of_code, Unit};
 
 use crate::config::ZoningOptions;
@@ -28,6 +38,9 @@ pub(super) struct ZoneLayer {
     pub scheme: LevelScheme,
     /// The zones, in the polygonizer's order.
     pub zones: Vec<Zone>,
+    /// Regions below the minimum mapping unit left out (no region of their
+    /// township touches them).
+    pub below_mmu: usize,
 }
 
 /// The cleaning and cutting of level grids into zones.
@@ -52,16 +65,24 @@ impl Zoner<'_> {
         scheme: &LevelScheme,
         levels: &Array2<u8>,
     ) -> Result<ZoneLayer, EngineError> {
-        let mut clean = if self.opts.majority_filter {
+        let clean = if self.opts.majority_filter {
             riskcensus_kernels::majority::majority_filter(levels, 0)
         } else {
             levels.clone()
         };
-        riskcensus_io::zones::sieve(&mut clean, self.grid, self.mmu_cells, true)?;
+        let (clean, _) = sieve_within(&clean, self.owner, self.mmu_cells);
         let codes = zone_codes(&clean, self.owner);
         let polys = riskcensus_io::zones::polygonize(&codes, self.grid)?;
         let mut zones = Vec::with_capacity(polys.len());
+        // A region of n cells has the area of n cells (its holes are other
+        // regions): below the unit by half a cell, it is a region left below it.
+        let min_m2 = (self.mmu_cells as f64 - 0.5) * self.grid.cell_area();
+        let mut below_mmu = 0;
         for (code, p) in polys {
+            if p.unsigned_area() < min_m2 {
+                below_mmu += 1;
+                continue;
+            }
             let (u, l) = zone_of_code(code);
             let class = scheme.class(l).expect("level of the scheme");
             zones.push((
@@ -79,6 +100,7 @@ impl Zoner<'_> {
             name: format!("zones_{layer}"),
             scheme: scheme.clone(),
             zones,
+            below_mmu,
         })
     }
 }
