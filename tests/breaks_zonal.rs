@@ -81,6 +81,39 @@ fn breaks_json_matches_numpy_and_mapclassify() {
     );
 }
 
+/// Quantiles of tied data repeat a bound: kept (numpy keeps them), the classes
+/// between left empty — not refused. Data: six 1s, a 2 and a 3; numpy.quantile at
+/// 1/4, 2/4, 3/4, 1 gives [1, 1, 1.25, 3].
+#[test]
+fn quantile_breaks_of_tied_data_keep_their_repeated_bounds() {
+    use riskcensus_io::{CogOptions, CogWriter};
+    let d = tempfile::tempdir().unwrap();
+    let grid =
+        riskcensus_core::GridSpec::new("EPSG:4548", 500_000.0, 4_000_000.0, 30.0, 2, 4).unwrap();
+    let p = d.path().join("tied.tif");
+    let mut w = CogWriter::<f32>::create(&p, &grid, Some(f64::NAN), CogOptions::default()).unwrap();
+    w.write_window(
+        grid.full_window(),
+        &[1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 2.0, 3.0],
+    )
+    .unwrap();
+    w.finish().unwrap();
+    let out = ok(
+        run(&[
+            "breaks",
+            s(&p),
+            "--method",
+            "quantile",
+            "--classes",
+            "4",
+            "--json",
+        ]),
+        "riskcensus breaks of tied data",
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(f64s(&v["bounds"]), vec![1.0, 1.0, 1.25, 3.0]);
+}
+
 fn read_csv(p: &Path) -> Vec<Vec<String>> {
     std::fs::read_to_string(p)
         .unwrap()

@@ -1,7 +1,8 @@
 //! Classification of a continuous index into level codes by fixed breaks.
 //!
-//! Breaks are class upper bounds: with K − 1 strictly ascending inner breaks
-//! b_1 < … < b_{K−1} (the K-th bound is the maximum of the data), a value belongs to
+//! Breaks are class upper bounds: with K − 1 ascending inner breaks
+//! b_1 < … < b_{K−1} (the K-th bound is the maximum of the data; quantile breaks of
+//! tied data may repeat a bound, leaving the classes between empty), a value belongs to
 //! the first class whose bound it does not exceed, i.e. ascending class
 //! i = #{j : v > b_j} ∈ 0..K (intervals (b_{j}, b_{j+1}]: a value equal to a break
 //! stays in the lower class — the convention of Jenks, mapclassify and the zoning

@@ -236,7 +236,7 @@ impl Histogram {
             bounds.push(quantile::lerp(at(lo), at(hi), t));
         }
         bounds.push(self.value_of(self.bins.last().expect("non-empty").q));
-        dedup_error(Method::Quantile, bounds)
+        Breaks::checked(Method::Quantile, bounds, None)
     }
 
     /// The two-pass exact quantile: which ranks to collect (see [`quantile::QuantilePlan`]).
@@ -270,12 +270,6 @@ impl Histogram {
         let w: Vec<u64> = self.bins.iter().map(|b| b.count).collect();
         Ok(fisher_jenks::partition(&q, &w, k))
     }
-}
-
-/// Breaks from bounds that may repeat (quantiles of heavily tied data): an error
-/// naming the repeated bound, since K classes cannot be formed.
-pub(crate) fn dedup_error(method: Method, bounds: Vec<f64>) -> Result<Breaks, ZoningError> {
-    Breaks::checked(method, bounds, None)
 }
 
 fn merge_bins(a: &[Bin], b: &[Bin]) -> Vec<Bin> {

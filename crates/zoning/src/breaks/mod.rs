@@ -3,7 +3,8 @@
 //!
 //! # Convention
 //!
-//! [`Breaks`] holds K strictly ascending **upper bounds** b₁ < … < b_K; for breaks
+//! [`Breaks`] holds K ascending **upper bounds** b₁ < … < b_K (b₁ ≤ … ≤ b_K for
+//! quantiles of tied data: a repeated bound leaves the classes between empty); for breaks
 //! computed from data, b_K is the maximum. A value v belongs to the first ascending
 //! class i (0-based) whose bound it does not exceed, v ≤ b_i (classes are
 //! (b_{i−1}, b_i], the lowest closed below, as in mapclassify and jenkspy). A value
@@ -90,7 +91,8 @@ impl Method {
 pub struct Breaks {
     /// How the bounds were chosen.
     pub method: Method,
-    /// Upper bounds b₁ < … < b_K, in the unit of the classified values.
+    /// Upper bounds b₁ < … < b_K (quantiles: b₁ ≤ … ≤ b_K), in the unit of the
+    /// classified values.
     pub bounds: Vec<f64>,
     /// The quantisation step the breaks were computed with (Jenks only).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -128,7 +130,10 @@ impl Breaks {
                 classes: bounds.len(),
             });
         }
-        check_ascending(&bounds, &bounds)?;
+        // Quantiles of tied data repeat a bound (the classes between are empty):
+        // kept, as numpy and the docs keep them; every other method needs strictly
+        // ascending bounds.
+        check_ascending(&bounds, &bounds, method != Method::Quantile)?;
         Ok(Self {
             method,
             bounds,
@@ -178,10 +183,10 @@ impl Breaks {
     }
 }
 
-fn check_ascending(bounds: &[f64], shown: &[f64]) -> Result<(), ZoningError> {
+fn check_ascending(bounds: &[f64], shown: &[f64], strict: bool) -> Result<(), ZoningError> {
     for (i, &b) in bounds.iter().enumerate() {
-        if b.is_nan() || (i > 0 && b <= bounds[i - 1]) || (b.is_infinite() && i + 1 < bounds.len())
-        {
+        let descends = i > 0 && (b < bounds[i - 1] || (strict && b == bounds[i - 1]));
+        if b.is_nan() || descends || (b.is_infinite() && i + 1 < bounds.len()) {
             return Err(ZoningError::BadBreaks {
                 breaks: shown.to_vec(),
                 index: i,
