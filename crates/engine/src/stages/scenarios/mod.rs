@@ -344,11 +344,11 @@ impl Stage for ScenariosStage {
         for (k, c) in cases.iter().enumerate() {
             let d = ScenarioDraw::nominal(c.scenario.as_ref());
             // The baseline keeps its total per cell, a scenario its change map, an
-            // appraisal variant only its unit rows.
+            // appraisal variant only its county rows (all the appraisal reads).
             let keep = match k {
                 0 => Keep::Total,
                 k if k < main => Keep::ChangeFrom(&base_total, km2),
-                _ => Keep::Nothing,
+                _ => Keep::CountyOnly,
             };
             let mut o = portfolio.evaluate(&c.change(&portfolio, d), keep)?;
             if k == 0 {

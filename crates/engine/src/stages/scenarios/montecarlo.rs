@@ -170,6 +170,40 @@ impl<'a> Fast<'a> {
                 groups.len() - 1
             })
         };
+        // The comprehensive sum's rule: a cell whose loss is unknown for one hazard
+        // (a NaN record cell, a building on nodata HAND) has no total, and the units
+        // leave it out — so does this path. The cells and the record's sums per
+        // township are the same for every case but for the new buildings: once.
+        let record_hazards: Vec<&crate::loss::HazardCells> = portfolio
+            .frame
+            .hazards
+            .iter()
+            .filter(|h| h.route != "loss")
+            .collect();
+        let mut valid: Vec<bool> = (0..portfolio.n)
+            .map(|c| {
+                let t = portfolio.township_of(c);
+                (portfolio.frame.mask.is_none() || t > 0)
+                    && record_hazards
+                        .iter()
+                        .all(|h| h.aal[c].is_finite() && h.deaths[c].is_finite())
+            })
+            .collect();
+        if let Some((f, hand)) = &portfolio.flood {
+            for b in &f.buildings {
+                if hand[b.cell].is_nan() {
+                    valid[b.cell] = false;
+                }
+            }
+        }
+        let mut record_sums = vec![vec![(0.0, 0.0); slots]; record_hazards.len()];
+        for (h, sums) in record_hazards.iter().zip(record_sums.iter_mut()) {
+            for c in (0..portfolio.n).filter(|&c| valid[c]) {
+                let t = portfolio.township_of(c);
+                sums[t].0 += h.aal[c];
+                sums[t].1 += h.deaths[c];
+            }
+        }
         let mut prepared = Vec::new();
         for case in cases {
             let change = case.change(portfolio, ScenarioDraw::nominal(case.scenario.as_ref()));
@@ -180,42 +214,32 @@ impl<'a> Fast<'a> {
                 eq_fixed: Vec::new(),
                 record: vec![(0.0, 0.0); slots],
             };
-            // The comprehensive sum's rule: a cell whose loss is unknown for one
-            // hazard (a NaN record cell, a building on nodata HAND) has no total,
-            // and the units leave it out — so does this path.
-            let records: Vec<(&crate::loss::HazardCells, Vec<(f64, f64)>)> = portfolio
-                .frame
-                .hazards
-                .iter()
-                .filter(|h| h.route != "loss")
-                .map(|h| (h, portfolio.record_kept(h, &change, &codes)))
-                .collect();
-            let mut valid: Vec<bool> = (0..portfolio.n)
-                .map(|c| {
-                    let t = portfolio.township_of(c);
-                    (portfolio.frame.mask.is_none() || t > 0)
-                        && records
-                            .iter()
-                            .all(|(h, _)| h.aal[c].is_finite() && h.deaths[c].is_finite())
-                })
-                .collect();
-            if let Some((f, hand)) = &portfolio.flood {
-                for cell in f
-                    .buildings
-                    .iter()
-                    .map(|b| b.cell)
-                    .chain(change.new_buildings.iter().map(|b| b.cell))
-                {
-                    if hand[cell].is_nan() {
-                        valid[cell] = false;
-                    }
-                }
+            // New buildings on nodata HAND take their cells out, in this case only.
+            let mut out: std::collections::BTreeSet<usize> = std::collections::BTreeSet::new();
+            if let Some((_, hand)) = &portfolio.flood {
+                out.extend(
+                    change
+                        .new_buildings
+                        .iter()
+                        .map(|b| b.cell)
+                        .filter(|&c| valid[c] && hand[c].is_nan()),
+                );
             }
-            for (h, kept) in &records {
-                for c in (0..portfolio.n).filter(|&c| valid[c]) {
+            let valid = |c: usize| valid[c] && !out.contains(&c);
+            for ((h, sums), kept) in record_hazards.iter().zip(&record_sums).zip(
+                record_hazards
+                    .iter()
+                    .map(|h| portfolio.record_kept(h, &change, &codes)),
+            ) {
+                let mut sums = sums.clone();
+                for &c in &out {
                     let t = portfolio.township_of(c);
-                    p.record[t].0 += h.aal[c] * kept[t].0;
-                    p.record[t].1 += h.deaths[c] * kept[t].1;
+                    sums[t].0 -= h.aal[c];
+                    sums[t].1 -= h.deaths[c];
+                }
+                for t in 0..slots {
+                    p.record[t].0 += sums[t].0 * kept[t].0;
+                    p.record[t].1 += sums[t].1 * kept[t].1;
                 }
             }
             if let Some((f, hand)) = &portfolio.flood {
@@ -232,7 +256,7 @@ impl<'a> Fast<'a> {
                         })
                         .fold(f.protection_years, u32::max);
                 }
-                for b in f.buildings.iter().filter(|b| valid[b.cell]) {
+                for b in f.buildings.iter().filter(|b| valid(b.cell)) {
                     p.flood.push(FloodItem {
                         hand: hand[b.cell],
                         structure: b.structure.clone(),
@@ -242,7 +266,7 @@ impl<'a> Fast<'a> {
                         grows: true,
                     });
                 }
-                for nb in change.new_buildings.iter().filter(|b| valid[b.cell]) {
+                for nb in change.new_buildings.iter().filter(|b| valid(b.cell)) {
                     p.flood.push(FloodItem {
                         hand: hand[nb.cell],
                         structure: nb.building.structure.code().to_string(),
@@ -257,7 +281,7 @@ impl<'a> Fast<'a> {
                 let fp = &q.params.fragility.params;
                 let mut add = |b: &Building, cell: usize, grows: bool, p: &mut Prepared| {
                     let pga = f64::from(q.basic[cell]);
-                    if pga.is_nan() || pga <= 0.0 || !valid[cell] {
+                    if pga.is_nan() || pga <= 0.0 || !valid(cell) {
                         return;
                     }
                     let t = portfolio.township_of(cell);

@@ -121,6 +121,8 @@ impl Outcome {
 pub enum Keep<'a> {
     /// Nothing.
     Nothing,
+    /// Nothing, and only the county's rows (an appraisal variant).
+    CountyOnly,
     /// The comprehensive AAL.
     Total,
     /// The change of the comprehensive AAL density from the baseline's total
@@ -232,14 +234,20 @@ impl Portfolio<'_> {
         let mut next = vec![0usize; parts.len()];
         let mut kept_cells: Vec<f64> = Vec::new();
         let mut change_map: Vec<f32> = Vec::new();
+        // The groups summed: all, or the county alone.
+        let used = if matches!(cells, Keep::CountyOnly) {
+            1
+        } else {
+            groups.len()
+        };
         match cells {
-            Keep::Nothing => {}
+            Keep::Nothing | Keep::CountyOnly => {}
             Keep::Total => kept_cells.reserve(self.n),
             Keep::ChangeFrom(..) => change_map.reserve(self.n),
         }
         let add = |sums: &mut [Vec<(f64, f64)>; 3], c: usize, a: f64, d: f64| {
             if a.is_finite() {
-                for (g, s) in groups.iter().zip(sums.iter_mut()) {
+                for (g, s) in groups.iter().zip(sums.iter_mut()).take(used) {
                     let o = g.owner[c];
                     if o > 0 {
                         s[o - 1].0 += a;
@@ -282,7 +290,7 @@ impl Portfolio<'_> {
             let last = parts.len();
             add(&mut sums[last], c, ta, td);
             match cells {
-                Keep::Nothing => {}
+                Keep::Nothing | Keep::CountyOnly => {}
                 Keep::Total => kept_cells.push(ta),
                 Keep::ChangeFrom(base, km2) => change_map.push(((ta - base[c]) / km2) as f32),
             }
@@ -294,7 +302,7 @@ impl Portfolio<'_> {
             .map(|(h, r, _)| (*h, *r))
             .chain(std::iter::once(("comprehensive", "sum")));
         for ((hazard, route), s) in names.zip(&sums) {
-            for ((g, rows), s) in groups.iter().zip(&rows).zip(s) {
+            for ((g, rows), s) in groups.iter().zip(&rows).zip(s).take(used) {
                 debug_assert_eq!(g.units.len(), rows.len());
                 for (u, &(a, d)) in rows.iter().zip(s) {
                     units.push(unit_risk(&self.frame.levels, u, hazard, route, a, d));
