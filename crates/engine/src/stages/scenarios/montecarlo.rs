@@ -18,8 +18,7 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use riskcensus_models::earthquake::fragility::{self, Building, CodeLevel, Fortification};
-use riskcensus_models::earthquake::intensity::zoning_intensity;
+use riskcensus_models::earthquake::fragility::{self, Building, CodeLevel};
 use riskcensus_models::flood::depth_damage::expected_annual_damage;
 use riskcensus_models::flood::inundation::depth as flood_depth;
 use riskcensus_models::scenario::stats::{self, Distribution};
@@ -286,32 +285,8 @@ impl<'a> Fast<'a> {
                     }
                     let t = portfolio.township_of(cell);
                     // The retrofit mixture of super::portfolio.
-                    let mut parts: Vec<(f64, Building)> = Vec::new();
-                    let mut remaining = 1.0;
-                    for m in &change.measures {
-                        let MeasureKind::Retrofit {
-                            structure,
-                            share,
-                            fortification,
-                            to_structure,
-                        } = m.kind
-                        else {
-                            continue;
-                        };
-                        if b.structure != structure || !m.applies_in(code_of(t)) {
-                            continue;
-                        }
-                        let mut r = b.clone();
-                        r.fortification = fortification
-                            .unwrap_or_else(|| Fortification::of_degree(zoning_intensity(pga)));
-                        r.year_built = Some(fp.pre_code_year.max(r.year_built.unwrap_or(0)));
-                        if let Some(s) = to_structure {
-                            r.structure = s;
-                        }
-                        let w = remaining * share;
-                        remaining -= w;
-                        parts.push((w, r));
-                    }
+                    let (remaining, mut parts) =
+                        super::portfolio::retrofitted(b, pga, code_of(t), &change.measures, fp);
                     parts.push((remaining, b.clone()));
                     for (w, r) in parts {
                         let g = group_of(&r, pga, fp);

@@ -553,34 +553,8 @@ impl Portfolio<'_> {
                 if g.is_nan() || g <= 0.0 {
                     return None;
                 }
-                let mut remaining = 1.0;
-                let mut mix = Vec::new();
-                for m in &retrofits {
-                    let MeasureKind::Retrofit {
-                        structure,
-                        share,
-                        fortification,
-                        to_structure,
-                    } = m.kind
-                    else {
-                        continue;
-                    };
-                    if b.structure != structure
-                        || !m.applies_in(code(codes, self.township_of(*cell)))
-                    {
-                        continue;
-                    }
-                    let mut r = b.clone();
-                    r.fortification = fortification
-                        .unwrap_or_else(|| Fortification::of_degree(zoning_intensity(g)));
-                    r.year_built = Some(fp.pre_code_year.max(r.year_built.unwrap_or(0)));
-                    if let Some(s) = to_structure {
-                        r.structure = s;
-                    }
-                    let w = remaining * share;
-                    remaining -= w;
-                    mix.push((w, r));
-                }
+                let (_, mix) =
+                    retrofitted(b, g, code(codes, self.township_of(*cell)), &retrofits, fp);
                 Some((g, mix))
             })
             .collect();
@@ -665,6 +639,48 @@ impl Portfolio<'_> {
             deaths_layer: base.map(|b| b.deaths_layer.clone()).unwrap_or_default(),
         })
     }
+}
+
+/// The retrofitted variants of building `b` on basic PGA `pga` (g) in township
+/// `township` under the `retrofit` measures among `measures`, in order: each takes
+/// its share of what the ones before left as built. Returns the share left as
+/// built and (weight, retrofitted building) per variant; a retrofitted building is
+/// fortified to the measure's intensity or the one the zoning map requires at the
+/// building, designed after the code era, and rebuilt as `to_structure` if given.
+pub fn retrofitted(
+    b: &Building,
+    pga: f64,
+    township: &str,
+    measures: &[&Measure],
+    fp: &fragility::FragilityParams,
+) -> (f64, Vec<(f64, Building)>) {
+    let mut remaining = 1.0;
+    let mut mix = Vec::new();
+    for m in measures {
+        let MeasureKind::Retrofit {
+            structure,
+            share,
+            fortification,
+            to_structure,
+        } = m.kind
+        else {
+            continue;
+        };
+        if b.structure != structure || !m.applies_in(township) {
+            continue;
+        }
+        let mut r = b.clone();
+        r.fortification =
+            fortification.unwrap_or_else(|| Fortification::of_degree(zoning_intensity(pga)));
+        r.year_built = Some(fp.pre_code_year.max(r.year_built.unwrap_or(0)));
+        if let Some(s) = to_structure {
+            r.structure = s;
+        }
+        let w = remaining * share;
+        remaining -= w;
+        mix.push((w, r));
+    }
+    (remaining, mix)
 }
 
 /// The code of township slot `t` ("" for 0, outside every township).
