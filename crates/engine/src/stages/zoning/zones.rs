@@ -9,7 +9,7 @@
 //! level, names, township code and area (m², planar area in the census CRS, to the
 //! cm²). Every zone is at least the minimum mapping unit: a region left below it
 //! (no region of its township touches it — an island of levels in nodata) is not a
-//! zone; the layer counts them ([`ZoneLayer::below_mmu`]).
+//! zone; the layer counts them (`ZoneLayer::below_mmu`).
 //!
 //! (Until the reviewer's issue the sieve ran 8-connected over the whole grid before
 //! the township cut, so diagonal chains and township slivers polygonized into
