@@ -584,3 +584,100 @@ fn full_demo_stage_times() {
         );
     }
 }
+
+/// `riskcensus fragility` equals the closed form P(DS ≥ ds) = Φ(ln(a/m_ds)/β) (Φ to
+/// full precision here; the engine's is within 1.2e-7), its state probabilities are
+/// the differences and sum to 1, a table row is the stage's (URML pre of the shipped
+/// table), and bad arguments exit 2.
+#[test]
+fn fragility_command_equals_the_closed_form() {
+    use riskcensus_models::trend::normal::norm_cdf;
+    let m = [0.14, 0.28, 0.54, 0.84];
+    let beta = 0.64;
+    let out = crate::util::ok(
+        crate::util::run(&[
+            "--json",
+            "fragility",
+            "--medians",
+            "0.14,0.28,0.54,0.84",
+            "--beta",
+            "0.64",
+            "--pga",
+            "0.05,0.3,1.2",
+        ]),
+        "riskcensus fragility",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let names = ["slight", "moderate", "extensive", "complete"];
+    for r in rows {
+        let a = r["pga_g"].as_f64().unwrap();
+        let mut ge = [0.0; 4];
+        for (k, name) in names.iter().enumerate() {
+            ge[k] = r["p_ge"][name].as_f64().unwrap();
+            let want = norm_cdf((a / m[k]).ln() / beta);
+            assert!(
+                (ge[k] - want).abs() < 2e-7,
+                "{a} {name}: {} vs {want}",
+                ge[k]
+            );
+        }
+        let p: Vec<f64> = ["none", "slight", "moderate", "extensive", "complete"]
+            .iter()
+            .map(|s| r["p"][s].as_f64().unwrap())
+            .collect();
+        assert!((p.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert_eq!(p[4], ge[3]);
+        assert!((p[1] - (ge[0] - ge[1])).abs() < 1e-15);
+    }
+    // A row of the shipped table: the curve the earthquake stage takes.
+    let table = riskcensus_models::earthquake::fragility::FragilityTable::builtin();
+    let (c, _) = table
+        .curve(
+            "URML",
+            riskcensus_models::earthquake::fragility::CodeLevel::Pre,
+        )
+        .unwrap();
+    let out = crate::util::ok(
+        crate::util::run(&[
+            "--json",
+            "fragility",
+            "--type",
+            "URML",
+            "--code",
+            "pre",
+            "--pga",
+            "0.2",
+        ]),
+        "riskcensus fragility --type",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let e = c.exceedance(0.2);
+    assert_eq!(v["rows"][0]["p_ge"]["complete"].as_f64().unwrap(), e[3]);
+    for bad in [
+        vec!["fragility", "--pga", "0.1"],
+        vec![
+            "fragility",
+            "--type",
+            "URML",
+            "--code",
+            "best",
+            "--pga",
+            "0.1",
+        ],
+        vec![
+            "fragility",
+            "--medians",
+            "0.3,0.2,0.5,0.9",
+            "--beta",
+            "0.6",
+            "--pga",
+            "0.1",
+        ],
+        vec!["fragility", "--type", "XX", "--pga", "0.1"],
+    ] {
+        let o = crate::util::run(&bad);
+        assert_eq!(o.status.code(), Some(2), "{bad:?}");
+    }
+}

@@ -51,5 +51,7 @@ pub use riskcensus_contracts as contracts;
 pub use riskcensus_core as core;
 /// The built-in synthetic demo county.
 pub use riskcensus_demo as demo;
+/// The science: model files, hazard models, loss, trends, scenarios.
+pub use riskcensus_models as models;
 /// Maps and the HTML report of a run.
 pub use riskcensus_report as report;

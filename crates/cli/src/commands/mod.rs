@@ -3,6 +3,7 @@
 pub mod assess;
 pub mod breaks;
 pub mod demo;
+pub mod fragility;
 pub mod fwi;
 pub mod ground_motion;
 pub mod ingest;
