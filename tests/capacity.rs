@@ -234,15 +234,7 @@ fn demo_capacity_tables_add_up_and_follow_their_rules() {
 #[test]
 fn a_broken_capacity_file_stops_the_run_before_its_first_stage() {
     let d = tempfile::tempdir().unwrap();
-    let census = d.path().join("census");
-    riskcensus::demo::generate(
-        &census,
-        &riskcensus::demo::DemoOptions {
-            resolution_m: 300.0,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let census = crate::util::demo_census(&d.path().join("census"), 300.0);
     let path = riskcensus_models::capacity::gaps::PATH;
     let text = riskcensus_models::library::shipped_text(path).replacen(
         "radius_m = 500.0",

@@ -26,15 +26,7 @@ fn id_of(text: &str) -> String {
 #[test]
 fn a_census_file_at_a_shipped_path_overrides_that_file_for_every_shipped_file() {
     let d = tempfile::tempdir().unwrap();
-    let census = d.path().join("census");
-    riskcensus::demo::generate(
-        &census,
-        &riskcensus::demo::DemoOptions {
-            resolution_m: 300.0,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let census = crate::util::demo_census(&d.path().join("census"), 300.0);
     let shipped = Library::shipped();
     let mut overridden = Vec::new();
     for f in shipped.files() {
@@ -125,15 +117,7 @@ fn a_census_file_at_a_shipped_path_overrides_that_file_for_every_shipped_file() 
 #[test]
 fn a_census_model_at_another_path_with_a_shipped_id_is_refused_naming_both_files() {
     let d = tempfile::tempdir().unwrap();
-    let census = d.path().join("census");
-    riskcensus::demo::generate(
-        &census,
-        &riskcensus::demo::DemoOptions {
-            resolution_m: 600.0,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let census = crate::util::demo_census(&d.path().join("census"), 600.0);
     // The old habit: a flat copy directly under models/ (id "flood").
     std::fs::create_dir_all(census.join("models")).unwrap();
     std::fs::write(

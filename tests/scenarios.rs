@@ -144,15 +144,7 @@ fn demo_scenarios_reproduce_the_baseline_and_appraise_the_measures() {
 #[test]
 fn a_bad_scenario_file_is_named_with_its_line_and_key() {
     let d = tempfile::tempdir().unwrap();
-    let census = d.path().join("census");
-    riskcensus::demo::generate(
-        &census,
-        &riskcensus::demo::DemoOptions {
-            resolution_m: 600.0,
-            ..Default::default()
-        },
-    )
-    .unwrap();
+    let census = crate::util::demo_census(&d.path().join("census"), 600.0);
     let bad = d.path().join("bad.toml");
     std::fs::write(
         &bad,

@@ -51,3 +51,16 @@ pub fn copy_census(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The demo census (generated only, not run) at `resolution_m` in `dir`.
+pub fn demo_census(dir: &Path, resolution_m: f64) -> std::path::PathBuf {
+    riskcensus::demo::generate(
+        dir,
+        &riskcensus::demo::DemoOptions {
+            resolution_m,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    dir.to_path_buf()
+}

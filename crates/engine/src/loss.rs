@@ -421,50 +421,12 @@ pub struct LossFrame {
     pub mask: Option<Vec<bool>>,
     /// The level thresholds.
     pub levels: LossLevels,
+    /// Every hazard of the combination (also those not assessed): (hazard, route
+    /// `loss` or `record`, its event types in `disaster_events`).
+    pub event_types: Vec<(String, String, Vec<String>)>,
 }
 
 impl LossFrame {
-    /// The comprehensive sum of per-hazard cells (in `parts` order, NaN
-    /// propagating, nodata outside the townships) — the comprehensive stage's rule.
-    pub fn sum(&self, parts: &[(&[f64], &[f64])], n: usize) -> (Vec<f64>, Vec<f64>) {
-        let mut aal = vec![0.0; n];
-        let mut deaths = vec![0.0; n];
-        for (a, d) in parts {
-            for i in 0..n {
-                aal[i] += a[i];
-                deaths[i] += d[i];
-            }
-        }
-        if let Some(m) = &self.mask {
-            for (i, _) in m.iter().enumerate().filter(|(_, &inside)| !inside) {
-                aal[i] = f64::NAN;
-                deaths[i] = f64::NAN;
-            }
-        }
-        (aal, deaths)
-    }
-
-    /// The rows of every unit of every group for one hazard's cells, with the
-    /// units' rows replaced by `rows` where given (same shape as the groups).
-    pub fn rows(
-        &self,
-        hazard: &str,
-        route: &str,
-        aal: &[f64],
-        deaths: &[f64],
-        units: &[Vec<UnitRow>; 3],
-    ) -> Vec<UnitRisk> {
-        let mut out = Vec::new();
-        for (g, rows) in self.groups.iter().zip(units) {
-            let a = g.sums(aal, aal);
-            let d = g.sums(deaths, aal);
-            for (k, u) in rows.iter().enumerate() {
-                out.push(unit_risk(&self.levels, u, hazard, route, a[k], d[k]));
-            }
-        }
-        out
-    }
-
     /// The groups' own unit rows.
     pub fn unit_rows(&self) -> [Vec<UnitRow>; 3] {
         self.groups.clone().map(|g| g.units)

@@ -246,6 +246,17 @@ impl Stage for ComprehensiveStage {
                 .collect(),
             mask,
             levels: levels.clone(),
+            event_types: model
+                .hazards()
+                .iter()
+                .map(|h| {
+                    (
+                        h.hazard.clone(),
+                        route_name(h.route).to_string(),
+                        h.event_types.clone(),
+                    )
+                })
+                .collect(),
         }));
         let mut outcome = StageOutcome::with_details(report);
         outcome.operators = vec![

@@ -28,7 +28,7 @@ pub mod portfolio;
 mod tables;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use geo::Contains;
@@ -425,7 +425,6 @@ impl Stage for ScenariosStage {
         report.mc_seconds = t_mc.elapsed().as_secs_f64();
         // The hindcast.
         let events = crate::loss::read_events(&db)?;
-        let comprehensive = crate::stages::comprehensive::load(cx.library)?;
         let year_built: BTreeMap<String, Option<i32>> = quake
             .as_ref()
             .map(|q| {
@@ -437,17 +436,7 @@ impl Stage for ScenariosStage {
             .unwrap_or_default();
         let hc = hindcast::hindcast(&hindcast::Inputs {
             events: &events,
-            hazard_types: comprehensive
-                .hazards()
-                .iter()
-                .map(|h| {
-                    let route = match h.route {
-                        riskcensus_models::loss::comprehensive::Route::Loss => "loss",
-                        riskcensus_models::loss::comprehensive::Route::Record => "record",
-                    };
-                    (h.hazard.clone(), route.to_string(), h.event_types.clone())
-                })
-                .collect(),
+            hazard_types: frame.event_types.clone(),
             frame: &frame,
             losses: &outcomes[0].losses,
             year_built: &year_built,
@@ -835,11 +824,6 @@ fn appraise_measures(
             .then_with(|| a.measure.cmp(&b.measure))
     });
     out
-}
-
-/// The stage's folder of scenario files for a census (for `status` and docs).
-pub fn folder(census_dir: &Path) -> PathBuf {
-    census_dir.join(FOLDER)
 }
 
 #[cfg(test)]

@@ -22,9 +22,9 @@ use riskcensus_models::earthquake::fragility::{self, Building, CodeLevel};
 use riskcensus_models::flood::depth_damage::expected_annual_damage;
 use riskcensus_models::flood::inundation::depth as flood_depth;
 use riskcensus_models::scenario::stats::{self, Distribution};
-use riskcensus_models::scenario::{MeasureKind, Scenario};
+use riskcensus_models::scenario::Scenario;
 
-use super::portfolio::Portfolio;
+use super::portfolio::{code, protection_years, Portfolio};
 use super::Case;
 use crate::EngineError;
 
@@ -152,7 +152,6 @@ impl<'a> Fast<'a> {
     pub fn new(portfolio: &'a Portfolio<'a>, cases: &'a [Case]) -> Result<Self, EngineError> {
         let slots = portfolio.frame.groups[1].units.len() + 1;
         let codes = portfolio.township_codes();
-        let code_of = |t: usize| if t == 0 { "" } else { codes[t - 1].as_str() };
         let mut keys: BTreeMap<(String, CodeLevel, u64), usize> = BTreeMap::new();
         let mut groups: Vec<Group> = Vec::new();
         let mut group_of = |b: &Building, pga: f64, fp: &fragility::FragilityParams| {
@@ -243,17 +242,7 @@ impl<'a> Fast<'a> {
             }
             if let Some((f, hand)) = &portfolio.flood {
                 for (t, prot) in p.protection.iter_mut().enumerate() {
-                    *prot = change
-                        .measures
-                        .iter()
-                        .filter(|m| m.applies_in(code_of(t)))
-                        .filter_map(|m| match m.kind {
-                            MeasureKind::FloodStandard { protection_years } => {
-                                Some(protection_years)
-                            }
-                            _ => None,
-                        })
-                        .fold(f.protection_years, u32::max);
+                    *prot = protection_years(&change.measures, code(&codes, t), f.protection_years);
                 }
                 for b in f.buildings.iter().filter(|b| valid(b.cell)) {
                     p.flood.push(FloodItem {
@@ -285,8 +274,13 @@ impl<'a> Fast<'a> {
                     }
                     let t = portfolio.township_of(cell);
                     // The retrofit mixture of super::portfolio.
-                    let (remaining, mut parts) =
-                        super::portfolio::retrofitted(b, pga, code_of(t), &change.measures, fp);
+                    let (remaining, mut parts) = super::portfolio::retrofitted(
+                        b,
+                        pga,
+                        code(&codes, t),
+                        &change.measures,
+                        fp,
+                    );
                     parts.push((remaining, b.clone()));
                     for (w, r) in parts {
                         let g = group_of(&r, pga, fp);

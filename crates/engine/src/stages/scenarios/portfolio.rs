@@ -433,17 +433,8 @@ impl Portfolio<'_> {
             .map(|&(t, h)| (t, if k == 1.0 { h as f32 } else { (h * k) as f32 }))
             .collect();
         let periods: Vec<u32> = stages.iter().map(|s| s.0).collect();
-        let protection = |t: usize| {
-            change
-                .measures
-                .iter()
-                .filter(|m| m.applies_in(code(codes, t)))
-                .filter_map(|m| match m.kind {
-                    MeasureKind::FloodStandard { protection_years } => Some(protection_years),
-                    _ => None,
-                })
-                .fold(f.protection_years, u32::max)
-        };
+        let protection =
+            |t: usize| protection_years(&change.measures, code(codes, t), f.protection_years);
         let one = |id: &str, cell: usize, structure: &str, value: Option<f64>, occ: f64| {
             let t = self.township_of(cell);
             let prot = protection(t);
@@ -681,6 +672,19 @@ pub fn retrofitted(
         mix.push((w, r));
     }
     (remaining, mix)
+}
+
+/// The flood-control standard (years) in `township`: the census's `standard`,
+/// raised by the `flood_standard` measures among `measures` that apply there.
+pub fn protection_years(measures: &[&Measure], township: &str, standard: u32) -> u32 {
+    measures
+        .iter()
+        .filter(|m| m.applies_in(township))
+        .filter_map(|m| match m.kind {
+            MeasureKind::FloodStandard { protection_years } => Some(protection_years),
+            _ => None,
+        })
+        .fold(standard, u32::max)
 }
 
 /// The code of township slot `t` ("" for 0, outside every township).

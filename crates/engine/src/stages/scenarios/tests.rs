@@ -73,6 +73,7 @@ fn frame() -> LossFrame {
         ],
         mask: None,
         levels: LossLevels::builtin(),
+        event_types: Vec::new(),
     }
 }
 
