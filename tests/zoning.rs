@@ -129,6 +129,37 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
             "trace {trace:?} names rule {rule:?}"
         );
     }
+    // Each hazard's units are placed by its own rules file (rule ids F…, E…, G…,
+    // W…, K…), and only the geological hazards' rules look at hidden-danger points:
+    // a township dense in landslide points is not 重点 for flood on their account.
+    for (layer, prefix) in [
+        ("flood_risk", 'F'),
+        ("earthquake_risk", 'E'),
+        ("geohazard_risk", 'G'),
+        ("wildfire_risk", 'W'),
+        ("comprehensive_risk", 'K'),
+    ] {
+        let rows: Vec<&DbFeature> = summary.iter().filter(|f| s(f, "layer") == layer).collect();
+        assert_eq!(rows.len(), 12, "{layer}");
+        for f in rows {
+            let (rule, trace) = (s(f, "prevention_rule"), s(f, "prevention_trace"));
+            assert!(rule.starts_with(prefix), "{layer}: {rule}");
+            assert_eq!(
+                trace.contains("hidden_danger"),
+                layer == "geohazard_risk" && trace.contains("hidden_danger_density"),
+                "{layer}: {trace}"
+            );
+        }
+    }
+    // The flood rules see the 100-year extent: some township is placed by the
+    // people or the protected objects in it.
+    assert!(
+        flood.iter().any(|f| {
+            let t = s(f, "prevention_trace");
+            t.contains("population_100yr") || t.contains("protected_objects_100yr")
+        }),
+        "no flood placement by the 100-year extent"
+    );
     // The CSV table has one row per unit and layer, like the GeoPackage table.
     let csv = std::fs::read_to_string(r.assess_dir().join("unit_summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + summary.len());

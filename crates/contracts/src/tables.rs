@@ -46,6 +46,9 @@ pub mod census {
     pub const WEATHER_DAILY: &str = "weather_daily";
     /// Historical fire points (历史火点).
     pub const FIRE_POINTS: &str = "fire_points";
+    /// Protected sites (保护地): heritage sites, scenic areas, nature reserves and forest
+    /// parks, polygons.
+    pub const PROTECTED_SITES: &str = "protected_sites";
     /// Grassroots disaster-reduction capacity survey (基层减灾能力), per township and village.
     pub const COMMUNITY_CAPACITY: &str = "community_capacity";
 
@@ -71,6 +74,7 @@ pub mod census {
         SEISMIC_ZONES,
         WEATHER_DAILY,
         FIRE_POINTS,
+        PROTECTED_SITES,
     ];
 
     /// One row per ingest batch (source, digest, counts, times).

@@ -1,6 +1,6 @@
 //! Vector survey layers: admin units, water, rivers (Shapefile, GBK, no .cpg), roads
 //! (GeoJSON), geology (faults, lithology), seismic PGA zoning, hidden-danger points
-//! (Shapefile, GBK, no .cpg), shelters (GeoJSON) and key facilities.
+//! (Shapefile, GBK, no .cpg), shelters (GeoJSON), key facilities and protected sites.
 
 use geo::{
     BooleanOps, Buffer, Coord, Geometry, Length, LineString, MultiPolygon, Point, Polygon, Rect,
@@ -45,6 +45,7 @@ pub(crate) fn write_all(ctx: &mut Ctx) -> Result<(), DemoError> {
     hidden_dangers(ctx)?;
     shelters(ctx)?;
     key_facilities(ctx)?;
+    protected_sites(ctx)?;
     Ok(())
 }
 
@@ -1197,7 +1198,7 @@ fn key_facilities(ctx: &mut Ctx) -> Result<(), DemoError> {
         x: p.x + rng.random_range(-r..r),
         y: p.y + rng.random_range(-r..r),
     };
-    // (pos, name, type, capacity, unit)
+    // (pos, name, type, capacity, unit); works' flood-control standard below.
     let mut items: Vec<(Coord, String, &str, i32, &str)> = Vec::new();
     for t in &a.townships {
         items.push((
@@ -1327,6 +1328,15 @@ fn key_facilities(ctx: &mut Ctx) -> Result<(), DemoError> {
         .into_iter()
         .enumerate()
         .map(|(i, (p, name, kind, cap, unit))| {
+            // 是否达标: the 20-year dikes of the main river fall short of the
+            // 50-year standard of the plain's towns (GB 50201-2014 Table 4.2.1,
+            // towns of 20–150 thousand people: 20–50 years; taken as 50 here); the
+            // 50-year dikes and the reservoir meet theirs. Not a work: empty.
+            let meets = match kind {
+                "堤防" if cap < 50 => s("否"),
+                "堤防" | "水库" => s("是"),
+                _ => V::Null,
+            };
             (
                 Geometry::Point(Point::from(p)),
                 vec![
@@ -1335,6 +1345,7 @@ fn key_facilities(ctx: &mut Ctx) -> Result<(), DemoError> {
                     s(kind),
                     V::Integer(cap),
                     s(unit),
+                    meets,
                     s(town_code(ctx, p)),
                 ],
             )
@@ -1350,6 +1361,7 @@ fn key_facilities(ctx: &mut Ctx) -> Result<(), DemoError> {
             f("kind", T::String),
             f("capacity", T::Integer),
             f("capacity_unit", T::String),
+            f("是否达标", T::String),
             f("township", T::String),
         ],
     );
@@ -1362,7 +1374,89 @@ fn key_facilities(ctx: &mut Ctx) -> Result<(), DemoError> {
         Some("key_facilities"),
         "point",
         None,
-        "重点设施 key facilities: kind 学校/医院/化工厂/水库/堤防, capacity with capacity_unit (students, beds, tonnes of hazardous chemicals, 万m³, design flood return period years), township",
+        "重点设施 key facilities: kind 学校/医院/化工厂/水库/堤防, capacity with capacity_unit (students, beds, tonnes of hazardous chemicals, 万m³, design flood return period years), 是否达标 (dikes and the reservoir: meets its flood-control standard 是/否), township",
+        n,
+    );
+    Ok(())
+}
+
+/// Protected sites (保护地) on the forested hills: a scenic area around the highest
+/// hill, a forest park and a heritage site (a temple) on the next hills at least
+/// 8 km apart, as 32-gons of radius 2.5 km, 1.5 km and 0.8 km.
+fn protected_sites(ctx: &mut Ctx) -> Result<(), DemoError> {
+    let (id, rel) = ("protected_sites", "survey/protected_sites.gpkg");
+    let land = &ctx.land;
+    let a = &ctx.admin;
+    // Hill tops on a 500 m lattice, highest first (ties by position).
+    let mut tops: Vec<(f64, Coord)> = Vec::new();
+    let mut y = Y0 + 2_500.0;
+    while y < Y1 - 2_500.0 {
+        let mut x = X0 + 2_500.0;
+        while x < X1 - 2_500.0 {
+            let p = Coord { x, y };
+            if a.in_county(p) {
+                tops.push((land.hill(x, y), p));
+            }
+            x += 500.0;
+        }
+        y += 500.0;
+    }
+    tops.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let mut chosen: Vec<Coord> = Vec::new();
+    for (_, p) in tops {
+        if chosen.iter().all(|q| dist(*q, p) >= 8_000.0) {
+            chosen.push(p);
+        }
+        if chosen.len() == 3 {
+            break;
+        }
+    }
+    let sites = [
+        ("BHD001", "岱岳风景名胜区", "风景名胜区", "省级", 2_500.0),
+        ("BHD002", "徂徕山森林公园", "森林公园", "国家级", 1_500.0),
+        ("BHD003", "灵岩寺", "文物保护单位", "省级", 800.0),
+    ];
+    let feats: Vec<Feat> = sites
+        .iter()
+        .zip(&chosen)
+        .map(|((code, name, kind, level, r), c)| {
+            let ring: Vec<Coord> = (0..=32)
+                .map(|k| {
+                    let t = std::f64::consts::TAU * f64::from(k % 32) / 32.0;
+                    Coord {
+                        x: c.x + r * t.cos(),
+                        y: c.y + r * t.sin(),
+                    }
+                })
+                .collect();
+            (
+                Geometry::Polygon(Polygon::new(geo::LineString(ring), vec![])),
+                vec![s(*code), s(*name), s(*kind), s(*level)],
+            )
+        })
+        .collect();
+    let spec = gpkg(
+        crate::landscape::CRS,
+        "protected_sites",
+        GeometryType::Polygon,
+        vec![
+            f("code", T::String),
+            f("name", T::String),
+            f("kind", T::String),
+            f("level", T::String),
+        ],
+    );
+    let n = riskcensus_io::vector::write_layer(&ctx.path(rel), &spec, &wopts(), feats)
+        .map_err(ctx.io_err(id, rel))?;
+    register(
+        ctx,
+        id,
+        table::PROTECTED_SITES,
+        rel,
+        Some("protected_sites"),
+        "polygon",
+        None,
+        "保护地 protected sites on the forested hills: kind 风景名胜区/森林公园/文物保护单位, level",
         n,
     );
     Ok(())

@@ -629,6 +629,17 @@ pub enum EngineError {
         #[source]
         source: riskcensus_zoning::prevention::RulesError,
     },
+    /// A hazard's prevention rules (`<folder>/prevention.toml`) name another hazard
+    /// (or none) in `hazard`.
+    #[error("{}: the prevention rules of the folder {folder:?} must say hazard = {folder:?} (they say {})", path.display(), .hazard.as_ref().map(|h| format!("{h:?}")).unwrap_or_else(|| "nothing".into()))]
+    PreventionHazard {
+        /// The rules file.
+        path: PathBuf,
+        /// Its folder in the model library.
+        folder: String,
+        /// The `hazard` it names.
+        hazard: Option<String>,
+    },
     /// A scenario file refers to something the census or its files do not hold
     /// (a township code, a new-area layer, a hidden-danger point).
     #[error("{}{}: {msg}", path.display(), .item.as_ref().map(|i| format!(", {i}")).unwrap_or_default())]
@@ -712,7 +723,8 @@ impl EngineError {
             | EngineError::GeographicDem { .. }
             | EngineError::DemGrid { .. }
             | EngineError::TerrainOption { .. }
-            | EngineError::PreventionRules { .. } => true,
+            | EngineError::PreventionRules { .. }
+            | EngineError::PreventionHazard { .. } => true,
             EngineError::Kernel { source, .. } => matches!(
                 source,
                 riskcensus_kernels::KernelError::BadCellSize(_)

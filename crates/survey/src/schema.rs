@@ -413,6 +413,24 @@ pub static FACILITY_KIND: Domain = Domain {
     ],
 };
 
+/// Kind of a protected site (保护地): the places whose forests the wildfire
+/// prevention zoning weighs (heritage and scenic forests).
+pub static PROTECTED_SITE_KIND: Domain = Domain {
+    name: "protected_site_kind",
+    values: &[
+        v(
+            "heritage",
+            "文物保护单位",
+            "heritage site",
+            &["文物古迹", "文保单位", "历史文化遗产"],
+        ),
+        v("scenic", "风景名胜区", "scenic area", &["风景区", "景区"]),
+        v("nature_reserve", "自然保护区", "nature reserve", &["保护区"]),
+        v("forest_park", "森林公园", "forest park", &[]),
+        v("other", "其他", "other", &["其它"]),
+    ],
+};
+
 /// Technical class of a road (技术等级), expressway to village road.
 pub static ROAD_CLASS: Domain = Domain {
     name: "road_class",
@@ -636,6 +654,7 @@ pub static DOMAINS: &[&Domain] = &[
     &RELOCATION,
     &EVENT_TYPE,
     &FACILITY_KIND,
+    &PROTECTED_SITE_KIND,
     &ROAD_CLASS,
     &LAND_COVER,
     &YES_NO,
@@ -655,6 +674,16 @@ const ID: Field = f("id", "编号", "identifier", Text).req().alias(&[
 ]);
 const NAME: Field = f("name", "名称", "name", Text).alias(&["名称", "mc"]);
 const NAME_REQ: Field = f("name", "名称", "name", Text).req().alias(&["名称", "mc"]);
+/// Whether a dike or reservoir meets its flood-control standard (是否达标, GB
+/// 50201-2014), as the water-works survey records it.
+const MEETS_STANDARD: Field = f(
+    "meets_standard",
+    "是否达标",
+    "meets its flood-control standard (dikes, reservoirs)",
+    Code(&YES_NO),
+)
+.alias(&["达标", "是否达标", "防洪达标"]);
+
 const TOWNSHIP: Field = f(
     "township",
     "所属乡镇(上报)",
@@ -1125,6 +1154,7 @@ pub static LAYERS: &[Layer] = &[
                 "unit of capacity (学生/床位/吨危化品/万立方米/年一遇)",
                 Text,
             ),
+            MEETS_STANDARD,
             TOWNSHIP,
         ],
     },
@@ -1148,6 +1178,7 @@ pub static LAYERS: &[Layer] = &[
             f("dam_height_m", "坝高", "dam height", Real)
                 .unit("m")
                 .range(0.0, 400.0),
+            MEETS_STANDARD,
             TOWNSHIP,
         ],
     },
@@ -1315,6 +1346,22 @@ pub static LAYERS: &[Layer] = &[
             f("burned_area_ha", "过火面积", "burned area", Real)
                 .unit("ha")
                 .range(0.0, 1.0e7),
+        ],
+    },
+    Layer {
+        name: T::PROTECTED_SITES,
+        zh: "保护地",
+        en: "protected sites (heritage sites, scenic areas, nature reserves, forest parks)",
+        geometry: Geom::Polygon,
+        geometry_required: true,
+        key: &["id"],
+        fields: &[
+            ID,
+            NAME_REQ,
+            f("kind", "类型", "kind", Code(&PROTECTED_SITE_KIND))
+                .req()
+                .alias(&["类型", "保护地类型"]),
+            f("level", "级别", "level (国家级/省级/市级/县级)", Text).alias(&["级别"]),
         ],
     },
 ];

@@ -32,6 +32,7 @@ pub mod fault;
 pub mod grids;
 pub mod ground_motion;
 pub mod model;
+pub mod prevention;
 pub mod shaking;
 pub mod site;
 pub mod tables;

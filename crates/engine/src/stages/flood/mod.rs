@@ -9,6 +9,7 @@
 
 pub mod damage;
 pub mod depth;
+pub mod prevention;
 
 use serde::Serialize;
 

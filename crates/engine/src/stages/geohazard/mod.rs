@@ -58,6 +58,7 @@ pub mod levels;
 pub mod lithology;
 pub mod model_report;
 pub mod params;
+pub mod prevention;
 pub mod standalone;
 pub mod threat;
 

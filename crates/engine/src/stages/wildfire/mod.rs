@@ -45,6 +45,7 @@ pub mod fire_weather;
 pub mod fwi_table;
 pub mod layers;
 pub mod options;
+pub mod prevention;
 pub mod weather;
 
 use std::path::{Path, PathBuf};

@@ -44,6 +44,7 @@
 //! statistics and the rules are the zoning crate's ([`riskcensus_zoning`]).
 
 pub mod gpkg;
+pub mod indicators;
 pub mod prevention;
 pub mod styles;
 pub mod tables;
@@ -66,7 +67,7 @@ use crate::deliverable::Deliverable;
 use crate::error::EngineError;
 use crate::ingest::Census;
 use crate::stack::LayerStack;
-use prevention::{CellTiers, PreventionRules};
+use prevention::{CellTiers, PreventionSet};
 use tables::{CountTable, UnitTables};
 use units::{AdminLevel, PointRecords};
 use zones::{ZoneLayer, Zoner};
@@ -156,7 +157,7 @@ fn scheme_of(
 pub fn zoning(
     census: &CensusConfig,
     stack: &LayerStack,
-    rules: &PreventionRules,
+    rules: &PreventionSet,
     published: &Published<'_>,
     out: &Path,
 ) -> Result<ZoningReport, EngineError> {
@@ -179,7 +180,7 @@ pub struct Published<'a> {
 pub fn zoning_with(
     census: &CensusConfig,
     stack: &LayerStack,
-    rules: &PreventionRules,
+    rules: &PreventionSet,
     published: &Published<'_>,
     vocabulary: &Vocabulary,
     out: &Path,
@@ -191,10 +192,10 @@ pub fn zoning_with(
     } = *published;
     let grid = &census.grid;
     let prevention = vocabulary
-        .scheme(rules.scheme())
+        .scheme(rules.general.scheme())
         .ok_or_else(|| EngineError::UnknownScheme {
             path: std::path::Path::new("models").join(riskcensus_zoning::prevention::PATH),
-            scheme: rules.scheme().to_string(),
+            scheme: rules.general.scheme().to_string(),
         })?
         .clone();
     let mut report = ZoningReport {
@@ -217,8 +218,9 @@ pub fn zoning_with(
         population: cells.population.as_ref(),
         vocabulary,
         prevention: &prevention,
+        db: &db,
+        counts,
         tiers: CellTiers {
-            rules,
             scheme: &prevention,
             exposure: cells.exposure.as_ref(),
             capacity: cells.capacity.as_ref(),
@@ -237,9 +239,18 @@ pub fn zoning_with(
         unit_risk,
     };
     let mut zoned = Zoned::default();
-    for (layer, path) in level_layers(stack) {
+    // The comprehensive grids last: their indicator counts the hazards at level
+    // I–II on the single-hazard risk grids. The outputs keep the layer order.
+    let (comprehensive, single): (Vec<_>, Vec<_>) = level_layers(stack)
+        .into_iter()
+        .partition(|(l, _)| l.starts_with(crate::stages::comprehensive::ID));
+    for (layer, path) in single.into_iter().chain(comprehensive) {
         layers.zone(&layer, &path, &mut zoned, &mut report)?;
     }
+    zoned.summaries.sort_by(|a, b| a.stats.layer.cmp(&b.stats.layer));
+    zoned.v_summaries.sort_by(|a, b| a.stats.layer.cmp(&b.stats.layer));
+    zoned.zones.sort_by(|a, b| a.name.cmp(&b.name));
+    report.layers.sort_by(|a, b| a.layer.cmp(&b.layer));
     let extra: Vec<(&Deliverable, Option<String>)> = extra
         .iter()
         .map(|d| (*d, styles::deliverable_qml(d, vocabulary)))
@@ -361,13 +372,18 @@ struct Zoned {
     zones: Vec<ZoneLayer>,
     /// The level schemes of the grids, by id.
     schemes: std::collections::BTreeMap<String, LevelScheme>,
+    /// Each single-hazard risk grid's unit levels (code → level, townships and
+    /// villages), for the comprehensive indicator `hazards_top2`.
+    hazard_levels: Vec<std::collections::BTreeMap<String, u8>>,
 }
 
 /// Zoning one level grid after another.
 struct LevelLayers<'a> {
     grid: &'a GridSpec,
     stack: &'a LayerStack,
-    rules: &'a PreventionRules,
+    rules: &'a PreventionSet,
+    db: &'a Census,
+    counts: &'a [&'a UnitCounts],
     vocabulary: &'a Vocabulary,
     prevention: &'a LevelScheme,
     admin: &'a Admin,
@@ -429,26 +445,39 @@ impl LevelLayers<'_> {
             .or_insert_with(|| scheme.clone());
         let (zone_count, below_mmu) = (zones.zones.len(), zones.below_mmu);
         zoned.zones.push(zones);
-        // Prevention zoning is drawn from risk, never from a hazard grid.
+        // Prevention zoning is drawn from risk, never from a hazard grid, by the
+        // rules of the grid's hazard with that hazard's own indicators.
         let risky = scheme.measures == Measure::Risk;
-        let prevention = if risky {
-            let p = self.tiers.write(self.out, self.grid, layer, &levels)?;
+        let rules = self.rules.for_layer(layer);
+        let (prevention, values) = if risky {
+            let p = self.tiers.write(rules, self.out, self.grid, layer, &levels)?;
             report.files.push(p.clone());
-            Some(p)
+            (Some(p), self.indicators(layer, zoned)?)
         } else {
-            None
+            (None, Default::default())
         };
+        if risky && !layer.starts_with(crate::stages::comprehensive::ID) {
+            zoned.hazard_levels.push(
+                stats
+                    .iter()
+                    .chain(&v_stats)
+                    .map(|s| (s.unit_code.clone(), s.unit_level))
+                    .collect(),
+            );
+        }
         zoned.summaries.extend(place_units(
             stats,
             &self.capacity_mean,
-            self.rules,
+            &values,
+            rules,
             self.prevention,
             risky,
         ));
         zoned.v_summaries.extend(place_units(
             v_stats,
             &self.v_capacity_mean,
-            self.rules,
+            &values,
+            rules,
             self.prevention,
             risky,
         ));
@@ -461,6 +490,40 @@ impl LevelLayers<'_> {
             prevention,
         });
         Ok(())
+    }
+}
+
+impl LevelLayers<'_> {
+    /// The hazard indicators of the risk grid `layer`'s units (townships and
+    /// villages, by code): the hazard's own ([`indicators::hazard_indicators`]), or
+    /// for the comprehensive risk the hazards at level I–II of the single-hazard
+    /// risk grids zoned before it.
+    fn indicators(
+        &self,
+        layer: &str,
+        zoned: &Zoned,
+    ) -> Result<riskcensus_zoning::prevention::UnitValues, EngineError> {
+        let units: Vec<&Unit> = self
+            .admin
+            .townships
+            .iter()
+            .chain(&self.admin.villages)
+            .collect();
+        let Some(hazard) = PreventionSet::hazard_of(layer) else {
+            return Ok(Default::default());
+        };
+        if hazard == crate::stages::comprehensive::ID {
+            return Ok(indicators::hazards_top2(&zoned.hazard_levels, &units));
+        }
+        let src = indicators::IndicatorSources {
+            grid: self.grid,
+            stack: self.stack,
+            db: self.db,
+            units,
+            population: self.population,
+            counts: self.counts,
+        };
+        indicators::hazard_indicators(hazard, &src)
     }
 }
 
@@ -620,12 +683,17 @@ impl crate::stage::Stage for ZoningStage {
         )?;
         let mut outcome = crate::stage::StageOutcome::with_details(zoned.clone());
         if !zoned.layers.is_empty() {
-            outcome.operators = vec![crate::run::operator_entry(
-                rules.id(),
-                rules.version(),
-                &rules,
-                "<risk>_prevention, unit_summary",
-            )];
+            outcome.operators = rules
+                .all()
+                .map(|r| {
+                    crate::run::operator_entry(
+                        r.id(),
+                        r.version(),
+                        r,
+                        "<risk>_prevention, unit_summary",
+                    )
+                })
+                .collect();
         }
         Ok(outcome)
     }
