@@ -98,6 +98,9 @@ pub mod risk {
     pub const STRUCTURE_CSV: &str = "aal_by_structure.csv";
     /// Per hazard: the historical record beside the assessment.
     pub const RECORD_CSV: &str = "risk_record.csv";
+    /// Per index-route risk model and mitigation effectiveness α: mean risk, share
+    /// on levels I–II, share of cells changing level (the assess stage).
+    pub const ALPHA_SENSITIVITY_CSV: &str = "risk_alpha_sensitivity.csv";
 }
 
 /// The capacity stage's tables: `<name>.csv` in `assess/` and layers of

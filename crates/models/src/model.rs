@@ -151,6 +151,23 @@ impl Model {
         ModelSpec::parse(text, origin)?.check()
     }
 
+    /// The same risk model with the mitigation effectiveness α set to `alpha` (for a
+    /// sensitivity table); `None` for a model that is not a risk composition with a
+    /// capacity factor, or an `alpha` outside \[0, 1\].
+    pub fn with_alpha(&self, alpha: f64) -> Option<Model> {
+        match self.aggregation {
+            Aggregation::Risk { capacity: true, .. } if (0.0..=1.0).contains(&alpha) => {
+                let mut m = self.clone();
+                m.aggregation = Aggregation::Risk {
+                    alpha,
+                    capacity: true,
+                };
+                Some(m)
+            }
+            _ => None,
+        }
+    }
+
     /// Model id from the file, as recorded in the manifest.
     pub fn id(&self) -> &str {
         &self.id

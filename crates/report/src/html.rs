@@ -570,6 +570,37 @@ fn section_methods(o: &mut String, run: &Run) -> Result<(), ReportError> {
             model_detail(o, run, me);
         }
     }
+    alpha_sensitivity(o, run)?;
+    Ok(())
+}
+
+/// The sensitivity of the index-route risk grids to the mitigation effectiveness α
+/// (`assess/risk_alpha_sensitivity.csv`; nothing when the run has none).
+fn alpha_sensitivity(o: &mut String, run: &Run) -> Result<(), ReportError> {
+    let path = run
+        .layout
+        .assess()
+        .join(riskcensus_contracts::tables::risk::ALPHA_SENSITIVITY_CSV);
+    if !path.exists() {
+        return Ok(());
+    }
+    let csv = crate::loss::CsvFile::read(&path)?;
+    o.push_str(r#"<h3 id="alpha-sensitivity">减灾能力折减系数 α 的敏感性 <span class="en">Sensitivity to the capacity discount α</span></h3><p>指数法风险 R = H·E·V·(1 − α·C) 中 α 取 0.5 为本项目约定（非公布值）。下表以 α = 0、0.25、0.5、0.75 重算同一风险模型：全县平均风险指数、I–II 级面积占比、与模型所取 α 相比等级改变的栅格占比。<span class="en">α = 0.5 in R = H·E·V·(1 − α·C) is this project's convention, not a published value. The table re-scores each index-route risk model with α = 0, 0.25, 0.5 and 0.75: the county's mean risk index, the share of classified cells on levels I–II, and the share of cells whose level differs from the model's own α.</span></p><table class="alpha"><thead><tr><th>模型 model</th><th class="num">α</th><th class="num">平均风险 mean risk</th><th class="num">I–II 级占比 share on I–II</th><th class="num">等级改变 cells changing level</th></tr></thead><tbody>"#);
+    for r in csv.rows() {
+        let own = r.text("model_alpha")? == "1";
+        let _ = write!(
+            o,
+            r#"<tr{}><td><code>{}</code>{}</td><td class="num">{}</td><td class="num">{:.4}</td><td class="num">{:.1} %</td><td class="num">{:.1} %</td></tr>"#,
+            if own { r#" class="own""# } else { "" },
+            esc(r.text("model")?),
+            if own { " (模型取值 model's own)" } else { "" },
+            r.f64("alpha")?,
+            r.f64("mean_score")?,
+            100.0 * r.f64("top2_share")?,
+            100.0 * r.f64("changed_share")?
+        );
+    }
+    o.push_str("</tbody></table>");
     Ok(())
 }
 

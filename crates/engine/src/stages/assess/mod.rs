@@ -1,6 +1,9 @@
 //! The assess stage: the census's model library (`models/*.toml`, overridden or
 //! extended by `<census>/models/`) scored over the layer stack in dependency order
-//! ([`crate::score`]).
+//! ([`crate::score`]), and the sensitivity of the index-route risk grids to the
+//! mitigation effectiveness α ([`sensitivity`]).
+
+pub mod sensitivity;
 
 use riskcensus_models::Model;
 
@@ -26,7 +29,7 @@ impl crate::stage::Stage for AssessStage {
     fn writes(&self) -> crate::stage::Writes {
         crate::stage::Writes {
             layers: vec!["<model output>", "<model output>_level"],
-            files: Vec::new(),
+            files: vec![sensitivity::ALPHA_SENSITIVITY_CSV],
         }
     }
 
@@ -63,6 +66,8 @@ impl crate::stage::Stage for AssessStage {
             cx.exec,
             cx.progress,
         )?;
+        let rows = sensitivity::alpha_rows(&cx.census.grid, &cx.stack, &models)?;
+        sensitivity::write_csv(&rows, &out)?;
         Ok(crate::stage::StageOutcome::with_details(report))
     }
 }

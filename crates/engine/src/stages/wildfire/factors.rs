@@ -7,7 +7,9 @@
 use ndarray::Array2;
 use riskcensus_core::GridSpec;
 use riskcensus_kernels::{distance::euclidean_distance, CellSize};
-use riskcensus_models::wildfire::hazard::{class_edge, kernel_density, wildland_mask, wui};
+use riskcensus_models::wildfire::hazard::{
+    class_edge, kernel_density, value_density, wildland_mask, wui,
+};
 use riskcensus_survey::{Census, Query};
 
 use super::options::WildfireOptions;
@@ -82,8 +84,14 @@ pub fn factors(
         Some(opts.wui.buffer_m * 4.0),
         "wildfire_exposure",
     )?;
+    // The value DENSITY (万元/km²) over the interface buffer's radius, so the
+    // interface exposure does not depend on the cell size.
     let value = match stack.get("buildings_value") {
-        Some(_) => read_layer(stack, "buildings_value", grid)?,
+        Some(_) => value_density(
+            read_layer(stack, "buildings_value", grid)?.view(),
+            grid.cell_size,
+            opts.wui.buffer_m,
+        ),
         None => Array2::zeros((grid.rows, grid.cols)),
     };
     let (exposure, vulnerability) = wui(lc.view(), dist_wild.view(), value.view(), &opts.wui);
