@@ -314,6 +314,55 @@ fn demo_stage_zoning_scenario_buildings_and_determinism() {
     let (near, far) = (cells[0], cells[cells.len() - 1]);
     println!("scenario {s:?}: PGA {near:?} (Rjb km, g) … {far:?}");
     assert!(near.1 > 2.0 * far.1);
+    // A ground-motion logic tree, [[scenario.gmm_branch]] Boore 0.5 + Chiou–Youngs
+    // 0.5: per cell the weighted mean of the two single-model runs' ln PGA (within
+    // the grids' f32 rounding), and the scenario names both branches.
+    let cy = model_with(&[
+        ("method = \"zoning\"", "method = \"scenario\""),
+        ("vs30 = \"slope\"", "vs30 = 760.0"),
+        ("gmm = \"BooreEtAl2014HighQ\"", "gmm = \"ChiouYoungs2014\""),
+    ]);
+    let tree = model_with(&[
+        ("method = \"zoning\"", "method = \"scenario\""),
+        ("vs30 = \"slope\"", "vs30 = 760.0"),
+        ("gmm = \"BooreEtAl2014HighQ\"\n", ""),
+        (
+            "\n[site]\n",
+            "\n[[scenario.gmm_branch]]\ngmm = \"BooreEtAl2014HighQ\"\nweight = 0.5\n\n\
+             [[scenario.gmm_branch]]\ngmm = \"ChiouYoungs2014\"\nweight = 0.5\n\n[site]\n",
+        ),
+    ]);
+    let mut runs = Vec::new();
+    for (name, m) in [("eq_cy", &cy), ("eq_tree", &tree)] {
+        let mut st = d.run.stack.clone();
+        let r = run_earthquake_with(
+            census,
+            m,
+            &mut st,
+            &dir.path().join(name),
+            &threads(2),
+            &NoProgress,
+        )
+        .unwrap();
+        runs.push(r);
+    }
+    assert_eq!(
+        runs[1].scenario.as_ref().unwrap().gmm,
+        "BooreEtAl2014HighQ (0.5), ChiouYoungs2014 (0.5)"
+    );
+    let (pc, pt) = (
+        read(&runs[0].grids["eq_pga"]),
+        read(&runs[1].grids["eq_pga"]),
+    );
+    let mut worst = 0.0f64;
+    for i in 0..pga.len() {
+        let want = (0.5 * f64::from(pga[i]).ln() + 0.5 * f64::from(pc[i]).ln()).exp();
+        worst = worst.max((f64::from(pt[i]) - want).abs() / want);
+    }
+    println!(
+        "logic tree Boore/CY14 0.5/0.5: max relative deviation from the hand mean {worst:.1e}"
+    );
+    assert!(worst < 2e-7, "{worst}");
     // Vs30 from slope: finite wherever the slope is, and the determinism holds.
     let sl = model_with(&[("method = \"zoning\"", "method = \"scenario\"")]);
     let mut st = [d.run.stack.clone(), d.run.stack.clone()];

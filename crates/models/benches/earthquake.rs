@@ -33,6 +33,7 @@ fn cells(gmm: &Gmm, rup: &PlanarRupture, slope: &[f32], n: usize) -> f64 {
             vs30: vs30_from_slope_deg(f64::from(slope[i % slope.len()])),
             repi_km: d.repi_km,
             azimuth_deg: d.azimuth_deg,
+            ..GmInput::nan()
         };
         let g = gmm.ground_motion(Imt::Pga, &x).unwrap();
         acc += g.median + g.sigma_ln;

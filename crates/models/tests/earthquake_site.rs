@@ -20,9 +20,13 @@ fn vertical_fault_distances() {
     assert!(close(d.rjb_km, 10.0, 1e-9) && close(d.rrup_km, 10.0, 1e-9));
     assert!(close(d.rx_km, -10.0, 1e-9), "{d:?}");
     assert!(close(d.repi_km, 10.0, 1e-9) && close(d.azimuth_deg.abs(), 90.0, 1e-9));
-    // Beyond the end: 3-4-5 triangle.
+    assert!(close(d.ry0_km, 0.0, 1e-12), "beside the rupture: Ry0 = 0");
+    // Beyond the end: 3-4-5 triangle; Ry0 is the 3 km along strike.
     let d = r.distances(43_000.0, 4_000.0);
     assert!(close(d.rjb_km, 5.0, 1e-9) && close(d.rrup_km, 5.0, 1e-9));
+    assert!(close(d.ry0_km, 3.0, 1e-9), "{d:?}");
+    // Before the start: Ry0 from the first end.
+    assert!(close(r.distances(-2_500.0, 0.0).ry0_km, 2.5, 1e-9));
     // On the trace: zero.
     assert!(close(r.distances(5_000.0, 0.0).rjb_km, 0.0, 1e-12));
 }
@@ -33,6 +37,7 @@ fn vertical_fault_distances() {
 fn dipping_fault_distances() {
     let r = PlanarRupture::new([(0.0, 0.0), (30_000.0, 0.0)], 45.0, 2.0, 12.0).unwrap();
     assert!(close(r.width_km(), 10.0 * 2f64.sqrt(), 1e-9));
+    assert_eq!((r.dip_deg(), r.ztor_km(), r.zhyp_km()), (45.0, 2.0, 7.0));
     // Above the middle of the projection (7 km south): Rjb = 0, Rx = 5,
     // Rrup = distance to the plane z = y' + 2 (in km, y' south) = |7 + 2 − 0|·… →
     // point (7, 0) to the line z = v (v from trace) at depth: |v − z|/√2 = 7/√2.

@@ -14,15 +14,24 @@ use crate::Global;
 /// Models: YuEtAl2013Ms, YuEtAl2013MsTibet, YuEtAl2013MsEastern, YuEtAl2013MsStable,
 /// YuEtAl2013Mw (+Tibet/Eastern/Stable) — columns mag,repi_km,azimuth_deg (azimuth
 /// from the fault strike, the ellipse's long axis), PGA and PGV;
-/// BooreEtAl2014, BooreEtAl2014HighQ — columns mag,rake,rjb_km,vs30, PGA, PGV,
-/// SA(0.2), SA(1.0).
-/// Other known columns (id, dip, ztor_km, rrup_km, rx_km) are carried through; an
+/// BooreEtAl2014, BooreEtAl2014HighQ — columns mag,rake,rjb_km,vs30;
+/// AbrahamsonEtAl2014, AbrahamsonEtAl2014RegCHN — columns
+///   mag,rake,dip,ztor_km,width_km,rrup_km,rx_km,ry0_km,vs30 (optional z1pt0_m);
+/// CampbellBozorgnia2014, CampbellBozorgnia2014HighQ — columns
+///   mag,rake,dip,ztor_km,width_km,zhyp_km,rrup_km,rjb_km,rx_km,vs30 (optional z2pt5_km);
+/// ChiouYoungs2014, ChiouYoungs2014Wenchuan — columns
+///   mag,rake,dip,ztor_km,rrup_km,rjb_km,rx_km,vs30 (optional z1pt0_m);
+/// the NGA-West2 models (Boore, Abrahamson, Campbell, Chiou) give PGA, PGV, SA(0.2)
+/// and SA(1.0). Units: km, degrees, m/s; z1pt0_m in m, z2pt5_km in km; an empty
+/// z1pt0_m/z2pt5_km takes the model's default from Vs30.
+/// Other known columns (id and those of other models) are carried through; an
 /// unknown column, a missing required one, or a magnitude outside the model's range
 /// is an error naming the line and column (exit code 2).
 ///
 /// Examples:
 ///   riskcensus ground-motion --gmm BooreEtAl2014 --input cases.csv --imt "SA(0.2)"
 ///   riskcensus ground-motion --gmm YuEtAl2013Ms --input cases.csv --out out.csv
+///   riskcensus ground-motion --gmm ChiouYoungs2014 --input cases.csv --imt PGV
 #[derive(Debug, clap::Args)]
 #[command(verbatim_doc_comment)]
 pub struct Args {

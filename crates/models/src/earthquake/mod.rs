@@ -1,9 +1,11 @@
 //! Earthquake (issue 6): ground-motion models, rupture distances, site terms,
 //! seismic intensity and building fragility.
 //!
-//! - [`gmm`]: ground-motion models by OpenQuake class name (Yu et al. 2013,
-//!   Boore et al. 2014): median and σ(ln IM) for one rupture–site pair;
-//! - [`rupture`]: Rjb, Rrup, Rx, Repi and azimuth from a planar rupture;
+//! - [`gmm`]: ground-motion models by OpenQuake class name (Yu et al. 2013 and the
+//!   NGA-West2 models of Boore et al., Abrahamson et al., Campbell & Bozorgnia and
+//!   Chiou & Youngs, 2014): median and σ(ln IM) for one rupture–site pair, and
+//!   logic trees of them;
+//! - [`rupture`]: Rjb, Rrup, Rx, Ry0, Repi and azimuth from a planar rupture;
 //! - [`fault`]: dip and dip direction of a surveyed fault, the oriented trace;
 //! - [`scenario`]: median PGA of a scenario rupture at the cells of a grid row;
 //! - [`site`]: Vs30 from slope (Wald & Allen 2007) or site class;

@@ -5,7 +5,8 @@ use serde::Deserialize;
 
 use super::error::EarthquakeError;
 use super::fragility::FragilityParams;
-use super::gmm::Gmm;
+use super::gmm::logic_tree::WEIGHT_SUM_TOLERANCE;
+use super::gmm::{Gmm, GmmTree};
 use super::hazard_curve::HazardCurveSection;
 
 /// Path of the shipped parameter file in the model library.
@@ -36,7 +37,19 @@ pub struct GroundMotionSection {
     pub zoning_source: String,
 }
 
-/// `[scenario]`: a planar rupture on a surveyed fault, scored with a ground-motion model.
+/// One branch of a `[[scenario.gmm_branch]]` logic tree.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GmmBranch {
+    /// OpenQuake class name of the branch's ground-motion model.
+    pub gmm: String,
+    /// The branch weight, in (0, 1]; the weights of all branches sum to 1 within
+    /// 1e-9.
+    pub weight: f64,
+}
+
+/// `[scenario]`: a planar rupture on a surveyed fault, scored with a ground-motion
+/// model or a logic tree of them.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ScenarioSection {
@@ -44,8 +57,15 @@ pub struct ScenarioSection {
     pub fault_source: String,
     /// The fault: value of the source's `code` (or `id`) field.
     pub fault: String,
-    /// OpenQuake class name of the ground-motion model (see [`Gmm::names`]).
-    pub gmm: String,
+    /// OpenQuake class name of the ground-motion model (see [`Gmm::names`]): a
+    /// single branch of weight 1. Exactly one of `gmm` and `gmm_branch` is given.
+    #[serde(default)]
+    pub gmm: Option<String>,
+    /// `[[scenario.gmm_branch]]`: a logic tree of weighted models; the scenario's
+    /// ground motion combines them by [`super::gmm::logic_tree`] (weighted mean of
+    /// the ln-medians; σ the mixture's).
+    #[serde(default)]
+    pub gmm_branch: Vec<GmmBranch>,
     /// Magnitude: Mw, or Ms for the `YuEtAl2013Ms*` models; within the model's range.
     pub magnitude: f64,
     /// Rake (degrees; 90 = reverse, −90 = normal, 0 or 180 = strike-slip).
@@ -180,14 +200,16 @@ impl EarthquakeParams {
         if !(h.pga_low_g > 0.0 && h.pga_high_g > h.pga_low_g) {
             return Err(bad("hazard_index needs 0 < pga_low_g < pga_high_g".into()));
         }
-        let gmm = Gmm::from_name(&p.scenario.gmm).map_err(|e| bad(format!("scenario.gmm: {e}")))?;
-        let (lo, hi) = gmm.mag_range();
-        if !(p.scenario.magnitude >= lo && p.scenario.magnitude <= hi) {
-            return Err(bad(format!(
-                "scenario.magnitude {} outside {}'s range [{lo}, {hi}]",
-                p.scenario.magnitude,
-                gmm.name()
-            )));
+        let tree = scenario_tree(&p.scenario).map_err(bad)?;
+        for (g, _) in tree.branches() {
+            let (lo, hi) = g.mag_range();
+            if !(p.scenario.magnitude >= lo && p.scenario.magnitude <= hi) {
+                return Err(bad(format!(
+                    "scenario.magnitude {} outside {}'s range [{lo}, {hi}]",
+                    p.scenario.magnitude,
+                    g.name()
+                )));
+            }
         }
         p.fragility.params.check(file)?;
         if let Some(first) = p.hazard_curve.problems().into_iter().next() {
@@ -196,8 +218,42 @@ impl EarthquakeParams {
         Ok(p)
     }
 
-    /// The scenario's ground-motion model.
-    pub fn gmm(&self) -> Gmm {
-        Gmm::from_name(&self.scenario.gmm).expect("checked in parse")
+    /// The scenario's ground-motion logic tree (one branch for `gmm = "…"`).
+    pub fn gmm_tree(&self) -> GmmTree {
+        scenario_tree(&self.scenario).expect("checked in parse")
+    }
+}
+
+/// The logic tree of `[scenario]`, or the problem naming its key.
+fn scenario_tree(s: &ScenarioSection) -> Result<GmmTree, String> {
+    match (&s.gmm, s.gmm_branch.as_slice()) {
+        (Some(_), [_, ..]) => {
+            Err("scenario: both `gmm` and [[scenario.gmm_branch]] given; give one of them".into())
+        }
+        (None, []) => Err("scenario: `gmm` or [[scenario.gmm_branch]] required".into()),
+        (Some(name), []) => Gmm::from_name(name)
+            .map(GmmTree::single)
+            .map_err(|e| format!("scenario.gmm: {e}")),
+        (None, branches) => {
+            let mut v = Vec::with_capacity(branches.len());
+            for (i, b) in branches.iter().enumerate() {
+                let g = Gmm::from_name(&b.gmm)
+                    .map_err(|e| format!("scenario.gmm_branch[{i}].gmm: {e}"))?;
+                if !(b.weight.is_finite() && b.weight > 0.0 && b.weight <= 1.0) {
+                    return Err(format!(
+                        "scenario.gmm_branch[{i}].weight = {} not in (0, 1]",
+                        b.weight
+                    ));
+                }
+                v.push((g, b.weight));
+            }
+            let sum: f64 = v.iter().map(|b| b.1).sum();
+            if (sum - 1.0).abs() > WEIGHT_SUM_TOLERANCE {
+                return Err(format!(
+                    "scenario.gmm_branch: weights sum to {sum}, not 1 (within {WEIGHT_SUM_TOLERANCE:e})"
+                ));
+            }
+            GmmTree::new(v).map_err(|e| format!("scenario.gmm_branch: {e}"))
+        }
     }
 }

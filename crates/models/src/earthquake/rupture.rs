@@ -15,6 +15,8 @@
 //!   exact for a rectangle);
 //! - **Rx**: horizontal, perpendicular to strike, from the top edge extended to
 //!   infinity; positive on the hanging wall (dip side);
+//! - **Ry0**: horizontal, parallel to strike, from the nearer end of the rupture
+//!   (0 for a site beside the rupture);
 //! - **Repi** and the azimuth from strike for Yu et al. (2013): the epicentre is
 //!   the surface projection of the rupture centre (mid-length, mid-width).
 
@@ -29,6 +31,8 @@ pub struct Distances {
     pub rrup_km: f64,
     /// Rx (km): perpendicular to strike from the top edge, positive on the hanging wall.
     pub rx_km: f64,
+    /// Ry0 (km): parallel to strike, off the nearer end of the rupture (0 beside it).
+    pub ry0_km: f64,
     /// Epicentral distance Repi (km), from the surface projection of the rupture centre.
     pub repi_km: f64,
     /// Angle from the strike direction to the epicentre→site vector (degrees),
@@ -46,8 +50,10 @@ pub struct PlanarRupture {
     d: (f64, f64),
     len_km: f64,
     width_km: f64,
+    dip_deg: f64,
     dip_rad: f64,
     ztor_km: f64,
+    zbot_km: f64,
     off_top_km: f64,
     off_bot_km: f64,
 }
@@ -101,8 +107,10 @@ impl PlanarRupture {
             d: (s.1, -s.0),
             len_km: len_m / 1000.0,
             width_km: (zbot_km - ztor_km) / dip_rad.sin(),
+            dip_deg,
             dip_rad,
             ztor_km,
+            zbot_km,
             off_top_km: ztor_km * cot,
             off_bot_km: zbot_km * cot,
         })
@@ -118,6 +126,23 @@ impl PlanarRupture {
         self.width_km
     }
 
+    /// Dip (degrees).
+    pub fn dip_deg(&self) -> f64 {
+        self.dip_deg
+    }
+
+    /// Depth of the top of the rupture (km).
+    pub fn ztor_km(&self) -> f64 {
+        self.ztor_km
+    }
+
+    /// Depth of the hypocentre (km), taken at the rupture's centre: mid-depth
+    /// between top and bottom (the centre whose projection is the epicentre of
+    /// [`Distances::repi_km`]).
+    pub fn zhyp_km(&self) -> f64 {
+        0.5 * (self.ztor_km + self.zbot_km)
+    }
+
     /// Strike: azimuth of the trace, degrees clockwise from north (y axis).
     pub fn strike_deg(&self) -> f64 {
         self.s.0.atan2(self.s.1).to_degrees().rem_euclid(360.0)
@@ -129,7 +154,7 @@ impl PlanarRupture {
         let u = px * self.s.0 + py * self.s.1;
         let v = px * self.d.0 + py * self.d.1;
         // Joyner–Boore: to the rectangle [0, L] × [off_top, off_bot].
-        let du = (-u).max(u - self.len_km).max(0.0);
+        let du = du_end(u, self.len_km);
         let dv = (self.off_top_km - v).max(v - self.off_bot_km).max(0.0);
         let rjb = (du * du + dv * dv).sqrt();
         // Rupture plane in (along strike, horizontal across, depth) from the top edge.
@@ -149,8 +174,15 @@ impl PlanarRupture {
             rjb_km: rjb,
             rrup_km: rrup,
             rx_km: rx,
+            ry0_km: du_end(u, self.len_km),
             repi_km: (au * au + av * av).sqrt(),
             azimuth_deg: av.atan2(au).to_degrees(),
         }
     }
+}
+
+/// Ry0: how far `u` (km along strike from the first end) lies beyond the segment
+/// \[0, len\].
+fn du_end(u: f64, len: f64) -> f64 {
+    (-u).max(u - len).max(0.0)
 }

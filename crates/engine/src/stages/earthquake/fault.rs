@@ -21,7 +21,7 @@ pub struct ScenarioUsed {
     pub dip_deg: f64,
     /// True when the dip (angle or direction) came from the fault's `dip` field.
     pub dip_from_fault: bool,
-    /// The ground-motion model.
+    /// The ground-motion model, or the logic tree's branches as `name (weight), …`.
     pub gmm: String,
     /// Magnitude (Mw, or Ms for the `YuEtAl2013Ms*` models).
     pub magnitude: f64,
@@ -84,7 +84,7 @@ pub fn scenario_rupture(
             trace,
             dip_deg,
             dip_from_fault: angle.is_some() || dir.is_some(),
-            gmm: s.gmm.clone(),
+            gmm: p.gmm_tree().label(),
             magnitude: s.magnitude,
             length_km: rupture.length_km(),
             width_km: rupture.width_km(),

@@ -17,10 +17,15 @@ pub const GM_COLUMNS: &[&str] = &[
     "rake",
     "dip",
     "ztor_km",
+    "width_km",
+    "zhyp_km",
     "rjb_km",
     "rrup_km",
     "rx_km",
+    "ry0_km",
     "vs30",
+    "z1pt0_m",
+    "z2pt5_km",
     "repi_km",
     "azimuth_deg",
 ];
@@ -29,8 +34,10 @@ pub const GM_COLUMNS: &[&str] = &[
 ///
 /// The header names the columns (any order); `gmm.required_columns()` must be
 /// present; a column outside [`GM_COLUMNS`] is an error naming it, so a typo never
-/// silently drops a parameter. Lines starting with `#` and blank lines are skipped;
-/// fields are trimmed. Output: the input columns, then `median_g` (or
+/// silently drops a parameter. An empty field is "not given" (NaN): for Z1.0 and
+/// Z2.5 the model then takes its default from Vs30, for a column the model needs it
+/// is an error naming the line and field. Lines starting with `#` and blank lines
+/// are skipped; fields are trimmed. Output: the input columns, then `median_g` (or
 /// `median_cm_s` for PGV) and `sigma_ln`, one line per input row, numbers with 6
 /// significant digits. Errors name the file, line and column, or the line and the
 /// model's reason (a magnitude outside the model's range); all are input errors
@@ -158,12 +165,25 @@ fn case(
         let slot = match c.as_str() {
             "mag" => &mut x.mag,
             "rake" => &mut x.rake,
+            "dip" => &mut x.dip,
+            "ztor_km" => &mut x.ztor_km,
+            "width_km" => &mut x.width_km,
+            "zhyp_km" => &mut x.zhyp_km,
             "rjb_km" => &mut x.rjb_km,
+            "rrup_km" => &mut x.rrup_km,
+            "rx_km" => &mut x.rx_km,
+            "ry0_km" => &mut x.ry0_km,
             "vs30" => &mut x.vs30,
+            "z1pt0_m" => &mut x.z1pt0_m,
+            "z2pt5_km" => &mut x.z2pt5_km,
             "repi_km" => &mut x.repi_km,
             "azimuth_deg" => &mut x.azimuth_deg,
             _ => continue,
         };
+        if v.is_empty() {
+            // Not given: NaN, which the model refuses by name where it needs a value.
+            continue;
+        }
         *slot = v.parse::<f64>().map_err(|source| EngineError::CsvNumber {
             path: input.to_path_buf(),
             // Data records: the header is record 0.

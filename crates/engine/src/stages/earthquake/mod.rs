@@ -3,8 +3,9 @@
 //!
 //! - [`ground_motion_csv`]: the standalone table behind `riskcensus ground-motion`;
 //! - [`run_earthquake`]: the census stage — PGA per cell from the zoning map
-//!   (GB 18306-2015) or a scenario rupture (Yu et al. 2013 / Boore et al. 2014 with
-//!   Vs30 from slope, Wald & Allen 2007), intensity and hazard index grids; damage
+//!   (GB 18306-2015) or a scenario rupture (a ground-motion model or a logic tree
+//!   of them — Yu et al. 2013, the NGA-West2 models — with Vs30 from slope, Wald &
+//!   Allen 2007), intensity and hazard index grids; damage
 //!   probabilities, loss, deaths and the hidden-danger grade per building (CSV and
 //!   GeoPackage); expected loss, deaths, weak-building share and vulnerability per
 //!   cell. Method and sources: docs/earthquake.md.

@@ -82,7 +82,7 @@ fn scenario_pga(
         .collect();
     match errs.into_iter().flatten().next() {
         Some((row, col, source)) => Err(EngineError::GroundMotionCell {
-            gmm: p.scenario.gmm.clone(),
+            gmm: p.gmm_tree().label(),
             row,
             col,
             source,
