@@ -22,6 +22,7 @@ mod names;
 mod overrides;
 mod own_census;
 mod report;
+mod resolution;
 mod resume;
 mod scenarios;
 mod susceptibility;

@@ -160,6 +160,33 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         }),
         "no flood placement by the 100-year extent"
     );
+    // The α sensitivity of the index-route risk grids: four rows per model, none
+    // changed at the model's own α, the mean risk falling as α rises (R = H·E·V·
+    // (1 − α·C) with C ≥ 0), strictly for some model.
+    let text = std::fs::read_to_string(r.assess_dir().join("risk_alpha_sensitivity.csv")).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').collect())
+        .collect();
+    let models: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0]).collect();
+    assert!(
+        models.contains("wildfire_risk") && models.contains("geohazard_risk"),
+        "{models:?}"
+    );
+    assert_eq!(rows.len(), 4 * models.len());
+    let mut strictly = false;
+    for m in &models {
+        let of: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == *m).collect();
+        let alphas: Vec<f64> = of.iter().map(|r| r[2].parse().unwrap()).collect();
+        assert_eq!(alphas, [0.0, 0.25, 0.5, 0.75]);
+        let own = of.iter().find(|r| r[3] == "1").expect("the model's own α");
+        assert_eq!(own[6].parse::<f64>().unwrap(), 0.0, "{m}");
+        let mean: Vec<f64> = of.iter().map(|r| r[4].parse().unwrap()).collect();
+        assert!(mean.windows(2).all(|w| w[1] <= w[0]), "{m}: {mean:?}");
+        strictly |= mean[3] < mean[0];
+    }
+    assert!(strictly);
     // The CSV table has one row per unit and layer, like the GeoPackage table.
     let csv = std::fs::read_to_string(r.assess_dir().join("unit_summary.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + summary.len());

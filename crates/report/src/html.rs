@@ -593,7 +593,11 @@ fn alpha_sensitivity(o: &mut String, run: &Run) -> Result<(), ReportError> {
             r#"<tr{}><td><code>{}</code>{}</td><td class="num">{}</td><td class="num">{:.4}</td><td class="num">{:.1} %</td><td class="num">{:.1} %</td></tr>"#,
             if own { r#" class="own""# } else { "" },
             esc(r.text("model")?),
-            if own { " (模型取值 model's own)" } else { "" },
+            if own {
+                " (模型取值 model's own)"
+            } else {
+                ""
+            },
             r.f64("alpha")?,
             r.f64("mean_score")?,
             100.0 * r.f64("top2_share")?,

@@ -425,7 +425,12 @@ pub static PROTECTED_SITE_KIND: Domain = Domain {
             &["文物古迹", "文保单位", "历史文化遗产"],
         ),
         v("scenic", "风景名胜区", "scenic area", &["风景区", "景区"]),
-        v("nature_reserve", "自然保护区", "nature reserve", &["保护区"]),
+        v(
+            "nature_reserve",
+            "自然保护区",
+            "nature reserve",
+            &["保护区"],
+        ),
         v("forest_park", "森林公园", "forest park", &[]),
         v("other", "其他", "other", &["其它"]),
     ],

@@ -637,7 +637,11 @@ mod tests {
         assert_eq!((f.tier, f.rule.as_str()), (3, "F6"), "{}", f.trace);
         let g = geo.place(Scale::Unit, &t);
         assert_eq!((g.tier, g.rule.as_str()), (1, "G1"), "{}", g.trace);
-        assert!(g.trace.contains("hidden_danger_density = 2 ≥ 0.200"), "{}", g.trace);
+        assert!(
+            g.trace.contains("hidden_danger_density = 2 ≥ 0.200"),
+            "{}",
+            g.trace
+        );
         // A work below standard is "not surveyed" in the trace when it tests it.
         let mut w = landslide_township(5.0);
         w.insert("population_100yr", 500.0);
@@ -695,7 +699,14 @@ mod tests {
         assert_eq!(placed[0].prevention_rule.as_deref(), Some("G1"));
         assert_eq!(placed[0].prevention_name.as_deref(), Some("重点防治区"));
         // Without them the unit falls to the general rules of its level.
-        let placed = place_units(vec![s.clone()], &[0.4], &UnitValues::new(), &p, &tiers, true);
+        let placed = place_units(
+            vec![s.clone()],
+            &[0.4],
+            &UnitValues::new(),
+            &p,
+            &tiers,
+            true,
+        );
         assert_eq!(placed[0].prevention_rule.as_deref(), Some("G4"));
         let not_risk = place_units(vec![s], &[0.4], &values, &p, &tiers, false);
         assert_eq!(not_risk[0].prevention_tier, None);

@@ -128,9 +128,8 @@ pub fn write_csv(rows: &[AlphaRow], out: &Path) -> Result<Option<PathBuf>, Engin
     if rows.is_empty() {
         return Ok(None);
     }
-    let mut text = String::from(
-        "model,hazard,alpha,model_alpha,mean_score,top2_share,changed_share\n",
-    );
+    let mut text =
+        String::from("model,hazard,alpha,model_alpha,mean_score,top2_share,changed_share\n");
     for r in rows {
         text.push_str(&format!(
             "{},{},{},{},{:.6},{:.6},{:.6}\n",

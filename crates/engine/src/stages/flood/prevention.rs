@@ -33,10 +33,8 @@ pub fn indicators(src: &IndicatorSources<'_>) -> Result<UnitValues, EngineError>
     match src.layer(&DepthScreen::layer_id(RETURN_PERIOD_YEARS))? {
         Some(depth) => {
             let flooded = |cell: Option<(usize, usize)>| cell.is_some_and(|rc| depth[rc] > 0.0);
-            let pop = |r: usize, c: usize| {
-                src.population
-                    .map_or(f64::NAN, |p| f64::from(p[(r, c)]))
-            };
+            let pop =
+                |r: usize, c: usize| src.population.map_or(f64::NAN, |p| f64::from(p[(r, c)]));
             let in_extent = src.sum(|r, c| if depth[(r, c)] > 0.0 { pop(r, c) } else { 0.0 });
             let total = src.sum(pop);
             let buildings = src.records(T::BUILDINGS)?;

@@ -82,11 +82,12 @@ fn protected_fraction(src: &IndicatorSources<'_>) -> Result<Array2<f32>, EngineE
             Some(geo_types::Geometry::MultiPolygon(m)) => m.clone(),
             _ => continue,
         };
-        let site = Unit::new(f.text("id"), f.text("name"), String::new(), mp, src.grid)
-            .map_err(|source| EngineError::UnitCoverage {
+        let site = Unit::new(f.text("id"), f.text("name"), String::new(), mp, src.grid).map_err(
+            |source| EngineError::UnitCoverage {
                 code: format!("protected_sites record {} ({})", i + 1, f.text("id")),
                 source,
-            })?;
+            },
+        )?;
         for (r, c, w) in site.cells {
             let x = &mut frac[(r, c)];
             *x = (*x + w as f32).min(1.0);

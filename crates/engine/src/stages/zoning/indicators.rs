@@ -134,7 +134,10 @@ impl ValuesBuilder {
     /// it).
     pub fn missing(&mut self, name: &'static str, units: &[&Unit]) -> &mut Self {
         for u in units {
-            self.0.entry(u.code.clone()).or_default().insert(name, f64::NAN);
+            self.0
+                .entry(u.code.clone())
+                .or_default()
+                .insert(name, f64::NAN);
         }
         self
     }

@@ -247,8 +247,12 @@ pub fn zoning_with(
     for (layer, path) in single.into_iter().chain(comprehensive) {
         layers.zone(&layer, &path, &mut zoned, &mut report)?;
     }
-    zoned.summaries.sort_by(|a, b| a.stats.layer.cmp(&b.stats.layer));
-    zoned.v_summaries.sort_by(|a, b| a.stats.layer.cmp(&b.stats.layer));
+    zoned
+        .summaries
+        .sort_by(|a, b| a.stats.layer.cmp(&b.stats.layer));
+    zoned
+        .v_summaries
+        .sort_by(|a, b| a.stats.layer.cmp(&b.stats.layer));
     zoned.zones.sort_by(|a, b| a.name.cmp(&b.name));
     report.layers.sort_by(|a, b| a.layer.cmp(&b.layer));
     let extra: Vec<(&Deliverable, Option<String>)> = extra
@@ -450,7 +454,9 @@ impl LevelLayers<'_> {
         let risky = scheme.measures == Measure::Risk;
         let rules = self.rules.for_layer(layer);
         let (prevention, values) = if risky {
-            let p = self.tiers.write(rules, self.out, self.grid, layer, &levels)?;
+            let p = self
+                .tiers
+                .write(rules, self.out, self.grid, layer, &levels)?;
             report.files.push(p.clone());
             (Some(p), self.indicators(layer, zoned)?)
         } else {

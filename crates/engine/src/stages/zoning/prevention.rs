@@ -176,10 +176,19 @@ mod tests {
         let ids: Vec<&str> = set.hazards.keys().map(String::as_str).collect();
         assert_eq!(
             ids,
-            ["comprehensive", "earthquake", "flood", "geohazard", "wildfire"]
+            [
+                "comprehensive",
+                "earthquake",
+                "flood",
+                "geohazard",
+                "wildfire"
+            ]
         );
         assert_eq!(set.for_layer("flood_risk").id(), "flood_prevention");
-        assert_eq!(set.for_layer("comprehensive_risk").id(), "comprehensive_prevention");
+        assert_eq!(
+            set.for_layer("comprehensive_risk").id(),
+            "comprehensive_prevention"
+        );
         assert_eq!(set.for_layer("landslide_risk").id(), "prevention");
         // Only the geological hazards' rules test hidden-danger points.
         for r in set.all() {
