@@ -68,6 +68,23 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
         m.success_rate_auc, m.prediction_rate_auc, m.level_breaks, a.candidate_cells
     );
     assert_eq!(m.auc_test.to_bits(), b.model.auc_test.to_bits());
+    // The spatially blocked 5-fold cross-validation of models/geohazard/geohazard.toml
+    // (2000 m blocks) beside the random split; every fold holds both classes.
+    let cv = m.blocked_cv.as_ref().expect("blocked cross-validation");
+    println!(
+        "demo 150 m: blocked 5-fold CV over {} blocks of {:?} m: mean AUC {:.4}, per fold {:?}; random 5-fold {:.4}; random split {:.4}",
+        cv.groups, cv.block_m, cv.auc_mean, cv.auc_per_fold, cv.random_folds_auc_mean, m.auc_test
+    );
+    assert_eq!((cv.by, cv.block_m, cv.folds), ("blocks", Some(2000.0), 5));
+    assert!(cv.auc_per_fold.iter().all(|a| a.is_finite()), "{cv:?}");
+    assert_eq!(
+        cv.auc_mean.to_bits(),
+        b.model.blocked_cv.as_ref().unwrap().auc_mean.to_bits()
+    );
+    assert!(
+        cv.auc_mean > 0.5 && cv.random_folds_auc_mean > 0.5,
+        "{cv:?}"
+    );
     // The demo places its slope-failure points by slope, fault and river distance
     // (crates/demo/src/vectors.rs), which the factors see.
     assert!(m.auc_test >= 0.8, "test AUC {}", m.auc_test);
@@ -90,6 +107,7 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
         "geohazard/roc.csv",
         "geohazard/success_rate.csv",
         "geohazard/prediction_rate.csv",
+        "geohazard/cv_folds.csv",
         "geohazard/threat_points.csv",
         "geohazard_threat_pop.tif",
         "geohazard_threat_value.tif",
@@ -153,6 +171,50 @@ fn demo_small_stage_ranks_held_out_dangers_and_is_deterministic() {
     }
     assert!(n > 1000, "{n} risk cells");
     assert!(dir.path().join("c/geohazard_risk_level.tif").exists());
+}
+
+/// `[cross_validation] by = "townships"` in a census-local parameter file: the
+/// samples are grouped by the township polygon (the census's `admin_units`) holding
+/// their cell's centre; the demo's 12 townships make the groups, 4 folds.
+#[test]
+fn census_stage_cross_validates_by_township() {
+    let (dir, census) = demo_small();
+    let models = census.dir.join("models/geohazard");
+    std::fs::create_dir_all(&models).unwrap();
+    let text = std::fs::read_to_string(
+        riskcensus_testkit::repo_dir().join("models/geohazard/geohazard.toml"),
+    )
+    .unwrap();
+    let local = text
+        .replace("by = \"blocks\"", "by = \"townships\"")
+        .replace("block_m = 2000.0 ", "")
+        .replace("folds = 5 ", "folds = 4 ");
+    assert_ne!(local, text);
+    std::fs::write(models.join("geohazard.toml"), local).unwrap();
+    let r = run_stage(&census, &dir.path().join("layers"), &dir.path().join("t"));
+    let cv = r
+        .model
+        .blocked_cv
+        .as_ref()
+        .expect("blocked cross-validation");
+    println!(
+        "demo 150 m by township: {} townships hold samples, mean AUC {:.4}, per fold {:?}, random 4-fold {:.4}, {} samples outside every township",
+        cv.groups, cv.auc_mean, cv.auc_per_fold, cv.random_folds_auc_mean, cv.unassigned_samples
+    );
+    assert_eq!((cv.by, cv.block_m, cv.folds), ("townships", None, 4));
+    assert!(cv.townships.as_deref().unwrap().ends_with("census.gpkg"));
+    assert!(cv.groups >= 4 && cv.groups <= 12, "{}", cv.groups);
+    let held: usize =
+        cv.fold_test_hazard.iter().sum::<usize>() + cv.fold_test_non_hazard.iter().sum::<usize>();
+    assert_eq!(
+        held + cv.unassigned_samples,
+        r.model.train_samples + r.model.test_samples
+    );
+    let rows = std::fs::read_to_string(dir.path().join("t/geohazard/cv_folds.csv")).unwrap();
+    assert_eq!(
+        rows.lines().filter(|l| l.starts_with("townships,")).count(),
+        4
+    );
 }
 
 /// The census's models that compose the geological-hazard risk.
@@ -500,6 +562,12 @@ fn full_demo_auc() {
         m.method.id(), m.hazard_cells, m.inventory_points, m.train_samples, m.test_samples, m.auc_test, m.auc_train,
         m.success_rate_auc, m.prediction_rate_auc, m.level_breaks, r.hazard_breaks, r.candidate_cells
     );
+    if let Some(cv) = &m.blocked_cv {
+        println!(
+            "demo 30 m: blocked 5-fold CV over {} blocks of {:?} m: mean AUC {:.4}, per fold {:?}; random 5-fold {:.4}",
+            cv.groups, cv.block_m, cv.auc_mean, cv.auc_per_fold, cv.random_folds_auc_mean
+        );
+    }
     assert!(m.auc_test >= 0.8, "test AUC {}", m.auc_test);
 }
 
@@ -550,6 +618,8 @@ fn opts(method: Method) -> StandaloneOptions {
         method,
         seed: Some(11),
         params: params_from(None).unwrap(),
+        negatives: None,
+        townships: None,
     }
 }
 

@@ -340,6 +340,16 @@ pub enum EngineError {
         /// The type codes, comma-separated.
         known: String,
     },
+    /// The township polygons of the cross-validation by townships are missing or
+    /// unusable.
+    #[error("{}: cross-validation by townships: {problem}", path.display())]
+    CvTownships {
+        /// The township source (a vector file or the census database), or the
+        /// option that should have named it.
+        path: PathBuf,
+        /// What is wrong.
+        problem: String,
+    },
     /// An inventory point lies outside the grid.
     #[error("{}: record {record}: point (x {x}, y {y}) lies outside the grid [{}, {}] × [{}, {}] ({crs}); inventory coordinates are (x, y) in the rasters' CRS", path.display(), bounds[0], bounds[2], bounds[1], bounds[3])]
     PointOutsideGrid {
@@ -699,6 +709,7 @@ impl EngineError {
             | EngineError::InventoryGeometry { .. }
             | EngineError::UnknownHazardType { .. }
             | EngineError::PointOutsideGrid { .. }
+            | EngineError::CvTownships { .. }
             | EngineError::HiddenDangerField { .. }
             | EngineError::Weather { .. }
             | EngineError::NoWeather { .. }

@@ -240,3 +240,161 @@ fn column_scoring_equals_row_scoring_bit_for_bit() {
         }
     }
 }
+
+// ------------------------------------------------- spatially blocked cross-validation
+
+/// Every cell of a 50 × 70 grid (30 m) in 600 m blocks (20 × 20 cells, so 3 × 4
+/// blocks, the last ones cut by the grid's edge): each cell gets exactly one fold in
+/// 0..k, every cell of a block the same fold, every fold some blocks, the same seed
+/// the same folds; with every block holding the same counts the seed alone orders
+/// them, so another seed deals them otherwise.
+#[test]
+fn blocked_folds_hold_every_cell_once_and_never_split_a_block() {
+    use riskcensus_models::geohazard::spatial_cv::{assign_folds, block_groups};
+    let (rows, cols) = (50usize, 70usize);
+    let cells: Vec<usize> = (0..rows * cols).collect();
+    let groups = block_groups(&cells, cols, 30.0, 600.0);
+    // By hand: cell (r, c) lies in block (r / 20, c / 20).
+    for &i in &cells {
+        let (r, c) = ((i / cols) as u64, (i % cols) as u64);
+        assert_eq!(groups[i], Some((r / 20) << 32 | (c / 20)));
+    }
+    let labels: Vec<u8> = cells.iter().map(|&i| u8::from(i % 7 == 0)).collect();
+    let k = 5;
+    let f = assign_folds(&groups, &labels, k, 42, "blocks").unwrap();
+    assert_eq!(f.of_group.len(), 12);
+    let mut per_fold = vec![0usize; k];
+    for (i, fold) in f.of_sample.iter().enumerate() {
+        let fold = fold.expect("every cell has a fold");
+        assert!(fold < k);
+        assert_eq!(fold, f.of_group[&groups[i].unwrap()], "cell {i}");
+        per_fold[fold] += 1;
+    }
+    assert_eq!(per_fold.iter().sum::<usize>(), rows * cols);
+    assert!(
+        f.groups_per_fold().iter().all(|&n| n >= 2),
+        "{:?}",
+        f.groups_per_fold()
+    );
+    assert_eq!(f, assign_folds(&groups, &labels, k, 42, "blocks").unwrap());
+    // 24 equal blocks of 10 × 10 cells (300 m) on the upper-left 40 × 60 cells,
+    // all without hazard samples: only the shuffle orders them.
+    let equal = block_groups(&cells, cols, 30.0, 300.0);
+    let uniform = vec![0u8; cells.len()];
+    let sub: Vec<usize> = cells
+        .iter()
+        .copied()
+        .filter(|&i| i / cols < 40 && i % cols < 60)
+        .collect();
+    let g: Vec<Option<u64>> = sub.iter().map(|&i| equal[i]).collect();
+    let l: Vec<u8> = sub.iter().map(|&i| uniform[i]).collect();
+    let a = assign_folds(&g, &l, 4, 1, "blocks").unwrap();
+    let b = assign_folds(&g, &l, 4, 2, "blocks").unwrap();
+    assert_eq!(a.groups_per_fold(), vec![6, 6, 6, 6]);
+    assert_ne!(
+        a.of_group, b.of_group,
+        "another seed deals the blocks otherwise"
+    );
+}
+
+/// A spatially autocorrelated synthetic case. A 200 × 200 grid (30 m) has a genuine
+/// factor (four row bands, hazard odds 1:4:9:16) and a `patch` factor whose classes
+/// are 10 × 10-cell patches (300 m); 15 % of the patches are "hot" (hazard odds × 30
+/// against the rest), a latent field the patch factor names but no factor explains.
+/// A random split leaves training hazard cells in every hot patch, so the patch
+/// classes score the test cells of that patch well: the AUC rewards interpolating
+/// the latent field. Holding out whole 600 m blocks (2 × 2 patches each) leaves the
+/// held-out patches without training hazard cells (FR 0), so only the genuine
+/// factor ranks them. The blocked AUC must be clearly lower than both the random
+/// split's and the random k-fold's — the optimism Roberts et al. (2017) warn of.
+#[test]
+fn blocked_auc_is_below_random_auc_when_hazards_cluster() {
+    use riskcensus_models::geohazard::fit::{
+        cross_validate, fit, random_folds, FactorColumns, Lattice,
+    };
+    use riskcensus_models::geohazard::spatial_cv::block_groups;
+    use riskcensus_models::geohazard::{Classifier, CvBy, CvRule};
+    let (rows, cols) = (200usize, 200usize);
+    let mut rng = ChaCha8Rng::seed_from_u64(2017);
+    let band: Vec<f32> = (0..rows * cols)
+        .map(|i| (1 + (i / cols) * 4 / rows) as f32)
+        .collect();
+    let patch_of = |i: usize| ((i / cols) / 10) * (cols / 10) + (i % cols) / 10;
+    let hot: Vec<bool> = (0..(rows / 10) * (cols / 10))
+        .map(|_| rng.random::<f64>() < 0.15)
+        .collect();
+    let patch: Vec<f32> = (0..rows * cols).map(|i| patch_of(i) as f32).collect();
+    let mut pts = Vec::new();
+    for i in 0..rows * cols {
+        let b = band[i] as f64;
+        let p = 0.0002 * b * b * if hot[patch_of(i)] { 30.0 } else { 1.0 };
+        if rng.random::<f64>() < p {
+            pts.push(((i % cols) as f64 + 0.5, (i / cols) as f64 + 0.5));
+        }
+    }
+    let mut f = FactorColumns::new();
+    f.push(
+        "band".into(),
+        Classifier::Codes {
+            codes: vec![1, 2, 3, 4],
+        },
+        &band,
+    );
+    f.push(
+        "patch".into(),
+        Classifier::Codes {
+            codes: (0..hot.len() as i64).collect(),
+        },
+        &patch,
+    );
+    let mut params = GeohazardParams::read(&model_file()).unwrap();
+    params.sampling.buffer_m = 30.0;
+    params.sampling.seed = 3;
+    params.cross_validation = CvRule {
+        by: CvBy::Blocks { size_m: 600.0 },
+        folds: 5,
+        seed: 9,
+    };
+    let lattice = Lattice {
+        rows,
+        cols,
+        cell_size: 30.0,
+    };
+    for method in [Method::Fr, Method::Iv] {
+        let fit = fit(&f, &pts, None, lattice, &params, method, None).unwrap();
+        let groups = block_groups(&fit.samples.cells, cols, 30.0, 600.0);
+        let lr = params.lr_predictors;
+        let blocked = cross_validate(&fit, &groups, &params.cross_validation, method, lr).unwrap();
+        let random = random_folds(&fit, &params.cross_validation, method, lr).unwrap();
+        let split = fit.evaluation.auc_test;
+        println!(
+            "{}: {} hazard cells; random split AUC {split:.4}, random 5-fold {:.4}, blocked 5-fold {:.4} {:?}",
+            method.id(),
+            fit.samples.hazard_cells(),
+            random.auc_mean,
+            blocked.auc_mean,
+            blocked.auc_per_fold()
+        );
+        assert_eq!(blocked.folds_scored, 5);
+        // Every sample is held out exactly once.
+        let held: usize = blocked
+            .folds
+            .iter()
+            .map(|f| f.test_hazard + f.test_non_hazard)
+            .sum();
+        assert_eq!(held, fit.samples.cells.len());
+        assert!(
+            split > 0.8 && random.auc_mean > 0.8,
+            "{split} {}",
+            random.auc_mean
+        );
+        assert!(
+            blocked.auc_mean < random.auc_mean - 0.1 && blocked.auc_mean < split - 0.1,
+            "blocked {} vs random {} / split {split}",
+            blocked.auc_mean,
+            random.auc_mean
+        );
+        // The genuine factor still ranks the held-out blocks above chance.
+        assert!(blocked.auc_mean > 0.55, "{}", blocked.auc_mean);
+    }
+}

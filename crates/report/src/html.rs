@@ -775,6 +775,8 @@ const CONTEXT_KEYS: &[&str] = &[
 /// and prediction-rate curves from the CSV files beside them.
 fn section_validation(o: &mut String, run: &Run) -> Result<(), ReportError> {
     h2(o, "validation", 3, "模型验证", "Validation figures");
+    // The demo generator's seed is recorded for a synthetic census, 0 for a real one.
+    let synthetic = run.manifest.seeds.get("census").is_some_and(|&s| s != 0);
     let mut files = Vec::new();
     collect_files(&run.dir, 0, &mut files);
     let mut shown = 0;
@@ -822,16 +824,22 @@ fn section_validation(o: &mut String, run: &Run) -> Result<(), ReportError> {
             );
         }
         o.push_str("</tbody></table>");
+        susceptibility_notes(o, &v, synthetic);
         // Curves beside the report.
         let dir = f.parent().unwrap_or(&run.dir);
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).ok();
+        let roc_name = if v["roc_samples"] == "training" {
+            "ROC (training set, no hold-out)"
+        } else {
+            "ROC (test)"
+        };
         if let Some(pts) = read("roc.csv").and_then(|t| crate::chart::csv_points(&t, "fpr", "tpr"))
         {
             let svg = crate::chart::curves_svg(
                 "假阳性率 false-positive rate",
                 "真阳性率 true-positive rate",
                 &[crate::chart::Curve {
-                    name: "ROC (test)".into(),
+                    name: roc_name.into(),
                     colour: "#b2182b",
                     points: pts,
                 }],
@@ -872,6 +880,43 @@ fn section_validation(o: &mut String, run: &Run) -> Result<(), ReportError> {
         o.push_str("<p class=\"note\">本次运行目录中没有验证结果（如易发性 AUC、FWI 参考对比）。<span class=\"en\">No validation figures (e.g. susceptibility AUC, FWI reference agreement) in this run folder.</span></p>");
     }
     Ok(())
+}
+
+/// What the AUC figures of a susceptibility report (`report.json` with `auc_test`)
+/// mean, in words: the random split against the spatially blocked cross-validation,
+/// a training-set ROC when nothing was held out, and — on a synthetic census such
+/// as the demo — that the AUC checks the software, not the model's skill.
+fn susceptibility_notes(o: &mut String, v: &serde_json::Value, synthetic: bool) {
+    if v.get("auc_test").is_none() {
+        return;
+    }
+    let f = |x: &serde_json::Value| x.as_f64().map_or("—".to_string(), |a| format!("{a:.3}"));
+    if v["roc_samples"] == "training" {
+        let _ = write!(
+            o,
+            r#"<p class="note">未留出检验样本（test_fraction = 0）：ROC 与 AUC {} 是训练集上的，只说明模型对训练样本的拟合程度，不是预测能力的检验。<span class="en">No samples were held out (test_fraction = 0): the ROC and the AUC {} are the training set's — how well the model fits its own samples, not a test of prediction.</span></p>"#,
+            f(&v["auc_train"]),
+            f(&v["auc_train"])
+        );
+    }
+    let cv = &v["blocked_cv"];
+    if cv.is_object() {
+        let (zh, en) = match cv["block_m"].as_f64() {
+            Some(m) => (format!("{m} m 方块"), format!("blocks of {m} m")),
+            None => ("按乡镇".to_string(), "townships".to_string()),
+        };
+        let _ = write!(
+            o,
+            r#"<p class="note">空间分块交叉验证（{zh}，{k} 折）：每次留出整块样本，用其余各折训练，平均检验 AUC = {b}；同样 {k} 折但逐样本随机分折的 AUC = {r}，随机留出检验集的 AUC = {t}。隐患点与致灾因子在空间上自相关时，随机分割使检验样本的近邻落在训练集中，AUC 可能偏高；分块 AUC 更接近模型在未训练地区的表现（Roberts et al. 2017）。<span class="en">Spatially blocked cross-validation ({en}, {k} folds): whole blocks are held out in turn and the model is trained on the other folds; mean held-out AUC = {b}, against {r} for the same {k} folds over single samples and {t} for the random hold-out split. Where hazard points and their factors are spatially autocorrelated, a random split leaves near neighbours of each test sample in the training set and can inflate the AUC; the blocked AUC is closer to how the model does where it was not trained (Roberts et al. 2017, Ecography 40:913–929).</span></p>"#,
+            k = cv["folds"],
+            b = f(&cv["auc_mean"]),
+            r = f(&cv["random_folds_auc_mean"]),
+            t = f(&v["auc_test"]),
+        );
+    }
+    if synthetic {
+        o.push_str(r#"<p class="note"><strong>合成数据：</strong>本次普查是合成的演示数据，隐患点由模型所用的同一组地形因子（坡度、断裂与河流距离）生成，因此这里的 AUC 只检验软件是否正确运行，不说明模型的真实预测能力。<span class="en"><strong>Synthetic data:</strong> this census is the synthetic demo; its hazard points were drawn from the same terrain factors the model uses (slope, distance to faults and rivers), so its AUC checks that the software works, not the model's skill.</span></p>"#);
+    }
 }
 
 fn collect_files(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) {
@@ -1211,5 +1256,33 @@ mod tests {
             r#"<td class="num" data-field="score_mean" data-value="0.123456789">0.1235</td>"#
         );
         assert!(num_cell("area_km2", None).contains(r#"data-value="""#));
+    }
+
+    /// The susceptibility notes: the blocked figure beside the random ones, the
+    /// training-set ROC said in words, the synthetic-data warning only on a
+    /// synthetic census, nothing for a report without `auc_test`.
+    #[test]
+    fn susceptibility_notes_say_what_the_auc_means() {
+        let v = serde_json::json!({
+            "auc_test": null, "auc_train": 0.91, "roc_samples": "training",
+            "blocked_cv": {"block_m": 2000.0, "folds": 5, "auc_mean": 0.812,
+                           "random_folds_auc_mean": 0.9},
+        });
+        let mut o = String::new();
+        susceptibility_notes(&mut o, &v, true);
+        for needle in [
+            "the AUC 0.910 are the training set's",
+            "blocks of 2000 m, 5 folds",
+            "mean held-out AUC = 0.812, against 0.900",
+            "checks that the software works, not the model's skill",
+        ] {
+            assert!(o.contains(needle), "{needle:?} not in {o}");
+        }
+        let mut o = String::new();
+        susceptibility_notes(&mut o, &v, false);
+        assert!(!o.contains("Synthetic data"));
+        let mut o = String::new();
+        susceptibility_notes(&mut o, &serde_json::json!({"rmse": 1.0}), true);
+        assert!(o.is_empty());
     }
 }

@@ -14,7 +14,9 @@
 //!      = (PP_a − PP_s) / (PP_s (1 − PP_a))   if PP_a < PP_s
 //! ```
 //!
-//! CF ∈ [−1, 1]. A class with no study-area cell (S_i = 0) gets CF = 0 (no evidence).
+//! CF ∈ [−1, 1]. A class with no hazard cell (N_i = 0, PP_a = 0) gets CF = −1 by
+//! the formula (finite). A class with no study-area cell (S_i = 0) gets CF = 0 (no
+//! evidence).
 //!
 //! Factors are combined pairwise in file order by the combination rule of
 //! Shortliffe & Buchanan (1975) as given by Lan et al. (2004), eq. 3:

@@ -47,6 +47,34 @@ pub enum GeohazardError {
         /// Exclusion radius around inventory points, metres.
         buffer_m: f64,
     },
+    /// Given non-hazard points of which none can be a sample.
+    #[error(
+        "none of the {points} given non-hazard points can be a sample: {on_nodata} lie on \
+         cells where a factor has no class and {on_hazard_cells} on cells that hold an \
+         inventory point"
+    )]
+    NoNegatives {
+        /// Non-hazard points given.
+        points: usize,
+        /// Of them on cells where a factor is nodata.
+        on_nodata: usize,
+        /// Of them on cells that hold an inventory point.
+        on_hazard_cells: usize,
+    },
+    /// Fewer groups (blocks or townships) hold samples than there are folds.
+    #[error(
+        "cross-validation by {by}: only {groups} {by} hold samples, but {folds} folds need \
+         at least {folds} (a fold is a set of whole {by}): use smaller blocks, fewer folds \
+         or no cross-validation"
+    )]
+    CvGroups {
+        /// `blocks` or `townships`.
+        by: String,
+        /// Groups holding at least one sample.
+        groups: usize,
+        /// Folds asked for.
+        folds: usize,
+    },
     /// A sample's class code is outside its factor's classes.
     #[error("sample {sample}: factor `{factor}` has class {class}, but the factor has {classes} classes (1..={classes})")]
     BadClass {
@@ -59,10 +87,13 @@ pub enum GeohazardError {
         /// Classes of the factor K.
         classes: usize,
     },
-    /// An inventory point outside the grid (fractional cell coordinates).
-    #[error("inventory point {point}: at column {col:.2}, row {row:.2} (cell units), outside the {rows}×{cols} grid")]
+    /// An inventory (or given non-hazard) point outside the grid (fractional cell
+    /// coordinates).
+    #[error("{set} point {point}: at column {col:.2}, row {row:.2} (cell units), outside the {rows}×{cols} grid")]
     PointOutside {
-        /// Index of the point in the inventory.
+        /// Which points: `inventory` or `non-hazard`.
+        set: &'static str,
+        /// Index of the point in its list.
         point: usize,
         /// Fractional column from the grid's west edge.
         col: f64,

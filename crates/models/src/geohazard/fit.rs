@@ -1,21 +1,28 @@
 //! Training and scoring on factor class columns, the core of the susceptibility
 //! model, in order: the study area (every cell with a class in every factor) and its
-//! class counts → hazard cells, buffered seeded non-hazard cells and the stratified
-//! split ([`super::sampling`]) after the minimum-count check
-//! ([`super::check_count`]) → the hazard counts of the training samples → the model
-//! (IV/FR/CF/LR/expert, [`TrainedModel::train`]) → the raw score of every cell →
-//! ROC and AUC of the test and training samples, success rate (training hazard
-//! cells) and prediction rate (test hazard cells) ([`super::roc`]).
+//! class counts → hazard cells, buffered seeded non-hazard cells (or the cells of
+//! given non-hazard points) and the stratified split ([`super::sampling`]) after
+//! the minimum-count check ([`super::check_count`]) → the hazard counts of the
+//! training samples → the model (IV/FR/CF/LR/expert, [`TrainedModel::train_with`])
+//! → the raw score of every cell → ROC and AUC of the test and training samples,
+//! success rate (training hazard cells) and prediction rate (test hazard cells)
+//! ([`super::roc`]). With no test samples (`test_fraction` 0, every hazard cell
+//! trains) the ROC is the training samples' and says so ([`RocSamples`]); there is
+//! then no prediction rate. The spatially blocked cross-validation
+//! ([`cross_validate`]) runs on the same samples once the caller has their groups.
 //!
 //! The caller reads the class grids and the inventory, normalises the score
 //! ([`super::levels`]) and draws the levels. Cells are row-major; inventory points are
 //! fractional cell positions (col, row) from the grid's upper-left corner.
 
+use serde::Serialize;
+
 use super::roc::{rate_curve, roc_curve, RateCurve, RocCurve};
-use super::sampling::{draw, hazard_cells, SampleSet};
+use super::sampling::{draw, hazard_cells, with_negatives, NegativeSource, SampleSet};
+use super::spatial_cv::{assign_folds, CvOutcome, CvRule};
 use super::{
-    check_count, ClassCounts, Classifier, GeohazardError, GeohazardParams, Method, SampleTable,
-    TrainedModel,
+    check_count, ClassCounts, Classifier, GeohazardError, GeohazardParams, LrPredictors, Method,
+    SampleTable, TrainedModel,
 };
 
 /// The class columns of the factors on one grid: `columns[f][cell]` (1-based class,
@@ -92,19 +99,35 @@ impl Lattice {
     }
 }
 
+/// Which samples the ROC curve is drawn from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RocSamples {
+    /// The held-out test samples (a hold-out estimate).
+    Test,
+    /// The training samples, because none were held out (`test_fraction` 0): how
+    /// well the model fits its own samples, not how it predicts.
+    Training,
+    /// No ROC (the expert method).
+    None,
+}
+
 /// How the model did on its samples (statistical methods; NaN and `None` for the
 /// expert method).
 #[derive(Debug, Clone)]
 pub struct Evaluation {
-    /// ROC of the test samples.
+    /// ROC of the test samples, or of the training samples when none were held out
+    /// (see `roc_samples`).
     pub roc: Option<RocCurve>,
-    /// AUC of the test samples (Mann–Whitney, ties ½).
+    /// The samples of `roc`.
+    pub roc_samples: RocSamples,
+    /// AUC of the test samples (Mann–Whitney, ties ½); NaN without test samples.
     pub auc_test: f64,
     /// AUC of the training samples.
     pub auc_train: f64,
     /// Success-rate curve (training hazard cells).
     pub success: Option<RateCurve>,
-    /// Prediction-rate curve (test hazard cells).
+    /// Prediction-rate curve (test hazard cells); `None` without them.
     pub prediction: Option<RateCurve>,
 }
 
@@ -117,6 +140,8 @@ pub struct Fit {
     pub area_cells: usize,
     /// The samples drawn (none for the expert method).
     pub samples: SampleSet,
+    /// Every sample's class codes and labels, in the order of `samples.cells`.
+    pub all: SampleTable,
     /// The training samples' class codes and labels.
     pub train: SampleTable,
     /// The test samples' class codes and labels.
@@ -130,12 +155,14 @@ pub struct Fit {
 }
 
 /// Train `method` on the class columns `f` and the inventory points `pts`
-/// (fractional (col, row) on `lattice`) with the sampling rule and minimum count of
-/// `params`; score every cell and evaluate. `expert` holds the expert class scores
-/// (used by the expert method only).
+/// (fractional (col, row) on `lattice`) with the sampling rule, minimum count and
+/// logistic-regression predictor of `params`; score every cell and evaluate.
+/// `negatives` (fractional (col, row)) replace the random non-hazard draw when
+/// given. `expert` holds the expert class scores (used by the expert method only).
 pub fn fit(
     f: &FactorColumns,
     pts: &[(f64, f64)],
+    negatives: Option<&[(f64, f64)]>,
     lattice: Lattice,
     params: &GeohazardParams,
     method: Method,
@@ -143,9 +170,11 @@ pub fn fit(
 ) -> Result<Fit, GeohazardError> {
     let n = lattice.cells();
     let (mut counts, area_cells) = study_area_counts(f, n);
-    let samples = draw_samples(f, pts, lattice, params, method)?;
-    let train = sample_table(f, &samples, &samples.train)?;
-    let test = sample_table(f, &samples, &samples.test)?;
+    let samples = draw_samples(f, pts, negatives, lattice, params, method)?;
+    let every: Vec<usize> = (0..samples.cells.len()).collect();
+    let all = sample_table(f, &samples, &every)?;
+    let train = all.subset(&samples.train);
+    let test = all.subset(&samples.test);
     for r in 0..train.len() {
         if train.labels[r] == 1 {
             counts.add_hazard(train.row(r));
@@ -156,7 +185,14 @@ pub fn fit(
     } else {
         None
     };
-    let model = TrainedModel::train(method, &f.ids, &counts, &train, expert)?;
+    let model = TrainedModel::train_with(
+        method,
+        &f.ids,
+        &counts,
+        &train,
+        expert,
+        params.lr_predictors,
+    )?;
     let cols: Vec<&[u16]> = f.columns.iter().map(Vec::as_slice).collect();
     let mut score = vec![f32::NAN; n];
     model.score_columns(&cols, &mut score);
@@ -165,6 +201,7 @@ pub fn fit(
         counts,
         area_cells,
         samples,
+        all,
         train,
         test,
         model,
@@ -186,11 +223,13 @@ fn study_area_counts(f: &FactorColumns, n: usize) -> (ClassCounts, usize) {
     (counts, area_cells)
 }
 
-/// Hazard cells, buffered seeded non-hazard cells and the stratified split, after
-/// the minimum-count check (statistical methods); no samples for the expert method.
+/// Hazard cells, buffered seeded non-hazard cells (or the given ones) and the
+/// stratified split, after the minimum-count check (statistical methods); no
+/// samples for the expert method.
 fn draw_samples(
     f: &FactorColumns,
     pts: &[(f64, f64)],
+    negatives: Option<&[(f64, f64)]>,
     lattice: Lattice,
     params: &GeohazardParams,
     method: Method,
@@ -204,11 +243,22 @@ fn draw_samples(
             points: pts.len(),
             points_on_nodata: 0,
             eligible_negatives: 0,
+            negatives: NegativeSource::Drawn,
         });
     }
     let valid = f.valid(lattice.cells());
     let (hz, _) = hazard_cells(pts, lattice.rows, lattice.cols, &valid)?;
     check_count(method, hz.len(), params.min_hazard_cells)?;
+    if let Some(neg) = negatives {
+        return with_negatives(
+            pts,
+            neg,
+            lattice.rows,
+            lattice.cols,
+            &valid,
+            &params.sampling,
+        );
+    }
     draw(
         pts,
         lattice.rows,
@@ -245,14 +295,22 @@ fn evaluate(
     if !method.is_statistical() {
         return Ok(Evaluation {
             roc: None,
+            roc_samples: RocSamples::None,
             auc_test: f64::NAN,
             auc_train: f64::NAN,
             success: None,
             prediction: None,
         });
     }
-    let roc = roc_curve(&model.score_table(test), &test.labels)?;
-    let auc_train = roc_curve(&model.score_table(train), &train.labels)?.auc;
+    let train_roc = roc_curve(&model.score_table(train), &train.labels)?;
+    let auc_train = train_roc.auc;
+    let (roc, roc_samples, auc_test) = if test.is_empty() {
+        (train_roc, RocSamples::Training, f64::NAN)
+    } else {
+        let r = roc_curve(&model.score_table(test), &test.labels)?;
+        let auc = r.auc;
+        (r, RocSamples::Test, auc)
+    };
     let haz = |t: &SampleTable| -> Vec<f32> {
         (0..t.len())
             .filter(|&r| t.labels[r] == 1)
@@ -260,14 +318,62 @@ fn evaluate(
             .collect()
     };
     let success = rate_curve(score, &haz(train))?;
-    let prediction = rate_curve(score, &haz(test))?;
+    let test_haz = haz(test);
+    let prediction = if test_haz.is_empty() {
+        None
+    } else {
+        Some(rate_curve(score, &test_haz)?)
+    };
     Ok(Evaluation {
-        auc_test: roc.auc,
+        auc_test,
         roc: Some(roc),
+        roc_samples,
         auc_train,
         success: Some(success),
-        prediction: Some(prediction),
+        prediction,
     })
+}
+
+/// The spatially blocked cross-validation of a fit (statistical methods): the
+/// samples' `groups` (one per sample of `fit.samples`, e.g. from
+/// [`super::spatial_cv::block_groups`]) dealt into `rule.folds` folds, then one
+/// training per fold on the others ([`super::spatial_cv`]). `method` and `lr` are
+/// the fit's.
+pub fn cross_validate(
+    fit: &Fit,
+    groups: &[Option<u64>],
+    rule: &CvRule,
+    method: Method,
+    lr: LrPredictors,
+) -> Result<CvOutcome, GeohazardError> {
+    let folds = assign_folds(
+        groups,
+        &fit.samples.labels,
+        rule.folds,
+        rule.seed,
+        rule.by.id(),
+    )?;
+    super::spatial_cv::cross_validate(&fit.counts, &fit.all, &folds, method, lr)
+}
+
+/// The reference of the blocked figure: the same k-fold cross-validation with each
+/// sample its own group (ordinary random k-fold, stratified by label through the
+/// balanced assignment), on the same samples with the same seed.
+pub fn random_folds(
+    fit: &Fit,
+    rule: &CvRule,
+    method: Method,
+    lr: LrPredictors,
+) -> Result<CvOutcome, GeohazardError> {
+    let groups: Vec<Option<u64>> = (0..fit.samples.cells.len() as u64).map(Some).collect();
+    let folds = assign_folds(
+        &groups,
+        &fit.samples.labels,
+        rule.folds,
+        rule.seed,
+        "samples",
+    )?;
+    super::spatial_cv::cross_validate(&fit.counts, &fit.all, &folds, method, lr)
 }
 
 /// Share of the classified cells per level 1..=4 (`levels`, 0 = nodata), and of the

@@ -9,8 +9,9 @@
 //!
 //! the share of hazard cells in class i over the share of area in it (> 1: hazard
 //! more frequent than the area suggests). The landslide susceptibility index of a
-//! cell is LSI = Σ_f FR_f(class_f). A class without study-area cells (S_i = 0) gets
-//! FR = 0 (it holds no cell to score).
+//! cell is LSI = Σ_f FR_f(class_f). A class without hazard cells (N_i = 0) has
+//! FR = 0 by the formula (finite: no logarithm is taken). A class without
+//! study-area cells (S_i = 0) gets FR = 0 (it holds no cell to score).
 
 use super::counts::ClassCounts;
 

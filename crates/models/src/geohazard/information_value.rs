@@ -15,9 +15,12 @@
 //!
 //! Empty classes (a stated convention, not from the source): a class with no
 //! hazard cell (N_i = 0) would have I = −∞; its count is taken as ½ (the
-//! Haldane–Anscombe correction of a zero cell), so I_i = ln[(0.5/N)/(S_i/S)], lower
-//! than any observed class. A class with no study-area cell (S_i = 0) holds no cell
-//! to score and gets I = 0.
+//! Haldane–Anscombe correction of a zero cell: Haldane, J.B.S. (1956) The estimation
+//! and significance of the logarithm of a ratio of frequencies. Annals of Human
+//! Genetics 20, 309–311; Anscombe, F.J. (1956) On estimating binomial response
+//! relations. Biometrika 43, 461–464), so I_i = ln[(0.5/N)/(S_i/S)], lower than any
+//! observed class. A class with no study-area cell (S_i = 0) holds no cell to score
+//! and gets I = 0.
 
 use super::counts::ClassCounts;
 

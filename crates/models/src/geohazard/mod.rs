@@ -15,6 +15,7 @@
 //! - [`candidates`]: hidden-danger candidate cells (level, buildings, no point near);
 //! - [`sampling`]: hazard cells, buffered seeded non-hazard cells, stratified split;
 //! - [`roc`]: ROC, AUC (Mann–Whitney, ties ½), success/prediction-rate curves;
+//! - [`spatial_cv`]: spatially blocked k-fold cross-validation (blocks or townships);
 //! - [`model`]: the trained model (lookup tables + combination) and the class table;
 //! - [`threat`]: danger grade (险情分级), threat zones, point monitoring capacity;
 //! - [`levels`]: normalisation of the index to [0, 1] (the engine draws the levels);
@@ -40,11 +41,13 @@ pub mod model;
 pub mod params;
 pub mod roc;
 pub mod sampling;
+pub mod spatial_cv;
 pub mod threat;
 
 pub use classes::Classifier;
 pub use counts::{ClassCounts, SampleTable};
 pub use error::GeohazardError;
 pub use model::{check_count, class_table, ClassRow, TrainedModel};
-pub use params::{GeohazardParams, LevelRule, Method};
-pub use sampling::{SampleSet, SamplingRule};
+pub use params::{GeohazardParams, LevelRule, LrPredictors, Method};
+pub use sampling::{NegativeSource, SampleSet, SamplingRule};
+pub use spatial_cv::{CvBy, CvRule};

@@ -6,14 +6,20 @@
 //! | `iv` | information value I | Σ_f v_f |
 //! | `fr` | frequency ratio FR | Σ_f v_f (LSI) |
 //! | `cf` | certainty factor CF | CF combination rule over f in order |
-//! | `lr` | information value I, covariate of the regression | P = σ(β₀ + Σ_f β_f·I_f) |
+//! | `lr` | the predictor x_f(k): information value I (`lr_predictors = "iv"`, the default) or frequency ratio FR (`"fr"`) | P = σ(β₀ + Σ_f β_f·x_f) |
 //! | `expert` | w_f · e_f(k) (AHP weight × expert score) | Σ_f v_f |
 //!
-//! Logistic regression on the information values of the classes (rather than one
-//! dummy per class) keeps one coefficient per factor, so the fit stays identified
-//! with a few dozen hazard cells and empty classes cannot separate the data; the
-//! coefficients say how much each factor's evidence counts once the others are
-//! known. Sums run in factor order, so scores are deterministic.
+//! Logistic regression on the information values (or frequency ratios) of the
+//! classes, rather than one dummy per class, keeps one coefficient per factor, so the
+//! fit stays identified with a few dozen hazard cells and empty classes cannot
+//! separate the data; the coefficients say how much each factor's evidence counts
+//! once the others are known. The frequency-ratio predictor is the form of Lee &
+//! Pradhan (2007) and of tools such as LSAT that feed bivariate class weights to the
+//! regression. Sums run in factor order, so scores are deterministic.
+//!
+//! A class with no hazard cell (N_i = 0) gets FR = 0, I = ln[(½/N)/(S_i/S)] (the
+//! Haldane–Anscombe ½, [`super::information_value`]) and CF = −1; a class with no
+//! study-area cell gets 0 in all three. None is NaN or infinite.
 
 use serde::Serialize;
 
@@ -24,7 +30,7 @@ use super::expert::expert_tables;
 use super::frequency_ratio::frequency_ratios;
 use super::information_value::information_values;
 use super::logistic::{self, sigmoid, LogisticFit};
-use super::params::{GeohazardParams, Method};
+use super::params::{GeohazardParams, LrPredictors, Method};
 
 /// Cells per chunk of [`TrainedModel::score_columns`].
 pub const SCORE_CHUNK: usize = 1024;
@@ -42,6 +48,8 @@ pub struct TrainedModel {
     pub values: Vec<Vec<f64>>,
     /// Logistic regression fit (`lr`).
     pub logistic: Option<LogisticFit>,
+    /// The predictor of the regression (`lr` only).
+    pub lr_predictors: Option<LrPredictors>,
     /// Lookup tables actually summed per cell: `values` for iv/fr/cf/expert,
     /// β_f · I_f(k) for lr.
     #[serde(skip)]
@@ -88,13 +96,27 @@ pub fn check_count(method: Method, have: usize, need: usize) -> Result<(), Geoha
 impl TrainedModel {
     /// Train `method` from the study-area/training-hazard `counts`; `training` holds
     /// the training samples (hazard and non-hazard, used by `lr`). `expert` tables
-    /// come from the parameter file (see [`expert_tables`]).
+    /// come from the parameter file (see [`expert_tables`]). Logistic regression
+    /// takes the information values as predictors.
     pub fn train(
         method: Method,
         factors: &[String],
         counts: &ClassCounts,
         training: &SampleTable,
         expert: Option<Vec<Vec<f64>>>,
+    ) -> Result<Self, GeohazardError> {
+        Self::train_with(method, factors, counts, training, expert, LrPredictors::Iv)
+    }
+
+    /// As [`TrainedModel::train`], with logistic regression on the predictor `lr`
+    /// (ignored by the other methods).
+    pub fn train_with(
+        method: Method,
+        factors: &[String],
+        counts: &ClassCounts,
+        training: &SampleTable,
+        expert: Option<Vec<Vec<f64>>>,
+        lr: LrPredictors,
     ) -> Result<Self, GeohazardError> {
         let classes: Vec<usize> = counts.area.iter().map(Vec::len).collect();
         if training.classes != classes || factors.len() != classes.len() {
@@ -116,15 +138,18 @@ impl TrainedModel {
                 (v.clone(), None, v)
             }
             Method::Lr => {
-                let iv = information_values(counts);
-                let x = covariates(&iv, training);
+                let v = match lr {
+                    LrPredictors::Iv => information_values(counts),
+                    LrPredictors::Fr => frequency_ratios(counts),
+                };
+                let x = covariates(&v, training);
                 let fit = logistic::fit(&x, &training.labels, factors)?;
-                let tables = iv
+                let tables = v
                     .iter()
                     .zip(&fit.coefficients[1..])
-                    .map(|(t, b)| t.iter().map(|v| b * v).collect())
+                    .map(|(t, b)| t.iter().map(|x| b * x).collect())
                     .collect();
-                (iv, Some(fit), tables)
+                (v, Some(fit), tables)
             }
             Method::Expert => {
                 let t = expert.ok_or_else(|| {
@@ -138,6 +163,7 @@ impl TrainedModel {
             factors: factors.to_vec(),
             classes,
             values,
+            lr_predictors: (method == Method::Lr).then_some(lr),
             logistic,
             tables,
         })
@@ -153,6 +179,7 @@ impl TrainedModel {
             classes: p.classes(),
             values: t.clone(),
             logistic: None,
+            lr_predictors: None,
             tables: t,
         })
     }
@@ -254,13 +281,14 @@ impl TrainedModel {
     }
 }
 
-/// Covariate matrix of `lr`: the information value of each sample's class, per factor.
-pub fn covariates(iv: &[Vec<f64>], t: &SampleTable) -> Vec<f64> {
-    let nf = iv.len();
+/// Covariate matrix of `lr`: the class value (`values[f][k − 1]`, information
+/// value or frequency ratio) of each sample's class, per factor.
+pub fn covariates(values: &[Vec<f64>], t: &SampleTable) -> Vec<f64> {
+    let nf = values.len();
     let mut x = Vec::with_capacity(t.len() * nf);
     for s in 0..t.len() {
         for (f, &c) in t.row(s).iter().enumerate() {
-            x.push(iv[f][c as usize - 1]);
+            x.push(values[f][c as usize - 1]);
         }
     }
     x

@@ -5,9 +5,11 @@
 //!
 //! ```toml
 //! id = "geohazard"            version = "1.0.0"        method = "iv"  # iv|fr|cf|lr|expert
+//! lr_predictors = "iv"        # iv|fr: the predictor of lr (optional, default iv)
 //! hazard_types = ["landslide", "collapse", "debris_flow"]   # inventory types that train
 //! sources = ["…"]
 //! [sampling]        seed, negative_ratio, buffer_m, test_fraction, min_hazard_cells
+//! [cross_validation] by = "blocks" | "townships" | "none", block_m, folds, seed  # optional
 //! [[factors]]       id, layer, unit, bounds = [...] | codes = [...], expert = [score per class], description
 //! [expert]          factors = [...], matrix = [[...]]        # AHP over the factors
 //! [trigger]         layer, unit, x0, x1, base                 # rainfall modulation of hazard
@@ -23,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use super::classes::Classifier;
 use super::error::GeohazardError;
 use super::sampling::SamplingRule;
+use super::spatial_cv::{CvBy, CvRule};
 use crate::ahp::{self, Ahp, CR_LIMIT};
 use crate::spec::AhpSpec;
 
@@ -82,6 +85,39 @@ impl Method {
     }
 }
 
+/// What logistic regression (`lr`) takes as the predictor of each factor: the
+/// information value or the frequency ratio of the cell's class in that factor
+/// (one coefficient per factor either way; `super::model`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LrPredictors {
+    /// The class's information value I = ln[(N_i/N)/(S_i/S)] (the default, and the
+    /// only predictor before the option existed).
+    #[default]
+    Iv,
+    /// The class's frequency ratio FR = (N_i/N)/(S_i/S).
+    Fr,
+}
+
+impl LrPredictors {
+    /// `iv` or `fr`.
+    pub fn id(self) -> &'static str {
+        match self {
+            LrPredictors::Iv => "iv",
+            LrPredictors::Fr => "fr",
+        }
+    }
+
+    /// Parse `iv|fr`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "iv" => Some(LrPredictors::Iv),
+            "fr" => Some(LrPredictors::Fr),
+            _ => None,
+        }
+    }
+}
+
 /// The parameter file as written, not yet validated (see the module docs for the keys).
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,12 +136,19 @@ pub struct ParamsSpec {
     pub description: Option<String>,
     /// `iv`, `fr`, `cf`, `lr` or `expert`.
     pub method: Method,
+    /// The predictor of `lr`: `iv` (default) or `fr`.
+    #[serde(default)]
+    pub lr_predictors: Option<LrPredictors>,
     /// Hidden-danger types of the inventory that train the model (see [`HAZARD_TYPES`]).
     pub hazard_types: Vec<String>,
     /// References to the methods' sources (at least one).
     pub sources: Vec<String>,
     /// `[sampling]`.
     pub sampling: SamplingSpec,
+    /// `[cross_validation]`: the spatially blocked k-fold cross-validation (none
+    /// when absent).
+    #[serde(default)]
+    pub cross_validation: Option<CvSpec>,
     /// `[[factors]]`, in column order.
     pub factors: Vec<FactorSpec>,
     /// `[expert]`: an AHP matrix over the factors, in file order.
@@ -207,6 +250,22 @@ pub struct SamplingSpec {
     pub min_hazard_cells: usize,
 }
 
+/// `[cross_validation]`: validated into [`CvRule`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CvSpec {
+    /// `"blocks"`, `"townships"` or `"none"`.
+    pub by: String,
+    /// Side of the square blocks, metres (> 0; `by = "blocks"` only).
+    pub block_m: Option<f64>,
+    /// Number of folds k (≥ 2).
+    pub folds: usize,
+    /// Seed of the fold assignment (ChaCha8), recorded in the report.
+    pub seed: u64,
+    /// Free text.
+    pub description: Option<String>,
+}
+
 /// A `[[factors]]` entry: exactly one of `bounds` and `codes`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -298,6 +357,8 @@ pub struct GeohazardParams {
     pub version: String,
     /// The statistical or expert method.
     pub method: Method,
+    /// The predictor of logistic regression (`lr`).
+    pub lr_predictors: LrPredictors,
     /// Hidden-danger types that train the model.
     pub hazard_types: Vec<String>,
     /// References to the methods' sources.
@@ -306,6 +367,8 @@ pub struct GeohazardParams {
     pub sampling: SamplingRule,
     /// Fewest hazard cells a statistical method trains on.
     pub min_hazard_cells: usize,
+    /// The spatially blocked cross-validation (`by = none` without the section).
+    pub cross_validation: CvRule,
     /// Factors in column order.
     pub factors: Vec<Factor>,
     /// AHP over the factors (weights in factor order), when given.
@@ -374,11 +437,13 @@ fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError
         c.threat(t)?;
     }
     let levels = c.levels(&s.classification)?;
+    let cross_validation = c.cross_validation(s.cross_validation.as_ref())?;
     let sp = &s.sampling;
     Ok(GeohazardParams {
         id: s.id,
         version: s.version,
         method: s.method,
+        lr_predictors: s.lr_predictors.unwrap_or_default(),
         hazard_types: s.hazard_types,
         sources: s.sources,
         sampling: SamplingRule {
@@ -388,6 +453,7 @@ fn check(s: ParamsSpec, file: PathBuf) -> Result<GeohazardParams, GeohazardError
             test_fraction: sp.test_fraction,
         },
         min_hazard_cells: sp.min_hazard_cells,
+        cross_validation,
         factors,
         expert,
         trigger: s.trigger,
@@ -456,6 +522,48 @@ impl Checker {
             return Err(self.err("sampling.min_hazard_cells", "must be at least 2".into()));
         }
         Ok(())
+    }
+
+    /// `[cross_validation]`: a known `by`, `block_m` > 0 with blocks only, at least
+    /// two folds; no section → no cross-validation.
+    fn cross_validation(&self, c: Option<&CvSpec>) -> Result<CvRule, GeohazardError> {
+        let Some(c) = c else {
+            return Ok(CvRule::none());
+        };
+        let by = match (c.by.as_str(), c.block_m) {
+            ("blocks", Some(m)) if m.is_finite() && m > 0.0 => CvBy::Blocks { size_m: m },
+            ("blocks", _) => {
+                return Err(self.err(
+                    "cross_validation.block_m",
+                    "by = \"blocks\" needs block_m, the block side in metres (> 0)".into(),
+                ))
+            }
+            ("townships" | "none", Some(_)) => {
+                return Err(self.err(
+                    "cross_validation.block_m",
+                    format!("block_m applies to by = \"blocks\" only, not {:?}", c.by),
+                ))
+            }
+            ("townships", None) => CvBy::Townships,
+            ("none", None) => CvBy::None,
+            (other, _) => {
+                return Err(self.err(
+                    "cross_validation.by",
+                    format!("{other:?}: use \"blocks\", \"townships\" or \"none\""),
+                ))
+            }
+        };
+        if c.folds < 2 {
+            return Err(self.err(
+                "cross_validation.folds",
+                "k-fold cross-validation needs at least 2 folds".into(),
+            ));
+        }
+        Ok(CvRule {
+            by,
+            folds: c.folds,
+            seed: c.seed,
+        })
     }
 
     /// `[[factors]]`: at least one, unique ids, exactly one of bounds or codes, a

@@ -12,6 +12,13 @@
 //!   A review of statistically-based landslide susceptibility models. Earth-Science
 //!   Reviews 180, 60–91, §4). The draw is a partial Fisher–Yates shuffle of the
 //!   eligible cells (in row-major order) driven by ChaCha8 seeded with `seed`.
+//! - **Given non-hazard cells** (instead of the draw, [`with_negatives`]): the
+//!   distinct valid cells holding at least one given non-hazard point, as peers
+//!   such as LSAT and SAGA's tools accept an absence sample. A point outside the grid
+//!   is an error naming it; a point on a cell where a factor has no class, or on a
+//!   cell that holds an inventory point (the cell is a hazard cell), is dropped and
+//!   counted. The buffer and `negative_ratio` do not apply: the caller chose the
+//!   cells.
 //! - **Split**: stratified: the hazard and the non-hazard samples are each shuffled
 //!   (ChaCha8, `seed`, stream 1) and the first `round(test_fraction × n)` of each go
 //!   to the test set, the rest to training.
@@ -53,8 +60,28 @@ pub struct SampleSet {
     pub points: usize,
     /// Points on cells where a factor is nodata (not used).
     pub points_on_nodata: usize,
-    /// Valid cells outside the buffer (the pool of non-hazard cells).
+    /// Valid cells outside the buffer (the pool of non-hazard cells); with given
+    /// non-hazard points, the distinct cells they give.
     pub eligible_negatives: usize,
+    /// Where the non-hazard cells came from.
+    pub negatives: NegativeSource,
+}
+
+/// Where the non-hazard samples came from.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum NegativeSource {
+    /// Drawn at random outside the buffer ([`draw`]).
+    Drawn,
+    /// Given as points ([`with_negatives`]).
+    Given {
+        /// Non-hazard points given.
+        points: usize,
+        /// Of them on cells where a factor is nodata (dropped).
+        on_nodata: usize,
+        /// Of them on cells that hold an inventory point (dropped).
+        on_hazard_cells: usize,
+    },
 }
 
 impl SampleSet {
@@ -74,11 +101,24 @@ pub fn hazard_cells(
     cols: usize,
     valid: &[bool],
 ) -> Result<(Vec<usize>, usize), GeohazardError> {
+    points_on_cells(points, rows, cols, valid, "inventory")
+}
+
+/// The sorted distinct valid cells of `points` and the number on invalid cells;
+/// `set` names the points in the error of one outside the grid.
+fn points_on_cells(
+    points: &[(f64, f64)],
+    rows: usize,
+    cols: usize,
+    valid: &[bool],
+    set: &'static str,
+) -> Result<(Vec<usize>, usize), GeohazardError> {
     let mut cells = Vec::with_capacity(points.len());
     let mut on_nodata = 0;
     for (i, &(c, r)) in points.iter().enumerate() {
         if !(c >= 0.0 && r >= 0.0 && c < cols as f64 && r < rows as f64) {
             return Err(GeohazardError::PointOutside {
+                set,
                 point: i,
                 col: c,
                 row: r,
@@ -176,6 +216,66 @@ pub fn draw(
         points: points.len(),
         points_on_nodata: on_nodata,
         eligible_negatives: n_eligible,
+        negatives: NegativeSource::Drawn,
+    })
+}
+
+/// The samples with given non-hazard points `negatives` instead of the draw (see
+/// the module doc); the same split as [`draw`].
+pub fn with_negatives(
+    points: &[(f64, f64)],
+    negatives: &[(f64, f64)],
+    rows: usize,
+    cols: usize,
+    valid: &[bool],
+    rule: &SamplingRule,
+) -> Result<SampleSet, GeohazardError> {
+    assert_eq!(
+        valid.len(),
+        rows * cols,
+        "valid mask does not match the grid"
+    );
+    let (pos, on_nodata) = hazard_cells(points, rows, cols, valid)?;
+    let (given, neg_on_nodata) = points_on_cells(negatives, rows, cols, valid, "non-hazard")?;
+    // Points on a hazard cell: count each point, not each cell.
+    let mut on_hazard_cells = 0;
+    for &(c, r) in negatives {
+        let idx = r.floor() as usize * cols + c.floor() as usize;
+        if valid[idx] && pos.binary_search(&idx).is_ok() {
+            on_hazard_cells += 1;
+        }
+    }
+    let neg: Vec<usize> = given
+        .into_iter()
+        .filter(|c| pos.binary_search(c).is_err())
+        .collect();
+    if neg.is_empty() {
+        return Err(GeohazardError::NoNegatives {
+            points: negatives.len(),
+            on_nodata: neg_on_nodata,
+            on_hazard_cells,
+        });
+    }
+    let np = pos.len();
+    let nn = neg.len();
+    let mut cells = pos;
+    cells.extend_from_slice(&neg);
+    let mut labels = vec![1u8; np];
+    labels.resize(cells.len(), 0);
+    let (train, test) = split(np, nn, rule);
+    Ok(SampleSet {
+        cells,
+        labels,
+        train,
+        test,
+        points: points.len(),
+        points_on_nodata: on_nodata,
+        eligible_negatives: nn,
+        negatives: NegativeSource::Given {
+            points: negatives.len(),
+            on_nodata: neg_on_nodata,
+            on_hazard_cells,
+        },
     })
 }
 
@@ -256,6 +356,55 @@ mod tests {
         )
         .unwrap();
         assert_ne!(a.cells, c.cells);
+    }
+
+    /// By hand on a 4 × 5 grid with cell 7 invalid: hazard points in cells 0 and 12;
+    /// given non-hazard points in cells 3 (twice), 7 (invalid), 12 (a hazard cell)
+    /// and 19 → non-hazard cells 3 and 19, one point on nodata, one on a hazard cell.
+    #[test]
+    fn given_negatives_replace_the_draw() {
+        let mut valid = vec![true; 20];
+        valid[7] = false;
+        let at = |i: usize| ((i % 5) as f64 + 0.5, (i / 5) as f64 + 0.5);
+        let pts = [at(0), at(12)];
+        let neg = [at(3), at(3), at(7), at(12), at(19)];
+        let s = with_negatives(&pts, &neg, 4, 5, &valid, &rule()).unwrap();
+        assert_eq!(s.cells, vec![0, 12, 3, 19]);
+        assert_eq!(s.labels, vec![1, 1, 0, 0]);
+        assert_eq!(
+            s.negatives,
+            NegativeSource::Given {
+                points: 5,
+                on_nodata: 1,
+                on_hazard_cells: 1
+            }
+        );
+        // 25 % of 2 and of 2 rounds to 1 (0.5 rounds away from zero) of each.
+        assert_eq!(s.test.len(), 2);
+        let e = with_negatives(&pts, &[at(12), at(7)], 4, 5, &valid, &rule()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                GeohazardError::NoNegatives {
+                    points: 2,
+                    on_nodata: 1,
+                    on_hazard_cells: 1
+                }
+            ),
+            "{e}"
+        );
+        let e = with_negatives(&pts, &[(5.0, 0.0)], 4, 5, &valid, &rule()).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                GeohazardError::PointOutside {
+                    set: "non-hazard",
+                    point: 0,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! The core both entries share: class columns and inventory points →
-//! `riskcensus_models::geohazard::fit` (samples, model, scores, evaluation) → the
-//! index normalised to [0, 1] (min–max over valid cells, reported) → four levels →
-//! the model report.
+//! The core both entries share: class columns and inventory points (and given
+//! non-hazard points) → `riskcensus_models::geohazard::fit` (samples, model,
+//! scores, evaluation) → the spatially blocked cross-validation ([`super::cv`]) →
+//! the index normalised to [0, 1] (min–max over valid cells, reported) → four
+//! levels → the model report.
 
 use riskcensus_core::GridSpec;
 use riskcensus_models::geohazard::fit::{fit, level_shares, FactorColumns, Lattice};
@@ -9,6 +10,7 @@ use riskcensus_models::geohazard::levels as index;
 use riskcensus_models::geohazard::sampling::SampleSet;
 use riskcensus_models::geohazard::{class_table, GeohazardParams, Method};
 
+use super::cv::{blocked_cv, Townships};
 use super::inventory::InventoryPoint;
 use super::levels::level_breaks;
 use super::model_report::ModelReport;
@@ -46,9 +48,21 @@ pub fn classify_factors(
     Ok(fg)
 }
 
-/// Train on class columns and points; score every cell; normalise and draw the
-/// levels of the index (layer `index_layer`, named in errors). `method` overrides
-/// the parameter file's.
+/// What a fit samples besides the inventory, and how it is cross-validated.
+#[derive(Default)]
+pub struct FitExtras<'a> {
+    /// Given non-hazard points, replacing the random draw.
+    pub negatives: Option<&'a [InventoryPoint]>,
+    /// The township polygons, for `[cross_validation] by = "townships"`.
+    pub townships: Option<&'a Townships>,
+    /// Where the township polygons should come from (named when they are missing).
+    pub townships_hint: &'a str,
+}
+
+/// Train on class columns and points; score every cell; cross-validate; normalise
+/// and draw the levels of the index (layer `index_layer`, named in errors).
+/// `method` overrides the parameter file's.
+#[allow(clippy::too_many_arguments)]
 pub fn fit_grid(
     grid: &GridSpec,
     f: &FactorColumns,
@@ -56,16 +70,28 @@ pub fn fit_grid(
     params: &GeohazardParams,
     method: Method,
     expert: Option<Vec<Vec<f64>>>,
+    extras: &FitExtras<'_>,
     index_layer: &str,
 ) -> Result<Fitted, EngineError> {
     let pts: Vec<(f64, f64)> = points.iter().map(|p| p.cell_position(grid)).collect();
+    let neg: Option<Vec<(f64, f64)>> = extras
+        .negatives
+        .map(|n| n.iter().map(|p| p.cell_position(grid)).collect());
     let lattice = Lattice {
         rows: grid.rows,
         cols: grid.cols,
         cell_size: grid.cell_size,
     };
     let model_err = |source| EngineError::GeohazardModel { source };
-    let fit = fit(f, &pts, lattice, params, method, expert).map_err(model_err)?;
+    let fit = fit(f, &pts, neg.as_deref(), lattice, params, method, expert).map_err(model_err)?;
+    let cv = blocked_cv(
+        grid,
+        &fit,
+        params,
+        method,
+        extras.townships,
+        extras.townships_hint,
+    )?;
     let mut score = fit.score;
     let (lo, hi) = index::range(&score).ok_or_else(|| EngineError::FactorsDoNotOverlap {
         factors: f.ids.clone(),
@@ -85,6 +111,7 @@ pub fn fit_grid(
     let eval = fit.evaluation;
     let report = ModelReport {
         method,
+        lr_predictors: fit.model.lr_predictors,
         seed: params.sampling.seed,
         negative_ratio: params.sampling.negative_ratio,
         buffer_m: params.sampling.buffer_m,
@@ -95,12 +122,15 @@ pub fn fit_grid(
         points_used: points.len() - samples.points_on_nodata,
         points_on_nodata: samples.points_on_nodata,
         hazard_cells: hz_cells.len(),
+        negatives: samples.negatives,
         train_samples: fit.train.len(),
         test_samples: fit.test.len(),
         study_area_cells: fit.area_cells,
         factors: f.ids.clone(),
+        roc_samples: eval.roc_samples,
         auc_test: eval.auc_test,
         auc_train: eval.auc_train,
+        blocked_cv: cv,
         success_rate_auc: eval.success.as_ref().map_or(f64::NAN, |c| c.auc),
         prediction_rate_auc: eval.prediction.as_ref().map_or(f64::NAN, |c| c.auc),
         index_min: lo as f64,

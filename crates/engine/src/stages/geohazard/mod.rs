@@ -18,9 +18,11 @@
 //! (`models::geohazard::sampling`) → the minimum-count check → class counts over
 //! the study area (every valid cell) and the training hazard cells → the model
 //! (IV/FR/CF/LR/expert) → raw scores per cell → ROC/AUC on the test samples, success
-//! rate (training hazard cells) and prediction rate (test hazard cells) → the index
-//! normalised to [0, 1] (min–max over valid cells, reported) → four levels
-//! (geohazard4: 1 极高 … 4 低, 0 nodata) by natural or fixed breaks.
+//! rate (training hazard cells) and prediction rate (test hazard cells) → the
+//! spatially blocked k-fold cross-validation (`[cross_validation]`: blocks of
+//! `block_m` metres or townships; mean and per-fold held-out AUC beside the random
+//! split's) → the index normalised to [0, 1] (min–max over valid cells, reported)
+//! → four levels (geohazard4: 1 极高 … 4 低, 0 nodata) by natural or fixed breaks.
 //!
 //! **Hazard** = S_n · (base + (1 − base) · T), T = clamp((R − x0)/(x1 − x0), 0, 1), R the
 //! trigger rainfall layer (`[trigger]` of the parameter file); NaN where either is
@@ -39,6 +41,7 @@
 //! - [`params`]: the parameter file `geohazard/geohazard.toml` of the model library;
 //! - [`fit`]: [`fit_grid`], the core both entries share (the model library's fit,
 //!   then the normalised index, its levels and the report);
+//! - [`cv`]: the spatially blocked cross-validation of a fit (blocks or townships);
 //! - [`levels`]: the four-level breaks of an index (the zoning crate's solver);
 //! - [`inventory`]: hazard-point inventories (CSV or vector), type filter, bounds check;
 //! - [`hidden_dangers`]: the `hidden_dangers` records of the census database;
@@ -50,6 +53,7 @@
 //! - [`standalone`]: [`train_standalone`], the `riskcensus susceptibility` command.
 
 pub mod candidates;
+pub mod cv;
 pub mod fit;
 pub mod hazard;
 pub mod hidden_dangers;
@@ -65,11 +69,14 @@ pub mod threat;
 use std::path::{Path, PathBuf};
 
 use riskcensus_core::{GridSpec, LevelScheme};
-pub use riskcensus_models::geohazard::{GeohazardParams, Method};
+pub use riskcensus_models::geohazard::{
+    CvBy, GeohazardParams, LrPredictors, Method, NegativeSource,
+};
 use serde::Serialize;
 
 pub use candidates::Candidates;
-pub use fit::{classify_factors, fit_grid, Fitted};
+pub use cv::{BlockedCv, Townships};
+pub use fit::{classify_factors, fit_grid, FitExtras, Fitted};
 pub use hazard::HazardGrids;
 pub use hidden_dangers::{read_hidden_dangers, HiddenDanger};
 pub use inventory::{check_inside, filter_types, read_inventory, InventoryPoint};
@@ -218,6 +225,17 @@ fn fit_census(
     check_inside(&all, grid, &db)?;
     let training = filter_types(all, &params.hazard_types, &db)?;
     let expert = riskcensus_models::geohazard::expert::expert_tables(params);
+    let townships = match params.cross_validation.by {
+        riskcensus_models::geohazard::CvBy::Townships if params.method.is_statistical() => {
+            Some(Townships::of_census(census)?)
+        }
+        _ => None,
+    };
+    let extras = FitExtras {
+        negatives: None,
+        townships: townships.as_ref(),
+        townships_hint: "census.gpkg",
+    };
     fit_grid(
         grid,
         &fg,
@@ -225,6 +243,7 @@ fn fit_census(
         params,
         params.method,
         expert,
+        &extras,
         "geohazard_susceptibility",
     )
 }
@@ -322,6 +341,13 @@ fn join(v: &[f64]) -> String {
         .join(",")
 }
 
+/// The seed of the blocked cross-validation, when it runs.
+fn outcome_cv_seed(params: &GeohazardParams) -> Option<u64> {
+    let cv = &params.cross_validation;
+    (cv.by != riskcensus_models::geohazard::CvBy::None && params.method.is_statistical())
+        .then_some(cv.seed)
+}
+
 /// The geological-hazard stage's id.
 pub const ID: &str = "geohazard";
 
@@ -378,6 +404,7 @@ impl crate::stage::Stage for GeohazardStage {
             ],
             files: vec![
                 "geohazard/report.json",
+                "geohazard/cv_folds.csv",
                 "geohazard_candidates.csv",
                 "geohazard_candidate_villages.csv",
             ],
@@ -414,6 +441,9 @@ impl crate::stage::Stage for GeohazardStage {
         };
         let mut outcome = crate::stage::StageOutcome::with_details(g);
         outcome.seeds = vec![("geohazard_sampling".to_string(), seed)];
+        if let Some(cv) = &outcome_cv_seed(&params) {
+            outcome.seeds.push(("geohazard_cv".to_string(), *cv));
+        }
         outcome.operators = vec![entry];
         Ok(outcome)
     }

@@ -1,13 +1,16 @@
 //! The model report: `report.json` (the method, samples, evaluation and levels of
 //! [`ModelReport`], plus what a caller adds) and its tables `classes.csv`, `roc.csv`,
-//! `success_rate.csv`, `prediction_rate.csv` and (logistic regression)
-//! `coefficients.csv`.
+//! `success_rate.csv`, `prediction_rate.csv`, (cross-validation) `cv_folds.csv`
+//! and (logistic regression) `coefficients.csv`.
 
 use std::path::{Path, PathBuf};
 
+use riskcensus_models::geohazard::fit::RocSamples;
 use riskcensus_models::geohazard::logistic::LogisticFit;
 use riskcensus_models::geohazard::roc::{RateCurve, RocCurve};
-use riskcensus_models::geohazard::{ClassRow, Method};
+use riskcensus_models::geohazard::{ClassRow, LrPredictors, Method, NegativeSource};
+
+use super::cv::BlockedCv;
 use serde::Serialize;
 
 use crate::error::EngineError;
@@ -18,9 +21,12 @@ use crate::output::{write_text, CsvOut, Quote};
 pub struct ModelReport {
     /// The method trained (`iv`, `fr`, `cf`, `lr` or `expert`).
     pub method: Method,
+    /// The predictor of logistic regression, `iv` or `fr` (`lr` only; `null`
+    /// otherwise).
+    pub lr_predictors: Option<LrPredictors>,
     /// Seed of the sample draw and of the train/test split (ChaCha8).
     pub seed: u64,
-    /// Non-hazard cells drawn per hazard cell.
+    /// Non-hazard cells drawn per hazard cell (unused with given non-hazard points).
     pub negative_ratio: f64,
     /// No non-hazard cell within this distance of an inventory point, metres.
     pub buffer_m: f64,
@@ -39,6 +45,10 @@ pub struct ModelReport {
     /// Hazard samples: valid cells holding at least one inventory point (training
     /// and test; 0 for the expert method, which draws no samples).
     pub hazard_cells: usize,
+    /// Where the non-hazard samples came from: `{"kind": "drawn"}` (random, outside
+    /// the buffer) or `{"kind": "given", "points", "on_nodata", "on_hazard_cells"}`
+    /// (the points of `--negatives`, with those dropped).
+    pub negatives: NegativeSource,
     /// Samples (hazard and non-hazard) in the training set.
     pub train_samples: usize,
     /// Samples (hazard and non-hazard) in the test set.
@@ -47,16 +57,26 @@ pub struct ModelReport {
     pub study_area_cells: usize,
     /// Factor ids, in the parameter file's order.
     pub factors: Vec<String>,
-    /// AUC of the test samples (ROC, Mann–Whitney, ties ½); NaN (JSON `null`) for
+    /// The samples of the ROC curve (`roc.csv`): `test` (held out), or `training`
+    /// when none were held out (test fraction 0: `roc.csv` and `auc_train` are then
+    /// how well the model fits its own samples, not a hold-out estimate); `none` for
     /// the expert method.
+    pub roc_samples: RocSamples,
+    /// AUC of the test samples (ROC, Mann–Whitney, ties ½) of the random split; NaN
+    /// (JSON `null`) for the expert method and without test samples.
     pub auc_test: f64,
-    /// AUC of the training samples; NaN (JSON `null`) for the expert method.
+    /// AUC of the training samples (the training-set AUC); NaN (JSON `null`) for the
+    /// expert method.
     pub auc_train: f64,
+    /// The spatially blocked k-fold cross-validation (mean and per-fold held-out
+    /// AUC, and the random k-fold reference); `null` when switched off and for the
+    /// expert method.
+    pub blocked_cv: Option<BlockedCv>,
     /// Area under the success-rate curve (training hazard cells); NaN (JSON
     /// `null`) for the expert method.
     pub success_rate_auc: f64,
     /// Area under the prediction-rate curve (test hazard cells); NaN (JSON `null`)
-    /// for the expert method.
+    /// for the expert method and without test samples.
     pub prediction_rate_auc: f64,
     /// Smallest raw score over the study area (the index is normalised to [0, 1]
     /// by `(v − index_min) / (index_max − index_min)`).
@@ -120,6 +140,7 @@ pub fn write_report(
                 "classes": "classes.csv", "roc": "roc.csv",
                 "success_rate": "success_rate.csv", "prediction_rate": "prediction_rate.csv",
                 "coefficients": if r.logistic.is_some() { "coefficients.csv" } else { "" },
+                "cv_folds": if r.blocked_cv.is_some() { "cv_folds.csv" } else { "" },
             }),
         );
         for (k, v) in extra {
@@ -161,6 +182,9 @@ pub fn write_report(
         }
         t.finish()?;
     }
+    if let Some(cv) = &r.blocked_cv {
+        write_cv_folds(&dir.join("cv_folds.csv"), cv)?;
+    }
     if let Some(l) = &r.logistic {
         let mut t = CsvOut::new(dir.join("coefficients.csv"));
         t.record(["term", "coefficient", "std_error", "z"])?;
@@ -175,6 +199,45 @@ pub fn write_report(
         t.finish()?;
     }
     Ok(path)
+}
+
+/// `cv_folds.csv`: one row per fold of the blocked cross-validation (groups,
+/// held-out samples, AUC, why a fold has none) and one per fold of the random
+/// k-fold reference; an empty AUC is a fold without one.
+fn write_cv_folds(path: &Path, cv: &BlockedCv) -> Result<(), EngineError> {
+    let mut t = CsvOut::new(path);
+    t.record([
+        "scheme",
+        "fold",
+        "groups",
+        "test_hazard",
+        "test_non_hazard",
+        "auc",
+        "note",
+    ])?;
+    for k in 0..cv.folds {
+        t.record([
+            cv.by.to_string(),
+            k.to_string(),
+            cv.fold_groups[k].to_string(),
+            cv.fold_test_hazard[k].to_string(),
+            cv.fold_test_non_hazard[k].to_string(),
+            num(cv.auc_per_fold[k]),
+            cv.fold_notes[k].clone().unwrap_or_default(),
+        ])?;
+    }
+    for f in &cv.random.folds {
+        t.record([
+            "random".to_string(),
+            f.fold.to_string(),
+            f.groups.to_string(),
+            f.test_hazard.to_string(),
+            f.test_non_hazard.to_string(),
+            num(f.auc),
+            f.note.clone().unwrap_or_default(),
+        ])?;
+    }
+    t.finish()
 }
 
 /// `classes.csv`: one row per factor class with its counts and statistics; the

@@ -1,6 +1,8 @@
 //! The `riskcensus susceptibility` command: train and score on aligned factor
 //! **class rasters** (any integer codes; each distinct value is a class) and an
-//! inventory of points, outside any census.
+//! inventory of points, outside any census; optionally with given non-hazard
+//! points instead of the random draw, and township polygons for the
+//! cross-validation by townships.
 
 use std::path::{Path, PathBuf};
 
@@ -11,7 +13,8 @@ use serde::Serialize;
 
 use riskcensus_models::geohazard::fit::FactorColumns;
 
-use super::fit::fit_grid;
+use super::cv::Townships;
+use super::fit::{fit_grid, FitExtras};
 use super::inventory::{check_inside, filter_types, read_inventory};
 use super::join;
 use super::model_report::{write_report, ModelReport};
@@ -37,17 +40,27 @@ pub struct SusceptibilityOutput {
 pub struct StandaloneOptions {
     /// iv, fr, cf or lr.
     pub method: Method,
-    /// Overrides the parameter file's seed.
+    /// Overrides the parameter file's seeds (sampling and fold assignment).
     pub seed: Option<u64>,
-    /// Sampling, minimum count, hazard types and level rule (the built-in
-    /// `models/geohazard.toml` by default; its factor list is not used).
+    /// Sampling, minimum count, hazard types, logistic-regression predictor,
+    /// cross-validation and level rule (the built-in `models/geohazard.toml` by
+    /// default; its factor list is not used).
     pub params: GeohazardParams,
+    /// Non-hazard points (CSV x,y or a vector file of points in the rasters' CRS)
+    /// used as the non-hazard sample instead of the random draw; a point outside the
+    /// grid is an error naming the file and record, one on nodata or on a hazard
+    /// cell is dropped and counted.
+    pub negatives: Option<PathBuf>,
+    /// Township polygons (a vector file in the rasters' CRS) for the
+    /// cross-validation by townships.
+    pub townships: Option<PathBuf>,
 }
 
 /// Train and score on aligned factor class rasters and an inventory; write
 /// `susceptibility.tif` (f32, normalised index, NaN nodata), `susceptibility_level.tif`
 /// (u8 geohazard4), `report.json`, `classes.csv`, `roc.csv`, `success_rate.csv`,
-/// `prediction_rate.csv` and (lr) `coefficients.csv` into `out_dir`.
+/// `prediction_rate.csv`, (cross-validation) `cv_folds.csv` and (lr)
+/// `coefficients.csv` into `out_dir`.
 pub fn train_standalone(
     factors: &[PathBuf],
     inventory: &Path,
@@ -63,11 +76,29 @@ pub fn train_standalone(
     let mut params = opts.params.clone();
     if let Some(s) = opts.seed {
         params.sampling.seed = s;
+        params.cross_validation.seed = s;
     }
     let (grid, fg) = read_class_rasters(factors)?;
     let points = read_inventory(inventory, &grid)?;
     let points = filter_types(points, &params.hazard_types, inventory)?;
     check_inside(&points, &grid, inventory)?;
+    let negatives = match &opts.negatives {
+        Some(path) => {
+            let n = read_inventory(path, &grid)?;
+            check_inside(&n, &grid, path)?;
+            Some(n)
+        }
+        None => None,
+    };
+    let townships = match &opts.townships {
+        Some(path) => Some(Townships::from_file(path, &grid)?),
+        None => None,
+    };
+    let extras = FitExtras {
+        negatives: negatives.as_deref(),
+        townships: townships.as_ref(),
+        townships_hint: "--cv townships:<vector file>",
+    };
     let fitted = fit_grid(
         &grid,
         &fg,
@@ -75,6 +106,7 @@ pub fn train_standalone(
         &params,
         opts.method,
         None,
+        &extras,
         "susceptibility",
     )?;
     std::fs::create_dir_all(out_dir).map_err(EngineError::fs(out_dir))?;
@@ -105,7 +137,11 @@ pub fn train_standalone(
         super::params::level_scheme(riskcensus_models::Vocabulary::shipped(), &params)?,
         &tags,
     )?;
-    let report = write_report(out_dir, &fitted.report, &[])?;
+    let mut extra = Vec::new();
+    if let Some(n) = &opts.negatives {
+        extra.push(("negatives_file", serde_json::json!(file_name(n))));
+    }
+    let report = write_report(out_dir, &fitted.report, &extra)?;
     Ok(SusceptibilityOutput {
         susceptibility: s_path,
         levels: l_path,
