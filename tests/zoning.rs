@@ -164,20 +164,20 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
     // changed at the model's own α, the mean risk falling as α rises (R = H·E·V·
     // (1 − α·C) with C ≥ 0), strictly for some model.
     let text = std::fs::read_to_string(r.assess_dir().join("risk_alpha_sensitivity.csv")).unwrap();
-    let rows: Vec<Vec<&str>> = text
+    let alpha: Vec<Vec<&str>> = text
         .lines()
         .skip(1)
         .map(|l| l.split(',').collect())
         .collect();
-    let models: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0]).collect();
+    let models: std::collections::BTreeSet<&str> = alpha.iter().map(|r| r[0]).collect();
     assert!(
         models.contains("wildfire_risk") && models.contains("geohazard_risk"),
         "{models:?}"
     );
-    assert_eq!(rows.len(), 4 * models.len());
+    assert_eq!(alpha.len(), 4 * models.len());
     let mut strictly = false;
     for m in &models {
-        let of: Vec<&Vec<&str>> = rows.iter().filter(|r| r[0] == *m).collect();
+        let of: Vec<&Vec<&str>> = alpha.iter().filter(|r| r[0] == *m).collect();
         let alphas: Vec<f64> = of.iter().map(|r| r[2].parse().unwrap()).collect();
         assert_eq!(alphas, [0.0, 0.25, 0.5, 0.75]);
         let own = of.iter().find(|r| r[3] == "1").expect("the model's own α");
