@@ -75,6 +75,35 @@ fn shipped_models_all_load() {
     );
 }
 
+/// Issue 18, item 7: every shipped scoring model and operator parameter file says,
+/// for each value, whether it is published (with its source) or this project's
+/// convention, and opens that statement with one header line. Declarations
+/// (`hazard.toml`, `levels.toml`) hold names and codes, not parameters.
+#[test]
+fn every_shipped_model_file_states_parameter_provenance() {
+    const HEADER: &str =
+        "# Parameter provenance: each value below is marked published (source) or convention.";
+    let lib = riskcensus_models::Library::shipped();
+    let files: Vec<_> = lib
+        .files()
+        .filter(|f| f.is_operator() || f.is_scoring_model())
+        .collect();
+    assert!(
+        files.len() >= 20,
+        "only {} model files checked",
+        files.len()
+    );
+    let missing: Vec<&str> = files
+        .iter()
+        .filter(|f| !f.text.lines().any(|l| l.trim_end() == HEADER))
+        .map(|f| f.path.as_str())
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "model files without the line `{HEADER}`: {missing:?}"
+    );
+}
+
 #[test]
 fn risk_composition_by_hand() {
     let m = Model::load(data("risk.toml")).unwrap();
