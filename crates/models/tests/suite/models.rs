@@ -70,8 +70,8 @@ fn shipped_models_all_load() {
     assert!(models.len() >= 9, "models/ holds {} models", models.len());
     let operators = lib.files().filter(|f| f.is_operator()).count();
     assert_eq!(
-        operators, 12,
-        "flood depth, damage and mortality, earthquake, geohazard, prevention, loss levels, comprehensive loss, grassroots capacity, capacity gaps, trends, scenarios"
+        operators, 17,
+        "flood depth, damage and mortality, earthquake, geohazard, prevention (general and flood, earthquake, geohazard, wildfire, comprehensive), loss levels, comprehensive loss, grassroots capacity, capacity gaps, trends, scenarios"
     );
 }
 
