@@ -474,6 +474,54 @@ fn the_trend_chapter_shows_the_scenarios_measures_and_bands() {
     assert!(sec.contains("Hindcast"));
 }
 
+/// The chapter of the earthquake hidden-danger grades says the grade is
+/// provisional and carries the counts of eq_grades_by_structure.csv and
+/// unit_seismic_grades.csv, with the county's shares in its lead.
+#[test]
+fn the_grades_chapter_is_labelled_provisional_and_carries_the_tables() {
+    let run = run_dir();
+    let html = std::fs::read_to_string(run.join("report.html")).unwrap();
+    let sec = &html[html
+        .find(r#"<h2 id="eq-grades">"#)
+        .expect("the grades chapter is present")..];
+    let sec = &sec[..1 + sec[1..].find("<h2 ").unwrap()];
+    assert!(sec.contains("暂定") && sec.contains("PROVISIONAL"), "{sec}");
+    assert!(sec.contains(r#"id="eq-grades-provisional""#));
+    for (file, key, code) in [
+        (
+            "assess/eq_grades_by_structure.csv",
+            "structure",
+            "structure",
+        ),
+        ("assess/unit_seismic_grades.csv", "unit", "unit_code"),
+    ] {
+        let mut rd = csv::Reader::from_path(run.join(file)).unwrap();
+        let h = rd.headers().unwrap().clone();
+        let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+        let mut n = 0;
+        for r in rd.records().map(Result::unwrap) {
+            assert!(r[col("grade_basis")].starts_with("provisional"), "{file}");
+            let row = &sec[sec
+                .find(&format!(r#"<tr data-grade-{key}="{}">"#, &r[col(code)]))
+                .unwrap_or_else(|| panic!("{file}: no row of {}", &r[col(code)]))..];
+            let row = &row[..row.find("</tr>").unwrap()];
+            for g in ["grade1_key", "grade2_general", "grade3_minor", "buildings"] {
+                assert!(
+                    row.contains(&format!(r#"data-field="{g}" data-value="{}">"#, &r[col(g)])),
+                    "{file} {g}: {row}"
+                );
+            }
+            if key == "structure" && &r[col("structure")] == "all" {
+                let count = |g: &str| r[col(g)].parse::<f64>().unwrap();
+                let pct = 100.0 * count("grade1_key") / count("buildings");
+                assert!(sec.contains(&format!("重点隐患 {pct:.1}%")), "{pct}");
+            }
+            n += 1;
+        }
+        assert!(n > 5, "{file}: {n} rows");
+    }
+}
+
 #[test]
 fn a_second_render_gives_the_same_bytes() {
     let run = run_dir();

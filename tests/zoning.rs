@@ -345,7 +345,36 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         assert_eq!(got, want, "township {}", s(g, "unit_code"));
         assert_eq!(n(g, "buildings") as i64, want.iter().sum::<i64>());
         total += n(g, "buildings") as i64;
+        // Shares beside the counts (4 decimals), and the grade's basis.
+        let b = n(g, "buildings");
+        for class in ["grade1_key", "grade2_general", "grade3_minor"] {
+            let share = s(g, &format!("{class}_share"));
+            if b > 0.0 {
+                let want = (n(g, class) / b * 1e4).round() / 1e4;
+                assert_eq!(share.parse::<f64>().unwrap(), want, "{class}");
+            } else {
+                assert!(share.is_empty(), "no building, no share");
+            }
+        }
+        assert!(s(g, "grade_basis").starts_with("provisional"));
     }
+    // The same buildings per structure type, then the county row `all`.
+    let by_structure = rows(&gpkg, "eq_grades_by_structure");
+    let (all, types): (Vec<_>, Vec<_>) = by_structure
+        .iter()
+        .partition(|f| s(f, "structure") == "all");
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        types.iter().map(|f| n(f, "buildings") as i64).sum::<i64>(),
+        n(all[0], "buildings") as i64
+    );
+    assert_eq!(
+        n(all[0], "buildings") as i64,
+        damage.lines().count() as i64 - 1
+    );
+    assert!(by_structure
+        .iter()
+        .all(|f| s(f, "grade_basis").starts_with("provisional")));
     assert!(
         expect.is_empty(),
         "townships missing from the table: {expect:?}"

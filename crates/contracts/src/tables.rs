@@ -138,6 +138,9 @@ pub mod zoning {
     pub const VILLAGE_SUMMARY: &str = "village_summary";
     /// Buildings per earthquake hidden-danger grade per township.
     pub const UNIT_SEISMIC_GRADES: &str = "unit_seismic_grades";
+    /// Buildings per earthquake hidden-danger grade per structure type (also
+    /// `assess/eq_grades_by_structure.csv`).
+    pub const EQ_GRADES_BY_STRUCTURE: &str = "eq_grades_by_structure";
     /// The loss-route risk per township and county (AAL, deaths, levels).
     pub const UNIT_RISK: &str = "unit_risk";
     /// QGIS styles (the GeoPackage `layer_styles` extension table).

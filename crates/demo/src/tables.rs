@@ -144,6 +144,10 @@ pub const BAD_YEAR: usize = 15_000;
 fn buildings(ctx: &mut Ctx) -> Result<(), DemoError> {
     let (id, rel) = ("buildings", "survey/buildings.csv");
     let mut rng = ctx.rng(20);
+    // The survey fields of the hidden-danger grade (issue 18) draw from their own
+    // stream, so the buildings' other fields are the same as before them.
+    let mut rng_grade = ctx.rng(27);
+    let bands = crate::vectors::SeismicBands::new(&ctx.land);
     let land = &ctx.land;
     let a = &ctx.admin;
     let communities: Vec<&crate::admin::Village> =
@@ -200,6 +204,9 @@ fn buildings(ctx: &mut Ctx) -> Result<(), DemoError> {
         "storeys",
         "year_built",
         "fortification",
+        "seismic_category",
+        "deformation",
+        "retrofitted",
         "use",
         "occupants",
         "floor_area_m2",
@@ -311,6 +318,8 @@ fn buildings(ctx: &mut Ctx) -> Result<(), DemoError> {
         } else {
             "VII"
         };
+        let (fort, category, deformation, retrofitted) =
+            grade_fields(&mut rng_grade, bands.pga_at(*p), fort, year, usage);
         let unit_cost = match structure {
             "钢筋混凝土框架" => 2_600.0,
             "砖混" => 1_900.0,
@@ -340,6 +349,9 @@ fn buildings(ctx: &mut Ctx) -> Result<(), DemoError> {
             storeys_s,
             year_s,
             fort.into(),
+            category.into(),
+            deformation.into(),
+            retrofitted.into(),
             usage.into(),
             occupants.to_string(),
             format!("{area:.1}"),
@@ -353,10 +365,74 @@ fn buildings(ctx: &mut Ctx) -> Result<(), DemoError> {
         rel,
         true,
         Enc::Gbk,
-        "房屋建筑 buildings (one point each), lon/lat CGCS2000: id, township, structure 钢筋混凝土框架/砖混/砖木/土木石/钢结构/其他, storeys, year_built, fortification VI–IX/未设防, use, occupants persons, floor_area_m2, value_wan replacement value 万元; 4 deliberately bad rows (see survey/README.txt)",
+        "房屋建筑 buildings (one point each), lon/lat CGCS2000: id, township, structure 钢筋混凝土框架/砖混/砖木/土木石/钢结构/其他, storeys, year_built, fortification VI–IX/7度(0.15g)/8度(0.30g)/未设防 (≈8 % empty), seismic_category 乙类/丙类/丁类, deformation 有/无 (≈3 % 有), retrofitted 是/否, use, occupants persons, floor_area_m2, value_wan replacement value 万元; 4 deliberately bad rows (see survey/README.txt)",
         BUILDINGS as u64,
     );
     Ok(())
+}
+
+/// The survey fields of the hidden-danger grade for a building with the
+/// fortification `fort` (as drawn before them), built in `year` for `usage`, where
+/// the zoning map's PGA is `zone_g`: (fortification, seismic category,
+/// deformation, retrofitted) as a surveyor writes them. Eight draws per building,
+/// whatever the branches, so one building's fields never shift another's. Shares
+/// (the demo's plausible choices, not survey statistics):
+///
+/// - fortification left empty (unknown) for 8 %; in the 0.15 g band, buildings
+///   from 2002 (GB 18306-2001 drew the 0.15 g zones) fortified VII or VIII are
+///   recorded in the sub-zone form 7度(0.15g) / 8度(0.30g) for 70 %;
+/// - seismic category: 乙类 for education and medical use (GB 50223-2008 puts
+///   school and hospital buildings in 乙类 at least), 丁类 for half of the storage
+///   buildings, 丙类 otherwise; empty for 10 %;
+/// - deformation 有 for 6 % of buildings from before 1990 and 1.5 % of later ones
+///   (≈3 % overall), 无 otherwise; empty for 5 %;
+/// - retrofitted 是 for 30 % of schools and hospitals and 4 % of other buildings
+///   from before 2001 (the school-safety and rural-housing programmes), 否
+///   otherwise; empty for 10 %.
+fn grade_fields(
+    rng: &mut ChaCha8Rng,
+    zone_g: f64,
+    fort: &'static str,
+    year: i32,
+    usage: &str,
+) -> (&'static str, &'static str, &'static str, &'static str) {
+    let u: [f64; 8] = std::array::from_fn(|_| rng.random());
+    let key_use = usage == "教育" || usage == "医疗";
+    let fort = if u[0] < 0.08 {
+        ""
+    } else if (zone_g - 0.15).abs() < 1e-9 && year >= 2002 && u[1] < 0.7 {
+        match fort {
+            "VII" => "7度(0.15g)",
+            "VIII" => "8度(0.30g)",
+            f => f,
+        }
+    } else {
+        fort
+    };
+    let category = if u[2] < 0.10 {
+        ""
+    } else if key_use {
+        "乙类"
+    } else if usage == "仓储" && u[3] < 0.5 {
+        "丁类"
+    } else {
+        "丙类"
+    };
+    let deformation = if u[4] < 0.05 {
+        ""
+    } else if u[5] < if year < 1990 { 0.06 } else { 0.015 } {
+        "有"
+    } else {
+        "无"
+    };
+    let retrofitted = if u[6] < 0.10 {
+        ""
+    } else if year < 2001 && u[7] < if key_use { 0.30 } else { 0.04 } {
+        "是"
+    } else {
+        "否"
+    };
+    (fort, category, deformation, retrofitted)
 }
 
 fn rescue_stations(ctx: &mut Ctx) -> Result<(), DemoError> {

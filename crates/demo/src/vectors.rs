@@ -856,18 +856,44 @@ fn geology(ctx: &mut Ctx) -> Result<(), DemoError> {
     Ok(())
 }
 
+/// The PGA bands of the demo's zoning map along the faults (GB 18306-2015 style
+/// classes): 0.20 g within 2.5 km of the active range-front fault F1; 0.15 g within
+/// 7 km of F1 or 3 km of F2; 0.10 g elsewhere.
+pub(crate) struct SeismicBands {
+    b20: MultiPolygon,
+    b15: MultiPolygon,
+}
+
+impl SeismicBands {
+    pub(crate) fn new(land: &crate::landscape::Landscape) -> Self {
+        let lines: Vec<LineString> = land
+            .faults
+            .iter()
+            .map(|fl| LineString::new(fl.pts.clone()))
+            .collect();
+        SeismicBands {
+            b20: lines[0].buffer(2_500.0),
+            b15: lines[0].buffer(7_000.0).union(&lines[1].buffer(3_000.0)),
+        }
+    }
+
+    /// The zoning PGA class (g) at `p` (census CRS).
+    pub(crate) fn pga_at(&self, p: Coord) -> f64 {
+        use geo::Contains;
+        let pt = Point::from(p);
+        if self.b20.contains(&pt) {
+            0.20
+        } else if self.b15.contains(&pt) {
+            0.15
+        } else {
+            0.10
+        }
+    }
+}
+
 fn seismic(ctx: &mut Ctx) -> Result<(), DemoError> {
     let (id, rel) = ("seismic_pga", "survey/seismic.gpkg");
-    let lines: Vec<LineString> = ctx
-        .land
-        .faults
-        .iter()
-        .map(|fl| LineString::new(fl.pts.clone()))
-        .collect();
-    // PGA bands along the faults (GB 18306-2015 style classes): 0.20 g within 2.5 km
-    // of the active range-front fault F1; 0.15 g within 7 km of F1 or 3 km of F2.
-    let b20 = lines[0].buffer(2_500.0);
-    let b15 = lines[0].buffer(7_000.0).union(&lines[1].buffer(3_000.0));
+    let SeismicBands { b20, b15 } = SeismicBands::new(&ctx.land);
     let rect = study_rect();
     let zones = [
         (0.20, "VIII", rect.intersection(&b20)),

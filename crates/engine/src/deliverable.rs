@@ -26,7 +26,7 @@ pub enum Style {
 }
 
 /// One table or layer.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Deliverable {
     /// Layer name in `zoning.gpkg`; the CSV is `<name>.csv`.
     pub name: String,

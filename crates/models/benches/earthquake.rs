@@ -13,6 +13,8 @@ use rand_chacha::ChaCha8Rng;
 use riskcensus_models::earthquake::fragility::{
     assess, Building, Fortification, FragilityTable, Structure,
 };
+use riskcensus_models::earthquake::hidden_danger;
+use riskcensus_models::earthquake::intensity::ZoneLevel;
 use riskcensus_models::earthquake::params::builtin;
 use riskcensus_models::earthquake::site::vs30_from_slope_deg;
 use riskcensus_models::earthquake::{EarthquakeParams, GmInput, Gmm, Imt, PlanarRupture};
@@ -99,14 +101,18 @@ fn buildings(c: &mut Criterion) {
                     structure: structures[rng.random_range(0..6)],
                     storeys: rng.random_range(1..30),
                     year_built: Some(rng.random_range(1950..2024)),
-                    fortification: forts[rng.random_range(0..5)],
+                    fortification: Some(forts[rng.random_range(0..5)]),
                     occupants: rng.random_range(0.0..200.0),
                     value: rng.random_range(10.0..5000.0),
+                    deformation: Some(rng.random_bool(0.03)),
+                    category: None,
+                    retrofitted: None,
                 },
                 rng.random_range(0.02..0.8),
             )
         })
         .collect();
+    let zone = Some(ZoneLevel::new(8, false));
     let mut g = c.benchmark_group("earthquake_buildings");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
@@ -114,8 +120,9 @@ fn buildings(c: &mut Criterion) {
         b.iter(|| {
             let mut acc = 0.0;
             for (bd, pga) in &bs {
-                let d = assess(&table, &p.fragility.params, bd, *pga, 8).unwrap();
-                acc += d.expected_loss + d.deaths + f64::from(d.grade);
+                let d = assess(&table, &p.fragility.params, bd, *pga).unwrap();
+                let g = hidden_danger::grade(bd, zone, &p.hidden_danger, &p.fragility.params);
+                acc += d.expected_loss + d.deaths + f64::from(g.grade);
             }
             black_box(acc)
         })

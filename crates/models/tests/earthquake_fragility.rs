@@ -4,8 +4,8 @@
 //! (0.5·erfc(−x/√2)), written out below.
 
 use riskcensus_models::earthquake::fragility::{
-    assess, code_level, hidden_danger_grade, norm_cdf, Building, CodeLevel, Fortification,
-    FragilityParams, FragilityTable, Structure,
+    assess, code_level, norm_cdf, Building, CodeLevel, Fortification, FragilityParams,
+    FragilityTable, Structure,
 };
 use riskcensus_models::earthquake::{EarthquakeError, EarthquakeParams};
 
@@ -25,9 +25,12 @@ fn building(s: Structure, storeys: u32, year: Option<i32>, f: Fortification) -> 
         structure: s,
         storeys,
         year_built: year,
-        fortification: f,
+        fortification: Some(f),
         occupants: 100.0,
         value: 1000.0,
+        deformation: None,
+        category: None,
+        retrofitted: None,
     }
 }
 
@@ -124,6 +127,17 @@ fn adaptation_rules() {
         ),
         CodeLevel::Pre
     );
+    // The PGA sub-zones keep their degree's level: 0.15 g → Low, 0.30 g → Moderate;
+    // a fortification not recorded is Pre-Code like 未设防.
+    let rc = |f| building(Structure::RcFrame, 5, Some(2005), f);
+    assert_eq!(code_level(&rc(Fortification::VII15), &p), CodeLevel::Low);
+    assert_eq!(
+        code_level(&rc(Fortification::VIII30), &p),
+        CodeLevel::Moderate
+    );
+    let mut unknown = rc(Fortification::IX);
+    unknown.fortification = None;
+    assert_eq!(code_level(&unknown, &p), CodeLevel::Pre);
     assert_eq!(Structure::RcFrame.hazus_type(5), "C1M");
     assert_eq!(Structure::BrickWood.hazus_type(2), "URML");
     assert_eq!(Structure::BrickWood.hazus_type(3), "URMM");
@@ -143,9 +157,9 @@ fn weak_buildings_are_damaged_more_at_the_same_pga() {
     let strong = building(Structure::Steel, 2, Some(2015), Fortification::IX);
     let rc = building(Structure::RcFrame, 2, Some(2015), Fortification::IX);
     for pga in [0.05, 0.1, 0.2, 0.4, 0.8] {
-        let w = assess(&t, &p, &weak, pga, 8).unwrap();
+        let w = assess(&t, &p, &weak, pga).unwrap();
         for s in [&strong, &rc] {
-            let d = assess(&t, &p, s, pga, 8).unwrap();
+            let d = assess(&t, &p, s, pga).unwrap();
             assert!(w.probabilities[4] > d.probabilities[4], "pga {pga}");
             assert!(
                 w.loss_ratio > d.loss_ratio && w.deaths > d.deaths,
@@ -165,7 +179,7 @@ fn weak_buildings_are_damaged_more_at_the_same_pga() {
 fn loss_and_casualties_by_hand() {
     let (t, p) = (FragilityTable::builtin(), params());
     let b = building(Structure::BrickWood, 1, Some(1980), Fortification::VII);
-    let d = assess(&t, &p, &b, 0.3, 7).unwrap();
+    let d = assess(&t, &p, &b, 0.3).unwrap();
     assert_eq!(d.level, CodeLevel::Pre);
     let pr = [
         1.0 - 0.9043320792299748,
@@ -192,31 +206,6 @@ fn loss_and_casualties_by_hand() {
 }
 
 #[test]
-fn hidden_danger_grades() {
-    let p = params();
-    let none = [1.0, 0.0, 0.0, 0.0, 0.0];
-    // Unfortified in a VIII zone: deficit 8 → 重点.
-    let b = building(Structure::BrickConcrete, 3, Some(2000), Fortification::None);
-    assert_eq!(hidden_danger_grade(&b, &p, &none, 8), 1);
-    // VII in a VIII zone, modern, little damage → 一般; built 1985 → 重点.
-    let b = building(Structure::RcFrame, 6, Some(2005), Fortification::VII);
-    assert_eq!(hidden_danger_grade(&b, &p, &none, 8), 2);
-    let b = building(Structure::RcFrame, 6, Some(1985), Fortification::VII);
-    assert_eq!(hidden_danger_grade(&b, &p, &none, 8), 1);
-    // Meets the requirement, modern, low damage → 轻微; heavy damage probability → 重点.
-    let b = building(Structure::RcFrame, 6, Some(2005), Fortification::VIII);
-    assert_eq!(hidden_danger_grade(&b, &p, &none, 8), 3);
-    assert_eq!(
-        hidden_danger_grade(&b, &p, &[0.3, 0.2, 0.2, 0.2, 0.1], 8),
-        1
-    );
-    assert_eq!(
-        hidden_danger_grade(&b, &p, &[0.4, 0.2, 0.3, 0.05, 0.05], 8),
-        2
-    );
-}
-
-#[test]
 fn bad_building_fields_are_named_errors() {
     let e = Building::from_fields(
         "B7",
@@ -235,13 +224,17 @@ fn bad_building_fields_are_named_errors() {
             value: "木屋".into()
         }
     );
-    let e = Building::from_fields("B8", Some("砖混"), Some(2), Some(2000), None, None, None)
-        .unwrap_err();
+    // No fortification recorded: unknown, not an error.
+    let b =
+        Building::from_fields("B8", Some("砖混"), Some(2), Some(2000), None, None, None).unwrap();
+    assert_eq!(b.fortification, None);
+    let e =
+        Building::from_fields("B8", Some("砖混"), None, Some(2000), None, None, None).unwrap_err();
     assert_eq!(
         e,
         EarthquakeError::MissingField {
             record: "B8".into(),
-            field: "fortification"
+            field: "storeys"
         }
     );
     let e = Building::from_fields("B9", Some("砖混"), Some(2), None, Some("10度"), None, None)
@@ -259,7 +252,34 @@ fn bad_building_fields_are_named_errors() {
     .unwrap();
     assert_eq!(
         (b.structure, b.fortification, b.storeys),
-        (Structure::RcFrame, Fortification::VIII, 6)
+        (Structure::RcFrame, Some(Fortification::VIII), 6)
+    );
+    // The PGA sub-zones in their census codes and Chinese forms.
+    for (text, f) in [
+        ("vii_015g", Fortification::VII15),
+        ("7度(0.15g)", Fortification::VII15),
+        ("7度（0.15g）", Fortification::VII15),
+        ("8度(0.30g)", Fortification::VIII30),
+        ("viii_030g", Fortification::VIII30),
+    ] {
+        assert_eq!(Fortification::parse(text), Some(f), "{text}");
+        assert_eq!(Fortification::parse(f.code()), Some(f));
+    }
+    // The grade's survey fields, and a named error for an unknown value.
+    let b = b
+        .with_grade_fields(Some("是"), Some("乙类"), Some("no"))
+        .unwrap();
+    assert_eq!(
+        (b.deformation, b.category.map(|c| c.code()), b.retrofitted),
+        (Some(true), Some("b"), Some(false))
+    );
+    let e = b
+        .clone()
+        .with_grade_fields(None, Some("戊类"), None)
+        .unwrap_err();
+    assert!(
+        matches!(&e, EarthquakeError::UnknownCode { field: "seismic_category", value, .. } if value == "戊类"),
+        "{e}"
     );
 }
 

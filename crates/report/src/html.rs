@@ -33,6 +33,7 @@ use crate::run::{
 use crate::RenderedMap;
 
 pub mod capacity;
+pub mod grades;
 pub mod loss;
 pub mod trend;
 
@@ -163,7 +164,9 @@ fn h2(out: &mut String, id: &str, n: usize, zh: &str, en: &str) {
 
 /// Build the whole page; `loss` adds the section of expected annual loss and deaths
 /// (with the township map of AAL / GDP classes when it was drawn), `capacity` the
-/// chapter of mitigation capacity and resource gaps after it (with its maps).
+/// chapter of mitigation capacity and resource gaps after it (with its maps),
+/// `trend` the risk trend, `grades` the earthquake hidden-danger grades
+/// (provisional).
 pub fn build(
     run: &Run,
     base: &Basemap,
@@ -171,6 +174,7 @@ pub fn build(
     loss: Option<(&crate::loss::LossTables, Option<&loss::LossMap>)>,
     capacity: Option<(&crate::capacity::CapacityTables, &[capacity::CapacityMap])>,
     trend: Option<&crate::trend::TrendTables>,
+    grades: Option<&crate::grades::GradeTables>,
 ) -> Result<String, ReportError> {
     let zdb = open_gpkg(&run.zoning_gpkg(), "zoning GeoPackage of the run")?;
     let units = read_unit_tables(&zdb)?;
@@ -193,7 +197,7 @@ pub fn build(
 <li><a href="#methods">评估方法 Methods</a></li>
 <li><a href="#validation">模型验证 Validation</a></li>
 <li><a href="#maps">风险图 Maps</a></li>
-{}{}{}<li><a href="#units">乡镇统计 Township tables</a></li>
+{}{}{}{}<li><a href="#units">乡镇统计 Township tables</a></li>
 <li><a href="#provenance">数据溯源 Provenance</a></li>
 </ol></nav>
 "##,
@@ -217,6 +221,11 @@ pub fn build(
             "<li><a href=\"#trend\">风险变化趋势 Risk trend</a></li>\n"
         } else {
             ""
+        },
+        if grades.is_some() {
+            "<li><a href=\"#eq-grades\">地震灾害隐患等级（暂定） Earthquake hidden-danger grades (provisional)</a></li>\n"
+        } else {
+            ""
         }
     );
     section_area(&mut o, run, base, &cdb)?;
@@ -234,6 +243,10 @@ pub fn build(
     }
     if let Some(t) = trend {
         trend::section(&mut o, n, t, loss.map(|(l, _)| &l.scheme));
+        n += 1;
+    }
+    if let Some(t) = grades {
+        grades::section(&mut o, n, t);
         n += 1;
     }
     section_units(&mut o, run, n, &units, maps, &zdb)?;

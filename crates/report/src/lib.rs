@@ -13,6 +13,8 @@
 //! - [`capacity`]: the capacity_gaps stage's tables (capacity grades, shelter gaps and
 //!   safety, reserve days, rescue access, 三高一低) and their maps, when the run has
 //!   them.
+//! - [`grades`]: the earthquake hidden-danger grades per structure type and
+//!   township (a provisional rule, labelled so), when the run has them.
 //! - [`html`]: the self-contained HTML report.
 //!
 //! [`render_report`] writes `<run>/maps/<grid>_{a4,web}.png` for every level grid
@@ -29,6 +31,7 @@ pub mod capacity;
 pub mod chart;
 pub mod error;
 pub mod font;
+pub mod grades;
 pub mod html;
 pub mod loss;
 pub mod map;
@@ -256,6 +259,7 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
         None => Vec::new(),
     };
     let trend_tables = trend::read(&r)?;
+    let grade_tables = grades::read(&r)?;
     let page = html::build(
         &r,
         &base,
@@ -265,6 +269,7 @@ pub fn render_report(run_dir: &Path, opts: &ReportOptions) -> Result<ReportSumma
             .as_ref()
             .map(|t| (t, capacity_maps.as_slice())),
         trend_tables.as_ref(),
+        grade_tables.as_ref(),
     )?;
     let html_path = r.layout.report_html();
     write_atomic(&html_path, page.as_bytes())?;

@@ -251,15 +251,89 @@ pub static STRUCTURE: Domain = Domain {
     ],
 };
 
-/// Seismic fortification intensity (抗震设防烈度) of a building: VI–IX or none.
+/// Seismic fortification intensity (抗震设防烈度) of a building: VI–IX or none, with
+/// the design basic acceleration where a degree has two (GB 50011-2010 Table 3.2.2:
+/// 7度 0.10 g or 0.15 g, 8度 0.20 g or 0.30 g; `vii` and `viii` are the 0.10 g and
+/// 0.20 g forms).
 pub static FORTIFICATION: Domain = Domain {
     name: "fortification",
     values: &[
-        v("vi", "6度", "intensity VI", &["6", "六度", "VI度"]),
-        v("vii", "7度", "intensity VII", &["7", "七度", "VII度"]),
-        v("viii", "8度", "intensity VIII", &["8", "八度", "VIII度"]),
-        v("ix", "9度", "intensity IX", &["9", "九度", "IX度"]),
+        v(
+            "vi",
+            "6度",
+            "intensity VI",
+            &["6", "六度", "VI度", "6度(0.05g)", "6度（0.05g）"],
+        ),
+        v(
+            "vii",
+            "7度",
+            "intensity VII",
+            &[
+                "7",
+                "七度",
+                "VII度",
+                "7度(0.10g)",
+                "7度（0.10g）",
+                "7度(0.1g)",
+            ],
+        ),
+        v(
+            "vii_015g",
+            "7度(0.15g)",
+            "intensity VII (0.15 g)",
+            &[
+                "7度（0.15g）",
+                "7(0.15g)",
+                "VII(0.15g)",
+                "七度(0.15g)",
+                "0.15g",
+            ],
+        ),
+        v(
+            "viii",
+            "8度",
+            "intensity VIII",
+            &[
+                "8",
+                "八度",
+                "VIII度",
+                "8度(0.20g)",
+                "8度（0.20g）",
+                "8度(0.2g)",
+            ],
+        ),
+        v(
+            "viii_030g",
+            "8度(0.30g)",
+            "intensity VIII (0.30 g)",
+            &[
+                "8度（0.30g）",
+                "8度(0.3g)",
+                "8(0.30g)",
+                "VIII(0.30g)",
+                "八度(0.30g)",
+                "0.30g",
+            ],
+        ),
+        v(
+            "ix",
+            "9度",
+            "intensity IX",
+            &["9", "九度", "IX度", "9度(0.40g)", "9度（0.40g）"],
+        ),
         v("none", "未设防", "not fortified", &["0", "无", "不设防"]),
+    ],
+};
+
+/// Seismic fortification category (抗震设防类别) of a building, GB 50223-2008
+/// §3.0.2: 甲 special, 乙 key (schools, hospitals …), 丙 standard, 丁 reduced.
+pub static SEISMIC_CATEGORY: Domain = Domain {
+    name: "seismic_category",
+    values: &[
+        v("a", "甲类", "category A (special)", &["甲", "特殊设防类"]),
+        v("b", "乙类", "category B (key)", &["乙", "重点设防类"]),
+        v("c", "丙类", "category C (standard)", &["丙", "标准设防类"]),
+        v("d", "丁类", "category D (reduced)", &["丁", "适度设防类"]),
     ],
 };
 
@@ -651,6 +725,7 @@ pub static DOMAINS: &[&Domain] = &[
     &ADMIN_LEVEL,
     &STRUCTURE,
     &FORTIFICATION,
+    &SEISMIC_CATEGORY,
     &BUILDING_USE,
     &HIDDEN_DANGER_TYPE,
     &SCALE,
@@ -801,6 +876,27 @@ pub static LAYERS: &[Layer] = &[
                 Code(&FORTIFICATION),
             )
             .alias(&["kzsfld", "设防烈度", "抗震设防"]),
+            f(
+                "seismic_category",
+                "抗震设防类别",
+                "seismic fortification category (GB 50223-2008)",
+                Code(&SEISMIC_CATEGORY),
+            )
+            .alias(&["抗震设防类别", "设防类别"]),
+            f(
+                "deformation",
+                "变形损伤",
+                "deformation or damage seen by the survey",
+                Code(&YES_NO),
+            )
+            .alias(&["变形损伤", "有无变形损伤", "是否有变形损伤"]),
+            f(
+                "retrofitted",
+                "是否抗震加固",
+                "retrofitted for earthquakes",
+                Code(&YES_NO),
+            )
+            .alias(&["是否抗震加固", "抗震加固", "是否加固"]),
             f("use", "用途", "use", Code(&BUILDING_USE)).alias(&["yt", "用途", "usage"]),
             f("occupants", "常住人数", "occupants", Integer)
                 .unit("persons")
@@ -1432,6 +1528,11 @@ mod tests {
         assert_eq!(STRUCTURE.lookup(" brick_concrete "), Some("brick_concrete"));
         assert_eq!(FORTIFICATION.lookup("VIII"), Some("viii"));
         assert_eq!(FORTIFICATION.lookup("未设防"), Some("none"));
+        assert_eq!(FORTIFICATION.lookup("7度（0.15g）"), Some("vii_015g"));
+        assert_eq!(FORTIFICATION.lookup("8度(0.30g)"), Some("viii_030g"));
+        assert_eq!(FORTIFICATION.lookup("8度(0.20g)"), Some("viii"));
+        assert_eq!(SEISMIC_CATEGORY.lookup("乙类"), Some("b"));
+        assert_eq!(SEISMIC_CATEGORY.lookup("丁"), Some("d"));
         assert_eq!(HIDDEN_DANGER_TYPE.lookup("滑破"), None);
         for d in DOMAINS {
             let mut codes = std::collections::BTreeSet::new();

@@ -1,7 +1,9 @@
 //! Records counted per admin unit in named classes — e.g. buildings per earthquake
 //! hidden-danger grade (重点 / 一般 / 轻微) per township. A stage that grades records
 //! publishes a [`UnitCounts`]; the zoning stage turns each into a table of every
-//! unit, so no record drops out.
+//! unit, so no record drops out. A table may also carry each class's share of the
+//! unit's total beside the counts ([`UnitCounts::shares`]) and constant text
+//! columns ([`UnitCounts::notes`], e.g. the basis of a provisional grade).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +18,11 @@ pub struct UnitCounts {
     pub total: String,
     /// Unit code (the records' surveyed unit code) → count per class.
     pub by_unit: BTreeMap<String, Vec<u64>>,
+    /// Add `<class>_share` columns after the total: each class's count over the
+    /// unit's total (a fraction in \[0, 1\]; null where the total is 0).
+    pub shares: bool,
+    /// Text columns (name, value) after the counts, the same on every row.
+    pub notes: Vec<(String, String)>,
 }
 
 /// One row of a [`UnitCounts`] table.
@@ -33,6 +40,15 @@ impl UnitCountRow {
     /// The unit's total over its classes.
     pub fn total(&self) -> u64 {
         self.counts.iter().sum()
+    }
+
+    /// Each class's share of the total (`None` where the total is 0).
+    pub fn shares(&self) -> Vec<Option<f64>> {
+        let t = self.total();
+        self.counts
+            .iter()
+            .map(|&n| (t > 0).then(|| n as f64 / t as f64))
+            .collect()
     }
 }
 
@@ -80,6 +96,8 @@ mod tests {
             classes: vec!["a".into(), "b".into()],
             total: "n".into(),
             by_unit: BTreeMap::from([("2".into(), vec![1, 2]), ("9".into(), vec![0, 4])]),
+            shares: true,
+            notes: Vec::new(),
         };
         let units = [("1", "one"), ("2", "two")];
         let rows = c.rows(units.iter().copied(), "?");
@@ -88,5 +106,8 @@ mod tests {
         assert_eq!((rows[1].total(), rows[2].name.as_str()), (3, "?"));
         // The counts of the table sum to the records counted.
         assert_eq!(rows.iter().map(UnitCountRow::total).sum::<u64>(), 7);
+        // Shares by hand: 1/3 and 2/3; none for a unit without records.
+        assert_eq!(rows[1].shares(), vec![Some(1.0 / 3.0), Some(2.0 / 3.0)]);
+        assert_eq!(rows[0].shares(), vec![None, None]);
     }
 }

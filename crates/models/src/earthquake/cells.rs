@@ -1,5 +1,5 @@
-//! Per-cell totals of the assessed buildings ([`super::fragility::assess`]) and the
-//! grids drawn from them:
+//! Per-cell totals of the assessed buildings ([`super::fragility::assess`], grades
+//! of [`super::hidden_danger`]) and the grids drawn from them:
 //!
 //! - expected loss L_c = Σ loss of the cell's buildings (unit of the buildings'
 //!   value, 万元), expected deaths D_c = Σ deaths; 0 where the cell has no building;
@@ -38,14 +38,15 @@ impl CellDamage {
         }
     }
 
-    /// Add a building of replacement `value` standing in `cell`.
-    pub fn add(&mut self, cell: usize, value: f64, d: &BuildingDamage) {
+    /// Add a building of replacement `value` standing in `cell`, graded `grade`
+    /// ([`super::hidden_danger`]).
+    pub fn add(&mut self, cell: usize, value: f64, d: &BuildingDamage, grade: u8) {
         self.value[cell] += value;
         self.loss[cell] += d.expected_loss;
         self.deaths[cell] += d.deaths;
         self.count[cell] += 1;
         self.loss_ratio_sum[cell] += d.loss_ratio;
-        self.weak[cell] += u32::from(d.grade == 1);
+        self.weak[cell] += u32::from(grade == 1);
     }
 
     /// Vulnerability V_c (see the module doc).
@@ -92,13 +93,12 @@ mod tests {
     use super::*;
     use crate::earthquake::fragility::CodeLevel;
 
-    fn damage(loss: f64, ratio: f64, grade: u8) -> BuildingDamage {
+    fn damage(loss: f64, ratio: f64) -> BuildingDamage {
         BuildingDamage {
             probabilities: [0.0; 5],
             loss_ratio: ratio,
             expected_loss: loss,
             deaths: 0.5,
-            grade,
             level: CodeLevel::Low,
         }
     }
@@ -109,9 +109,9 @@ mod tests {
     #[test]
     fn totals_by_hand() {
         let mut c = CellDamage::new(3);
-        c.add(0, 100.0, &damage(10.0, 0.1, 1));
-        c.add(0, 300.0, &damage(20.0, 0.0667, 2));
-        c.add(1, 0.0, &damage(0.0, 0.2, 3));
+        c.add(0, 100.0, &damage(10.0, 0.1), 1);
+        c.add(0, 300.0, &damage(20.0, 0.0667), 2);
+        c.add(1, 0.0, &damage(0.0, 0.2), 3);
         let v = c.vulnerability();
         assert_eq!(&v[..2], &[0.075, 0.2]);
         assert!(v[2].is_nan());

@@ -58,12 +58,24 @@ pub enum EarthquakeError {
         value: String,
     },
     /// Fortification level not in the vocabulary.
-    #[error("building {record}: unknown fortification `{value}` (known: vi, vii, viii, ix, none / 6度…9度, 未设防)")]
+    #[error("building {record}: unknown fortification `{value}` (known: vi, vii, vii_015g, viii, viii_030g, ix, none / 6度…9度, 7度(0.15g), 8度(0.30g), 未设防)")]
     UnknownFortification {
         /// Building id.
         record: String,
         /// The fortification as given.
         value: String,
+    },
+    /// A coded building field (yes/no, seismic category) holds an unknown value.
+    #[error("building {record}: field `{field}`: unknown value `{value}` (known: {known})")]
+    UnknownCode {
+        /// Building id.
+        record: String,
+        /// The field.
+        field: &'static str,
+        /// The value as given.
+        value: String,
+        /// The values understood.
+        known: &'static str,
     },
     /// A required building field is absent.
     #[error("building {record}: missing field `{field}`")]

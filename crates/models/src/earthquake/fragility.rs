@@ -1,4 +1,5 @@
-//! Building fragility, losses, casualties and the census hidden-danger grade.
+//! Building fragility, losses and casualties (the census hidden-danger grade is
+//! [`super::hidden_danger`]).
 //!
 //! # Fragility
 //!
@@ -35,8 +36,12 @@
 //! - fortification → design level by the design PGA of GB 50011-2010 Table 3.2.2
 //!   against the UBC zones behind HAZUS's levels (HAZUS Table 5.20: High-Code ≈
 //!   Zone 4, 0.4 g; Moderate ≈ Zone 2B, 0.2 g; Low ≈ Zone 1, 0.075 g): IX (0.40 g)
-//!   → High, VIII (0.20 g) → Moderate, VII (0.10 g) and VI (0.05 g) → Low,
-//!   未设防 → Pre-Code;
+//!   → High, VIII (0.20 g) and VIII (0.30 g) → Moderate, VII (0.10 g),
+//!   VII (0.15 g) and VI (0.05 g) → Low, 未设防 → Pre-Code. The sub-zones 0.15 g
+//!   and 0.30 g stay with their degree: each lies below the zone PGA of the next
+//!   HAZUS level up (0.2 g, 0.4 g), the same rounding down that puts 0.10 g at Low;
+//! - fortification not recorded (unknown) → Pre-Code, like 未设防: this engine's
+//!   conservative convention, as for an unknown year below;
 //! - era: built before `pre_code_year` (1990, when GBJ 11-89 came into force) →
 //!   one level lower; an unknown year counts as before (conservative);
 //! - URM has no High/Moderate rows in HAZUS: those fall back to Low-Code.
@@ -49,24 +54,16 @@
 //! splits into collapse (fraction `collapse` of the HAZUS family) and
 //! non-collapse (HAZUS Technical Manual ch. 13 structure).
 //!
-//! # Hidden-danger grade (隐患等级)
-//!
-//! From the required intensity I_req (basic intensity of the zoning PGA,
-//! GB 18306-2015 Table G.1), the fortification F (0 for 未设防), the era and the
-//! damage probabilities at the assessed PGA (see [`hidden_danger_grade`]):
-//!
-//! - 重点 (1): I_req − F ≥ 2, or I_req − F ≥ 1 and (pre-code era or
-//!   P[≥ extensive] ≥ 0.10), or P[≥ extensive] ≥ 0.30;
-//! - 一般 (2): otherwise, if I_req − F ≥ 1, or a pre-code-era 砖木/土木石 building,
-//!   or P[≥ moderate] ≥ 0.30;
-//! - 轻微 (3): otherwise.
-//!
-//! Codes follow the three-level convention of the census (1 = most severe, 0 =
-//! not graded).
+//! A surveyed retrofit (`retrofitted`) and the other fields of the grade
+//! (`deformation`, `category`) do not change the fragility: the loss model takes
+//! the recorded fortification and year as they are (the scenarios' `retrofit`
+//! measure is the way to credit a retrofit in the losses).
 
 use std::collections::BTreeMap;
 
 use super::error::EarthquakeError;
+use super::hidden_danger::SeismicCategory;
+use super::intensity::ZoneLevel;
 
 /// Number of damage states including "none".
 pub const N_STATES: usize = 5;
@@ -132,6 +129,18 @@ impl Structure {
         })
     }
 
+    /// Chinese name of the census (钢筋混凝土框架…).
+    pub fn name_zh(&self) -> &'static str {
+        match self {
+            Structure::RcFrame => "钢筋混凝土框架",
+            Structure::BrickConcrete => "砖混",
+            Structure::BrickWood => "砖木",
+            Structure::EarthStone => "土木石",
+            Structure::Steel => "钢结构",
+            Structure::Other => "其他",
+        }
+    }
+
     /// Census code.
     pub fn code(&self) -> &'static str {
         match self {
@@ -168,9 +177,11 @@ impl Structure {
     }
 }
 
-/// Seismic fortification intensity (抗震设防烈度).
+/// Seismic fortification intensity (抗震设防烈度), with the design basic
+/// acceleration where a degree has two (GB 50011-2010 Table 3.2.2: 7度 0.10 g or
+/// 0.15 g, 8度 0.20 g or 0.30 g). Ordered from weakest to strongest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Fortification {
     /// 未设防: not designed for earthquakes (degree 0).
     None,
@@ -178,23 +189,56 @@ pub enum Fortification {
     VI,
     /// 7度, design PGA 0.10 g.
     VII,
+    /// 7度 (0.15 g), design PGA 0.15 g.
+    #[serde(rename = "vii_015g")]
+    VII15,
     /// 8度, design PGA 0.20 g.
     VIII,
+    /// 8度 (0.30 g), design PGA 0.30 g.
+    #[serde(rename = "viii_030g")]
+    VIII30,
     /// 9度, design PGA 0.40 g.
     IX,
 }
 
 impl Fortification {
-    /// From the census code (`vi`…`ix`, `none`) or its Chinese/numeric aliases.
+    /// From the census code (`vi`, `vii`, `vii_015g`, `viii`, `viii_030g`, `ix`,
+    /// `none`) or its Chinese/numeric aliases (`7度(0.15g)`, full-width brackets
+    /// too).
     pub fn parse(s: &str) -> Option<Fortification> {
-        Some(match s.trim() {
+        let t: String = s
+            .trim()
+            .chars()
+            .map(|c| match c {
+                '（' => '(',
+                '）' => ')',
+                c => c,
+            })
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        Some(match t.as_str() {
             "vi" | "VI" | "6" | "6度" | "六度" => Fortification::VI,
             "vii" | "VII" | "7" | "7度" | "七度" => Fortification::VII,
+            "vii_015g" | "VII_015G" | "7度(0.15g)" | "7(0.15g)" | "VII(0.15g)" | "七度(0.15g)" => {
+                Fortification::VII15
+            }
             "viii" | "VIII" | "8" | "8度" | "八度" => Fortification::VIII,
+            "viii_030g" | "VIII_030G" | "8度(0.30g)" | "8(0.30g)" | "VIII(0.30g)"
+            | "八度(0.30g)" | "8度(0.3g)" => Fortification::VIII30,
             "ix" | "IX" | "9" | "9度" | "九度" => Fortification::IX,
             "none" | "未设防" | "0" | "无" | "不设防" => Fortification::None,
             _ => return None,
         })
+    }
+
+    /// The fortification a zone level asks for (degree and sub-zone; below VI:
+    /// none, above IX: IX).
+    pub fn of_level(level: ZoneLevel) -> Fortification {
+        match (level.degree, level.upper) {
+            (7, true) => Fortification::VII15,
+            (8, true) => Fortification::VIII30,
+            (d, _) => Fortification::of_degree(d),
+        }
     }
 
     /// The fortification of an intensity degree: 6…9 → VI…IX (below 6: none, above
@@ -209,26 +253,35 @@ impl Fortification {
         }
     }
 
-    /// Census code (`none`, `vi`…`ix`).
+    /// Census code (`none`, `vi`, `vii`, `vii_015g`, `viii`, `viii_030g`, `ix`).
     pub fn code(&self) -> &'static str {
         match self {
             Fortification::None => "none",
             Fortification::VI => "vi",
             Fortification::VII => "vii",
+            Fortification::VII15 => "vii_015g",
             Fortification::VIII => "viii",
+            Fortification::VIII30 => "viii_030g",
             Fortification::IX => "ix",
         }
     }
 
-    /// Degree as a number (0 for 未设防).
+    /// Degree as a number (0 for 未设防; 7 for 7度 (0.15 g), 8 for 8度 (0.30 g)).
     pub fn degree(&self) -> u8 {
         match self {
             Fortification::None => 0,
             Fortification::VI => 6,
-            Fortification::VII => 7,
-            Fortification::VIII => 8,
+            Fortification::VII | Fortification::VII15 => 7,
+            Fortification::VIII | Fortification::VIII30 => 8,
             Fortification::IX => 9,
         }
+    }
+
+    /// Position on the scale of [`ZoneLevel::rank`] (`2·degree + upper`; 0 for
+    /// 未设防): a building meets a requirement when its rank is at least the
+    /// requirement's.
+    pub fn rank(&self) -> u8 {
+        2 * self.degree() + u8::from(matches!(self, Fortification::VII15 | Fortification::VIII30))
     }
 }
 
@@ -603,7 +656,7 @@ impl FragilityParams {
     }
 }
 
-/// One building as the fragility model needs it.
+/// One building as the fragility model and the hidden-danger grade need it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Building {
     /// Building id, named in errors.
@@ -614,17 +667,25 @@ pub struct Building {
     pub storeys: u32,
     /// Year of construction; `None` counts as before `pre_code_year` (conservative).
     pub year_built: Option<i32>,
-    /// Seismic fortification intensity.
-    pub fortification: Fortification,
+    /// Seismic fortification intensity; `None` when the survey has none (unknown:
+    /// Pre-Code in the fragility, its own status in the grade).
+    pub fortification: Option<Fortification>,
     /// Resident occupants (persons), scaled by the time-of-day occupancy for casualties.
     pub occupants: f64,
     /// Replacement value (any currency unit; losses come out in the same unit).
     pub value: f64,
+    /// 变形损伤: the survey saw deformation or damage (`None`: not recorded).
+    pub deformation: Option<bool>,
+    /// 抗震设防类别 甲/乙/丙/丁 (GB 50223-2008); `None`: not recorded.
+    pub category: Option<SeismicCategory>,
+    /// 是否抗震加固: retrofitted for earthquakes (`None`: not recorded).
+    pub retrofitted: Option<bool>,
 }
 
 impl Building {
-    /// From census field text; unknown codes and a missing fortification are named
-    /// errors (a missing structure as well).
+    /// From census field text; unknown codes are named errors, a missing structure
+    /// or storey count as well. A missing fortification is unknown (`None`). The
+    /// grade's survey fields start unrecorded ([`Building::with_grade_fields`]).
     pub fn from_fields(
         id: &str,
         structure: Option<&str>,
@@ -643,15 +704,14 @@ impl Building {
             record: record.clone(),
             value: s.to_string(),
         })?;
-        let f = fortification.ok_or_else(|| EarthquakeError::MissingField {
-            record: record.clone(),
-            field: "fortification",
-        })?;
-        let fortification =
-            Fortification::parse(f).ok_or_else(|| EarthquakeError::UnknownFortification {
-                record: record.clone(),
-                value: f.to_string(),
-            })?;
+        let fortification = fortification
+            .map(|f| {
+                Fortification::parse(f).ok_or_else(|| EarthquakeError::UnknownFortification {
+                    record: record.clone(),
+                    value: f.to_string(),
+                })
+            })
+            .transpose()?;
         let storeys = storeys.ok_or_else(|| EarthquakeError::MissingField {
             record: record.clone(),
             field: "storeys",
@@ -664,7 +724,58 @@ impl Building {
             fortification,
             occupants: occupants.unwrap_or(0.0).max(0.0),
             value: value.unwrap_or(0.0).max(0.0),
+            deformation: None,
+            category: None,
+            retrofitted: None,
         })
+    }
+
+    /// The building with the survey fields of the hidden-danger grade, as census
+    /// text: `deformation` and `retrofitted` yes/no (`yes`/`no`, 是/否, 有/无),
+    /// `category` 甲/乙/丙/丁 (`a`…`d`, 甲类…); `None` = not recorded. Unknown
+    /// values are named errors.
+    pub fn with_grade_fields(
+        mut self,
+        deformation: Option<&str>,
+        category: Option<&str>,
+        retrofitted: Option<&str>,
+    ) -> Result<Building, EarthquakeError> {
+        let flag = |field: &'static str, v: Option<&str>| {
+            v.map(|t| {
+                parse_yes_no(t).ok_or_else(|| EarthquakeError::UnknownCode {
+                    record: self.id.clone(),
+                    field,
+                    value: t.to_string(),
+                    known: "yes/是/有, no/否/无",
+                })
+            })
+            .transpose()
+        };
+        let deformation = flag("deformation", deformation)?;
+        let retrofitted = flag("retrofitted", retrofitted)?;
+        let category = category
+            .map(|t| {
+                SeismicCategory::parse(t).ok_or_else(|| EarthquakeError::UnknownCode {
+                    record: self.id.clone(),
+                    field: "seismic_category",
+                    value: t.to_string(),
+                    known: "a/甲类, b/乙类, c/丙类, d/丁类",
+                })
+            })
+            .transpose()?;
+        self.deformation = deformation;
+        self.retrofitted = retrofitted;
+        self.category = category;
+        Ok(self)
+    }
+}
+
+/// A yes/no value of the census (`yes`/`no` codes, 是/否, 有/无, 1/0, true/false).
+fn parse_yes_no(s: &str) -> Option<bool> {
+    match s.trim().to_ascii_lowercase().as_str() {
+        "yes" | "是" | "有" | "1" | "true" | "y" | "t" => Some(true),
+        "no" | "否" | "无" | "0" | "false" | "n" | "f" => Some(false),
+        _ => None,
     }
 }
 
@@ -674,10 +785,10 @@ pub fn code_level(b: &Building, p: &FragilityParams) -> CodeLevel {
         return CodeLevel::Pre;
     }
     let base = match b.fortification {
-        Fortification::IX => CodeLevel::High,
-        Fortification::VIII => CodeLevel::Moderate,
-        Fortification::VII | Fortification::VI => CodeLevel::Low,
-        Fortification::None => CodeLevel::Pre,
+        Some(Fortification::IX) => CodeLevel::High,
+        Some(Fortification::VIII | Fortification::VIII30) => CodeLevel::Moderate,
+        Some(Fortification::VII | Fortification::VII15 | Fortification::VI) => CodeLevel::Low,
+        Some(Fortification::None) | None => CodeLevel::Pre,
     };
     if pre_code_era(b, p) {
         base.lower()
@@ -686,7 +797,8 @@ pub fn code_level(b: &Building, p: &FragilityParams) -> CodeLevel {
     }
 }
 
-fn pre_code_era(b: &Building, p: &FragilityParams) -> bool {
+/// Built before `pre_code_year`, or in an unknown year (conservative).
+pub fn pre_code_era(b: &Building, p: &FragilityParams) -> bool {
     b.year_built.is_none_or(|y| y < p.pre_code_year)
 }
 
@@ -701,32 +813,26 @@ pub struct BuildingDamage {
     pub expected_loss: f64,
     /// Expected deaths.
     pub deaths: f64,
-    /// Hidden-danger grade: 1 重点, 2 一般, 3 轻微.
-    pub grade: u8,
     /// The design level used.
     pub level: CodeLevel,
 }
 
-/// Assess one building at `pga_g` with required intensity `required` (5–10, the
-/// zoning basic intensity; 0 when unknown, then the deficit rules do not apply).
+/// Assess one building at `pga_g`.
 pub fn assess(
     table: &FragilityTable,
     p: &FragilityParams,
     b: &Building,
     pga_g: f64,
-    required: u8,
 ) -> Result<BuildingDamage, EarthquakeError> {
     let ht = b.structure.hazus_type(b.storeys);
     let (curve, level) = table.curve(&ht, code_level(b, p))?;
     let probs = curve.state_probabilities(pga_g);
     let (loss_ratio, death_rate) = consequences(p, &ht, &probs);
-    let grade = hidden_danger_grade(b, p, &probs, required);
     Ok(BuildingDamage {
         probabilities: probs,
         loss_ratio,
         expected_loss: loss_ratio * b.value,
         deaths: b.occupants * p.occupancy_factor() * death_rate,
-        grade,
         level,
     })
 }
@@ -866,31 +972,4 @@ pub fn assess_annual(
     curve: &super::hazard_curve::HazardCurve,
 ) -> Result<AnnualDamage, EarthquakeError> {
     Ok(annual_ratios(table, p, b, curve)?.apply(b, p))
-}
-
-/// The hidden-danger grade rule of the module doc.
-pub fn hidden_danger_grade(
-    b: &Building,
-    p: &FragilityParams,
-    probs: &[f64; N_STATES],
-    required: u8,
-) -> u8 {
-    let deficit = if required == 0 {
-        0
-    } else {
-        i32::from(required) - i32::from(b.fortification.degree())
-    };
-    let p_ext = probs[3] + probs[4];
-    let p_mod = probs[2] + p_ext;
-    let old = pre_code_era(b, p);
-    if deficit >= 2 || (deficit >= 1 && (old || p_ext >= 0.10)) || p_ext >= 0.30 {
-        1
-    } else if deficit >= 1
-        || (old && matches!(b.structure, Structure::BrickWood | Structure::EarthStone))
-        || p_mod >= 0.30
-    {
-        2
-    } else {
-        3
-    }
 }

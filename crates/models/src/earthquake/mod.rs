@@ -11,7 +11,9 @@
 //! - [`site`]: Vs30 from slope (Wald & Allen 2007) or site class;
 //! - [`intensity`]: PGA → seismic intensity (GB/T 17742-2020, GB 18306-2015);
 //! - [`fragility`]: lognormal fragility (HAZUS equivalent-PGA curves adapted to
-//!   Chinese structure types), losses, casualties, hidden-danger grade;
+//!   Chinese structure types), losses, casualties;
+//! - [`hidden_danger`]: the building's hidden-danger grade 重点/一般/轻微 (a
+//!   provisional rule of this project until the census specification is in hand);
 //! - [`hazard_curve`]: the site's hazard curve from the four probability levels of
 //!   GB 18306-2015 and annual damage-state rates over it;
 //! - [`cells`]: per-cell loss, deaths, vulnerability and weak-building share;
@@ -24,6 +26,7 @@ pub mod fault;
 pub mod fragility;
 pub mod gmm;
 pub mod hazard_curve;
+pub mod hidden_danger;
 pub mod intensity;
 pub mod params;
 pub mod rupture;

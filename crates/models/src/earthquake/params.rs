@@ -8,6 +8,7 @@ use super::fragility::FragilityParams;
 use super::gmm::logic_tree::WEIGHT_SUM_TOLERANCE;
 use super::gmm::{Gmm, GmmTree};
 use super::hazard_curve::HazardCurveSection;
+use super::hidden_danger::HiddenDangerParams;
 
 /// Path of the shipped parameter file in the model library.
 pub const PATH: &str = "earthquake/earthquake.toml";
@@ -174,6 +175,11 @@ pub struct EarthquakeParams {
     /// `[hazard_curve]`: the probability levels of the zoning map behind the annual
     /// loss ([`super::hazard_curve`]).
     pub hazard_curve: HazardCurveSection,
+    /// `[hidden_danger]`: the choices of the provisional hidden-danger grade
+    /// ([`super::hidden_danger`]); the shipped values when the file has none (a
+    /// census's copy made before issue 18).
+    #[serde(default)]
+    pub hidden_danger: HiddenDangerParams,
 }
 
 impl EarthquakeParams {
@@ -212,6 +218,7 @@ impl EarthquakeParams {
             }
         }
         p.fragility.params.check(file)?;
+        p.hidden_danger.check(file)?;
         if let Some(first) = p.hazard_curve.problems().into_iter().next() {
             return Err(bad(first));
         }

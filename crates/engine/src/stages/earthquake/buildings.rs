@@ -1,5 +1,7 @@
-//! The buildings of the census database as the fragility model takes them: id,
-//! structure, storeys, year, fortification, occupants and value, with their point
+//! The buildings of the census database as the fragility model and the
+//! hidden-danger grade take them: id, structure, storeys, year, fortification
+//! (none recorded: unknown), occupants and value, deformation, seismic category and
+//! retrofit (optional: a census loaded before issue 18 has none), with their point
 //! (census CRS) and cell; the ones that cannot be assessed are listed with the
 //! reason (the survey validated the codes at ingest, so a bad record is reported,
 //! not fatal).
@@ -103,7 +105,14 @@ pub fn read_buildings(
             t("fortification").as_deref(),
             r("occupants"),
             r("value_wan"),
-        ) {
+        )
+        .and_then(|b| {
+            b.with_grade_fields(
+                t("deformation").as_deref(),
+                t("seismic_category").as_deref(),
+                t("retrofitted").as_deref(),
+            )
+        }) {
             Ok(building) => located.push(Located {
                 building,
                 township: t("township_code").unwrap_or_default(),

@@ -1,13 +1,17 @@
 //! Damage of every located building at its cell's PGA (the fragility model of the
-//! parameters, in parallel, one building independent of another), then the
-//! per-building rows and per-cell totals in building-id order.
+//! parameters, in parallel, one building independent of another) and its
+//! hidden-danger grade (the provisional rule of
+//! `riskcensus_models::earthquake::hidden_danger`, from the zone level of the
+//! zoning PGA), then the per-building rows and per-cell totals in building-id
+//! order.
 
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use riskcensus_models::earthquake::cells::CellDamage;
-use riskcensus_models::earthquake::fragility::{self, BuildingDamage};
-use riskcensus_models::earthquake::intensity::zoning_intensity;
+use riskcensus_models::earthquake::fragility::{self, BuildingDamage, Structure};
+use riskcensus_models::earthquake::hidden_danger::{self, Graded};
+use riskcensus_models::earthquake::intensity::ZoneLevel;
 use riskcensus_models::earthquake::EarthquakeError;
 
 use super::buildings::{Located, SkipReason, SkippedBuilding};
@@ -15,18 +19,20 @@ use super::model::EarthquakeModel;
 use crate::executor::ExecOptions;
 use crate::EngineError;
 
-/// One assessed building: its damage at `pga_g` with the required (basic)
-/// intensity of its site.
+/// One assessed building: its damage at `pga_g` and its hidden-danger grade
+/// against the zone level of its site.
 #[derive(Debug, Clone, Copy)]
 pub struct Assessed<'a> {
     /// The building and where it stands.
     pub at: &'a Located,
     /// PGA at its cell, g.
     pub pga_g: f32,
-    /// Required intensity (the zoning basic intensity; 0 when unknown).
-    pub required: u8,
+    /// The zone level of the zoning PGA at its cell (`None`: no zoning map).
+    pub zone: Option<ZoneLevel>,
     /// The fragility model's result.
     pub damage: BuildingDamage,
+    /// The hidden-danger grade and what decided it.
+    pub grade: Graded,
 }
 
 /// What the buildings add up to.
@@ -38,19 +44,21 @@ pub struct Damage<'a> {
     pub cells: CellDamage,
     /// Buildings per township code: [重点, 一般, 轻微].
     pub grades: BTreeMap<String, [usize; 3]>,
+    /// Buildings per structure type: [重点, 一般, 轻微].
+    pub grades_by_structure: BTreeMap<Structure, [usize; 3]>,
     /// Σ expected loss (万元) and Σ expected deaths.
     pub total_loss: f64,
     /// Σ expected deaths.
     pub total_deaths: f64,
 }
 
-/// A building's damage and required intensity; `None` without ground motion, the
+/// A building's damage, zone level and grade; `None` without ground motion, the
 /// model's refusal as the error.
-pub type Outcome = Result<Option<(BuildingDamage, u8)>, EarthquakeError>;
+pub type Outcome = Result<Option<(BuildingDamage, Option<ZoneLevel>, Graded)>, EarthquakeError>;
 
-/// The damage of every building at its cell's PGA (`pga`, row-major g), with the
-/// required intensity from the zoning PGA when there is one. `None` for a cell
-/// without ground motion.
+/// The damage of every building at its cell's PGA (`pga`, row-major g), and its
+/// grade against the zone level of the zoning PGA when there is one. `None` for a
+/// cell without ground motion.
 pub fn assess(
     located: &[Located],
     pga: &[f32],
@@ -59,6 +67,7 @@ pub fn assess(
     exec: &ExecOptions,
 ) -> Result<Vec<Outcome>, EngineError> {
     let fp = &model.params.fragility.params;
+    let hp = &model.params.hidden_danger;
     exec.install(|| {
         located
             .par_iter()
@@ -67,9 +76,10 @@ pub fn assess(
                 if g.is_nan() {
                     return Ok(None);
                 }
-                let required = zoning.map_or(0, |z| zoning_intensity(z[b.cell] as f64));
-                fragility::assess(&model.table, fp, &b.building, g as f64, required)
-                    .map(|d| Some((d, required)))
+                let zone = zoning.and_then(|z| ZoneLevel::of_pga(z[b.cell] as f64));
+                let graded = hidden_danger::grade(&b.building, zone, hp, fp);
+                fragility::assess(&model.table, fp, &b.building, g as f64)
+                    .map(|d| Some((d, zone, graded)))
             })
             .collect()
     })
@@ -87,11 +97,12 @@ pub fn tally<'a>(
         rows: Vec::new(),
         cells: CellDamage::new(pga.len()),
         grades: BTreeMap::new(),
+        grades_by_structure: BTreeMap::new(),
         total_loss: 0.0,
         total_deaths: 0.0,
     };
     for (at, res) in located.iter().zip(assessed) {
-        let (damage, required) = match res {
+        let (damage, zone, grade) = match res {
             Ok(Some(v)) => v,
             Ok(None) => {
                 skipped.push(SkippedBuilding {
@@ -108,15 +119,21 @@ pub fn tally<'a>(
                 continue;
             }
         };
-        d.cells.add(at.cell, at.building.value, &damage);
+        d.cells
+            .add(at.cell, at.building.value, &damage, grade.grade);
         d.total_loss += damage.expected_loss;
         d.total_deaths += damage.deaths;
-        d.grades.entry(at.township.clone()).or_insert([0; 3])[usize::from(damage.grade - 1)] += 1;
+        let k = usize::from(grade.grade - 1);
+        d.grades.entry(at.township.clone()).or_insert([0; 3])[k] += 1;
+        d.grades_by_structure
+            .entry(at.building.structure)
+            .or_insert([0; 3])[k] += 1;
         d.rows.push(Assessed {
             at,
             pga_g: pga[at.cell],
-            required,
+            zone,
             damage,
+            grade,
         });
     }
     d

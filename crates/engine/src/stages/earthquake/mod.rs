@@ -7,8 +7,10 @@
 //!   of them — Yu et al. 2013, the NGA-West2 models — with Vs30 from slope, Wald &
 //!   Allen 2007), intensity and hazard index grids; damage
 //!   probabilities, loss, deaths and the hidden-danger grade per building (CSV and
-//!   GeoPackage); expected loss, deaths, weak-building share and vulnerability per
-//!   cell. Method and sources: docs/earthquake.md.
+//!   GeoPackage; the grade is a provisional rule of this project, labelled so in
+//!   every table); grade counts and shares per township and per structure type;
+//!   expected loss, deaths, weak-building share and vulnerability per cell. Method
+//!   and sources: docs/earthquake.md.
 //!
 //! Grids: census grid and CRS, (x, y) axis order, north-up, f32 with NaN nodata.
 //!
@@ -23,7 +25,8 @@
 //! - [`annual`]: AAL and expected annual deaths per building over the site's hazard
 //!   curve (the four GB 18306-2015 levels), published for the risk stage;
 //! - [`damage`]: fragility per building (in parallel) and the per-cell totals;
-//! - [`tables`]: the building and township tables (CSV, GeoPackage, census results);
+//! - [`tables`]: the building, township and structure tables (CSV, GeoPackage,
+//!   census results);
 //! - [`grids`]: writing the stage's grids into the output folder and the stack.
 
 pub mod annual;
@@ -46,7 +49,7 @@ pub use fault::{scenario_rupture, ScenarioUsed};
 pub use ground_motion::{ground_motion_csv, GM_COLUMNS};
 pub use model::EarthquakeModel;
 pub use riskcensus_models::earthquake::fault::parse_dip;
-pub use tables::{run_label, GRADE_NAMES, RESULT_TABLE};
+pub use tables::{run_label, GRADE_BASIS, GRADE_NAMES, RESULT_TABLE, STRUCTURE_TABLE};
 
 use crate::config::CensusConfig;
 use crate::executor::ExecOptions;
@@ -74,10 +77,19 @@ pub struct EarthquakeReport {
     pub building_gpkg: PathBuf,
     /// `eq_township_grades.csv`.
     pub township_csv: PathBuf,
+    /// `eq_grades_by_structure.csv`.
+    pub structure_csv: PathBuf,
     /// Buildings assessed.
     pub buildings_assessed: usize,
+    /// What the hidden-danger grade rests on ([`GRADE_BASIS`]: provisional).
+    pub grade_basis: String,
     /// Buildings per township code: [重点, 一般, 轻微] (code "" when unassigned).
     pub grades: BTreeMap<String, [usize; 3]>,
+    /// Buildings per structure type (census code): [重点, 一般, 轻微].
+    pub grades_by_structure: BTreeMap<String, [usize; 3]>,
+    /// The table of grades per structure type, for `zoning.gpkg`.
+    #[serde(skip)]
+    pub structure_table: Option<crate::deliverable::Deliverable>,
     /// Buildings not assessed, by id, with the reason.
     pub skipped: Vec<SkippedBuilding>,
     /// Totals over the assessed buildings: expected loss (万元).
@@ -129,7 +141,8 @@ pub fn run_earthquake(
 /// | `earthquake_aal.tif` | average annual loss over the hazard curve (zoning PGA needed) | 万元/yr | 0 = no building |
 /// | `earthquake_deaths_annual.tif` | expected annual deaths, likewise | persons/yr | 0 = no building |
 /// | `eq_building_damage.csv` / `.gpkg` | per building, sorted by id | | |
-/// | `eq_township_grades.csv` | buildings per grade per township | | |
+/// | `eq_township_grades.csv` | buildings and shares per grade per township | | |
+/// | `eq_grades_by_structure.csv` | buildings and shares per grade per structure type, and all | | |
 ///
 /// and inserts every grid into `stack` under its file stem. Buildings outside the
 /// grid, on a cell without ground motion, or with a field the fragility model
@@ -201,8 +214,16 @@ pub fn run_earthquake_with(
         building_csv: files.building_csv,
         building_gpkg: files.building_gpkg,
         township_csv: files.township_csv,
+        structure_csv: files.structure_csv,
         buildings_assessed: d.grades.values().map(|g| g[0] + g[1] + g[2]).sum(),
+        grade_basis: GRADE_BASIS.into(),
         grades: d.grades,
+        grades_by_structure: d
+            .grades_by_structure
+            .iter()
+            .map(|(s, g)| (s.code().to_string(), *g))
+            .collect(),
+        structure_table: Some(files.structure_table),
         skipped,
         expected_loss_wan: d.total_loss,
         expected_deaths: d.total_deaths,
@@ -222,7 +243,8 @@ pub fn run_earthquake_with(
 pub const ID: &str = "earthquake";
 
 /// The buildings per hidden-danger grade (重点 / 一般 / 轻微) per township of a
-/// stage run, as the zoning stage tabulates them (`unit_seismic_grades`).
+/// stage run, as the zoning stage tabulates them (`unit_seismic_grades`), with
+/// each grade's share and the column `grade_basis` (provisional).
 pub fn grade_counts(r: &EarthquakeReport) -> riskcensus_zoning::UnitCounts {
     riskcensus_zoning::UnitCounts {
         table: riskcensus_contracts::tables::zoning::UNIT_SEISMIC_GRADES.into(),
@@ -237,13 +259,16 @@ pub fn grade_counts(r: &EarthquakeReport) -> riskcensus_zoning::UnitCounts {
             .iter()
             .map(|(t, g)| (t.clone(), g.iter().map(|&n| n as u64).collect()))
             .collect(),
+        shares: true,
+        notes: vec![("grade_basis".into(), r.grade_basis.clone())],
     }
 }
 
 /// The earthquake stage (see [`run_earthquake_with`]); it runs when the census has
 /// buildings, and publishes the buildings per hidden-danger grade per township
-/// ([`riskcensus_zoning::UnitCounts`], table `unit_seismic_grades`) for the zoning
-/// stage.
+/// ([`riskcensus_zoning::UnitCounts`], table `unit_seismic_grades`) and per
+/// structure type (a [`crate::deliverable::Deliverable`], `eq_grades_by_structure`)
+/// for the zoning stage.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct EarthquakeStage;
 
@@ -334,6 +359,7 @@ impl crate::stage::Stage for EarthquakeStage {
                 "eq_building_damage.csv",
                 "eq_building_damage.gpkg",
                 "eq_township_grades.csv",
+                "eq_grades_by_structure.csv",
             ],
         }
     }
@@ -347,6 +373,9 @@ impl crate::stage::Stage for EarthquakeStage {
         let mut r =
             run_earthquake_with(cx.census, &model, &mut cx.stack, &out, cx.exec, cx.progress)?;
         cx.publish(grade_counts(&r));
+        if let Some(t) = r.structure_table.take() {
+            cx.publish(t);
+        }
         // As in the flood stage: the totals feed the risk and are dropped, the
         // losses go to the comprehensive stage.
         if let (Some(l), Some(totals)) = (r.losses.take(), r.totals.take()) {

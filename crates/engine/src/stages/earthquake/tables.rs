@@ -1,7 +1,10 @@
 //! The per-building tables of a run: `eq_building_damage.csv`, the same rows as the
 //! GeoPackage `eq_building_damage.gpkg` and as this run's rows of the census
-//! database's result table, and `eq_township_grades.csv` (buildings per grade per
-//! township).
+//! database's result table, `eq_township_grades.csv` (buildings and shares per
+//! grade per township) and `eq_grades_by_structure.csv` (the same per structure
+//! type, also a table of `zoning.gpkg`). Every table of the grade carries the
+//! column `grade_basis` ([`GRADE_BASIS`]): the grade is a provisional rule of this
+//! project.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,15 +13,18 @@ use riskcensus_io::vector::{
     FieldDef, FieldType, FieldValue as Out, GeometryType, VectorDriver, VectorLayerSpec,
     VectorWriter, WriteOptions,
 };
-use riskcensus_models::earthquake::fragility::STATE_NAMES;
+use riskcensus_models::earthquake::fragility::{Structure, STATE_NAMES};
+pub use riskcensus_models::earthquake::hidden_danger::{GRADE_BASIS, GRADE_NAMES};
 
 use super::damage::{Assessed, Damage};
+use crate::deliverable::{self, Deliverable};
 use crate::ingest::Census;
 use crate::output::CsvOut;
 use crate::EngineError;
 
-/// Grade names of codes 1, 2, 3.
-pub const GRADE_NAMES: [&str; 3] = ["重点", "一般", "轻微"];
+/// Name of the table of grades per structure type (`<name>.csv` and the
+/// `zoning.gpkg` table).
+pub const STRUCTURE_TABLE: &str = riskcensus_contracts::tables::zoning::EQ_GRADES_BY_STRUCTURE;
 
 /// Name of the per-building result table in the census database
 /// (`result_eq_buildings`, rows of every run keyed by `run`).
@@ -32,6 +38,10 @@ pub struct Tables {
     pub building_gpkg: PathBuf,
     /// `eq_township_grades.csv`.
     pub township_csv: PathBuf,
+    /// `eq_grades_by_structure.csv`.
+    pub structure_csv: PathBuf,
+    /// The same rows, for `zoning.gpkg`.
+    pub structure_table: Deliverable,
 }
 
 /// Write the building table (CSV, GeoPackage, census result rows) and the township
@@ -59,10 +69,14 @@ pub fn write_tables(
     write_building_gpkg(&building_gpkg, crs, rows)?;
     let township_csv = out_dir.join("eq_township_grades.csv");
     write_township_csv(&township_csv, &d.grades)?;
+    let structure_table = structure_table(&d.grades_by_structure);
+    let structure_csv = structure_table.write_csv(out_dir)?;
     Ok(Tables {
         building_csv,
         building_gpkg,
         township_csv,
+        structure_csv,
+        structure_table,
     })
 }
 
@@ -91,10 +105,16 @@ fn write_building_csv(path: &Path, rows: &[Assessed<'_>]) -> Result<(), EngineEr
         "storeys",
         "year_built",
         "fortification",
+        "seismic_category",
+        "deformation",
+        "retrofitted",
         "hazus_type",
         "code_level",
         "pga_g",
+        "zone_level",
         "required_intensity",
+        "required_level",
+        "fortification_status",
         "p_none",
         "p_slight",
         "p_moderate",
@@ -106,10 +126,13 @@ fn write_building_csv(path: &Path, rows: &[Assessed<'_>]) -> Result<(), EngineEr
         "deaths",
         "grade",
         "grade_name",
+        "grade_reason",
+        "grade_basis",
     ])?;
     for a in rows {
         let (b, d) = (&a.at.building, &a.damage);
         let pr = d.probabilities;
+        let f = GradeFields::of(a);
         t.record([
             b.id.clone(),
             a.at.township.clone(),
@@ -118,11 +141,17 @@ fn write_building_csv(path: &Path, rows: &[Assessed<'_>]) -> Result<(), EngineEr
             b.structure.code().to_string(),
             b.storeys.to_string(),
             b.year_built.map(|y| y.to_string()).unwrap_or_default(),
-            b.fortification.code().to_string(),
+            f.fortification.to_string(),
+            f.category.to_string(),
+            f.deformation.to_string(),
+            f.retrofitted.to_string(),
             b.structure.hazus_type(b.storeys),
             d.level.name().to_string(),
             format!("{:.6}", a.pga_g),
-            a.required.to_string(),
+            f.zone_level.to_string(),
+            f.required_intensity.to_string(),
+            f.required_level.to_string(),
+            a.grade.status.code().to_string(),
             format!("{:.6}", pr[0]),
             format!("{:.6}", pr[1]),
             format!("{:.6}", pr[2]),
@@ -132,14 +161,57 @@ fn write_building_csv(path: &Path, rows: &[Assessed<'_>]) -> Result<(), EngineEr
             b.value.to_string(),
             format!("{:.6}", d.expected_loss),
             format!("{:.6e}", d.deaths),
-            d.grade.to_string(),
-            GRADE_NAMES[usize::from(d.grade - 1)].to_string(),
+            a.grade.grade.to_string(),
+            a.grade.name().to_string(),
+            a.grade.reason.code().to_string(),
+            GRADE_BASIS.to_string(),
         ])?;
     }
     t.finish()
 }
 
-/// `eq_township_grades.csv`: buildings per grade per township code.
+/// The grade's survey fields and requirement of an assessed building as text
+/// ("" where not recorded or not applicable).
+struct GradeFields {
+    fortification: &'static str,
+    category: &'static str,
+    deformation: &'static str,
+    retrofitted: &'static str,
+    zone_level: &'static str,
+    /// Degree of the requirement; 0 without one (no zoning map, zone below VI).
+    required_intensity: u8,
+    required_level: &'static str,
+}
+
+impl GradeFields {
+    fn of(a: &Assessed<'_>) -> GradeFields {
+        let b = &a.at.building;
+        let yes_no = |v: Option<bool>| match v {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        };
+        GradeFields {
+            fortification: b.fortification.map_or("", |f| f.code()),
+            category: b.category.map_or("", |c| c.code()),
+            deformation: yes_no(b.deformation),
+            retrofitted: yes_no(b.retrofitted),
+            zone_level: a.zone.map_or("", |z| z.code()),
+            required_intensity: a.grade.required.map_or(0, |r| r.degree),
+            required_level: a.grade.required.map_or("", |r| r.code()),
+        }
+    }
+}
+
+/// The shares of counts `g` (fractions rounded to 4 decimals; `None` for no
+/// building).
+fn shares(g: &[usize; 3]) -> [Option<f64>; 3] {
+    let n = g.iter().sum::<usize>();
+    g.map(|k| (n > 0).then(|| (k as f64 / n as f64 * 1e4).round() / 1e4))
+}
+
+/// `eq_township_grades.csv`: buildings and shares per grade per township code, and
+/// the grade's basis.
 fn write_township_csv(
     path: &Path,
     grades: &BTreeMap<String, [usize; 3]>,
@@ -151,23 +223,79 @@ fn write_township_csv(
         "grade2_general",
         "grade3_minor",
         "buildings",
+        "grade1_key_share",
+        "grade2_general_share",
+        "grade3_minor_share",
+        "grade_basis",
     ])?;
     for (town, g) in grades {
+        let s = shares(g).map(|v| v.map(|v| v.to_string()).unwrap_or_default());
         t.record([
             town.clone(),
             g[0].to_string(),
             g[1].to_string(),
             g[2].to_string(),
             (g[0] + g[1] + g[2]).to_string(),
+            s[0].clone(),
+            s[1].clone(),
+            s[2].clone(),
+            GRADE_BASIS.to_string(),
         ])?;
     }
     t.finish()
+}
+
+/// `eq_grades_by_structure`: buildings and shares per grade per structure type
+/// (census code and Chinese name), then the row `all` (全部) of every structure;
+/// each row with the grade's basis.
+pub fn structure_table(by_structure: &BTreeMap<Structure, [usize; 3]>) -> Deliverable {
+    let mut t = Deliverable::new(
+        STRUCTURE_TABLE,
+        GeometryType::None,
+        &[
+            ("structure", FieldType::String),
+            ("structure_name", FieldType::String),
+            ("grade1_key", FieldType::Integer64),
+            ("grade2_general", FieldType::Integer64),
+            ("grade3_minor", FieldType::Integer64),
+            ("buildings", FieldType::Integer64),
+            ("grade1_key_share", FieldType::Real),
+            ("grade2_general_share", FieldType::Real),
+            ("grade3_minor_share", FieldType::Real),
+            ("grade_basis", FieldType::String),
+        ],
+    );
+    let mut all = [0usize; 3];
+    let rows = by_structure
+        .iter()
+        .map(|(s, g)| (s.code(), s.name_zh(), *g))
+        .collect::<Vec<_>>();
+    for (_, _, g) in &rows {
+        for k in 0..3 {
+            all[k] += g[k];
+        }
+    }
+    for (code, name, g) in rows.into_iter().chain([("all", "全部", all)]) {
+        let mut v = vec![deliverable::text(code), deliverable::text(name)];
+        v.extend(g.iter().map(|&n| deliverable::int(n as i64)));
+        v.push(deliverable::int(g.iter().sum::<usize>() as i64));
+        v.extend(
+            shares(&g)
+                .into_iter()
+                .map(|s| s.map_or(Out::Null, deliverable::real)),
+        );
+        v.push(deliverable::text(GRADE_BASIS));
+        t.push(None, v);
+    }
+    t
 }
 
 /// The point and the [`building_fields`] values of an assessed building.
 fn building_feature(a: &Assessed<'_>) -> (geo_types::Geometry<f64>, Vec<Out>) {
     let (b, d) = (&a.at.building, &a.damage);
     let pr = d.probabilities;
+    let f = GradeFields::of(a);
+    let s = |t: &str| Out::String(t.into());
     (
         geo_types::Geometry::Point(geo_types::Point::new(a.at.xy.0, a.at.xy.1)),
         vec![
@@ -176,9 +304,15 @@ fn building_feature(a: &Assessed<'_>) -> (geo_types::Geometry<f64>, Vec<Out>) {
             Out::String(b.structure.code().into()),
             Out::Integer(b.storeys as i32),
             b.year_built.into(),
-            Out::String(b.fortification.code().into()),
+            s(f.fortification),
+            s(f.category),
+            s(f.deformation),
+            s(f.retrofitted),
             Out::Real(a.pga_g as f64),
-            Out::Integer(i32::from(a.required)),
+            s(f.zone_level),
+            Out::Integer(i32::from(f.required_intensity)),
+            s(f.required_level),
+            s(a.grade.status.code()),
             Out::Real(pr[0]),
             Out::Real(pr[1]),
             Out::Real(pr[2]),
@@ -187,8 +321,10 @@ fn building_feature(a: &Assessed<'_>) -> (geo_types::Geometry<f64>, Vec<Out>) {
             Out::Real(d.loss_ratio),
             Out::Real(d.expected_loss),
             Out::Real(d.deaths),
-            Out::Integer(i32::from(d.grade)),
-            Out::String(GRADE_NAMES[usize::from(d.grade - 1)].into()),
+            Out::Integer(i32::from(a.grade.grade)),
+            s(a.grade.name()),
+            s(a.grade.reason.code()),
+            s(GRADE_BASIS),
         ],
     )
 }
@@ -202,8 +338,14 @@ fn building_fields() -> Vec<FieldDef> {
         FieldDef::new("storeys", FieldType::Integer),
         FieldDef::new("year_built", FieldType::Integer),
         FieldDef::new("fortification", FieldType::String),
+        FieldDef::new("seismic_category", FieldType::String),
+        FieldDef::new("deformation", FieldType::String),
+        FieldDef::new("retrofitted", FieldType::String),
         FieldDef::new("pga_g", FieldType::Real),
+        FieldDef::new("zone_level", FieldType::String),
         FieldDef::new("required_intensity", FieldType::Integer),
+        FieldDef::new("required_level", FieldType::String),
+        FieldDef::new("fortification_status", FieldType::String),
     ];
     for s in STATE_NAMES {
         fields.push(FieldDef::new(format!("p_{s}"), FieldType::Real));
@@ -214,6 +356,8 @@ fn building_fields() -> Vec<FieldDef> {
         FieldDef::new("deaths", FieldType::Real),
         FieldDef::new("grade", FieldType::Integer),
         FieldDef::new("grade_name", FieldType::String),
+        FieldDef::new("grade_reason", FieldType::String),
+        FieldDef::new("grade_basis", FieldType::String),
     ]);
     fields
 }

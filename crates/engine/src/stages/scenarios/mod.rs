@@ -654,6 +654,11 @@ fn new_areas(
                     "the polygon holds no cell centre of the census grid".into(),
                 ));
             }
+            // A new area's buildings are designed: the fortification is required
+            // here (a census building without one is unknown, see buildings.rs).
+            if text(3).is_none_or(|t| t.is_empty()) {
+                return Err(err(rec, "fortification missing".into()));
+            }
             let share = 1.0 / cells.len() as f64;
             for cell in cells {
                 let b = Building::from_fields(

@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use riskcensus_models::earthquake::fragility::{self, Building, Fortification};
-use riskcensus_models::earthquake::intensity::zoning_intensity;
+use riskcensus_models::earthquake::intensity::ZoneLevel;
 use riskcensus_models::flood::depth_damage::{building_ead, expected_annual_damage};
 use riskcensus_models::flood::inundation::depth as flood_depth;
 use riskcensus_models::scenario::{Growth, Measure, MeasureKind};
@@ -661,9 +661,12 @@ pub fn retrofitted(
             continue;
         }
         let mut r = b.clone();
-        r.fortification =
-            fortification.unwrap_or_else(|| Fortification::of_degree(zoning_intensity(pga)));
+        // The requirement of the zoning map with its PGA sub-zone (0.15 g, 0.30 g).
+        r.fortification = Some(fortification.unwrap_or_else(|| {
+            ZoneLevel::of_pga(pga).map_or(Fortification::None, Fortification::of_level)
+        }));
         r.year_built = Some(fp.pre_code_year.max(r.year_built.unwrap_or(0)));
+        r.retrofitted = Some(true);
         if let Some(s) = to_structure {
             r.structure = s;
         }

@@ -274,7 +274,7 @@ fn a_retrofit_is_the_mixture_of_the_buildings_as_built_and_retrofitted() {
         .unwrap()
         .aal;
     let mut r = b.clone();
-    r.fortification = Fortification::VII; // the required intensity at 0.15 g
+    r.fortification = Some(Fortification::VII15); // the requirement at 0.15 g
     r.year_built = Some(fp.pre_code_year.max(1985));
     let retro = fragility::assess_annual(&q.table, fp, &r, &curve)
         .unwrap()

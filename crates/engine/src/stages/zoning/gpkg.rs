@@ -144,19 +144,11 @@ impl Writer<'_> {
         Ok(())
     }
 
-    /// Code and name as strings, classes and total as 64-bit integers.
+    /// The columns of [`CountTable::fields`].
     fn count_table(&mut self, t: &CountTable<'_>) -> Result<(), EngineError> {
-        let fields = t.columns().into_iter().enumerate().map(|(i, name)| {
-            let ty = if i < 2 {
-                FieldType::String
-            } else {
-                FieldType::Integer64
-            };
-            FieldDef::new(name, ty)
-        });
         let spec = self
             .spec(&t.counts.table, GeometryType::None)
-            .fields(fields);
+            .fields(t.fields());
         self.w.add_table(&spec, t.values())?;
         Ok(())
     }

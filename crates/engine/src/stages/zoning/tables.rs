@@ -290,15 +290,38 @@ impl<'a> CountTable<'a> {
         }
     }
 
-    /// Columns: code, name, the classes, the total.
-    pub fn columns(&self) -> Vec<String> {
-        let mut v = vec!["unit_code".to_string(), "unit_name".to_string()];
-        v.extend(self.counts.classes.iter().cloned());
-        v.push(self.counts.total.clone());
+    /// Columns: code and name (strings), the classes and the total (64-bit
+    /// integers), with [`UnitCounts::shares`] each class's share (`<class>_share`,
+    /// real), then the [`UnitCounts::notes`] (strings).
+    pub fn fields(&self) -> Vec<FieldDef> {
+        let c = self.counts;
+        let mut v = vec![
+            FieldDef::new("unit_code", FieldType::String),
+            FieldDef::new("unit_name", FieldType::String),
+        ];
+        v.extend(
+            c.classes
+                .iter()
+                .chain(std::iter::once(&c.total))
+                .map(|n| FieldDef::new(n.clone(), FieldType::Integer64)),
+        );
+        if c.shares {
+            v.extend(
+                c.classes
+                    .iter()
+                    .map(|n| FieldDef::new(format!("{n}_share"), FieldType::Real)),
+            );
+        }
+        v.extend(
+            c.notes
+                .iter()
+                .map(|(n, _)| FieldDef::new(n.clone(), FieldType::String)),
+        );
         v
     }
 
-    /// The rows as field values (code and name strings, counts and total integers).
+    /// The rows as field values in the order of [`CountTable::fields`]; shares
+    /// rounded to 4 decimals, null where the unit has no record.
     pub fn values(&self) -> impl Iterator<Item = Vec<FieldValue>> + '_ {
         self.rows.iter().map(|r| {
             let mut v = vec![
@@ -307,6 +330,18 @@ impl<'a> CountTable<'a> {
             ];
             v.extend(r.counts.iter().map(|&n| FieldValue::Integer64(n as i64)));
             v.push(FieldValue::Integer64(r.total() as i64));
+            if self.counts.shares {
+                v.extend(r.shares().into_iter().map(|s| match s {
+                    Some(s) => crate::deliverable::round(s, 4),
+                    None => FieldValue::Null,
+                }));
+            }
+            v.extend(
+                self.counts
+                    .notes
+                    .iter()
+                    .map(|(_, t)| FieldValue::String(t.clone())),
+            );
             v
         })
     }
@@ -314,13 +349,8 @@ impl<'a> CountTable<'a> {
     /// Write `<out>/<table>.csv`; returns its path.
     pub fn write_csv(&self, out: &Path) -> Result<PathBuf, EngineError> {
         let p = out.join(format!("{}.csv", self.counts.table));
-        let fields: Vec<FieldDef> = self
-            .columns()
-            .into_iter()
-            .map(|c| FieldDef::new(c, FieldType::Integer64))
-            .collect();
         let rows: Vec<Vec<FieldValue>> = self.values().collect();
-        write_csv(&p, &fields, &rows, &[])?;
+        write_csv(&p, &self.fields(), &rows, &[])?;
         Ok(p)
     }
 }
