@@ -4,6 +4,9 @@
 //! value densities, the wildfire interface's building value over the buffer's
 //! radius) or per record (buildings, hidden-danger points), never per cell.
 //!
+//! The 30 m run also checks that every zone polygon of every zoned layer is at
+//! least the minimum mapping unit (the 150 m demo of the zoning test does the same).
+//!
 //! The tolerances are stated per hazard and result, from what the two runs gave
 //! when the test was written (printed with `--nocapture`). Where the HAZARD model
 //! itself is computed from the terrain (flood: HAND from the DEM; geological
@@ -90,6 +93,25 @@ fn township_results_agree_at_30_m_and_150_m_for_every_hazard() {
         };
         let r = run_demo(d.path(), &opts, &RunOptions::default(), &NoProgress).unwrap();
         let a = r.assess_dir();
+        // Every zone polygon of every zoned layer is at least the minimum mapping
+        // unit (10 ha; the cells' area, so within half a cell), at this cell size.
+        let gpkg = a.join("zoning.gpkg");
+        let db = riskcensus_io::gpkg::GpkgDb::open_read(&gpkg).unwrap();
+        let zoned = r.run.zoned().unwrap();
+        assert!(zoned.layers.len() >= 6);
+        let min_m2 = 100_000.0 - 0.5 * res * res;
+        for l in &zoned.layers {
+            let table = format!("zones_{}", l.layer);
+            let areas: Vec<f64> = db
+                .query(&table, None, None)
+                .unwrap()
+                .iter()
+                .map(|f| f.number("area_m2").unwrap())
+                .collect();
+            assert!(!areas.is_empty(), "{table} at {res} m");
+            let small = areas.iter().filter(|a| **a < min_m2).count();
+            assert_eq!(small, 0, "{table} at {res} m: {small} zones below 10 ha");
+        }
         (loss(&a), means(&a), d)
     };
     let (loss30, mean30, _d30) = run(30.0);
