@@ -120,17 +120,7 @@ impl Boore2014 {
     }
 
     fn row(&self, imt: Imt) -> Result<&'static Row, EarthquakeError> {
-        match imt {
-            Imt::Pga => Ok(&PGA),
-            Imt::Pgv => Ok(&PGV),
-            Imt::Sa(t) if (t - 0.2).abs() < 1e-9 => Ok(&SA02),
-            Imt::Sa(t) if (t - 1.0).abs() < 1e-9 => Ok(&SA10),
-            _ => Err(EarthquakeError::UnsupportedImt {
-                gmm: self.name(),
-                imt: imt.to_string(),
-                supported: "PGA, PGV, SA(0.2), SA(1.0)".into(),
-            }),
-        }
+        super::row_of(self.name(), imt, [&PGA, &PGV, &SA02, &SA10])
     }
 
     /// Median and σ for one rupture–site pair (magnitude range checked by

@@ -171,17 +171,7 @@ impl Chiou2014 {
     }
 
     fn row(&self, imt: Imt) -> Result<&'static Row, EarthquakeError> {
-        match imt {
-            Imt::Pga => Ok(&PGA),
-            Imt::Pgv => Ok(&PGV),
-            _ if imt.is_sa(0.2) => Ok(&SA02),
-            _ if imt.is_sa(1.0) => Ok(&SA10),
-            _ => Err(EarthquakeError::UnsupportedImt {
-                gmm: self.name(),
-                imt: imt.to_string(),
-                supported: "PGA, PGV, SA(0.2), SA(1.0)".into(),
-            }),
-        }
+        super::row_of(self.name(), imt, [&PGA, &PGV, &SA02, &SA10])
     }
 
     /// Median and σ for one rupture–site pair (magnitude range checked by

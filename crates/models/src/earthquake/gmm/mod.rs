@@ -87,6 +87,27 @@ impl Imt {
     }
 }
 
+/// The coefficient row of `imt` among the four intensity measures the NGA-West2
+/// models here carry — `rows` holds PGA, PGV, SA(0.2) and SA(1.0) in that order —
+/// or the error naming `gmm` and what it supports.
+pub(crate) fn row_of<R>(
+    gmm: &'static str,
+    imt: Imt,
+    rows: [&'static R; 4],
+) -> Result<&'static R, EarthquakeError> {
+    match imt {
+        Imt::Pga => Ok(rows[0]),
+        Imt::Pgv => Ok(rows[1]),
+        _ if imt.is_sa(0.2) => Ok(rows[2]),
+        _ if imt.is_sa(1.0) => Ok(rows[3]),
+        _ => Err(EarthquakeError::UnsupportedImt {
+            gmm,
+            imt: imt.to_string(),
+            supported: "PGA, PGV, SA(0.2), SA(1.0)".into(),
+        }),
+    }
+}
+
 impl FromStr for Imt {
     type Err = EarthquakeError;
     /// `PGA`, `PGV`, `SA(0.2)` (case-insensitive, spaces ignored).
