@@ -533,3 +533,44 @@ fn demo_run_writes_zoning_gpkg_manifest_and_reruns_identically() {
         std::fs::read(o2.path().join("unit_summary.csv")).unwrap()
     );
 }
+
+/// A census's own flood prevention rules with an indicator of another hazard are
+/// refused by the run's plan — exit 2, naming the file, the rule's key and the
+/// indicator — before anything is loaded or computed (no census database, no run
+/// outputs).
+#[test]
+fn a_bad_hazard_prevention_file_is_refused_before_any_stage() {
+    let d = tempfile::tempdir().unwrap();
+    let census = crate::util::demo_census(&d.path().join("census"), 600.0);
+    let own = census.join("models/flood");
+    std::fs::create_dir_all(&own).unwrap();
+    let shipped = riskcensus_models::library::shipped_text("flood/prevention.toml");
+    let bad = shipped.replacen(
+        "\"population_100yr_share\", op",
+        "\"hidden_danger_density\", op",
+        1,
+    );
+    assert_ne!(bad, shipped);
+    std::fs::write(own.join("prevention.toml"), bad).unwrap();
+    let out = crate::util::run(&["run", census.to_str().unwrap()]);
+    let e = crate::util::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{e}");
+    assert!(
+        e.contains("flood/prevention.toml") && e.contains("hidden_danger_density"),
+        "{e}"
+    );
+    assert!(!census.join("census.gpkg").exists(), "nothing was loaded");
+    fn tifs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                tifs(&p, out);
+            } else if p.extension().is_some_and(|x| x == "tif") {
+                out.push(p);
+            }
+        }
+    }
+    let mut written = Vec::new();
+    tifs(&census.join("out"), &mut written);
+    assert!(written.is_empty(), "{written:?}");
+}

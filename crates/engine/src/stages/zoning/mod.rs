@@ -634,8 +634,11 @@ impl crate::stage::Stage for ZoningStage {
         ID
     }
 
-    /// A level grid to zone.
-    fn needs(&self, _cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
+    /// A level grid to zone. The prevention rules (every hazard's) are read and
+    /// checked here, so the run's plan refuses a bad rules file before any stage
+    /// computes anything.
+    fn needs(&self, cx: &crate::stage::Context<'_>) -> Result<crate::stage::Needs, EngineError> {
+        load_rules(cx.library)?;
         Ok(crate::stage::Needs {
             a_level_grid: true,
             ..Default::default()
