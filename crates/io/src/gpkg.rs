@@ -196,20 +196,35 @@ impl GpkgDb {
         if journal_path(path).exists() {
             recover_hot_journal(path)?;
         }
-        let ds = retry_busy(|| {
-            Dataset::open_ex(
-                path,
-                DatasetOptions {
-                    open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
-                    allowed_drivers: Some(&["GPKG"]),
-                    ..Default::default()
-                },
-            )
-            .map_err(|source| IoError::Open {
-                path: path.to_path_buf(),
-                source,
+        let open = |update: bool| {
+            retry_busy(|| {
+                Dataset::open_ex(
+                    path,
+                    DatasetOptions {
+                        open_flags: GdalOpenFlags::GDAL_OF_VECTOR
+                            | if update {
+                                GdalOpenFlags::GDAL_OF_UPDATE
+                            } else {
+                                GdalOpenFlags::GDAL_OF_READONLY
+                            },
+                        allowed_drivers: Some(&["GPKG"]),
+                        ..Default::default()
+                    },
+                )
+                .map_err(|source| IoError::Open {
+                    path: path.to_path_buf(),
+                    source,
+                })
             })
-        })?;
+        };
+        let ds = match open(false) {
+            Ok(ds) => ds,
+            // GDAL opens a GeoPackage that holds no table yet only for update ("no
+            // vector content"): the census database of a run killed between its
+            // creation and its first table. Open it so; nothing is written through
+            // this handle. Any other failure keeps the read-only open's error.
+            Err(e) => open(true).map_err(|_| e)?,
+        };
         let db = Self {
             path: path.to_path_buf(),
             ds,
@@ -741,6 +756,24 @@ mod tests {
             ],
             unique: vec!["id".into()],
         }
+    }
+
+    /// A run killed between creating the census database and writing its first
+    /// table leaves a GeoPackage without vector content, which GDAL opens only for
+    /// update: readers still open it (and find no tables) instead of failing every
+    /// later run with "cannot open".
+    #[test]
+    fn a_database_without_tables_opens_for_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("c.gpkg");
+        drop(GpkgDb::open(&p, true).unwrap());
+        let db = GpkgDb::open_read(&p).unwrap();
+        assert!(!db.has_table("pts"));
+        assert!(db.tables().iter().all(|t| t != "pts"));
+        // A file that is no GeoPackage still fails, with the read-only open's error.
+        let bad = dir.path().join("bad.gpkg");
+        std::fs::write(&bad, b"not a database").unwrap();
+        assert!(matches!(GpkgDb::open_read(&bad), Err(IoError::Open { .. })));
     }
 
     #[test]
