@@ -94,9 +94,20 @@ pub fn alpha_rows(
                 .expect("inputs the assess stage scored");
             Ok((score, levels))
         };
-        let (_, base) = levels_at(own)?;
-        for a in ALPHAS {
-            let (score, levels) = levels_at(a)?;
+        let runs: Vec<(f64, Array2<f32>, Array2<u8>)> = ALPHAS
+            .iter()
+            .map(|&a| levels_at(a).map(|(s, l)| (a, s, l)))
+            .collect::<Result<_, _>>()?;
+        // The levels at the model's own α: one of the rows, else scored once more.
+        let scored_again;
+        let own_levels: &Array2<u8> = match runs.iter().find(|(a, _, _)| *a == own) {
+            Some((_, _, l)) => l,
+            None => {
+                scored_again = levels_at(own)?.1;
+                &scored_again
+            }
+        };
+        for (a, score, levels) in &runs {
             let scored: Vec<f64> = score
                 .iter()
                 .filter(|v| !v.is_nan())
@@ -106,14 +117,14 @@ pub fn alpha_rows(
             let top2 = levels.iter().filter(|&&l| (1..=2).contains(&l)).count() as f64;
             let changed = levels
                 .iter()
-                .zip(&base)
+                .zip(own_levels)
                 .filter(|(l, b)| **l > 0 && l != b)
                 .count() as f64;
             rows.push(AlphaRow {
                 model: model.id().to_string(),
                 hazard: model.hazard().unwrap_or("").to_string(),
-                alpha: a,
-                model_alpha: a == own,
+                alpha: *a,
+                model_alpha: *a == own,
                 mean_score: scored.iter().sum::<f64>() / scored.len().max(1) as f64,
                 top2_share: top2 / classified,
                 changed_share: changed / classified,

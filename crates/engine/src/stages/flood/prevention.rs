@@ -37,12 +37,14 @@ pub fn indicators(src: &IndicatorSources<'_>) -> Result<UnitValues, EngineError>
                 |r: usize, c: usize| src.population.map_or(f64::NAN, |p| f64::from(p[(r, c)]));
             let in_extent = src.sum(|r, c| if depth[(r, c)] > 0.0 { pop(r, c) } else { 0.0 });
             let total = src.sum(pop);
-            let buildings = src.records(T::BUILDINGS)?;
             b.put("population_100yr", &in_extent)
                 .put("population_100yr_share", &ratio(&in_extent, &total))
                 .put(
                     "buildings_100yr",
-                    &src.per_unit(&buildings, |_, cell| f64::from(u8::from(flooded(cell)))),
+                    &src.buildings
+                        .per_unit(src.units.iter().map(|u| u.code.clone()), |cell| {
+                            f64::from(u8::from(flooded(cell)))
+                        }),
                 )
                 .put(
                     "protected_objects_100yr",

@@ -24,6 +24,7 @@ use crate::admin::AdminLevel;
 use crate::error::EngineError;
 use crate::ingest::{Census, Query};
 use crate::stack::LayerStack;
+use crate::stages::zoning::units::PointRecords;
 
 /// What a hazard's indicator function reads.
 pub struct IndicatorSources<'a> {
@@ -39,6 +40,9 @@ pub struct IndicatorSources<'a> {
     pub population: Option<&'a Array2<f32>>,
     /// Records per class per township that earlier stages published.
     pub counts: &'a [&'a UnitCounts],
+    /// The surveyed buildings with their units and cells, as the zoning stage read
+    /// them.
+    pub buildings: &'a PointRecords,
 }
 
 impl IndicatorSources<'_> {

@@ -291,6 +291,9 @@ struct Admin {
     villages: Vec<Unit>,
     buildings: Records,
     v_buildings: Records,
+    /// The buildings with their township, village and cell (the hazards'
+    /// prevention indicators count them too).
+    building_points: PointRecords,
     dangers: Records,
     v_dangers: Records,
 }
@@ -327,6 +330,7 @@ impl Admin {
             villages,
             buildings: buildings.by(AdminLevel::Township),
             v_buildings: buildings.by(AdminLevel::Village),
+            building_points: buildings,
             dangers: dangers.by(AdminLevel::Township),
             v_dangers: dangers.by(AdminLevel::Village),
         })
@@ -528,6 +532,7 @@ impl LevelLayers<'_> {
             units,
             population: self.population,
             counts: self.counts,
+            buildings: &self.admin.building_points,
         };
         indicators::hazard_indicators(hazard, &src)
     }

@@ -81,6 +81,30 @@ impl PointRecords {
         }))
     }
 
+    /// Σ `weight(cell)` over the records in each unit of `codes` (by the township
+    /// and village codes ingest gave them; the cell None off the grid), by unit
+    /// code; every code present, 0 without records.
+    pub fn per_unit(
+        &self,
+        codes: impl IntoIterator<Item = String>,
+        weight: impl Fn(Cell) -> f64,
+    ) -> std::collections::BTreeMap<String, f64> {
+        let mut out: std::collections::BTreeMap<String, f64> =
+            codes.into_iter().map(|c| (c, 0.0)).collect();
+        for (t, v, cell, _) in &self.items {
+            let w = weight(*cell);
+            if w == 0.0 {
+                continue;
+            }
+            for code in [t, v] {
+                if let Some(s) = out.get_mut(code) {
+                    *s += w;
+                }
+            }
+        }
+        out
+    }
+
     /// How many records lie in one of `townships` but carry a village code that is
     /// none of `villages` (both sorted): they count in their township's rows and in
     /// no village's.
