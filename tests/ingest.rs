@@ -184,3 +184,82 @@ fn a_loader_killed_inside_its_transaction_leaves_the_database_as_before() {
     assert!(ingest(d.path(), &big, &[]).status().unwrap().success());
     assert_eq!(sql(&db, "SELECT COUNT(*) FROM buildings"), "5002");
 }
+
+/// Every fault point of a sequence of loads (`riskcensus_io::fault`: the creation of
+/// census.gpkg, before and after each transaction's commit) is a kill point: each
+/// load is started again and again, dying one point further each time, until it
+/// completes. After every kill the database passes its integrity check; at the end
+/// it holds exactly what the same loads without kills put in — records, batches and
+/// rejects.
+#[test]
+fn loads_killed_at_every_point_lose_nothing_and_load_nothing_twice() {
+    let reference = census();
+    let swept = census();
+    let big = reference.path().join("big.csv");
+    buildings(&big, 100, 3000);
+    let sources = [
+        fixtures().join("good_utf8.csv"),
+        fixtures().join("wrong_type.csv"),
+        big.clone(),
+        // Again: an idempotent reload (a batch of unchanged records).
+        big.clone(),
+    ];
+    for s in &sources {
+        let st = ingest(reference.path(), s, &[]).status().unwrap();
+        assert!(st.code().is_some_and(|c| c == 0 || c == 2), "{st:?}");
+    }
+    let db = swept.path().join("census.gpkg");
+    let scratch = tempfile::tempdir().unwrap();
+    let mut kills = 0;
+    for (i, s) in sources.iter().enumerate() {
+        let journal = swept.path().join(format!("sweep-{i}.journal"));
+        let (n, o) = crate::util::kill_sweep(
+            &journal,
+            None,
+            || {
+                let mut c = ingest(swept.path(), s, &[]);
+                c.stdout(Stdio::null());
+                c
+            },
+            |point| {
+                assert!(
+                    crate::util::db_copy_intact(&db, scratch.path()),
+                    "census.gpkg fails its integrity check after a kill at {point}"
+                );
+            },
+        );
+        // Completed: 0, or 2 for a source with rejected records.
+        assert!(
+            matches!(o.status.code(), Some(0 | 2)),
+            "{}: the load after {n} kills failed: {}",
+            s.display(),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        kills += n;
+    }
+    eprintln!("loads killed at {kills} points, each then resumed");
+    assert!(kills >= 8, "only {kills} kill points");
+    // A load killed after its commit and started again records a second batch, of
+    // unchanged records (and its rejects again): the batch table is the audit trail
+    // of every completed load. Records, insertions and the rejected records
+    // themselves are what one load of each source gives.
+    let reference = reference.path().join("census.gpkg");
+    for q in [
+        "SELECT COUNT(*) FROM buildings",
+        "SELECT SUM(inserted) FROM _batches",
+        "SELECT SUM(updated) FROM _batches",
+        "SELECT COUNT(*) FROM (SELECT DISTINCT source, record, field, rule FROM _rejects)",
+        "PRAGMA integrity_check",
+    ] {
+        assert_eq!(sql(&db, q), sql(&reference, q), "{q}");
+    }
+    // Every batch, first loads and reloads alike, adds up.
+    assert_eq!(
+        sql(
+            &db,
+            "SELECT COUNT(*) FROM _batches WHERE loaded + rejected != read \
+             OR inserted + updated + unchanged != loaded"
+        ),
+        "0"
+    );
+}

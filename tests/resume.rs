@@ -5,23 +5,27 @@
 //! half-written under a final name, and a census database left with a hot journal by
 //! a kill inside a write transaction is recovered by the next run.
 //!
-//! The kill points are spread over the whole length of an uninterrupted run measured
-//! in the same test (and three in its first second, where the survey is loaded), so
-//! the test does not depend on where two fixed delays happen to land.
+//! The kill points are the engine's fault points (`riskcensus_io::fault`): the run is
+//! started again and again, each time dying at the next point no earlier run died at
+//! — before and after every transaction on census.gpkg and its creation, at the start
+//! and end of every stage — and after every kill the database must pass its
+//! integrity check. `make sweep` widens the sweep to every output file's rename.
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
 
-use crate::util::{bin, copy_census};
+use crate::util::{bin, copy_census, db_copy_intact, kill_sweep};
 use riskcensus_io::gpkg::GpkgDb;
 use riskcensus_testkit::files;
 
-fn run(census: &Path) -> std::process::Output {
-    bin()
-        .args(["run", "--quiet", "--run-id", "r1"])
-        .arg(census)
-        .output()
-        .unwrap()
+/// The fault points the sweep kills at: all of them when `RISKCENSUS_SWEEP_ALL` is
+/// set (`make sweep`), else the census database's transactions and creation and the
+/// stage boundaries.
+fn kinds() -> Option<&'static str> {
+    if std::env::var_os("RISKCENSUS_SWEEP_ALL").is_some() {
+        None
+    } else {
+        Some("stage-,commit:census.gpkg,committed:census.gpkg,rename:census.gpkg,renamed:census.gpkg")
+    }
 }
 
 /// Rows per table of a census database (every table, system tables included).
@@ -46,7 +50,7 @@ fn table_counts(db: &Path) -> Vec<(String, u64)> {
 }
 
 #[test]
-fn run_killed_at_many_points_then_resumed_equals_an_uninterrupted_run() {
+fn run_killed_at_every_point_then_resumed_equals_an_uninterrupted_run() {
     let d = tempfile::tempdir().unwrap();
     let demo = d.path().join("demo");
     // The uninterrupted reference: the demo's own run.
@@ -57,49 +61,58 @@ fn run_killed_at_many_points_then_resumed_equals_an_uninterrupted_run() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 
-    // How long a whole run takes here, survey load included.
-    let timed = d.path().join("timed");
-    copy_census(&demo.join("census"), &timed);
-    let t0 = Instant::now();
-    let o = run(&timed);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let whole = t0.elapsed();
-
-    // Kill runs of a fresh census at points spread over that length: three in the
-    // first second (the survey load, whose batches are write transactions on
-    // census.gpkg), then every tenth of a run. Each run resumes what the killed ones
-    // left, so the later kills land in later stages.
+    // A fresh census (no database), run until a run completes, each run killed at
+    // the next fault point.
     let census = d.path().join("census");
     copy_census(&demo.join("census"), &census);
-    let mut delays: Vec<Duration> = [150u64, 400, 800]
-        .iter()
-        .map(|&ms| Duration::from_millis(ms))
-        .collect();
-    delays.extend((1..10u32).map(|i| whole * i / 10));
-    let mut killed = 0;
-    for delay in &delays {
-        let mut child = bin()
-            .args(["run", "--quiet", "--run-id", "r1"])
-            .arg(&census)
-            .spawn()
-            .unwrap();
-        std::thread::sleep(*delay);
-        if child.try_wait().unwrap().is_none() {
-            child.kill().unwrap();
-            killed += 1;
-        }
-        let _ = child.wait();
-    }
-    assert!(
-        killed >= delays.len() / 2,
-        "only {killed} of {} runs were still running when killed: the kill points prove little",
-        delays.len()
+    let db = census.join("census.gpkg");
+    let scratch = d.path().join("scratch");
+    let mut points = Vec::new();
+    let (kills, o) = kill_sweep(
+        &d.path().join("sweep.journal"),
+        kinds(),
+        || {
+            let mut c = bin();
+            c.args(["run", "--quiet", "--run-id", "r1"]).arg(&census);
+            c
+        },
+        |point| {
+            assert!(
+                db_copy_intact(&db, &scratch),
+                "census.gpkg fails its integrity check after a kill at {point}"
+            );
+            points.push(point.to_string());
+        },
     );
-    let o = run(&census);
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "the run after {kills} kills failed instead of resuming: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    eprintln!("run killed at {kills} points, then completed");
+    // Every stage boundary and every transaction on census.gpkg was a kill point:
+    // the survey's batches, the creation of the database, each stage.
+    for want in [
+        "renamed:census.gpkg[",
+        "commit:census.gpkg[buildings:",
+        "committed:census.gpkg[buildings:",
+        "commit:census.gpkg[earthquake/result_",
+        "stage-start:prepare#",
+        "stage-done:zoning#",
+    ] {
+        assert!(
+            points.iter().any(|p| p.starts_with(want)),
+            "never killed at {want}…"
+        );
+    }
+    // Each source's batch and each stage boundary once: 2 × 22 + 2 × 11 + more.
+    assert!(
+        kills >= 68,
+        "only {kills} kill points: the sweep proves little"
+    );
 
     let resumed = census.join("out/r1");
-    for sub in ["layers", "assess"] {
+    for sub in ["layers", "assess", "maps"] {
         let want = files(&demo.join(sub));
         let got = files(&resumed.join(sub));
         let names = |v: &[PathBuf]| -> Vec<String> {

@@ -64,3 +64,56 @@ pub fn demo_census(dir: &Path, resolution_m: f64) -> std::path::PathBuf {
     .unwrap();
     dir.to_path_buf()
 }
+
+/// The kill sweep (`riskcensus_io::fault`): run the command `cmd()` builds again and
+/// again with the sweep journal `journal`, each run dying (SIGKILL) at the first
+/// fault point no earlier run died at, until a run ends otherwise. After every kill,
+/// `after_kill` checks what the killed run left (given the point's key). Only points
+/// whose names start with one of `kinds` count (all when `None`). Returns the number
+/// of kills and the output of the run that ended by itself.
+pub fn kill_sweep(
+    journal: &Path,
+    kinds: Option<&str>,
+    mut cmd: impl FnMut() -> Command,
+    mut after_kill: impl FnMut(&str),
+) -> (usize, Output) {
+    use std::os::unix::process::ExitStatusExt;
+    let mut kills = 0;
+    loop {
+        let mut c = cmd();
+        c.env(riskcensus_io::fault::SWEEP_ENV, journal);
+        if let Some(k) = kinds {
+            c.env(riskcensus_io::fault::KINDS_ENV, k);
+        }
+        let o = c.output().expect("the command runs");
+        if o.status.signal() != Some(9) {
+            return (kills, o);
+        }
+        kills += 1;
+        let text = std::fs::read_to_string(journal).unwrap();
+        let point = text.lines().last().unwrap_or_default().to_string();
+        after_kill(&point);
+        assert!(kills < 5000, "the sweep does not end");
+    }
+}
+
+/// True when a copy of the census database `db` (with the rollback journal a killed
+/// writer may have left, which opening the copy for update rolls back, as the next
+/// run does with the original) passes SQLite's integrity check. The original is left
+/// untouched for the next run to recover by itself.
+pub fn db_copy_intact(db: &Path, scratch: &Path) -> bool {
+    if !db.exists() {
+        return true;
+    }
+    let _ = std::fs::remove_dir_all(scratch);
+    std::fs::create_dir_all(scratch).unwrap();
+    let name = db.file_name().unwrap().to_string_lossy().into_owned();
+    for suffix in ["", "-journal", "-wal"] {
+        let from = db.with_file_name(format!("{name}{suffix}"));
+        if from.exists() {
+            std::fs::copy(&from, scratch.join(format!("{name}{suffix}"))).unwrap();
+        }
+    }
+    let copy = riskcensus_io::gpkg::GpkgDb::open(&scratch.join(&name), false);
+    copy.is_ok_and(|db| db.integrity_ok().unwrap_or(false))
+}

@@ -382,6 +382,9 @@ fn declares(cx: &Context<'_>, table: &str) -> bool {
 /// The plan of a run of `stages` from `cx` (whose stack is that of the run's start).
 pub fn plan(cx: &Context<'_>, stages: &[Arc<dyn Stage>]) -> Result<Plan, EngineError> {
     let models = crate::score::load_models(cx.library, &cx.scored_by_stages)?;
+    // The loss levels serve every hazard with a loss route (and the comprehensive
+    // and capacity stages): checked once, before anything runs.
+    crate::loss::load_levels(cx.library)?;
     // Who would compute each layer (patterns such as `flood_depth_<T>y`), for the
     // hints.
     let planned: Vec<Vec<String>> = stages

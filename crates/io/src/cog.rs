@@ -226,21 +226,23 @@ impl<T: GdalType + Copy> CogWriter<T> {
             });
         }
         let ds = self.ds.as_mut().expect("open until finish");
-        let mut band = ds
-            .rasterband(1)
-            .map_err(IoError::gdal(&self.dest, "band 1"))?;
-        let mut buf = Buffer::new((window.cols, window.rows), data.to_vec());
-        band.write(
-            (window.col_off as isize, window.row_off as isize),
-            (window.cols, window.rows),
-            &mut buf,
-        )
-        .map_err(|source| IoError::Write {
-            path: self.dest.clone(),
-            band: 1,
-            window,
-            source,
-        })
+        let dest = &self.dest;
+        let (r, messages) = crate::gdal_util::with_gdal_messages(|| {
+            let mut band = ds.rasterband(1).map_err(IoError::gdal(dest, "band 1"))?;
+            let mut buf = Buffer::new((window.cols, window.rows), data.to_vec());
+            band.write(
+                (window.col_off as isize, window.row_off as isize),
+                (window.cols, window.rows),
+                &mut buf,
+            )
+            .map_err(|source| IoError::Write {
+                path: dest.clone(),
+                band: 1,
+                window,
+                source,
+            })
+        });
+        r.map_err(|e| crate::gdal_util::no_space_or(dest, &messages, e))
     }
 
     /// Add provenance tags (merged; later values win).
@@ -254,8 +256,15 @@ impl<T: GdalType + Copy> CogWriter<T> {
         self.legend = Some(legend);
     }
 
-    /// Build the COG and move it onto the destination.
-    pub fn finish(mut self) -> Result<PathBuf, IoError> {
+    /// Build the COG and move it onto the destination (a full file system is
+    /// [`IoError::NoSpace`] naming the destination).
+    pub fn finish(self) -> Result<PathBuf, IoError> {
+        let dest = self.dest.clone();
+        let (r, messages) = crate::gdal_util::with_gdal_messages(move || self.build());
+        r.map_err(|e| crate::gdal_util::no_space_or(&dest, &messages, e))
+    }
+
+    fn build(mut self) -> Result<PathBuf, IoError> {
         let mut ds = self.ds.take().expect("open until finish");
         for (k, v) in &self.tags {
             ds.set_metadata_item(k, v, "")
@@ -328,9 +337,8 @@ impl<T: GdalType + Copy> CogWriter<T> {
             let _ = std::fs::remove_file(&cog);
             return Err(IoError::gdal(&self.dest, "closing COG")(e));
         }
-        std::fs::rename(&cog, &self.dest).map_err(|e| {
+        crate::files::rename_into_place(&cog, &self.dest).inspect_err(|_| {
             let _ = std::fs::remove_file(&cog);
-            IoError::fs(&self.dest)(e)
         })?;
         Ok(self.dest.clone())
     }

@@ -114,6 +114,28 @@ pub enum IoError {
         #[source]
         source: std::io::Error,
     },
+    /// The file system holding `path` is full: a write there failed with no space
+    /// left (the OS said so, or GDAL's write failed with the file system out of
+    /// space).
+    #[error("{path}: no space left on device ({what})")]
+    NoSpace {
+        /// The file or folder written.
+        path: PathBuf,
+        /// What was being written, and the underlying message.
+        what: String,
+    },
+    /// A folder or file the command must write is not writable (a read-only file
+    /// system or permissions); found before any work is done.
+    #[error("{path}: read-only, cannot write {what} ({source})")]
+    ReadOnly {
+        /// The folder or file.
+        path: PathBuf,
+        /// What the command writes there.
+        what: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A CRS definition (`EPSG:n` or WKT) that GDAL/PROJ cannot parse.
     #[error("CRS {crs:?}: {source}")]
     Crs {
@@ -152,7 +174,10 @@ impl IoError {
             | IoError::Crs { .. }
             | IoError::Transform { .. } => true,
             IoError::Fs { source, .. } => source.kind() == std::io::ErrorKind::NotFound,
-            IoError::Write { .. } | IoError::Gdal { .. } => false,
+            IoError::Write { .. }
+            | IoError::Gdal { .. }
+            | IoError::NoSpace { .. }
+            | IoError::ReadOnly { .. } => false,
         }
     }
 
@@ -161,11 +186,29 @@ impl IoError {
         what: impl Into<String>,
     ) -> impl FnOnce(gdal::errors::GdalError) -> IoError {
         let (path, what) = (path.into(), what.into());
-        move |source| IoError::Gdal { path, what, source }
+        move |source| {
+            if crate::files::out_of_space(&path, &source.to_string()) {
+                IoError::NoSpace {
+                    what: format!("{what}: {source}"),
+                    path,
+                }
+            } else {
+                IoError::Gdal { path, what, source }
+            }
+        }
     }
 
     pub(crate) fn fs(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> IoError {
         let path = path.into();
-        move |source| IoError::Fs { path, source }
+        move |source| {
+            if source.kind() == std::io::ErrorKind::StorageFull {
+                IoError::NoSpace {
+                    what: source.to_string(),
+                    path,
+                }
+            } else {
+                IoError::Fs { path, source }
+            }
+        }
     }
 }

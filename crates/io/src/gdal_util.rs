@@ -58,3 +58,76 @@ pub(crate) fn failed(path: &Path, what: &str, args: &[String]) -> IoError {
         },
     }
 }
+
+thread_local! {
+    static MESSAGES: std::cell::RefCell<Vec<String>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+unsafe extern "C" fn keep_message(
+    class: gdal_sys::CPLErr::Type,
+    no: gdal_sys::CPLErrorNum,
+    msg: *const c_char,
+) {
+    if !msg.is_null() {
+        // SAFETY: GDAL passes a NUL-terminated message valid for this call.
+        let m = unsafe { CStr::from_ptr(msg) }
+            .to_string_lossy()
+            .into_owned();
+        MESSAGES.with(|l| l.borrow_mut().push(m));
+    }
+    // SAFETY: the arguments are GDAL's own, passed on unchanged; the default
+    // handler prints them as GDAL would without this one.
+    unsafe { gdal_sys::CPLDefaultErrorHandler(class, no, msg) };
+}
+
+/// Pops the handler [`with_gdal_messages`] pushed, also when `f` unwinds.
+struct PopHandler;
+
+impl Drop for PopHandler {
+    fn drop(&mut self) {
+        // SAFETY: pops the handler pushed on this thread by `with_gdal_messages`
+        // (GDAL's handler stack is per thread).
+        unsafe { gdal_sys::CPLPopErrorHandler() };
+    }
+}
+
+/// Run `f` and return, beside its result, the error messages GDAL emitted on this
+/// thread meanwhile (still printed as GDAL prints them). OGR's errors carry only a
+/// code ("returned error: '6'"); the reason — SQLite's "database or disk is full",
+/// the C library's "No space left on device" — is only in these messages.
+pub(crate) fn with_gdal_messages<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let start = MESSAGES.with(|l| l.borrow().len());
+    // SAFETY: `keep_message` has the handler's signature and touches only this
+    // thread's buffer; the guard pops it.
+    unsafe { gdal_sys::CPLPushErrorHandler(Some(keep_message)) };
+    let guard = PopHandler;
+    let r = f();
+    drop(guard);
+    let msgs = MESSAGES.with(|l| l.borrow_mut().split_off(start));
+    (r, msgs)
+}
+
+/// GDAL's messages that say the file system is full, joined; `None` when none do.
+pub(crate) fn no_space_message(messages: &[String]) -> Option<String> {
+    let full: Vec<&str> = messages
+        .iter()
+        .map(String::as_str)
+        .filter(|m| crate::files::says_out_of_space(m))
+        .collect();
+    (!full.is_empty()).then(|| format!("GDAL: {}", full.join("; ")))
+}
+
+/// `err` unless GDAL's `messages` say the file system is full: then
+/// [`IoError::NoSpace`] naming `path`.
+pub(crate) fn no_space_or(path: &Path, messages: &[String], err: IoError) -> IoError {
+    if matches!(err, IoError::NoSpace { .. }) {
+        return err;
+    }
+    match no_space_message(messages) {
+        Some(what) => IoError::NoSpace {
+            path: path.to_path_buf(),
+            what,
+        },
+        None => err,
+    }
+}

@@ -43,7 +43,7 @@ pub fn write_geotiff<T: GdalType + Copy>(
                 .map_err(IoError::gdal(path, "writing band 1"))?;
         }
         ds.close().map_err(IoError::gdal(path, "closing"))?;
-        std::fs::rename(&tmp, path).map_err(IoError::fs(path))
+        crate::files::rename_into_place(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);

@@ -167,7 +167,7 @@ impl GpkgDb {
                 drv.create_vector_only(&tmp)
                     .map_err(IoError::gdal(path, "creating the census database"))?,
             );
-            std::fs::rename(&tmp, path).map_err(IoError::fs(path))?;
+            crate::files::rename_into_place(&tmp, path)?;
             return Self::open(path, false);
         } else {
             return Err(IoError::Fs {
@@ -276,18 +276,32 @@ impl GpkgDb {
         f: impl FnOnce(&mut Txn<'_>) -> Result<R, E>,
     ) -> Result<R, E> {
         let path = self.path.clone();
-        let mut t = self
-            .ds
-            .start_transaction()
-            .map_err(IoError::gdal(&path, "starting a transaction"))?;
-        let mut txn = Txn {
-            ds: &mut t,
-            path: path.clone(),
-        };
-        let r = f(&mut txn)?;
-        t.commit()
-            .map_err(IoError::gdal(&path, "committing the transaction"))?;
-        Ok(r)
+        let (r, messages) = crate::gdal_util::with_gdal_messages(|| -> Result<R, E> {
+            let mut t = self
+                .ds
+                .start_transaction()
+                .map_err(IoError::gdal(&path, "starting a transaction"))?;
+            let mut txn = Txn {
+                ds: &mut t,
+                path: path.clone(),
+            };
+            let r = f(&mut txn)?;
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            crate::fault::point(&format!("commit:{name}"));
+            t.commit()
+                .map_err(IoError::gdal(&path, "committing the transaction"))?;
+            crate::fault::point(&format!("committed:{name}"));
+            Ok(r)
+        });
+        // A full file system shows in GDAL's messages only (SQLite's "database or
+        // disk is full"); say so, naming the database.
+        r.map_err(|e| match crate::gdal_util::no_space_message(&messages) {
+            Some(what) => E::from(IoError::NoSpace { path, what }),
+            None => e,
+        })
     }
 
     /// Features of `table` whose envelope intersects `bbox` (`[x_min, y_min, x_max,

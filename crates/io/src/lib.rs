@@ -11,6 +11,7 @@
 //! - [`vector_read`]: read vector layers with raw (undecoded) attribute text.
 //! - [`gpkg`]: the census GeoPackage: transactions, inserts/updates, queries.
 //! - [`files`]: atomic whole-file writes (tables, reports).
+//! - [`fault`]: fault points where the kill tests make the process die.
 //! - [`digest`]: content digests of input files for caching and provenance.
 //!
 //! Every error names the path (and band, window or layer) it concerns.
@@ -19,6 +20,7 @@ pub mod cog;
 pub mod crs;
 pub mod digest;
 pub mod error;
+pub mod fault;
 pub mod files;
 mod gdal_util;
 pub mod geotiff;

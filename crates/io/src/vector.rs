@@ -405,8 +405,19 @@ impl VectorWriter {
     }
 
     /// Write one layer with all its features; returns the number of features.
-    /// GeoPackage layers are written in one transaction each.
+    /// GeoPackage layers are written in one transaction each. A full file system is
+    /// [`IoError::NoSpace`] naming the file.
     pub fn add_layer<I>(&mut self, spec: &VectorLayerSpec, features: I) -> Result<u64, IoError>
+    where
+        I: IntoIterator<Item = (geo_types::Geometry<f64>, Vec<FieldValue>)>,
+    {
+        let path = self.path.clone();
+        let (r, messages) =
+            crate::gdal_util::with_gdal_messages(|| self.write_layer(spec, features));
+        r.map_err(|e| crate::gdal_util::no_space_or(&path, &messages, e))
+    }
+
+    fn write_layer<I>(&mut self, spec: &VectorLayerSpec, features: I) -> Result<u64, IoError>
     where
         I: IntoIterator<Item = (geo_types::Geometry<f64>, Vec<FieldValue>)>,
     {
@@ -555,6 +566,7 @@ impl VectorWriter {
                     format!("layer {lname}: starting transaction"),
                 ))?;
                 let n = write(&mut txn)?;
+                crate::fault::point(&format!("commit:{lname}"));
                 txn.commit()
                     .map_err(IoError::gdal(&path, format!("layer {lname}: commit")))?;
                 Ok(n)
@@ -592,8 +604,15 @@ impl VectorWriter {
         self.add_layer(spec, rows.into_iter().map(|r| (empty(), r)))
     }
 
-    /// Close the dataset and move it into place.
-    pub fn finish(mut self) -> Result<(), IoError> {
+    /// Close the dataset and move it into place (a full file system is
+    /// [`IoError::NoSpace`] naming the file).
+    pub fn finish(self) -> Result<(), IoError> {
+        let path = self.path.clone();
+        let (r, messages) = crate::gdal_util::with_gdal_messages(move || self.close_and_move());
+        r.map_err(|e| crate::gdal_util::no_space_or(&path, &messages, e))
+    }
+
+    fn close_and_move(mut self) -> Result<(), IoError> {
         let ds = self.ds.take().expect("dataset is open until finish");
         let path = self.path.clone();
         self.with_timestamp(|| ds.close().map_err(IoError::gdal(&path, "closing")))?;
@@ -629,12 +648,12 @@ impl VectorWriter {
                         Some(ext) => self.path.with_extension(ext),
                         None => continue,
                     };
-                    std::fs::rename(&src, &dst).map_err(IoError::fs(&dst))?;
+                    crate::files::rename_into_place(&src, &dst)?;
                 }
                 std::fs::remove_dir(&self.tmp).map_err(IoError::fs(&self.tmp))?;
             }
             _ => {
-                std::fs::rename(&self.tmp, &self.path).map_err(IoError::fs(&self.path))?;
+                crate::files::rename_into_place(&self.tmp, &self.path)?;
             }
         }
         Ok(())

@@ -367,6 +367,12 @@ impl Census {
     /// by a lock file (`census.gpkg.lock`); SQLite's busy timeout and a retry with
     /// backoff cover other processes.
     pub fn ingest(&self, source: &Path, opts: &IngestOptions) -> Result<IngestReport, SurveyError> {
+        // Where the load writes is checked before the source is read and validated.
+        riskcensus_io::files::check_writable_dir(
+            &self.dir,
+            "the census database census.gpkg, its journal and lock file",
+        )?;
+        riskcensus_io::files::check_writable_file(&self.db_path(), "the census database")?;
         let p = self.prepare(source, opts)?;
         let lock_path = self.dir.join(format!("{DB_FILE}.lock"));
         let lock = std::fs::OpenOptions::new()
@@ -445,6 +451,15 @@ impl Census {
             what: "written".into(),
             source: e,
         };
+        let _fault = riskcensus_io::fault::context(&format!(
+            "{}:{}{}",
+            p.layer.name,
+            p.src.path.file_name().unwrap_or_default().to_string_lossy(),
+            p.source_layer
+                .as_deref()
+                .map(|l| format!(":{l}"))
+                .unwrap_or_default()
+        ));
         let mut db = GpkgDb::open(&db_path, true)
             .map_err(SurveyError::db(&db_path, "opened for writing"))?;
         let spec = table_spec(p.layer, &self.grid.crs);
@@ -881,6 +896,7 @@ impl Census {
             unique: Vec::new(),
         };
         let cols = spec.column_names();
+        let _fault = riskcensus_io::fault::context(&table);
         let mut db = GpkgDb::open(&self.db_path(), true)?;
         db.transaction::<_, SurveyError>(|txn: &mut Txn<'_>| {
             txn.ensure_table(&spec)?;

@@ -44,6 +44,10 @@ impl Stage for FloodStage {
     }
 
     fn needs(&self, cx: &Context<'_>) -> Result<Needs, EngineError> {
+        // The damage curves and the mortality function are read and checked here,
+        // with the plan, so a bad file stops the run before anything is computed.
+        damage::load(cx.library)?;
+        damage::load_mortality(cx.library)?;
         Ok(Needs {
             layers: vec![depth::load(cx.library)?.input().to_string()],
             ..Needs::default()
