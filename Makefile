@@ -7,7 +7,7 @@ DEMO_ARGS ?=
 # Where cargo builds (honours CARGO_TARGET_DIR, like cargo itself).
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: deps demo test validate bench fmt clean
+.PHONY: deps demo test validate bench sweep fmt clean
 
 deps:
 	@scripts/install-deps.sh
@@ -38,6 +38,12 @@ validate: deps
 ## Criterion benchmarks (release).
 bench: deps
 	$(CARGO) bench -p riskcensus-engine --bench executor
+
+## The kill sweep at every fault point of a run, every output's rename included
+## (about 490 kills, each followed by a resumed run: hours). `make test` sweeps the
+## database transactions, the stage boundaries and one output of each kind.
+sweep: deps
+	RISKCENSUS_SWEEP_ALL=1 $(CARGO) test -p riskcensus-cli --test tests resume:: -- --nocapture
 
 fmt:
 	$(CARGO) fmt --all

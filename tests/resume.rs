@@ -18,14 +18,29 @@ use riskcensus_io::gpkg::GpkgDb;
 use riskcensus_testkit::files;
 
 /// The fault points the sweep kills at: all of them when `RISKCENSUS_SWEEP_ALL` is
-/// set (`make sweep`), else the census database's transactions and creation and the
-/// stage boundaries.
-fn kinds() -> Option<&'static str> {
+/// set (`make sweep`: every output's rename too, about 490 points, hours), else the
+/// census database's creation and transactions, the stage boundaries, and both
+/// sides of the rename of one output of each kind (a COG, a CSV table, the zoning
+/// GeoPackage, the manifest).
+fn kinds() -> Option<String> {
     if std::env::var_os("RISKCENSUS_SWEEP_ALL").is_some() {
-        None
-    } else {
-        Some("stage-,commit:census.gpkg,committed:census.gpkg,rename:census.gpkg,renamed:census.gpkg")
+        return None;
     }
+    let mut k = vec!["stage-".to_string()];
+    for name in [
+        "census.gpkg",
+        "flood_depth_100y.tif",
+        "eq_building_damage.csv",
+        "zoning.gpkg",
+        "manifest.json",
+    ] {
+        for side in ["rename", "renamed"] {
+            k.push(format!("{side}:{name}"));
+        }
+    }
+    k.push("commit:census.gpkg".into());
+    k.push("committed:census.gpkg".into());
+    Some(k.join(","))
 }
 
 /// Rows per table of a census database (every table, system tables included).
@@ -70,7 +85,7 @@ fn run_killed_at_every_point_then_resumed_equals_an_uninterrupted_run() {
     let mut points = Vec::new();
     let (kills, o) = kill_sweep(
         &d.path().join("sweep.journal"),
-        kinds(),
+        kinds().as_deref(),
         || {
             let mut c = bin();
             c.args(["run", "--quiet", "--run-id", "r1"]).arg(&census);
@@ -99,6 +114,8 @@ fn run_killed_at_every_point_then_resumed_equals_an_uninterrupted_run() {
         "commit:census.gpkg[earthquake/result_",
         "stage-start:prepare#",
         "stage-done:zoning#",
+        "rename:flood_depth_100y.tif",
+        "renamed:zoning.gpkg",
     ] {
         assert!(
             points.iter().any(|p| p.starts_with(want)),
@@ -107,7 +124,7 @@ fn run_killed_at_every_point_then_resumed_equals_an_uninterrupted_run() {
     }
     // Each source's batch and each stage boundary once: 2 × 22 + 2 × 11 + more.
     assert!(
-        kills >= 68,
+        kills >= 76,
         "only {kills} kill points: the sweep proves little"
     );
 
