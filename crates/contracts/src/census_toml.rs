@@ -269,14 +269,8 @@ impl CensusFile {
         }
         let mut ids = BTreeSet::new();
         for (kind, id, p) in self.sources() {
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                problems.push(format!(
-                    "[[{kind}]] id {id:?}: use letters, digits, '_' or '-'"
-                ));
+            if let Err(e) = riskcensus_core::names::check_id(&format!("[[{kind}]] id"), id) {
+                problems.push(e.to_string());
             }
             if !ids.insert(id) {
                 problems.push(format!("[[{kind}]] id {id:?} is used twice"));
