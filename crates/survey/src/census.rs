@@ -35,6 +35,8 @@ use riskcensus_contracts::tables::census::{ADMIN_UNITS, COMMUNITY_CAPACITY};
 pub const TEST_PAUSE_ENV: &str = "RISKCENSUS_TEST_PAUSE_IN_TXN_MS";
 
 const CHUNK: usize = 4096;
+/// Text bytes of the records validated at once, at most (plus one record).
+const CHUNK_BYTES: usize = 64 << 20;
 
 /// An offset web-map coordinate system converted to WGS 84 before projection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -557,7 +559,7 @@ impl Census {
 
     fn report(&self, p: &Prepared, dry_run: bool) -> IngestReport {
         IngestReport {
-            source: p.src.path.display().to_string(),
+            source: riskcensus_core::names::path_text(&p.src.path),
             source_layer: p.source_layer.clone(),
             layer: p.layer.name.into(),
             format: p.src.format.clone(),
@@ -715,7 +717,7 @@ impl Census {
             area: self.study_area(),
             today: crate::text::today(),
             seen: HashMap::new(),
-            source: p.src.path.display().to_string(),
+            source: riskcensus_core::names::path_text(&p.src.path),
             census_code: self.code.clone(),
             loaded,
             prefixed: 0,
@@ -730,9 +732,14 @@ impl Census {
             unknown_first: None,
         };
         let mut buf: Vec<SrcRecord> = Vec::with_capacity(CHUNK);
+        // Text bytes held in `buf`: a chunk is also cut at CHUNK_BYTES, so records
+        // with long fields are never held by the thousand.
+        let mut held = 0usize;
         let read = p.src.for_each(|r| {
+            held += r.values.iter().map(|v| v.text_len()).sum::<usize>();
             buf.push(r);
-            if buf.len() == CHUNK {
+            if buf.len() == CHUNK || held >= CHUNK_BYTES {
+                held = 0;
                 ctx.chunk(std::mem::take(&mut buf), report, sink)?;
             }
             Ok(())
@@ -1088,8 +1095,9 @@ struct RunCtx<'a> {
     transformer: Option<riskcensus_io::crs::Transformer>,
     area: [f64; 4],
     today: (i32, u32, u32),
-    /// key hash → row of its first occurrence.
-    seen: HashMap<u128, String>,
+    /// key hash → where its first occurrence sits (no text per record: a source of
+    /// millions of records holds 56 bytes per key here).
+    seen: HashMap<u128, crate::source::RecordRef>,
     source: String,
     /// The census's admin code (`[census] code`).
     census_code: String,
@@ -1377,7 +1385,7 @@ impl RunCtx<'_> {
                         format!("duplicate key {key:?}: first at {first}"),
                     )),
                     None => {
-                        self.seen.insert(kh, rec.at.to_string());
+                        self.seen.insert(kh, rec.at);
                     }
                 }
             }
