@@ -17,6 +17,7 @@ mod extra_hazard;
 mod fwi;
 mod geohazard;
 mod ground_motion;
+mod hostile;
 mod ingest;
 mod names;
 mod overrides;

@@ -84,10 +84,7 @@ pub fn open_validated(path: &Path) -> Result<(Dataset, RasterInfo), IoError> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         });
     }
-    let ds = Dataset::open(path).map_err(|source| IoError::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let ds = crate::gdal_util::open_ex(path, gdal::GdalOpenFlags::GDAL_OF_READONLY, &[], &[])?;
     let info = describe(&ds, path)?;
     Ok((ds, info))
 }

@@ -456,7 +456,9 @@ impl Census {
             txn.ensure_table(&rejects_spec()).map_err(w)?;
             txn.ensure_table(&batches_spec()).map_err(w)?;
             // Existing records: key → (fid, hash).
-            let mut existing: HashMap<String, (i64, String)> = HashMap::new();
+            // Compact per record (40 bytes): the key's and the record hash's first
+            // 16 bytes, not their text.
+            let mut existing: HashMap<[u8; 16], (i64, [u8; 16])> = HashMap::new();
             let mut scan_cols: Vec<&str> = p.layer.key.to_vec();
             scan_cols.push("record_hash");
             let nk = p.layer.key.len();
@@ -466,7 +468,7 @@ impl Census {
                     .map(raw_text)
                     .collect::<Vec<_>>()
                     .join("|");
-                existing.insert(key, (fid, raw_text(&vals[nk])));
+                existing.insert(key_digest(&key), (fid, hash_bytes(&raw_text(&vals[nk]))));
             })
             .map_err(w)?;
             let writer = txn.writer(p.layer.name, &cols).map_err(w)?;
@@ -478,8 +480,8 @@ impl Census {
                 let hash = record_hash(layer, &values, v.geom.as_ref());
                 values.push(FieldValue::String(hash.clone()));
                 values.push(FieldValue::String(batch_id.clone()));
-                match existing.get(&v.key) {
-                    Some((_, h)) if *h == hash => same += 1,
+                match existing.get(&key_digest(&v.key)) {
+                    Some((_, h)) if *h == hash_bytes(&hash) => same += 1,
                     Some((fid, _)) => {
                         writer.update(*fid, v.geom.as_ref(), &values).map_err(w)?;
                         upd += 1;
@@ -736,6 +738,16 @@ impl Census {
         // with long fields are never held by the thousand.
         let mut held = 0usize;
         let read = p.src.for_each(|r| {
+            if r.at.row > crate::source::MAX_SOURCE_RECORDS {
+                return Err(SurveyError::TooLarge {
+                    path: p.src.path.clone(),
+                    what: format!(
+                        "{}: more than {} records, the most one source may hold (split the file)",
+                        r.at,
+                        crate::source::MAX_SOURCE_RECORDS
+                    ),
+                });
+            }
             held += r.values.iter().map(|v| v.text_len()).sum::<usize>();
             buf.push(r);
             if buf.len() == CHUNK || held >= CHUNK_BYTES {
@@ -1048,6 +1060,24 @@ fn text_of(v: &FieldValue) -> Option<String> {
     }
 }
 
+/// The first 16 bytes of the SHA-256 of a record key: what the key maps hold.
+fn key_digest(key: &str) -> [u8; 16] {
+    let d = Sha256::digest(key.as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&d[..16]);
+    out
+}
+
+/// A record hash (hex) as bytes (its first 16; a hash that is not hex is hashed).
+fn hash_bytes(hex_text: &str) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    match hex::decode(hex_text) {
+        Ok(b) if b.len() >= 16 => out.copy_from_slice(&b[..16]),
+        _ => out = key_digest(hex_text),
+    }
+    out
+}
+
 fn raw_text(v: &riskcensus_io::vector_read::RawValue) -> String {
     use riskcensus_io::vector_read::RawValue;
     match v {
@@ -1095,9 +1125,10 @@ struct RunCtx<'a> {
     transformer: Option<riskcensus_io::crs::Transformer>,
     area: [f64; 4],
     today: (i32, u32, u32),
-    /// key hash → where its first occurrence sits (no text per record: a source of
-    /// millions of records holds 56 bytes per key here).
-    seen: HashMap<u128, crate::source::RecordRef>,
+    /// key digest → (row, CSV line or 0) of its first occurrence: 24 bytes per
+    /// record, no text (a source of 10 million records holds ≈ 0.5 GB here at most,
+    /// with the table's growth).
+    seen: HashMap<[u8; 16], (u32, u32)>,
     source: String,
     /// The census's admin code (`[census] code`).
     census_code: String,
@@ -1370,12 +1401,15 @@ impl RunCtx<'_> {
             }
             // Duplicates.
             if key_ok {
-                let kh = u128::from_le_bytes(
-                    Sha256::digest(key.as_bytes())[..16]
-                        .try_into()
-                        .expect("16 bytes"),
-                );
-                match self.seen.get(&kh) {
+                let kh = key_digest(&key);
+                match self.seen.get(&kh).map(|&(row, line)| {
+                    // `first` says where, as the record reference does.
+                    crate::source::RecordRef {
+                        row: u64::from(row),
+                        line: (line > 0).then_some(u64::from(line)),
+                        fid: None,
+                    }
+                }) {
                     Some(first) => probs.push(problem(
                         src,
                         rec.at,
@@ -1385,7 +1419,9 @@ impl RunCtx<'_> {
                         format!("duplicate key {key:?}: first at {first}"),
                     )),
                     None => {
-                        self.seen.insert(kh, rec.at);
+                        let small = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+                        self.seen
+                            .insert(kh, (small(rec.at.row), small(rec.at.line.unwrap_or(0))));
                     }
                 }
             }

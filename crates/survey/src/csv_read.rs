@@ -23,6 +23,10 @@ use crate::error::SurveyError;
 pub const MAX_FIELD_BYTES: usize = 16 << 20;
 /// Largest CSV record, in bytes of its decoded fields (64 MiB).
 pub const MAX_RECORD_BYTES: usize = 64 << 20;
+/// Most records one source may hold (20 million): an ingest keeps a 16-byte digest
+/// of every record's key (duplicate detection) and, on a re-load, of every stored
+/// record, ≈ 40 bytes each with the table's growth — under 1 GB at this bound.
+pub const MAX_SOURCE_RECORDS: u64 = 20_000_000;
 /// Most fields in one CSV record.
 pub const MAX_FIELDS: usize = 100_000;
 

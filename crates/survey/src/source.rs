@@ -11,14 +11,16 @@
 //! Resource bounds: a CSV is read as a stream (memory bounded by its largest record,
 //! not by the file); a CSV field or a vector text value longer than
 //! [`MAX_FIELD_BYTES`] (16 MiB), or a CSV record longer than [`MAX_RECORD_BYTES`]
-//! (64 MiB), stops the source with an error naming the file, the record and the field.
+//! (64 MiB), stops the source with an error naming the file, the record and the field;
+//! a source of more than [`MAX_SOURCE_RECORDS`] records is refused when its record
+//! after the bound is read.
 
 use std::path::{Path, PathBuf};
 
 use riskcensus_io::vector_read::{GeomFacts, RawValue, VectorSource};
 
 use crate::csv_read::{describe_bad_line, scan, CsvStream};
-pub use crate::csv_read::{MAX_FIELD_BYTES, MAX_RECORD_BYTES};
+pub use crate::csv_read::{MAX_FIELD_BYTES, MAX_RECORD_BYTES, MAX_SOURCE_RECORDS};
 use crate::error::SurveyError;
 use crate::text::{decode_strict, encoding_for};
 
