@@ -108,7 +108,13 @@ fn ingest(cwd: &Path, census: &Path, src: &Path, extra: &[&OsStr]) -> Output {
         .arg("ingest")
         .arg(census)
         .arg(src)
-        .args(["--layer", "buildings", "--source-crs", "EPSG:4490", "--quiet"])
+        .args([
+            "--layer",
+            "buildings",
+            "--source-crs",
+            "EPSG:4490",
+            "--quiet",
+        ])
         .args(extra)
         .output()
         .unwrap()
@@ -176,12 +182,18 @@ fn hostile_values_and_file_names_are_stored_verbatim_and_never_run() {
     assert_eq!(code(&o, "ingest"), 0, "{}", stderr(&o));
     assert_no_sentinel(root);
     let outside = new_outside(&before, &tree(root), Path::new("census"));
-    assert!(outside.is_empty(), "written outside the census: {outside:?}");
+    assert!(
+        outside.is_empty(),
+        "written outside the census: {outside:?}"
+    );
     let sidecars: Vec<_> = tree(&census.join("survey"))
         .into_iter()
         .filter(|p| !p.starts_with(src.file_name().unwrap()))
         .collect();
-    assert!(sidecars.is_empty(), "written beside the source: {sidecars:?}");
+    assert!(
+        sidecars.is_empty(),
+        "written beside the source: {sidecars:?}"
+    );
 
     // Every value stored as given, in both fields; the tables the SQL values name
     // are still there.
@@ -325,7 +337,10 @@ fn non_utf8_file_names_and_hostile_layer_names_are_recorded_as_given() {
     assert!([0, 2].contains(&code(&o, "ingest shp")), "{}", stderr(&o));
     assert_no_sentinel(root);
     let outside = new_outside(&before, &tree(root), Path::new("census"));
-    assert!(outside.is_empty(), "written outside the census: {outside:?}");
+    assert!(
+        outside.is_empty(),
+        "written outside the census: {outside:?}"
+    );
 
     assert_eq!(
         stored_buildings(&census),
@@ -345,7 +360,9 @@ fn non_utf8_file_names_and_hostile_layer_names_are_recorded_as_given() {
     assert_eq!(batches[1].text("source_layer"), layer);
     assert_eq!(
         batches[2].text("source"),
-        format!("{dir}/\\xB7\\xBF\\xCE\\xDD'; DROP TABLE hidden_dangers; -- $(touch SENTINEL8).shp")
+        format!(
+            "{dir}/\\xB7\\xBF\\xCE\\xDD'; DROP TABLE hidden_dangers; -- $(touch SENTINEL8).shp"
+        )
     );
     assert!(batches[2].text("read").parse::<u64>().unwrap() > 0);
     // A second load of the same layer is recognised as loaded (the filter on the
@@ -453,10 +470,7 @@ fn a_full_run_with_a_hostile_run_id_and_census_name_stays_in_its_folder() {
         root.join("SENTINEL9").display()
     );
     let toml = std::fs::read_to_string(census.join("census.toml")).unwrap();
-    let toml = toml.replace(
-        "name = \"演示县 Demo County\"",
-        &format!("name = {name:?}"),
-    );
+    let toml = toml.replace("name = \"演示县 Demo County\"", &format!("name = {name:?}"));
     std::fs::write(census.join("census.toml"), toml).unwrap();
     let run_id = "$(touch SENTINEL10) '; DROP TABLE result_eq_buildings; -- `id` 春";
     let before = tree(root);
@@ -478,7 +492,10 @@ fn a_full_run_with_a_hostile_run_id_and_census_name_stays_in_its_folder() {
     assert_eq!(code(&o, "report"), 0, "{}", stderr(&o));
     assert_no_sentinel(root);
     let outside = new_outside(&before, &tree(root), Path::new("census"));
-    assert!(outside.is_empty(), "written outside the census: {outside:?}");
+    assert!(
+        outside.is_empty(),
+        "written outside the census: {outside:?}"
+    );
     // Inside the census: the database, its lock and the run's folder only.
     let inside: BTreeSet<_> = tree(&census)
         .difference(&tree_of(&before, "census"))
@@ -583,7 +600,10 @@ fn truncated_geotiff(path: &Path, cols: u64, rows: u64) {
             (284, V::S(vec![1])),
             (339, V::S(vec![3])),
             (33550, V::D(vec![1.0, 1.0, 0.0])),
-            (33922, V::D(vec![0.0, 0.0, 0.0, 480_000.0, 4_030_000.0, 0.0])),
+            (
+                33922,
+                V::D(vec![0.0, 0.0, 0.0, 480_000.0, 4_030_000.0, 0.0]),
+            ),
             (34735, V::S(geokeys.clone())),
         ]
     };
@@ -618,7 +638,7 @@ fn truncated_geotiff(path: &Path, cols: u64, rows: u64) {
             } else {
                 ifd.extend((extra_at + extra.len() as u64).to_le_bytes());
                 extra.extend(bytes);
-                while extra.len() % 8 != 0 {
+                while !extra.len().is_multiple_of(8) {
                     extra.push(0);
                 }
             }
@@ -750,13 +770,13 @@ fn reading_and_validating_a_source_holds_no_memory_per_record_beyond_its_key() {
             );
         }
         std::fs::write(&src, s).unwrap();
-        let (rc, kib) = peak_rss_kib(
-            bin()
-                .arg("validate")
-                .arg(&census)
-                .arg(&src)
-                .args(["--layer", "buildings", "--source-crs", "EPSG:4490", "--quiet"]),
-        );
+        let (rc, kib) = peak_rss_kib(bin().arg("validate").arg(&census).arg(&src).args([
+            "--layer",
+            "buildings",
+            "--source-crs",
+            "EPSG:4490",
+            "--quiet",
+        ]));
         assert_eq!(rc, 0, "validate of {n} records");
         peaks.push(kib);
     }

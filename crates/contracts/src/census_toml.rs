@@ -105,7 +105,7 @@ pub enum RasterKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RasterSource {
-    /// Layer id (letters, digits, `_`, `-`), the name models use for it.
+    /// Layer id (1 to 64 ASCII letters, digits, `_`, `-`: it names files), the name models use for it.
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,
@@ -139,7 +139,7 @@ pub enum GeometryKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VectorSource {
-    /// Source id (letters, digits, `_`, `-`).
+    /// Source id (1 to 64 ASCII letters, digits, `_`, `-`: it names files).
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,
@@ -165,7 +165,7 @@ pub struct VectorSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableSource {
-    /// Source id (letters, digits, `_`, `-`).
+    /// Source id (1 to 64 ASCII letters, digits, `_`, `-`: it names files).
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,

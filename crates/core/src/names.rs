@@ -150,7 +150,14 @@ mod tests {
 
     #[test]
     fn folder_names() {
-        for ok in ["latest", "2026-spring", "2026年春 普查", "$(touch x)", "a;b|c", "'x'"] {
+        for ok in [
+            "latest",
+            "2026-spring",
+            "2026年春 普查",
+            "$(touch x)",
+            "a;b|c",
+            "'x'",
+        ] {
             assert!(check_folder_name("run id", ok).is_ok(), "{ok}");
         }
         for (bad, rule) in [
@@ -170,7 +177,10 @@ mod tests {
         // A long name is refused and shown shortened, with its length.
         let long = "长".repeat(3334);
         let e = check_folder_name("run id", &long).unwrap_err().to_string();
-        assert!(e.contains("(10002 bytes)") && e.contains("100 bytes"), "{e}");
+        assert!(
+            e.contains("(10002 bytes)") && e.contains("100 bytes"),
+            "{e}"
+        );
         assert!(e.len() < 400, "{e}");
     }
 

@@ -363,7 +363,9 @@ mod tests {
         while let Some(line) = s.next_record().unwrap() {
             out.push((
                 line,
-                (0..s.len()).map(|i| s.get(i).unwrap().to_string()).collect(),
+                (0..s.len())
+                    .map(|i| s.get(i).unwrap().to_string())
+                    .collect(),
             ));
         }
         out
@@ -391,10 +393,7 @@ mod tests {
             .records()
             .map(|r| r.unwrap().iter().map(String::from).collect())
             .collect();
-        assert_eq!(
-            theirs,
-            got.into_iter().map(|(_, f)| f).collect::<Vec<_>>()
-        );
+        assert_eq!(theirs, got.into_iter().map(|(_, f)| f).collect::<Vec<_>>());
     }
 
     #[test]
@@ -444,6 +443,9 @@ mod tests {
         assert_eq!(sha.len(), 64);
         let b = bad[0].expect("not UTF-8");
         assert_eq!(b.line, 3);
-        assert_eq!(describe_bad_line(&p, b), "line 3: \"2,\u{fffd}\u{fffd}bad\"");
+        assert_eq!(
+            describe_bad_line(&p, b),
+            "line 3: \"2,\u{fffd}\u{fffd}bad\""
+        );
     }
 }
