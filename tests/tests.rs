@@ -19,6 +19,7 @@ mod faults;
 mod fwi;
 mod geohazard;
 mod ground_motion;
+mod hostile;
 mod ingest;
 mod names;
 mod overrides;

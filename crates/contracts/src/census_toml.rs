@@ -105,7 +105,7 @@ pub enum RasterKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RasterSource {
-    /// Layer id (letters, digits, `_`, `-`), the name models use for it.
+    /// Layer id (1 to 64 ASCII letters, digits, `_`, `-`: it names files), the name models use for it.
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,
@@ -139,7 +139,7 @@ pub enum GeometryKind {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VectorSource {
-    /// Source id (letters, digits, `_`, `-`).
+    /// Source id (1 to 64 ASCII letters, digits, `_`, `-`: it names files).
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,
@@ -165,7 +165,7 @@ pub struct VectorSource {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TableSource {
-    /// Source id (letters, digits, `_`, `-`).
+    /// Source id (1 to 64 ASCII letters, digits, `_`, `-`: it names files).
     pub id: String,
     /// File, relative to the census folder.
     pub path: PathBuf,
@@ -269,14 +269,8 @@ impl CensusFile {
         }
         let mut ids = BTreeSet::new();
         for (kind, id, p) in self.sources() {
-            if id.is_empty()
-                || !id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-            {
-                problems.push(format!(
-                    "[[{kind}]] id {id:?}: use letters, digits, '_' or '-'"
-                ));
+            if let Err(e) = riskcensus_core::names::check_id(&format!("[[{kind}]] id"), id) {
+                problems.push(e.to_string());
             }
             if !ids.insert(id) {
                 problems.push(format!("[[{kind}]] id {id:?} is used twice"));

@@ -98,12 +98,12 @@ impl RunLayout {
     }
 }
 
-/// A run id must be a plain folder name: not empty, no path separator, not hidden.
+/// A run id names the folder `out/<run-id>`: a plain folder name by
+/// [`riskcensus_core::names::check_folder_name`] (1 to 100 bytes, no path separator
+/// or control character, not starting with `.`); the error names the value and the
+/// rule.
 pub fn check_run_id(run_id: &str) -> Result<(), String> {
-    if run_id.is_empty() || run_id.contains(['/', '\\']) || run_id.starts_with('.') {
-        return Err(format!("run id {run_id:?} must be a plain folder name"));
-    }
-    Ok(())
+    riskcensus_core::names::check_folder_name("run id", run_id).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]
@@ -120,7 +120,7 @@ mod tests {
         );
         assert_eq!(r.manifest(), Path::new("c/out/spring/manifest.json"));
         assert!(check_run_id("2026-spring").is_ok());
-        for bad in ["", "a/b", ".hidden", "a\\b"] {
+        for bad in ["", "a/b", ".hidden", "a\\b", "..", "a\nb", &"r".repeat(101)] {
             assert!(check_run_id(bad).is_err(), "{bad}");
         }
     }

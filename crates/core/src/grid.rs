@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::window::Window;
 
+/// Most cells a grid may have: 2^28 (268 435 456, e.g. 16 384 × 16 384 — a
+/// 160 km square at 10 m). A float32 layer of it is 1 GiB; the global stages
+/// (hydrology) hold about 17 B per cell. Also the most cells one raster read may hold.
+pub const MAX_GRID_CELLS: usize = 1 << 28;
+
 /// Why a [`GridSpec`] was refused: each variant names the offending value.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum GridError {
@@ -22,6 +27,14 @@ pub enum GridError {
     /// The grid has zero rows or zero columns.
     #[error("grid shape must be at least 1×1, got {rows}×{cols}")]
     Empty {
+        /// Rows asked for.
+        rows: usize,
+        /// Columns asked for.
+        cols: usize,
+    },
+    /// More than [`MAX_GRID_CELLS`] cells.
+    #[error("grid of {rows}×{cols} cells is larger than the engine's bound of 268435456 cells (2^28, e.g. 16384×16384; 1 GiB per float32 layer): use a coarser cell size or a smaller area")]
+    TooLarge {
         /// Rows asked for.
         rows: usize,
         /// Columns asked for.
@@ -134,6 +147,12 @@ impl GridSpec {
         }
         if self.rows == 0 || self.cols == 0 {
             return Err(GridError::Empty {
+                rows: self.rows,
+                cols: self.cols,
+            });
+        }
+        if self.rows.saturating_mul(self.cols) > MAX_GRID_CELLS {
+            return Err(GridError::TooLarge {
                 rows: self.rows,
                 cols: self.cols,
             });

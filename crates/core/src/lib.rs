@@ -10,6 +10,7 @@
 
 pub mod grid;
 pub mod level;
+pub mod names;
 pub mod nodata;
 pub mod tile;
 pub mod window;

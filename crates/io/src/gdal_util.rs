@@ -4,7 +4,73 @@
 use std::ffi::{c_char, CStr, CString};
 use std::path::Path;
 
+use gdal::{Dataset, GdalOpenFlags};
+
 use crate::error::IoError;
+
+/// Open `path` with GDAL (`GDALOpenEx`), handing GDAL the file name's bytes as they
+/// are. The gdal crate converts a path lossily, so a file name that is not UTF-8 (a
+/// GBK name from a Windows archive) became `�` and was "not found"; here it opens.
+/// `drivers` and `options` are GDAL's allowed drivers and open options.
+pub(crate) fn open_ex(
+    path: &Path,
+    flags: GdalOpenFlags,
+    drivers: &[&str],
+    options: &[&str],
+) -> Result<Dataset, IoError> {
+    use std::os::unix::ffi::OsStrExt;
+    crate::init();
+    let invalid = |what: String| IoError::Invalid {
+        path: path.to_path_buf(),
+        what,
+    };
+    let c_path = CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| invalid("the file name holds a NUL byte".into()))?;
+    let list = |items: &[&str]| -> Result<Vec<CString>, IoError> {
+        items
+            .iter()
+            .map(|s| CString::new(*s).map_err(|_| invalid(format!("GDAL option {s:?}"))))
+            .collect()
+    };
+    let (drv, opt) = (list(drivers)?, list(options)?);
+    let ptrs = |v: &[CString]| {
+        let mut p: Vec<*const c_char> = v.iter().map(|c| c.as_ptr()).collect();
+        p.push(std::ptr::null());
+        p
+    };
+    let (drv_p, opt_p) = (ptrs(&drv), ptrs(&opt));
+    // SAFETY: every pointer is a NUL-terminated string or a NULL-terminated list
+    // that outlives the call; GDAL copies what it keeps. A non-null handle is owned
+    // by the returned Dataset, which closes it once.
+    unsafe {
+        gdal_sys::CPLErrorReset();
+        let h = gdal_sys::GDALOpenEx(
+            c_path.as_ptr(),
+            flags.bits(),
+            if drivers.is_empty() {
+                std::ptr::null()
+            } else {
+                drv_p.as_ptr()
+            },
+            if options.is_empty() {
+                std::ptr::null()
+            } else {
+                opt_p.as_ptr()
+            },
+            std::ptr::null(),
+        );
+        if h.is_null() {
+            return Err(IoError::Open {
+                path: path.to_path_buf(),
+                source: gdal::errors::GdalError::NullPointer {
+                    method_name: "GDALOpenEx",
+                    msg: last_error(),
+                },
+            });
+        }
+        Ok(Dataset::from_c_dataset(h))
+    }
+}
 
 /// An argv for `GDAL*OptionsNew`: owned C strings and a NULL-terminated pointer list.
 pub(crate) struct Argv {

@@ -53,6 +53,8 @@ pub fn init() {
     ONCE.call_once(|| {
         // Errors reach callers through `Result`; GDAL's own stderr printing is off.
         gdal::config::set_error_handler(|_class, _no, _msg| {});
+        // Drivers, for the opens that bypass the gdal crate (`gdal_util::open_ex`).
+        gdal::DriverManager::register_all();
         // Bound GDAL's block cache so memory does not grow with raster size.
         let _ = gdal::config::set_config_option("GDAL_CACHEMAX", "256");
     });

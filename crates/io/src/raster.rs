@@ -4,6 +4,14 @@
 //! rotated or missing geotransform, a band that does not exist. Reads return `f32`
 //! arrays shaped `(rows, cols)` with the band's declared nodata (and NaN) mapped to
 //! NaN, whatever the band's data type.
+//!
+//! Resource bounds, checked before anything is allocated: a GeoTIFF whose header
+//! declares more data than the file holds (its first or last block lies past the end
+//! of the file: a truncated download or copy) is refused when opened, naming the
+//! file, its declared size and its length; one read holds at most
+//! [`MAX_READ_CELLS`] cells (a window above that is refused, naming the file and the
+//! bound, instead of allocating it). Reads through GDAL's warper and the tiled
+//! executor never hold more than a tile or GDAL's block cache.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +21,10 @@ use ndarray::Array2;
 use riskcensus_core::{nodata, GridSpec, Window};
 
 use crate::error::IoError;
+
+/// Most cells one read may hold in memory: 2^28 (268 435 456; 1 GiB as `f32`), the
+/// bound of a census grid too (`riskcensus_core::grid::MAX_GRID_CELLS`).
+pub const MAX_READ_CELLS: usize = riskcensus_core::grid::MAX_GRID_CELLS;
 
 /// What the engine needs to know about a raster file.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,10 +84,7 @@ pub fn open_validated(path: &Path) -> Result<(Dataset, RasterInfo), IoError> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         });
     }
-    let ds = Dataset::open(path).map_err(|source| IoError::Open {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let ds = crate::gdal_util::open_ex(path, gdal::GdalOpenFlags::GDAL_OF_READONLY, &[], &[])?;
     let info = describe(&ds, path)?;
     Ok((ds, info))
 }
@@ -119,6 +128,7 @@ pub fn describe(ds: &Dataset, path: &Path) -> Result<RasterInfo, IoError> {
         nodata.push(band.no_data_value());
     }
     let (cols, rows) = ds.raster_size();
+    check_blocks_in_file(ds, path, bands, (cols, rows), &band_types)?;
     let overviews = ds
         .rasterband(1)
         .ok()
@@ -140,6 +150,71 @@ pub fn describe(ds: &Dataset, path: &Path) -> Result<RasterInfo, IoError> {
         layout: ds.metadata_item("LAYOUT", "IMAGE_STRUCTURE"),
         overviews,
     })
+}
+
+/// Refuse a GeoTIFF whose header declares data past the end of the file: the first
+/// and the last block of every band (by the offsets and sizes the TIFF directory
+/// declares; a sparse block, at offset 0, holds nothing) must end inside the file.
+/// Other formats are not checked here; their reads fail, naming the window.
+fn check_blocks_in_file(
+    ds: &Dataset,
+    path: &Path,
+    bands: usize,
+    (cols, rows): (usize, usize),
+    band_types: &[String],
+) -> Result<(), IoError> {
+    use gdal::Metadata;
+    if ds.driver().short_name() != "GTiff" {
+        return Ok(());
+    }
+    let Ok(len) = std::fs::metadata(path).map(|m| m.len()) else {
+        return Ok(());
+    };
+    for b in 1..=bands {
+        let Ok(band) = ds.rasterband(b) else {
+            continue;
+        };
+        let (bx, by) = band.block_size();
+        if bx == 0 || by == 0 {
+            continue;
+        }
+        let last = (cols.div_ceil(bx) - 1, rows.div_ceil(by) - 1);
+        for (x, y) in [(0, 0), last] {
+            let item = |k: &str| {
+                band.metadata_item(&format!("BLOCK_{k}_{x}_{y}"), "TIFF")
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+            };
+            let (Some(off), Some(size)) = (item("OFFSET"), item("SIZE")) else {
+                continue;
+            };
+            if off > 0 && off.saturating_add(size) > len {
+                return Err(IoError::Invalid {
+                    path: path.to_path_buf(),
+                    what: format!(
+                        "truncated: the header declares {cols} × {rows} cells × {bands} band(s) of {}, and band {b}'s block ({x}, {y}) ends at byte {}, but the file has {len} bytes",
+                        band_types.get(b - 1).map(String::as_str).unwrap_or("?"),
+                        off.saturating_add(size)
+                    ),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuse a read of more than [`MAX_READ_CELLS`] cells before allocating it.
+fn check_read_size(path: &Path, band: usize, window: Window) -> Result<(), IoError> {
+    let cells = window.rows.saturating_mul(window.cols);
+    if cells > MAX_READ_CELLS {
+        return Err(IoError::Invalid {
+            path: path.to_path_buf(),
+            what: format!(
+                "band {band}: a read of {} × {} cells ({cells}) is more than the {MAX_READ_CELLS} cells (1 GiB of float32) the engine holds in memory at once",
+                window.rows, window.cols
+            ),
+        });
+    }
+    Ok(())
 }
 
 /// A raster opened for windowed reads of one band. Each worker thread opens its own
@@ -176,6 +251,7 @@ impl RasterReader {
 
     /// Read `window` as `f32`, nodata → NaN. The window must lie inside the raster.
     pub fn read_f32(&self, window: Window) -> Result<Array2<f32>, IoError> {
+        check_read_size(&self.info.path, self.band, window)?;
         let mut out = Array2::<f32>::zeros((window.rows, window.cols));
         self.read_f32_into(window, out.as_slice_mut().expect("standard layout"))?;
         Ok(out)
@@ -234,6 +310,7 @@ impl RasterReader {
 
     /// Read `window` as `u8` (for level and categorical layers), no nodata mapping.
     pub fn read_u8(&self, window: Window) -> Result<Array2<u8>, IoError> {
+        check_read_size(&self.info.path, self.band, window)?;
         let band = self
             .ds
             .rasterband(self.band)

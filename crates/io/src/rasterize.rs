@@ -12,7 +12,7 @@
 use std::path::Path;
 
 use gdal::raster::{Buffer, RasterCreationOptions};
-use gdal::{Dataset, DatasetOptions, DriverManager, GdalOpenFlags};
+use gdal::{Dataset, DriverManager, GdalOpenFlags};
 use ndarray::Array2;
 use riskcensus_core::GridSpec;
 
@@ -68,17 +68,7 @@ pub fn open_vector(path: &Path) -> Result<Dataset, IoError> {
             source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file"),
         });
     }
-    Dataset::open_ex(
-        path,
-        DatasetOptions {
-            open_flags: GdalOpenFlags::GDAL_OF_VECTOR,
-            ..Default::default()
-        },
-    )
-    .map_err(|source| IoError::Open {
-        path: path.to_path_buf(),
-        source,
-    })
+    crate::gdal_util::open_ex(path, GdalOpenFlags::GDAL_OF_VECTOR, &[], &[])
 }
 
 /// Rasterize a vector layer onto `grid` as `f32` (rows × cols).

@@ -15,7 +15,7 @@ use std::ffi::CStr;
 use std::path::{Path, PathBuf};
 
 use gdal::vector::{LayerAccess, ToGdal};
-use gdal::{Dataset, DatasetOptions, GdalOpenFlags};
+use gdal::{Dataset, GdalOpenFlags};
 use gdal_sys::OGRFieldType;
 
 use crate::error::IoError;
@@ -138,18 +138,12 @@ impl VectorSource {
             });
         }
         let open_options: &[&str] = if is_shp { &["ENCODING="] } else { &[] };
-        let ds = Dataset::open_ex(
+        let ds = crate::gdal_util::open_ex(
             path,
-            DatasetOptions {
-                open_flags: GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
-                open_options: Some(open_options),
-                ..Default::default()
-            },
-        )
-        .map_err(|source| IoError::Open {
-            path: path.to_path_buf(),
-            source,
-        })?;
+            GdalOpenFlags::GDAL_OF_VECTOR | GdalOpenFlags::GDAL_OF_READONLY,
+            &[],
+            open_options,
+        )?;
         let driver = ds.driver().short_name();
         Ok(Self {
             path: path.to_path_buf(),

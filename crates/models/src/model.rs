@@ -461,27 +461,12 @@ impl ModelSpec {
             loc: Locator::new(&self.text),
             problems: Vec::new(),
         };
-        if self.id.trim().is_empty()
-            || !self
-                .id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
-        {
-            c.err(
-                &[k("id")],
-                format!("id `{}` must be non-empty [A-Za-z0-9_-]", self.id),
-            );
+        if let Err(e) = riskcensus_core::names::check_id("id", &self.id) {
+            c.err(&[k("id")], e.to_string());
         }
         if let Some(o) = &self.output {
-            if o.is_empty()
-                || !o
-                    .chars()
-                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
-            {
-                c.err(
-                    &[k("output")],
-                    format!("output `{o}` must be a non-empty layer id [A-Za-z0-9_-]"),
-                );
+            if let Err(e) = riskcensus_core::names::check_id("output", o) {
+                c.err(&[k("output")], e.to_string());
             }
         }
         if self.version.trim().is_empty() {

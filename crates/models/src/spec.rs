@@ -13,7 +13,7 @@ use crate::error::ModelError;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelSpec {
-    /// `id`: the model id, non-empty `[A-Za-z0-9_-]`.
+    /// `id`: the model id, 1 to 64 of `[A-Za-z0-9_-]` (`riskcensus_core::names::check_id`).
     pub id: String,
     /// `version`: the model version, non-empty; recorded with every output.
     pub version: String,

@@ -35,6 +35,8 @@ use riskcensus_contracts::tables::census::{ADMIN_UNITS, COMMUNITY_CAPACITY};
 pub const TEST_PAUSE_ENV: &str = "RISKCENSUS_TEST_PAUSE_IN_TXN_MS";
 
 const CHUNK: usize = 4096;
+/// Text bytes of the records validated at once, at most (plus one record).
+const CHUNK_BYTES: usize = 64 << 20;
 
 /// An offset web-map coordinate system converted to WGS 84 before projection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -469,7 +471,9 @@ impl Census {
             txn.ensure_table(&rejects_spec()).map_err(w)?;
             txn.ensure_table(&batches_spec()).map_err(w)?;
             // Existing records: key → (fid, hash).
-            let mut existing: HashMap<String, (i64, String)> = HashMap::new();
+            // Compact per record (40 bytes): the key's and the record hash's first
+            // 16 bytes, not their text.
+            let mut existing: HashMap<[u8; 16], (i64, [u8; 16])> = HashMap::new();
             let mut scan_cols: Vec<&str> = p.layer.key.to_vec();
             scan_cols.push("record_hash");
             let nk = p.layer.key.len();
@@ -479,7 +483,7 @@ impl Census {
                     .map(raw_text)
                     .collect::<Vec<_>>()
                     .join("|");
-                existing.insert(key, (fid, raw_text(&vals[nk])));
+                existing.insert(key_digest(&key), (fid, hash_bytes(&raw_text(&vals[nk]))));
             })
             .map_err(w)?;
             let writer = txn.writer(p.layer.name, &cols).map_err(w)?;
@@ -491,8 +495,8 @@ impl Census {
                 let hash = record_hash(layer, &values, v.geom.as_ref());
                 values.push(FieldValue::String(hash.clone()));
                 values.push(FieldValue::String(batch_id.clone()));
-                match existing.get(&v.key) {
-                    Some((_, h)) if *h == hash => same += 1,
+                match existing.get(&key_digest(&v.key)) {
+                    Some((_, h)) if *h == hash_bytes(&hash) => same += 1,
                     Some((fid, _)) => {
                         writer.update(*fid, v.geom.as_ref(), &values).map_err(w)?;
                         upd += 1;
@@ -572,7 +576,7 @@ impl Census {
 
     fn report(&self, p: &Prepared, dry_run: bool) -> IngestReport {
         IngestReport {
-            source: p.src.path.display().to_string(),
+            source: riskcensus_core::names::path_text(&p.src.path),
             source_layer: p.source_layer.clone(),
             layer: p.layer.name.into(),
             format: p.src.format.clone(),
@@ -730,7 +734,7 @@ impl Census {
             area: self.study_area(),
             today: crate::text::today(),
             seen: HashMap::new(),
-            source: p.src.path.display().to_string(),
+            source: riskcensus_core::names::path_text(&p.src.path),
             census_code: self.code.clone(),
             loaded,
             prefixed: 0,
@@ -745,9 +749,24 @@ impl Census {
             unknown_first: None,
         };
         let mut buf: Vec<SrcRecord> = Vec::with_capacity(CHUNK);
+        // Text bytes held in `buf`: a chunk is also cut at CHUNK_BYTES, so records
+        // with long fields are never held by the thousand.
+        let mut held = 0usize;
         let read = p.src.for_each(|r| {
+            if r.at.row > crate::source::MAX_SOURCE_RECORDS {
+                return Err(SurveyError::TooLarge {
+                    path: p.src.path.clone(),
+                    what: format!(
+                        "{}: more than {} records, the most one source may hold (split the file)",
+                        r.at,
+                        crate::source::MAX_SOURCE_RECORDS
+                    ),
+                });
+            }
+            held += r.values.iter().map(|v| v.text_len()).sum::<usize>();
             buf.push(r);
-            if buf.len() == CHUNK {
+            if buf.len() == CHUNK || held >= CHUNK_BYTES {
+                held = 0;
                 ctx.chunk(std::mem::take(&mut buf), report, sink)?;
             }
             Ok(())
@@ -1057,6 +1076,24 @@ fn text_of(v: &FieldValue) -> Option<String> {
     }
 }
 
+/// The first 16 bytes of the SHA-256 of a record key: what the key maps hold.
+fn key_digest(key: &str) -> [u8; 16] {
+    let d = Sha256::digest(key.as_bytes());
+    let mut out = [0u8; 16];
+    out.copy_from_slice(&d[..16]);
+    out
+}
+
+/// A record hash (hex) as bytes (its first 16; a hash that is not hex is hashed).
+fn hash_bytes(hex_text: &str) -> [u8; 16] {
+    let mut out = [0u8; 16];
+    match hex::decode(hex_text) {
+        Ok(b) if b.len() >= 16 => out.copy_from_slice(&b[..16]),
+        _ => out = key_digest(hex_text),
+    }
+    out
+}
+
 fn raw_text(v: &riskcensus_io::vector_read::RawValue) -> String {
     use riskcensus_io::vector_read::RawValue;
     match v {
@@ -1104,8 +1141,10 @@ struct RunCtx<'a> {
     transformer: Option<riskcensus_io::crs::Transformer>,
     area: [f64; 4],
     today: (i32, u32, u32),
-    /// key hash → row of its first occurrence.
-    seen: HashMap<u128, String>,
+    /// key digest → (row, CSV line or 0) of its first occurrence: 24 bytes per
+    /// record, no text (a source of 10 million records holds ≈ 0.5 GB here at most,
+    /// with the table's growth).
+    seen: HashMap<[u8; 16], (u32, u32)>,
     source: String,
     /// The census's admin code (`[census] code`).
     census_code: String,
@@ -1378,12 +1417,15 @@ impl RunCtx<'_> {
             }
             // Duplicates.
             if key_ok {
-                let kh = u128::from_le_bytes(
-                    Sha256::digest(key.as_bytes())[..16]
-                        .try_into()
-                        .expect("16 bytes"),
-                );
-                match self.seen.get(&kh) {
+                let kh = key_digest(&key);
+                match self.seen.get(&kh).map(|&(row, line)| {
+                    // `first` says where, as the record reference does.
+                    crate::source::RecordRef {
+                        row: u64::from(row),
+                        line: (line > 0).then_some(u64::from(line)),
+                        fid: None,
+                    }
+                }) {
                     Some(first) => probs.push(problem(
                         src,
                         rec.at,
@@ -1393,7 +1435,9 @@ impl RunCtx<'_> {
                         format!("duplicate key {key:?}: first at {first}"),
                     )),
                     None => {
-                        self.seen.insert(kh, rec.at.to_string());
+                        let small = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+                        self.seen
+                            .insert(kh, (small(rec.at.row), small(rec.at.line.unwrap_or(0))));
                     }
                 }
             }

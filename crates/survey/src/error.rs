@@ -100,6 +100,16 @@ pub enum SurveyError {
         /// The `csv` crate's message.
         msg: String,
     },
+    /// A source exceeds a stated resource bound (a field longer than
+    /// `source::MAX_FIELD_BYTES`, a record longer than `source::MAX_RECORD_BYTES`):
+    /// refused before it is held in memory, naming the record and field.
+    #[error("{path}: {what}")]
+    TooLarge {
+        /// The source file.
+        path: PathBuf,
+        /// Which record and field, how large, and the bound.
+        what: String,
+    },
     /// The file extension is not a supported source format.
     #[error("{path}: unsupported source format (use .gpkg, .shp, .geojson/.json or .csv)")]
     Format {
@@ -167,6 +177,7 @@ impl SurveyError {
             SurveyError::Mapping { .. } => "mapping",
             SurveyError::UnknownLayer { .. } => "unknown_layer",
             SurveyError::Csv { .. } => "csv",
+            SurveyError::TooLarge { .. } => "too_large",
             SurveyError::Format { .. } => "format",
             SurveyError::Census { .. } => "census",
             SurveyError::Database { .. } => "database",

@@ -35,6 +35,7 @@
 pub mod admin;
 pub mod census;
 pub mod codes;
+mod csv_read;
 pub mod error;
 pub mod mapping;
 pub mod offset;

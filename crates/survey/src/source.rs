@@ -7,10 +7,20 @@
 //! without one, the given encoding, else UTF-8 when every text value is valid UTF-8,
 //! else GBK — and the choice is reported. GeoPackage and GeoJSON text is UTF-8.
 
+//!
+//! Resource bounds: a CSV is read as a stream (memory bounded by its largest record,
+//! not by the file); a CSV field or a vector text value longer than
+//! [`MAX_FIELD_BYTES`] (16 MiB), or a CSV record longer than [`MAX_RECORD_BYTES`]
+//! (64 MiB), stops the source with an error naming the file, the record and the field;
+//! a source of more than [`MAX_SOURCE_RECORDS`] records is refused when its record
+//! after the bound is read.
+
 use std::path::{Path, PathBuf};
 
 use riskcensus_io::vector_read::{GeomFacts, RawValue, VectorSource};
 
+use crate::csv_read::{describe_bad_line, scan, CsvStream};
+pub use crate::csv_read::{MAX_FIELD_BYTES, MAX_RECORD_BYTES, MAX_SOURCE_RECORDS};
 use crate::error::SurveyError;
 use crate::text::{decode_strict, encoding_for};
 
@@ -35,6 +45,14 @@ impl SrcVal {
             SrcVal::Int(i) => i.to_string(),
             SrcVal::Real(r) => r.to_string(),
             SrcVal::Text(s) => s.clone(),
+        }
+    }
+
+    /// Bytes of text the value holds (0 for numbers and nulls).
+    pub fn text_len(&self) -> usize {
+        match self {
+            SrcVal::Text(s) => s.len(),
+            _ => 0,
         }
     }
 
@@ -103,7 +121,7 @@ pub struct SrcRecord {
 
 enum Kind {
     Csv {
-        text: String,
+        encoding: &'static encoding_rs::Encoding,
         x: Option<usize>,
         y: Option<usize>,
     },
@@ -215,54 +233,57 @@ impl Source {
     }
 
     fn open_csv(path: &Path, opts: &ReadOptions) -> Result<Self, SurveyError> {
-        let bytes = std::fs::read(path).map_err(SurveyError::fs(path))?;
-        let sha256 = riskcensus_io::digest::bytes_sha256(&bytes);
-        let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        let (text, encoding) = match &opts.encoding {
+        // One streaming pass: the digest, and which encodings decode the file.
+        let (sha256, enc, encoding) = match &opts.encoding {
             Some(label) => {
                 let enc = encoding_for(label).ok_or_else(|| SurveyError::Encoding {
                     path: path.to_path_buf(),
                     encoding: label.clone(),
                     detail: "unknown encoding name".into(),
                 })?;
-                let text = decode_strict(enc, body).ok_or_else(|| SurveyError::Encoding {
-                    path: path.to_path_buf(),
-                    encoding: enc.name().into(),
-                    detail: first_bad_line(enc, body),
-                })?;
-                (text, (enc.name().to_string(), "given".to_string()))
+                let (sha, bad) = scan(path, &[enc])?;
+                if let Some(b) = bad[0] {
+                    return Err(SurveyError::Encoding {
+                        path: path.to_path_buf(),
+                        encoding: enc.name().into(),
+                        detail: describe_bad_line(path, b),
+                    });
+                }
+                (sha, enc, (enc.name().to_string(), "given".to_string()))
             }
-            None => match std::str::from_utf8(body) {
-                Ok(s) => (
-                    s.to_string(),
-                    ("UTF-8".into(), "detected: valid UTF-8".into()),
-                ),
-                Err(_) => {
-                    let text = decode_strict(encoding_rs::GBK, body).ok_or_else(|| {
-                        SurveyError::Encoding {
-                            path: path.to_path_buf(),
-                            encoding: "UTF-8 or GBK".into(),
-                            detail: first_bad_line(encoding_rs::GBK, body),
-                        }
-                    })?;
-                    (
-                        text,
+            None => {
+                let (sha, bad) = scan(path, &[encoding_rs::UTF_8, encoding_rs::GBK])?;
+                match (bad[0], bad[1]) {
+                    (None, _) => (
+                        sha,
+                        encoding_rs::UTF_8,
+                        ("UTF-8".into(), "detected: valid UTF-8".into()),
+                    ),
+                    (Some(_), None) => (
+                        sha,
+                        encoding_rs::GBK,
                         (
                             "GBK".into(),
                             "detected: not valid UTF-8, decoded as GBK".into(),
                         ),
-                    )
+                    ),
+                    (Some(_), Some(b)) => {
+                        return Err(SurveyError::Encoding {
+                            path: path.to_path_buf(),
+                            encoding: "UTF-8 or GBK".into(),
+                            detail: describe_bad_line(path, b),
+                        })
+                    }
                 }
-            },
+            }
         };
-        let mut rdr = csv::ReaderBuilder::new()
-            .flexible(true)
-            .from_reader(text.as_bytes());
-        let header = rdr.headers().map_err(|e| SurveyError::Csv {
-            path: path.to_path_buf(),
-            msg: e.to_string(),
-        })?;
-        let columns: Vec<String> = header.iter().map(|h| h.trim().to_string()).collect();
+        let mut rdr = CsvStream::open(path, enc)?;
+        let columns: Vec<String> = match rdr.next_record()? {
+            Some(_) => (0..rdr.len())
+                .map(|i| rdr.get(i).unwrap_or("").trim().to_string())
+                .collect(),
+            None => Vec::new(),
+        };
         if columns.iter().all(|c| c.is_empty()) {
             return Err(SurveyError::Empty {
                 path: path.to_path_buf(),
@@ -311,7 +332,11 @@ impl Source {
             declared: 0,
             format: "CSV".into(),
             sha256,
-            kind: Kind::Csv { text, x, y },
+            kind: Kind::Csv {
+                encoding: enc,
+                x,
+                y,
+            },
         })
     }
 
@@ -411,66 +436,36 @@ impl Source {
         mut f: impl FnMut(SrcRecord) -> Result<(), SurveyError>,
     ) -> Result<u64, SurveyError> {
         match &self.kind {
-            Kind::Csv { text, x, y } => {
-                let mut rdr = csv::ReaderBuilder::new()
-                    .flexible(true)
-                    .from_reader(text.as_bytes());
+            Kind::Csv { encoding, x, y } => {
+                let mut rdr = CsvStream::open(&self.path, encoding)?;
+                rdr.next_record()?; // the header
+                rdr.set_names(self.columns.clone());
                 let ncol = self.columns.len();
-                let mut rec = csv::StringRecord::new();
                 let mut row = 0u64;
-                // Newlines before byte `counted` of the text.
-                let (mut counted, mut seen_lines) = (0usize, 0u64);
-                loop {
-                    match rdr.read_record(&mut rec) {
-                        Ok(false) => break,
-                        Ok(true) => {}
-                        Err(e) => {
-                            return Err(SurveyError::Csv {
-                                path: self.path.clone(),
-                                msg: e.to_string(),
-                            })
-                        }
-                    }
+                while let Some(line) = rdr.next_record()? {
                     // Skip blank lines at the end of a file.
-                    if rec.len() == 1 && rec[0].trim().is_empty() {
+                    if rdr.len() == 1 && rdr.get(0).unwrap_or("").trim().is_empty() {
                         continue;
                     }
                     row += 1;
-                    // The file line a record starts on, counted from its byte offset (the
-                    // csv crate's own line count is one behind for CRLF files and right
-                    // for LF files): after a CRLF the offset points at the `\n`, so line
-                    // ends at the offset are skipped first.
-                    let line = rec.position().map(|p| {
-                        let b = text.as_bytes();
-                        let mut at = (p.byte() as usize).min(b.len());
-                        while at < b.len() && (b[at] == b'\n' || b[at] == b'\r') {
-                            at += 1;
-                        }
-                        seen_lines += text.as_bytes()[counted..at]
-                            .iter()
-                            .filter(|&&b| b == b'\n')
-                            .count() as u64;
-                        counted = at;
-                        seen_lines + 1
-                    });
                     let values: Vec<SrcVal> = (0..ncol)
-                        .map(|i| match rec.get(i) {
+                        .map(|i| match rdr.get(i) {
                             Some(s) if !s.trim().is_empty() => SrcVal::Text(s.trim().to_string()),
                             _ => SrcVal::Null,
                         })
                         .collect();
                     let geom = match (x, y) {
                         (Some(i), Some(j)) => SrcGeom::Xy(
-                            rec.get(*i).unwrap_or("").trim().to_string(),
-                            rec.get(*j).unwrap_or("").trim().to_string(),
+                            rdr.get(*i).unwrap_or("").trim().to_string(),
+                            rdr.get(*j).unwrap_or("").trim().to_string(),
                         ),
                         _ => SrcGeom::None,
                     };
-                    let field_count = (rec.len() != ncol).then_some((rec.len(), ncol));
+                    let field_count = (rdr.len() != ncol).then_some((rdr.len(), ncol));
                     f(SrcRecord {
                         at: RecordRef {
                             row,
-                            line,
+                            line: Some(line),
                             fid: None,
                         },
                         values,
@@ -493,6 +488,17 @@ impl Source {
                         RawValue::Integer(i) => SrcVal::Int(i),
                         RawValue::Real(r) => SrcVal::Real(r),
                         RawValue::Text(b) => {
+                            if b.len() > MAX_FIELD_BYTES {
+                                return Err(SurveyError::TooLarge {
+                                    path: self.path.clone(),
+                                    what: format!(
+                                        "feature {}, field {:?}: the value has {} bytes, more than {MAX_FIELD_BYTES} (16 MiB), the largest field a source may hold",
+                                        feat.fid.unwrap_or(feat.index),
+                                        self.columns.get(i).cloned().unwrap_or_default(),
+                                        b.len()
+                                    ),
+                                });
+                            }
                             let s = decode_strict(encoding, &b).ok_or_else(|| {
                                 SurveyError::Encoding {
                                     path: self.path.clone(),
@@ -549,20 +555,6 @@ pub fn geojson_declares_crs(path: &Path) -> Result<bool, SurveyError> {
             .map(|t| t.crs.is_some())
             .unwrap_or(false),
     )
-}
-
-/// The first line that does not decode, for the error message.
-fn first_bad_line(enc: &'static encoding_rs::Encoding, body: &[u8]) -> String {
-    for (i, line) in body.split(|&b| b == b'\n').enumerate() {
-        if decode_strict(enc, line).is_none() {
-            return format!(
-                "line {}: {:?}",
-                i + 1,
-                String::from_utf8_lossy(&line[..line.len().min(80)])
-            );
-        }
-    }
-    "a multi-byte sequence is cut at the end of the file (truncated?)".into()
 }
 
 impl Source {

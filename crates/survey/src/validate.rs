@@ -243,6 +243,19 @@ impl FieldPlan {
             let mapped = vmap.get(shown.trim()).cloned();
             let text = mapped.clone().unwrap_or_else(|| shown.clone());
             let v = match f.kind {
+                // SQLite text ends at a NUL: storing it would cut the value.
+                Kind::Text if text.contains('\0') => {
+                    push(
+                        f,
+                        text.replace('\0', "\\0"),
+                        Rule::Type,
+                        format!(
+                            "{} holds a NUL byte (shown \\0): text cannot store one",
+                            f.name
+                        ),
+                    );
+                    None
+                }
                 Kind::Text => Some(FieldValue::String(text)),
                 Kind::Integer => {
                     let n = match raw {

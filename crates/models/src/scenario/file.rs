@@ -264,16 +264,8 @@ impl Scenario {
         let origin: PathBuf = origin.as_ref().to_path_buf();
         let s: Spec = parse_toml(text, &origin)?;
         let mut c = Checker::new(text);
-        if s.id.is_empty()
-            || !s
-                .id
-                .chars()
-                .all(|ch| ch.is_ascii_alphanumeric() || ch == '_' || ch == '-')
-        {
-            c.err(
-                &[k("id")],
-                "letters, digits, `_` and `-` only (it names files)",
-            );
+        if let Err(e) = riskcensus_core::names::check_id("id", &s.id) {
+            c.err(&[k("id")], e.to_string());
         }
         if !(1900..=2200).contains(&s.survey_year) {
             c.err(&[k("survey_year")], "a year in 1900..=2200");
