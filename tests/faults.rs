@@ -146,6 +146,23 @@ fn outputs_match(want: &Path, got: &Path, complete: bool) {
     }
 }
 
+/// `riskcensus ingest` of the demo census's buildings into the census `c`.
+fn ingest_buildings(c: &str) -> Vec<String> {
+    let src = format!("{c}/survey/buildings.csv");
+    [
+        "ingest",
+        "--quiet",
+        c,
+        &src,
+        "--layer",
+        "buildings",
+        "--source-crs",
+        "EPSG:4490",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
 #[test]
 fn a_read_only_census_or_run_folder_is_named_before_any_work() {
     let d = tempfile::tempdir().unwrap();
@@ -176,17 +193,8 @@ fn a_read_only_census_or_run_folder_is_named_before_any_work() {
         assert!(err.contains("read-only") && err.contains(c), "{err}");
         assert!(points.is_empty(), "work done before the check: {points}");
 
-        let src = format!("{c}/survey/buildings.csv");
-        let (o, points) = traced(&[
-            "ingest",
-            "--quiet",
-            c,
-            &src,
-            "--layer",
-            "buildings",
-            "--source-crs",
-            "EPSG:4490",
-        ]);
+        let args = ingest_buildings(c);
+        let (o, points) = traced(&args.iter().map(String::as_str).collect::<Vec<_>>());
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert!(err.contains("read-only") && err.contains(c), "{err}");
@@ -243,17 +251,8 @@ fn a_full_disk_fails_cleanly_and_a_rerun_after_freeing_space_completes_identical
     let census = disk.join("census");
     copy_census(&reference.join("census"), &census);
     let c = census.to_str().unwrap();
-    let src = format!("{c}/survey/buildings.csv");
-    let o = crate::util::run(&[
-        "ingest",
-        "--quiet",
-        c,
-        &src,
-        "--layer",
-        "buildings",
-        "--source-crs",
-        "EPSG:4490",
-    ]);
+    let args = ingest_buildings(c);
+    let o = crate::util::run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "ingest on a full disk: {err}");
     assert!(
