@@ -7,7 +7,7 @@ DEMO_ARGS ?=
 # Where cargo builds (honours CARGO_TARGET_DIR, like cargo itself).
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: deps demo test validate bench fmt clean
+.PHONY: deps demo test validate bench fuzz fmt clean
 
 deps:
 	@scripts/install-deps.sh
@@ -38,6 +38,12 @@ validate: deps
 ## Criterion benchmarks (release).
 bench: deps
 	$(CARGO) bench -p riskcensus-engine --bench executor
+
+## Fuzz every target for FUZZ_SECONDS each (default 600), one after another, with the
+## nightly toolchain and cargo-fuzz (docs/fuzzing.md).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(abspath $(TARGET_DIR))/fuzz-corpus fuzz/run.sh
 
 fmt:
 	$(CARGO) fmt --all
