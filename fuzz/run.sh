@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Run the fuzz targets one after another (docs/fuzzing.md), each for FUZZ_SECONDS
 # (default 600), single job, with libFuzzer's limits on: 10 s per input (-timeout),
-# 2048 MB of RSS (-rss_limit_mb), 4096 MB for one allocation (-malloc_limit_mb).
+# 2048 MB of RSS and of one allocation (-rss_limit_mb, libFuzzer's default).
 #
 #   fuzz/run.sh [target…]          # default: every target of fuzz/Cargo.toml
 #
@@ -33,7 +33,7 @@ for t in "${targets[@]}"; do
     mkdir -p "$work/$t"
     echo "== $t: ${seconds} s"
     if ! cargo +nightly fuzz run -O -a "$t" "$work/$t" "corpus/$t" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=4096 \
+        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
         -dict="$(dict_of "$t")" -print_final_stats=1 >"$work/$t.log" 2>&1; then
         failed+=("$t")
         echo "   FAILED: see $work/$t.log and fuzz/artifacts/$t/"
