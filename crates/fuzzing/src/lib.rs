@@ -214,7 +214,8 @@ pub fn geojson_source(bytes: &[u8]) -> Outcome {
     use riskcensus_survey::{Census, IngestOptions};
     let dir = scratch();
     let path = put(dir.path(), "source.geojson", bytes);
-    let src = Source::open(&path, &ReadOptions::default()).map_err(|e| naming(e, "source.geojson"))?;
+    let src =
+        Source::open(&path, &ReadOptions::default()).map_err(|e| naming(e, "source.geojson"))?;
     let ncol = src.columns.len();
     src.for_each(|r| {
         assert_eq!(r.values.len(), ncol, "a record has one value per field");
@@ -259,8 +260,9 @@ pub fn census_toml(bytes: &[u8]) -> Outcome {
         let _ = file.problems(dir.path());
         let _ = file.sources().count();
         if let Ok(again) = file.to_toml("# round trip\n") {
-            let back = CensusFile::parse(&again, &path)
-                .unwrap_or_else(|e| panic!("to_toml wrote a file that does not read: {e}\n{again}"));
+            let back = CensusFile::parse(&again, &path).unwrap_or_else(|e| {
+                panic!("to_toml wrote a file that does not read: {e}\n{again}")
+            });
             assert_eq!(&back, file, "census.toml does not survive a round trip");
         }
     }
@@ -299,7 +301,10 @@ pub const MODEL_PARSERS: &[(&str, fn(&str) -> Outcome)] = &[
     ("models/flood/flood_depth_damage.toml", depth_damage),
     ("models/flood/flood_mortality.toml", depth_mortality),
     ("models/capacity/capacity_gaps.toml", capacity_gaps),
-    ("models/capacity/grassroots_capacity.toml", grassroots_capacity),
+    (
+        "models/capacity/grassroots_capacity.toml",
+        grassroots_capacity,
+    ),
 ];
 
 fn scoring_model(text: &str) -> Outcome {
@@ -337,7 +342,8 @@ fn prevention_rules(text: &str) -> Outcome {
 
 fn earthquake_params(text: &str) -> Outcome {
     use riskcensus_models::earthquake::EarthquakeParams;
-    let p = EarthquakeParams::parse(text, "earthquake.toml").map_err(|e| naming(e, "earthquake.toml"))?;
+    let p = EarthquakeParams::parse(text, "earthquake.toml")
+        .map_err(|e| naming(e, "earthquake.toml"))?;
     let _ = p.gmm_tree();
     Ok(())
 }
@@ -351,7 +357,10 @@ fn fragility_table(text: &str) -> Outcome {
         if let Ok((curve, _)) = t.curve("URML", level) {
             for pga in [0.0, 0.1, 1.0, 10.0] {
                 let p = curve.state_probabilities(pga);
-                assert!(p.iter().all(|x| !x.is_nan()), "a NaN damage-state probability");
+                assert!(
+                    p.iter().all(|x| !x.is_nan()),
+                    "a NaN damage-state probability"
+                );
             }
         }
     }

@@ -24,7 +24,10 @@ fn survey_values_mapping_unknown_crs_leak() {
     let e = replay("survey_values", "mapping-unknown-crs-leak")
         .unwrap_err()
         .to_string();
-    assert!(e.contains("survey.csv") && e.contains("is not understood"), "{e}");
+    assert!(
+        e.contains("survey.csv") && e.contains("is not understood"),
+        "{e}"
+    );
     assert!(e.contains("CGC}}}"), "{e}");
 }
 
