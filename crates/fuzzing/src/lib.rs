@@ -277,14 +277,16 @@ pub fn model_files(bytes: &[u8]) -> Outcome {
     let Some((&sel, rest)) = bytes.split_first() else {
         return Err("empty input".into());
     };
-    let (name, parse) = MODEL_PARSERS[sel as usize % MODEL_PARSERS.len()];
-    let _ = name;
+    let (_, parse) = MODEL_PARSERS[sel as usize % MODEL_PARSERS.len()];
     parse(utf8(rest)?)
 }
 
+/// A parser of one kind of model file, given the file's text.
+pub type ModelParser = fn(&str) -> Outcome;
+
 /// The parsers [`model_files`] dispatches to: the file they read (as named in errors)
 /// and the parser. The order is that of the selector byte of the corpus files.
-pub const MODEL_PARSERS: &[(&str, fn(&str) -> Outcome)] = &[
+pub const MODEL_PARSERS: &[(&str, ModelParser)] = &[
     ("models/flood/flood.toml", scoring_model),
     ("models/flood/hazard.toml", hazard_declaration),
     ("models/common/levels.toml", level_schemes),
