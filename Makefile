@@ -7,7 +7,7 @@ DEMO_ARGS ?=
 # Where cargo builds (honours CARGO_TARGET_DIR, like cargo itself).
 TARGET_DIR ?= $(or $(CARGO_TARGET_DIR),target)
 
-.PHONY: deps demo test validate bench sweep fmt clean
+.PHONY: deps demo test validate bench sweep fuzz fmt clean
 
 deps:
 	@scripts/install-deps.sh
@@ -44,6 +44,12 @@ bench: deps
 ## database transactions, the stage boundaries and one output of each kind.
 sweep: deps
 	RISKCENSUS_SWEEP_ALL=1 $(CARGO) test -p riskcensus-cli --test tests resume:: -- --nocapture
+
+## Fuzz every target for FUZZ_SECONDS each (default 600), one after another, with the
+## nightly toolchain and cargo-fuzz (docs/fuzzing.md).
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_WORK=$(abspath $(TARGET_DIR))/fuzz-corpus fuzz/run.sh
 
 fmt:
 	$(CARGO) fmt --all

@@ -11,10 +11,24 @@ use crate::error::IoError;
 /// Parse a CRS given as `EPSG:n`, WKT, PROJ string or anything OSR's
 /// `SetFromUserInput` takes, with (x, y) axis order.
 pub fn spatial_ref(crs: &str) -> Result<SpatialRef, IoError> {
-    let mut srs = SpatialRef::from_definition(crs).map_err(|source| IoError::Crs {
+    let err = |source| IoError::Crs {
         crs: crs.to_string(),
         source,
-    })?;
+    };
+    // Not `SpatialRef::from_definition`: gdal 0.19 leaks its OGRSpatialReference when
+    // the text has a NUL byte or OSR refuses it (found by fuzzing, docs/fuzzing.md).
+    // Here `srs` owns the handle before the call and frees it on every path.
+    let text = std::ffi::CString::new(crs).map_err(|e| err(e.into()))?;
+    let mut srs = SpatialRef::new().map_err(err)?;
+    // SAFETY: `srs` holds a valid OGRSpatialReferenceH for the whole call and `text`
+    // is a NUL-terminated string that outlives it; OSR copies what it keeps.
+    let rv = unsafe { gdal_sys::OSRSetFromUserInput(srs.to_c_hsrs(), text.as_ptr()) };
+    if rv != gdal_sys::OGRErr::OGRERR_NONE {
+        return Err(err(gdal::errors::GdalError::OgrError {
+            err: rv,
+            method_name: "OSRSetFromUserInput",
+        }));
+    }
     srs.set_axis_mapping_strategy(AxisMappingStrategy::TraditionalGisOrder);
     Ok(srs)
 }
@@ -177,6 +191,18 @@ impl Transformer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Refused definitions (unknown, malformed, with a NUL byte) are errors naming
+    /// the text; a good one still parses after them.
+    #[test]
+    fn refused_crs_definitions_are_errors() {
+        crate::init();
+        for bad in ["EPSG:9096", "CGC}}}S2000", "EPSG:4326\0tail", ""] {
+            let e = spatial_ref(bad).unwrap_err().to_string();
+            assert!(e.contains(&format!("{bad:?}")), "{bad:?}: {e}");
+        }
+        assert!(is_projected("EPSG:4548").unwrap());
+    }
 
     #[test]
     fn cgcs2000_gk_cm117_round_trip() {
