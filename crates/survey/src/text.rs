@@ -69,11 +69,110 @@ fn days_in_month(y: i32, m: u32) -> u32 {
     }
 }
 
-/// Parse `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD` or `YYYYMMDD` (a time part after a
-/// blank or `T` is ignored); checks the day exists.
+/// Survey text as ASCII where forms typed in Chinese write numbers in full width:
+/// the full-width digits, sign, point, percent and slash (U+FF10–U+FF19, U+FF0B,
+/// U+FF0D, U+2212, U+FF0E, U+FF05, U+FF0F) and the ideographic space (U+3000)
+/// become their ASCII forms; the rest is kept.
+pub fn halfwidth(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF10}'..='\u{FF19}' => char::from(b'0' + (c as u32 - 0xFF10) as u8),
+            '\u{FF0B}' => '+',
+            '\u{FF0D}' | '\u{2212}' => '-',
+            '\u{FF0E}' => '.',
+            '\u{FF05}' => '%',
+            '\u{FF0F}' => '/',
+            '\u{3000}' => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// How a unit of the census schema is written after a number in survey forms
+/// (`"120平方米"` in an m² field). Only the field's own unit is understood: no
+/// value is ever rescaled (元 in a 万元 field stays an error).
+fn unit_spellings(unit: &str) -> &'static [&'static str] {
+    match unit.split_whitespace().next().unwrap_or("") {
+        "persons" => &["人", "persons", "person"],
+        "pieces" => &["个", "处", "座", "台", "套", "件", "艘", "辆", "pieces"],
+        "m" => &["米", "m"],
+        "m²" => &["平方米", "㎡", "m²", "m2"],
+        "m³" => &["立方米", "m³", "m3"],
+        "万m³" => &["万立方米", "万m³", "万m3"],
+        "万元" => &["万元"],
+        "km" => &["公里", "千米", "km"],
+        "mm" => &["毫米", "mm"],
+        "t" => &["吨", "t"],
+        "ha" => &["公顷", "ha"],
+        "%" => &["%"],
+        "°C" => &["℃", "°C"],
+        "km/h" => &["公里/小时", "千米/小时", "km/h"],
+        "s" => &["秒", "s"],
+        "MPa" => &["MPa"],
+        "g" => &["g"],
+        _ => &[],
+    }
+}
+
+/// A number as survey forms write it, for a field in `unit` (the schema's unit,
+/// if any): full-width digits ([`halfwidth`]), thousands separators in groups of
+/// three (`1,234.5`), and the field's own unit after it (`120平方米`, `35万元`,
+/// `５层` for storeys) are understood. `None` when the text is not such a number.
+pub fn number_text(text: &str, unit: Option<&str>, storeys: bool) -> Option<String> {
+    let t = halfwidth(text);
+    let mut t = t.trim();
+    let spellings: Vec<&str> = unit
+        .map(unit_spellings)
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .chain(storeys.then_some("层"))
+        .collect();
+    for u in spellings {
+        if let Some(rest) = t.strip_suffix(u) {
+            t = rest.trim_end();
+            break;
+        }
+    }
+    let (int, frac) = t.split_once('.').unwrap_or((t, ""));
+    let digits = int.trim_start_matches(['+', '-']);
+    let grouped = digits.contains(',')
+        && digits.split(',').enumerate().all(|(i, g)| {
+            g.bytes().all(|b| b.is_ascii_digit())
+                && if i == 0 {
+                    (1..=3).contains(&g.len())
+                } else {
+                    g.len() == 3
+                }
+        });
+    let out = if grouped {
+        let sign = &int[..int.len() - digits.len()];
+        let mut s = format!("{sign}{}", digits.replace(',', ""));
+        if t.contains('.') {
+            s.push('.');
+            s.push_str(frac);
+        }
+        s
+    } else {
+        t.to_string()
+    };
+    (!out.is_empty()).then_some(out)
+}
+
+/// Parse `YYYY-MM-DD`, `YYYY/MM/DD`, `YYYY.MM.DD`, `YYYYMMDD` or `YYYY年M月D日`, in
+/// ASCII or full-width digits (a time part after a blank or `T` is ignored); checks
+/// the day exists.
 pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let s = halfwidth(s);
     let s = s.trim();
     let s = s.split(['T', ' ']).next()?;
+    let chinese;
+    let s = if let Some(rest) = s.strip_suffix('日') {
+        chinese = rest.replace(['年', '月'], "-");
+        chinese.as_str()
+    } else {
+        s
+    };
     let parts: Vec<&str> = if s.len() == 8 && s.bytes().all(|b| b.is_ascii_digit()) {
         vec![&s[..4], &s[4..6], &s[6..]]
     } else {
@@ -102,7 +201,33 @@ mod tests {
     }
 
     #[test]
+    fn numbers_as_survey_forms_write_them() {
+        let n =
+            |t: &str, u: Option<&str>| number_text(t, u, false).and_then(|t| t.parse::<f64>().ok());
+        assert_eq!(n("１２", None), Some(12.0));
+        assert_eq!(n("－３．５", None), Some(-3.5));
+        assert_eq!(n("1,234,567.25", None), Some(1_234_567.25));
+        assert_eq!(n("-1,234", None), Some(-1234.0));
+        // A full-width comma, or digits not in groups of three, are no separators.
+        assert_eq!(n("１，２３４", None), None);
+        assert_eq!(n("12,34", None), None);
+        assert_eq!(n("120平方米", Some("m²")), Some(120.0));
+        assert_eq!(n("120 ㎡", Some("m²")), Some(120.0));
+        assert_eq!(n("35万元", Some("万元 (10⁴ CNY)")), Some(35.0));
+        assert_eq!(n("2,500人", Some("persons")), Some(2500.0));
+        // Another unit than the field's is never rescaled: refused.
+        assert_eq!(n("350000元", Some("万元")), None);
+        assert_eq!(n("120平方米", Some("m")), None);
+        assert_eq!(n("12层", None), None);
+        assert_eq!(number_text("５层", None, true).as_deref(), Some("5"));
+        assert_eq!(number_text("　", None, false), None);
+    }
+
+    #[test]
     fn dates_parse_in_survey_formats() {
+        assert_eq!(parse_date("2024年4月5日"), Some((2024, 4, 5)));
+        assert_eq!(parse_date("２０２４－０４－０５"), Some((2024, 4, 5)));
+        assert_eq!(parse_date("2024年2月30日"), None);
         assert_eq!(parse_date("2024-04-05"), Some((2024, 4, 5)));
         assert_eq!(parse_date("2024/4/5"), Some((2024, 4, 5)));
         assert_eq!(parse_date("20240405"), Some((2024, 4, 5)));

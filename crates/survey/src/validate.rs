@@ -11,6 +11,7 @@ use crate::error::SurveyError;
 use crate::mapping::Mapping;
 use crate::schema::{Field, Kind, Layer};
 use crate::source::{RecordRef, SrcRecord, SrcVal};
+use crate::text::number_text;
 
 /// The rule a record broke.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -261,12 +262,13 @@ impl FieldPlan {
                     let n = match raw {
                         SrcVal::Int(i) if mapped.is_none() => Some(*i),
                         SrcVal::Real(r) if mapped.is_none() && r.fract() == 0.0 => Some(*r as i64),
-                        _ => text.trim().parse::<i64>().ok().or_else(|| {
-                            text.trim()
-                                .parse::<f64>()
-                                .ok()
-                                .filter(|r| r.fract() == 0.0 && r.abs() < 9e15)
-                                .map(|r| r as i64)
+                        _ => number_text(&text, f.unit, f.name == "storeys").and_then(|t| {
+                            t.parse::<i64>().ok().or_else(|| {
+                                t.parse::<f64>()
+                                    .ok()
+                                    .filter(|r| r.fract() == 0.0 && r.abs() < 9e15)
+                                    .map(|r| r as i64)
+                            })
                         }),
                     };
                     match n {
@@ -287,7 +289,9 @@ impl FieldPlan {
                     let n = match raw {
                         SrcVal::Int(i) if mapped.is_none() => Some(*i as f64),
                         SrcVal::Real(r) if mapped.is_none() => Some(*r),
-                        _ => text.trim().parse::<f64>().ok().filter(|r| r.is_finite()),
+                        _ => number_text(&text, f.unit, false)
+                            .and_then(|t| t.parse::<f64>().ok())
+                            .filter(|r| r.is_finite()),
                     };
                     match n {
                         None => {

@@ -512,3 +512,40 @@ fn headers_in_the_schemas_own_chinese_names_are_read() {
     };
     assert_eq!(date("SJ002"), "2018-08-19");
 }
+
+/// Forms typed in Chinese: full-width digits, thousands separators, the field's own
+/// unit after the number, dates written 年月日 — read as the numbers and dates they
+/// are; a value in another unit than the field's (元 in a 万元 field) is refused,
+/// never rescaled.
+#[test]
+fn numbers_and_dates_as_chinese_forms_write_them() {
+    let (d, c) = census();
+    let path = d.path().join("disaster_events.csv");
+    let text = "编号,发生日期,灾种,死亡人数,直接经济损失\r\n\
+                SJ001,２０１３年７月２３日,暴雨洪涝,０人,\"1,850.5万元\"\r\n\
+                SJ002,2018-08-19,滑坡,１,３５．５\r\n\
+                SJ003,2019-06-01,滑坡,0,185000元\r\n";
+    std::fs::write(&path, text).unwrap();
+    let r = c.ingest(&path, &opts("disaster_events", None)).unwrap();
+    assert_eq!(
+        (r.read, r.loaded, r.rejected),
+        (3, 2, 1),
+        "{:#?}",
+        r.problems
+    );
+    assert_eq!(r.problems.len(), 1);
+    assert_eq!(r.problems[0].value, "185000元");
+    assert_eq!(r.problems[0].rule, Rule::Type);
+    let rows = c.query("disaster_events", &Query::default()).unwrap();
+    let row = |id: &str| rows.iter().find(|f| f.text("id") == id).unwrap();
+    assert_eq!(row("SJ001").text("date"), "2013-07-23");
+    let num = |id: &str, field: &str| match row(id).get(field) {
+        Some(FieldValue::Real(v)) => *v,
+        Some(FieldValue::Integer64(v)) => *v as f64,
+        other => panic!("{id} {field}: {other:?}"),
+    };
+    assert_eq!(num("SJ001", "direct_loss_wan"), 1850.5);
+    assert_eq!(num("SJ001", "deaths"), 0.0);
+    assert_eq!(num("SJ002", "deaths"), 1.0);
+    assert_eq!(num("SJ002", "direct_loss_wan"), 35.5);
+}
