@@ -48,8 +48,10 @@ pub enum EngineError {
         #[source]
         source: std::io::Error,
     },
-    /// The census database (`census.gpkg`) could not be read or written.
-    #[error("census database: {0}")]
+    /// Loading or reading the survey failed: a source the census cannot take, or the
+    /// census database (`census.gpkg`) that cannot be read or written. Shown as the
+    /// survey error itself, which names the source file or the database.
+    #[error(transparent)]
     Survey(#[from] riskcensus_survey::SurveyError),
     /// A census's model files cannot be read, or a file the engine needs is missing.
     #[error(transparent)]
