@@ -15,7 +15,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::util::{bin, copy_census, db_copy_intact};
+use crate::util::{bin, copy_census, db_copy_intact, ingest_buildings};
+
+/// `riskcensus args…`, not yet run.
+fn run_cmd(args: &[&str]) -> Command {
+    let mut c = bin();
+    c.args(args);
+    c
+}
 
 /// Every file under `dir`, recursively, sorted (none when `dir` does not exist).
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -146,23 +153,6 @@ fn outputs_match(want: &Path, got: &Path, complete: bool) {
     }
 }
 
-/// `riskcensus ingest` of the demo census's buildings into the census `c`.
-fn ingest_buildings(c: &str) -> Vec<String> {
-    let src = format!("{c}/survey/buildings.csv");
-    [
-        "ingest",
-        "--quiet",
-        c,
-        &src,
-        "--layer",
-        "buildings",
-        "--source-crs",
-        "EPSG:4490",
-    ]
-    .map(String::from)
-    .to_vec()
-}
-
 #[test]
 fn a_read_only_census_or_run_folder_is_named_before_any_work() {
     let d = tempfile::tempdir().unwrap();
@@ -173,10 +163,9 @@ fn a_read_only_census_or_run_folder_is_named_before_any_work() {
     let census = d.path().join("census");
     copy_census(&demo, &census);
     let trace = d.path().join("trace.txt");
-    let traced = |args: &[&str]| {
+    let traced = |mut cmd: Command| {
         let _ = std::fs::remove_file(&trace);
-        let o = bin()
-            .args(args)
+        let o = cmd
             .env(riskcensus_io::fault::TRACE_ENV, &trace)
             .output()
             .unwrap();
@@ -187,14 +176,16 @@ fn a_read_only_census_or_run_folder_is_named_before_any_work() {
 
     {
         let _ro = Mount::read_only(&census).expect("a read-only bind mount");
-        let (o, points) = traced(&["run", "--quiet", c]);
+        let (o, points) = traced(run_cmd(&["run", "--quiet", c]));
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert!(err.contains("read-only") && err.contains(c), "{err}");
         assert!(points.is_empty(), "work done before the check: {points}");
 
-        let args = ingest_buildings(c);
-        let (o, points) = traced(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let (o, points) = traced(ingest_buildings(
+            &census,
+            &census.join("survey/buildings.csv"),
+        ));
         let err = String::from_utf8_lossy(&o.stderr);
         assert_eq!(o.status.code(), Some(1), "{err}");
         assert!(err.contains("read-only") && err.contains(c), "{err}");
@@ -206,7 +197,7 @@ fn a_read_only_census_or_run_folder_is_named_before_any_work() {
     let run_dir = census.join("out/r1");
     std::fs::create_dir_all(&run_dir).unwrap();
     let _ro = Mount::read_only(&run_dir).expect("a read-only bind mount");
-    let (o, points) = traced(&["run", "--quiet", "--run-id", "r1", c]);
+    let (o, points) = traced(run_cmd(&["run", "--quiet", "--run-id", "r1", c]));
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "{err}");
     assert!(
@@ -251,8 +242,9 @@ fn a_full_disk_fails_cleanly_and_a_rerun_after_freeing_space_completes_identical
     let census = disk.join("census");
     copy_census(&reference.join("census"), &census);
     let c = census.to_str().unwrap();
-    let args = ingest_buildings(c);
-    let o = crate::util::run(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let o = ingest_buildings(&census, &census.join("survey/buildings.csv"))
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&o.stderr);
     assert_eq!(o.status.code(), Some(1), "ingest on a full disk: {err}");
     assert!(

@@ -103,18 +103,8 @@ fn buildings_csv(path: &Path, rows: &[(String, String)]) {
 /// `riskcensus ingest <census> <src> --layer buildings --source-crs EPSG:4490`, run
 /// in `cwd`.
 fn ingest(cwd: &Path, census: &Path, src: &Path, extra: &[&OsStr]) -> Output {
-    bin()
+    crate::util::ingest_buildings(census, src)
         .current_dir(cwd)
-        .arg("ingest")
-        .arg(census)
-        .arg(src)
-        .args([
-            "--layer",
-            "buildings",
-            "--source-crs",
-            "EPSG:4490",
-            "--quiet",
-        ])
         .args(extra)
         .output()
         .unwrap()

@@ -36,18 +36,8 @@ fn buildings(path: &Path, first: u64, n: u64) {
 }
 
 fn ingest(dir: &Path, src: &Path, extra: &[&str]) -> Command {
-    let mut c = Command::new(BIN);
-    c.arg("ingest")
-        .arg(dir)
-        .arg(src)
-        .args([
-            "--layer",
-            "buildings",
-            "--source-crs",
-            "EPSG:4490",
-            "--quiet",
-        ])
-        .args(extra);
+    let mut c = crate::util::ingest_buildings(dir, src);
+    c.args(extra);
     c
 }
 

@@ -10,6 +10,20 @@ pub fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_riskcensus"))
 }
 
+/// `riskcensus ingest <census> <src> --layer buildings --source-crs EPSG:4490
+/// --quiet`: the buildings load the ingest, fault and hostile-input tests run.
+pub fn ingest_buildings(census: &Path, src: &Path) -> Command {
+    let mut c = bin();
+    c.arg("ingest").arg(census).arg(src).args([
+        "--layer",
+        "buildings",
+        "--source-crs",
+        "EPSG:4490",
+        "--quiet",
+    ]);
+    c
+}
+
 /// Run `riskcensus` with `args` and collect its output.
 pub fn run(args: &[&str]) -> Output {
     bin()

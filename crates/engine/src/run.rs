@@ -304,12 +304,7 @@ pub fn run_in(
         }
         // Every place the run writes is checked before anything is loaded or
         // computed: a read-only census or run folder is named now, not half-way.
-        let db = cx.census.dir.join(riskcensus_contracts::layout::CENSUS_DB);
-        riskcensus_io::files::check_writable_dir(
-            &cx.census.dir,
-            "the census database census.gpkg, its journal and lock file",
-        )?;
-        riskcensus_io::files::check_writable_file(&db, "the census database")?;
+        riskcensus_survey::census::check_writable(&cx.census.dir)?;
         riskcensus_io::files::check_writable_dir(&layout.dir, "the run's outputs")?;
         let mut timings: Vec<(String, f64)> = Vec::new();
 
@@ -345,12 +340,12 @@ pub fn run_in(
                 None => {
                     let dir = cx.dir(stage.folder());
                     std::fs::create_dir_all(&dir).map_err(EngineError::fs(&dir))?;
-                    riskcensus_io::fault::point(&format!("stage-start:{}", stage.id()));
+                    riskcensus_io::fault::point("stage-start", stage.id());
                     let outcome = {
                         let _fault = riskcensus_io::fault::context(stage.id());
                         stage.run(&mut cx)?
                     };
-                    riskcensus_io::fault::point(&format!("stage-done:{}", stage.id()));
+                    riskcensus_io::fault::point("stage-done", stage.id());
                     Some(outcome)
                 }
             };

@@ -226,23 +226,16 @@ impl<T: GdalType + Copy> CogWriter<T> {
             });
         }
         let ds = self.ds.as_mut().expect("open until finish");
-        let dest = &self.dest;
-        let (r, messages) = crate::gdal_util::with_gdal_messages(|| {
-            let mut band = ds.rasterband(1).map_err(IoError::gdal(dest, "band 1"))?;
-            let mut buf = Buffer::new((window.cols, window.rows), data.to_vec());
-            band.write(
-                (window.col_off as isize, window.row_off as isize),
-                (window.cols, window.rows),
-                &mut buf,
-            )
-            .map_err(|source| IoError::Write {
-                path: dest.clone(),
-                band: 1,
-                window,
-                source,
-            })
-        });
-        r.map_err(|e| crate::gdal_util::no_space_or(dest, &messages, e))
+        let mut band = ds
+            .rasterband(1)
+            .map_err(IoError::gdal(&self.dest, "band 1"))?;
+        let mut buf = Buffer::new((window.cols, window.rows), data.to_vec());
+        band.write(
+            (window.col_off as isize, window.row_off as isize),
+            (window.cols, window.rows),
+            &mut buf,
+        )
+        .map_err(|source| IoError::write(&self.dest, 1, window, source))
     }
 
     /// Add provenance tags (merged; later values win).
@@ -261,7 +254,7 @@ impl<T: GdalType + Copy> CogWriter<T> {
     pub fn finish(self) -> Result<PathBuf, IoError> {
         let dest = self.dest.clone();
         let (r, messages) = crate::gdal_util::with_gdal_messages(move || self.build());
-        r.map_err(|e| crate::gdal_util::no_space_or(&dest, &messages, e))
+        r.map_err(|e| crate::gdal_util::no_space(&dest, &messages).unwrap_or(e))
     }
 
     fn build(mut self) -> Result<PathBuf, IoError> {

@@ -187,13 +187,36 @@ impl IoError {
     ) -> impl FnOnce(gdal::errors::GdalError) -> IoError {
         let (path, what) = (path.into(), what.into());
         move |source| {
-            if crate::files::out_of_space(&path, &source.to_string()) {
+            if crate::files::says_out_of_space(&source.to_string()) {
                 IoError::NoSpace {
                     what: format!("{what}: {source}"),
                     path,
                 }
             } else {
                 IoError::Gdal { path, what, source }
+            }
+        }
+    }
+
+    /// A failed windowed write; a CPL error saying the file system is full (its
+    /// message carries the reason) is [`IoError::NoSpace`].
+    pub(crate) fn write(
+        path: &std::path::Path,
+        band: usize,
+        window: Window,
+        source: gdal::errors::GdalError,
+    ) -> IoError {
+        if crate::files::says_out_of_space(&source.to_string()) {
+            IoError::NoSpace {
+                path: path.to_path_buf(),
+                what: format!("band {band}: writing window {window:?}: {source}"),
+            }
+        } else {
+            IoError::Write {
+                path: path.to_path_buf(),
+                band,
+                window,
+                source,
             }
         }
     }

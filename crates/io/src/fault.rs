@@ -16,7 +16,7 @@
 //!
 //! This project's own test hook (the `fail` crate's points cannot list the points a
 //! run passes, which the sweep needs). Reading the variables costs one lookup per
-//! process; a point without them costs a relaxed atomic load.
+//! process; without them a point is one check of an initialised `OnceLock`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
@@ -33,7 +33,6 @@ pub const TRACE_ENV: &str = "RISKCENSUS_FAULT_TRACE";
 pub const KINDS_ENV: &str = "RISKCENSUS_FAULT_KINDS";
 
 enum Mode {
-    Off,
     Sweep {
         journal: PathBuf,
         done: BTreeSet<String>,
@@ -47,31 +46,33 @@ struct State {
     seen: BTreeMap<String, u64>,
 }
 
-fn state() -> &'static Mutex<State> {
-    static STATE: OnceLock<Mutex<State>> = OnceLock::new();
-    STATE.get_or_init(|| {
-        let mode = if let Some(p) = std::env::var_os(SWEEP_ENV) {
-            let journal = PathBuf::from(p);
-            let done = std::fs::read_to_string(&journal)
-                .unwrap_or_default()
-                .lines()
-                .map(str::to_string)
-                .collect();
-            Mode::Sweep { journal, done }
-        } else if let Some(p) = std::env::var_os(TRACE_ENV) {
-            Mode::Trace(PathBuf::from(p))
-        } else {
-            Mode::Off
-        };
-        let kinds = std::env::var(KINDS_ENV)
-            .ok()
-            .map(|k| k.split(',').map(str::to_string).collect());
-        Mutex::new(State {
-            mode,
-            kinds,
-            seen: BTreeMap::new(),
+/// The points' state; `None` (no lock, nothing allocated) unless [`SWEEP_ENV`] or
+/// [`TRACE_ENV`] is set.
+fn state() -> Option<&'static Mutex<State>> {
+    static STATE: OnceLock<Option<Mutex<State>>> = OnceLock::new();
+    STATE
+        .get_or_init(|| {
+            let mode = if let Some(p) = std::env::var_os(SWEEP_ENV) {
+                let journal = PathBuf::from(p);
+                let done = std::fs::read_to_string(&journal)
+                    .unwrap_or_default()
+                    .lines()
+                    .map(str::to_string)
+                    .collect();
+                Mode::Sweep { journal, done }
+            } else {
+                Mode::Trace(PathBuf::from(std::env::var_os(TRACE_ENV)?))
+            };
+            let kinds = std::env::var(KINDS_ENV)
+                .ok()
+                .map(|k| k.split(',').map(str::to_string).collect());
+            Some(Mutex::new(State {
+                mode,
+                kinds,
+                seen: BTreeMap::new(),
+            }))
         })
-    })
+        .as_ref()
 }
 
 fn append(path: &PathBuf, key: &str) {
@@ -94,12 +95,11 @@ thread_local! {
 /// when a resumed run skips work an earlier run finished (the n-th commit of a
 /// resumed run is another source's).
 pub fn context(label: &str) -> ContextGuard {
-    if active() {
+    let on = state().is_some();
+    if on {
         CONTEXT.with(|c| c.borrow_mut().push(label.to_string()));
-        ContextGuard(true)
-    } else {
-        ContextGuard(false)
     }
+    ContextGuard(on)
 }
 
 /// Ends a [`context`] when dropped.
@@ -116,37 +116,28 @@ impl Drop for ContextGuard {
     }
 }
 
-fn active() -> bool {
-    static ACTIVE: OnceLock<bool> = OnceLock::new();
-    *ACTIVE.get_or_init(|| {
-        std::env::var_os(SWEEP_ENV).is_some() || std::env::var_os(TRACE_ENV).is_some()
-    })
-}
-
-/// A fault point named `name` (e.g. `rename:flood_depth_100y.tif`,
+/// The fault point `<kind>:<subject>` (e.g. `rename:flood_depth_100y.tif`,
 /// `commit:census.gpkg`, `stage-start:flood`). See the module documentation.
-pub fn point(name: &str) {
-    if !active() {
+pub fn point(kind: &str, subject: &str) {
+    let Some(state) = state() else {
         return;
-    }
+    };
     let ctx = CONTEXT.with(|c| c.borrow().join("/"));
     let name = if ctx.is_empty() {
-        name.to_string()
+        format!("{kind}:{subject}")
     } else {
-        format!("{name}[{ctx}]")
+        format!("{kind}:{subject}[{ctx}]")
     };
-    let name = name.as_str();
-    let mut st = state().lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(kinds) = &st.kinds {
         if !kinds.iter().any(|k| name.starts_with(k.as_str())) {
             return;
         }
     }
-    let n = st.seen.entry(name.to_string()).or_insert(0);
+    let n = st.seen.entry(name.clone()).or_insert(0);
     *n += 1;
     let key = format!("{name}#{n}");
     match &st.mode {
-        Mode::Off => {}
         Mode::Trace(path) => append(path, &key),
         Mode::Sweep { journal, done } => {
             if !done.contains(&key) {
@@ -159,5 +150,13 @@ pub fn point(name: &str) {
                 }
             }
         }
+    }
+}
+
+/// [`point`] whose subject is the file name of `path`.
+pub fn point_at(kind: &str, path: &std::path::Path) {
+    if state().is_some() {
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
+        point(kind, &name);
     }
 }

@@ -23,65 +23,27 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), IoError> {
     r
 }
 
-/// True when a failed write to `path` (GDAL's message `msg`) is a full file system:
-/// the message says so (GDAL passes on SQLite's "database or disk is full", the
-/// C library's "No space left on device", GTiff's free-space check), or the file
-/// system holding `path` has less than 256 KiB left for unprivileged writers
-/// (statvfs(3)). GDAL's errors do not carry the OS error number, hence the check.
-pub fn out_of_space(path: &Path, msg: &str) -> bool {
-    says_out_of_space(msg) || free_bytes(path).is_some_and(|b| b < 256 * 1024)
-}
-
-/// True when a message of GDAL or the OS says the file system is full.
-pub fn says_out_of_space(msg: &str) -> bool {
+/// True when a message of GDAL or the OS says the file system is full (SQLite's
+/// "database or disk is full" as GDAL passes it on, the C library's "No space left
+/// on device", GTiff's free-space check).
+pub(crate) fn says_out_of_space(msg: &str) -> bool {
     let m = msg.to_ascii_lowercase();
     m.contains("no space left")
         || m.contains("disk is full")
         || m.contains("free disk space available")
 }
 
-/// Bytes free for unprivileged writers on the file system holding `path` (or its
-/// nearest existing ancestor); `None` when it cannot be asked.
-pub fn free_bytes(path: &Path) -> Option<u64> {
-    use std::os::unix::ffi::OsStrExt;
-    let mut p = path;
-    while !p.exists() {
-        p = p.parent()?;
-    }
-    let c = std::ffi::CString::new(p.as_os_str().as_bytes()).ok()?;
-    let mut st = std::mem::MaybeUninit::<libc::statvfs>::uninit();
-    // SAFETY: `c` is a valid NUL-terminated path and `st` points to writable memory
-    // of the struct's size; statvfs(3) fills it when it returns 0.
-    let rc = unsafe { libc::statvfs(c.as_ptr(), st.as_mut_ptr()) };
-    if rc != 0 {
-        return None;
-    }
-    // SAFETY: statvfs returned 0, so the struct is initialised.
-    let st = unsafe { st.assume_init() };
-    Some(st.f_bavail.saturating_mul(st.f_frsize))
-}
-
 /// Check, before any work, that `dir` (created if missing) can be written: a probe
 /// file is created and removed. A read-only file system or missing permission is
 /// [`IoError::ReadOnly`] naming `dir` and `what` the command writes there.
 pub fn check_writable_dir(dir: &Path, what: &str) -> Result<(), IoError> {
-    let ro = |path: &Path| {
-        let (path, what) = (path.to_path_buf(), what.to_string());
-        move |source: std::io::Error| {
-            if is_read_only(&source) {
-                IoError::ReadOnly { path, what, source }
-            } else {
-                IoError::fs(path)(source)
-            }
-        }
-    };
-    std::fs::create_dir_all(dir).map_err(ro(dir))?;
+    std::fs::create_dir_all(dir).map_err(read_only(dir, what))?;
     let probe = temp_sibling(&dir.join("write-check"), "probe");
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(&probe)
-        .map_err(ro(dir))?;
+        .map_err(read_only(dir, what))?;
     std::fs::remove_file(&probe).map_err(IoError::fs(&probe))
 }
 
@@ -96,24 +58,19 @@ pub fn check_writable_file(path: &Path, what: &str) -> Result<(), IoError> {
         .append(true)
         .open(path)
         .map(drop)
-        .map_err(|source| {
-            if is_read_only(&source) {
-                IoError::ReadOnly {
-                    path: path.to_path_buf(),
-                    what: what.to_string(),
-                    source,
-                }
-            } else {
-                IoError::fs(path)(source)
-            }
-        })
+        .map_err(read_only(path, what))
 }
 
-fn is_read_only(e: &std::io::Error) -> bool {
-    matches!(
-        e.kind(),
-        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied
-    )
+/// [`IoError::ReadOnly`] for a read-only file system or a missing permission at
+/// `path`, else [`IoError::Fs`].
+fn read_only(path: &Path, what: &str) -> impl FnOnce(std::io::Error) -> IoError {
+    let (path, what) = (path.to_path_buf(), what.to_string());
+    move |source| match source.kind() {
+        std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => {
+            IoError::ReadOnly { path, what, source }
+        }
+        _ => IoError::fs(path)(source),
+    }
 }
 
 /// Move a finished temporary file onto its final name — the one step of every
@@ -121,13 +78,9 @@ fn is_read_only(e: &std::io::Error) -> bool {
 /// ([`crate::fault::point`]) `rename:<name>` just before and `renamed:<name>` just
 /// after, so the kill sweep dies on both sides of every output.
 pub fn rename_into_place(tmp: &Path, path: &Path) -> Result<(), IoError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    crate::fault::point(&format!("rename:{name}"));
+    crate::fault::point_at("rename", path);
     std::fs::rename(tmp, path).map_err(IoError::fs(path))?;
-    crate::fault::point(&format!("renamed:{name}"));
+    crate::fault::point_at("renamed", path);
     Ok(())
 }
 

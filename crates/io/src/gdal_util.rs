@@ -173,27 +173,16 @@ pub(crate) fn with_gdal_messages<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
     (r, msgs)
 }
 
-/// GDAL's messages that say the file system is full, joined; `None` when none do.
-pub(crate) fn no_space_message(messages: &[String]) -> Option<String> {
+/// [`IoError::NoSpace`] naming `path` when GDAL's `messages` say the file system is
+/// full (the reason an OGR or COG failure carries only there); `None` otherwise.
+pub(crate) fn no_space(path: &Path, messages: &[String]) -> Option<IoError> {
     let full: Vec<&str> = messages
         .iter()
         .map(String::as_str)
         .filter(|m| crate::files::says_out_of_space(m))
         .collect();
-    (!full.is_empty()).then(|| format!("GDAL: {}", full.join("; ")))
-}
-
-/// `err` unless GDAL's `messages` say the file system is full: then
-/// [`IoError::NoSpace`] naming `path`.
-pub(crate) fn no_space_or(path: &Path, messages: &[String], err: IoError) -> IoError {
-    if matches!(err, IoError::NoSpace { .. }) {
-        return err;
-    }
-    match no_space_message(messages) {
-        Some(what) => IoError::NoSpace {
-            path: path.to_path_buf(),
-            what,
-        },
-        None => err,
-    }
+    (!full.is_empty()).then(|| IoError::NoSpace {
+        path: path.to_path_buf(),
+        what: format!("GDAL: {}", full.join("; ")),
+    })
 }

@@ -286,21 +286,18 @@ impl GpkgDb {
                 path: path.clone(),
             };
             let r = f(&mut txn)?;
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            crate::fault::point(&format!("commit:{name}"));
+            crate::fault::point_at("commit", &path);
             t.commit()
                 .map_err(IoError::gdal(&path, "committing the transaction"))?;
-            crate::fault::point(&format!("committed:{name}"));
+            crate::fault::point_at("committed", &path);
             Ok(r)
         });
         // A full file system shows in GDAL's messages only (SQLite's "database or
         // disk is full"); say so, naming the database.
-        r.map_err(|e| match crate::gdal_util::no_space_message(&messages) {
-            Some(what) => E::from(IoError::NoSpace { path, what }),
-            None => e,
+        r.map_err(|e| {
+            crate::gdal_util::no_space(&path, &messages)
+                .map(E::from)
+                .unwrap_or(e)
         })
     }
 

@@ -414,7 +414,7 @@ impl VectorWriter {
         let path = self.path.clone();
         let (r, messages) =
             crate::gdal_util::with_gdal_messages(|| self.write_layer(spec, features));
-        r.map_err(|e| crate::gdal_util::no_space_or(&path, &messages, e))
+        r.map_err(|e| crate::gdal_util::no_space(&path, &messages).unwrap_or(e))
     }
 
     fn write_layer<I>(&mut self, spec: &VectorLayerSpec, features: I) -> Result<u64, IoError>
@@ -566,7 +566,7 @@ impl VectorWriter {
                     format!("layer {lname}: starting transaction"),
                 ))?;
                 let n = write(&mut txn)?;
-                crate::fault::point(&format!("commit:{lname}"));
+                crate::fault::point("commit", &lname);
                 txn.commit()
                     .map_err(IoError::gdal(&path, format!("layer {lname}: commit")))?;
                 Ok(n)
@@ -609,7 +609,7 @@ impl VectorWriter {
     pub fn finish(self) -> Result<(), IoError> {
         let path = self.path.clone();
         let (r, messages) = crate::gdal_util::with_gdal_messages(move || self.close_and_move());
-        r.map_err(|e| crate::gdal_util::no_space_or(&path, &messages, e))
+        r.map_err(|e| crate::gdal_util::no_space(&path, &messages).unwrap_or(e))
     }
 
     fn close_and_move(mut self) -> Result<(), IoError> {

@@ -370,11 +370,7 @@ impl Census {
     /// backoff cover other processes.
     pub fn ingest(&self, source: &Path, opts: &IngestOptions) -> Result<IngestReport, SurveyError> {
         // Where the load writes is checked before the source is read and validated.
-        riskcensus_io::files::check_writable_dir(
-            &self.dir,
-            "the census database census.gpkg, its journal and lock file",
-        )?;
-        riskcensus_io::files::check_writable_file(&self.db_path(), "the census database")?;
+        check_writable(&self.dir)?;
         let p = self.prepare(source, opts)?;
         let lock_path = self.dir.join(format!("{DB_FILE}.lock"));
         let lock = std::fs::OpenOptions::new()
@@ -1074,6 +1070,18 @@ fn text_of(v: &FieldValue) -> Option<String> {
         FieldValue::String(s) => Some(s.clone()),
         _ => None,
     }
+}
+
+/// Check, before any work, that the census folder `census_dir` (census.gpkg, its
+/// journal and lock file) and census.gpkg itself can be written: a read-only file
+/// system or a missing permission is `IoError::ReadOnly` naming the path. Loads and
+/// runs call it first.
+pub fn check_writable(census_dir: &Path) -> Result<(), riskcensus_io::IoError> {
+    riskcensus_io::files::check_writable_dir(
+        census_dir,
+        "the census database census.gpkg, its journal and lock file",
+    )?;
+    riskcensus_io::files::check_writable_file(&census_dir.join(DB_FILE), "the census database")
 }
 
 /// The first 16 bytes of the SHA-256 of a record key: what the key maps hold.

@@ -160,6 +160,16 @@ const fn f(name: &'static str, zh: &'static str, en: &'static str, kind: Kind) -
 }
 
 impl Field {
+    /// The unit a number of this field may be written with after it in a survey
+    /// form (`crate::text::number_text`): its unit, or `year` for a year (`2005年`).
+    pub fn written_unit(&self) -> Option<&'static str> {
+        if self.year {
+            Some("year")
+        } else {
+            self.unit
+        }
+    }
+
     const fn req(mut self) -> Self {
         self.required = true;
         self
@@ -862,6 +872,7 @@ pub static LAYERS: &[Layer] = &[
                 .req()
                 .alias(&["jglx", "结构类型", "结构"]),
             f("storeys", "层数", "storeys above ground", Integer)
+                .unit("storeys")
                 .req()
                 .range(1.0, 200.0)
                 .alias(&["floors", "cs", "层数", "地上层数"]),

@@ -94,6 +94,8 @@ pub fn halfwidth(s: &str) -> String {
 fn unit_spellings(unit: &str) -> &'static [&'static str] {
     match unit.split_whitespace().next().unwrap_or("") {
         "persons" => &["人", "persons", "person"],
+        "storeys" => &["层", "storeys"],
+        "year" => &["年"],
         "pieces" => &["个", "处", "座", "台", "套", "件", "艘", "辆", "pieces"],
         "m" => &["米", "m"],
         "m²" => &["平方米", "㎡", "m²", "m2"],
@@ -117,18 +119,11 @@ fn unit_spellings(unit: &str) -> &'static [&'static str] {
 /// A number as survey forms write it, for a field in `unit` (the schema's unit,
 /// if any): full-width digits ([`halfwidth`]), thousands separators in groups of
 /// three (`1,234.5`), and the field's own unit after it (`120平方米`, `35万元`,
-/// `５层` for storeys) are understood. `None` when the text is not such a number.
-pub fn number_text(text: &str, unit: Option<&str>, storeys: bool) -> Option<String> {
+/// `５层` for storeys, `2005年` for a year) are understood. `None` when the text is not such a number.
+pub fn number_text(text: &str, unit: Option<&str>) -> Option<String> {
     let t = halfwidth(text);
     let mut t = t.trim();
-    let spellings: Vec<&str> = unit
-        .map(unit_spellings)
-        .unwrap_or(&[])
-        .iter()
-        .copied()
-        .chain(storeys.then_some("层"))
-        .collect();
-    for u in spellings {
+    for &u in unit.map(unit_spellings).unwrap_or(&[]) {
         if let Some(rest) = t.strip_suffix(u) {
             t = rest.trim_end();
             break;
@@ -202,8 +197,7 @@ mod tests {
 
     #[test]
     fn numbers_as_survey_forms_write_them() {
-        let n =
-            |t: &str, u: Option<&str>| number_text(t, u, false).and_then(|t| t.parse::<f64>().ok());
+        let n = |t: &str, u: Option<&str>| number_text(t, u).and_then(|t| t.parse::<f64>().ok());
         assert_eq!(n("１２", None), Some(12.0));
         assert_eq!(n("－３．５", None), Some(-3.5));
         assert_eq!(n("1,234,567.25", None), Some(1_234_567.25));
@@ -219,8 +213,9 @@ mod tests {
         assert_eq!(n("350000元", Some("万元")), None);
         assert_eq!(n("120平方米", Some("m")), None);
         assert_eq!(n("12层", None), None);
-        assert_eq!(number_text("５层", None, true).as_deref(), Some("5"));
-        assert_eq!(number_text("　", None, false), None);
+        assert_eq!(n("５层", Some("storeys")), Some(5.0));
+        assert_eq!(n("２００５年", Some("year")), Some(2005.0));
+        assert_eq!(number_text("　", None), None);
     }
 
     #[test]

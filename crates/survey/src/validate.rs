@@ -262,7 +262,7 @@ impl FieldPlan {
                     let n = match raw {
                         SrcVal::Int(i) if mapped.is_none() => Some(*i),
                         SrcVal::Real(r) if mapped.is_none() && r.fract() == 0.0 => Some(*r as i64),
-                        _ => number_text(&text, f.unit, f.name == "storeys").and_then(|t| {
+                        _ => number_text(&text, f.written_unit()).and_then(|t| {
                             t.parse::<i64>().ok().or_else(|| {
                                 t.parse::<f64>()
                                     .ok()
@@ -289,7 +289,7 @@ impl FieldPlan {
                     let n = match raw {
                         SrcVal::Int(i) if mapped.is_none() => Some(*i as f64),
                         SrcVal::Real(r) if mapped.is_none() => Some(*r),
-                        _ => number_text(&text, f.unit, false)
+                        _ => number_text(&text, f.written_unit())
                             .and_then(|t| t.parse::<f64>().ok())
                             .filter(|r| r.is_finite()),
                     };
